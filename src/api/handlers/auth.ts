@@ -1,0 +1,63 @@
+import type { ApiRoute } from '../route.js';
+import { SESSION_COOKIE } from '../../http/credentials.js';
+import { csrfTokenFor, loginInput } from '../../core/users/session-service.js';
+import { Errors } from '../../core/errors.js';
+import { isAllowed } from '../../core/auth/authorize.js';
+
+export const authRoutes: ApiRoute[] = [
+  {
+    method: 'POST',
+    path: '/api/v1/auth/login',
+    summary: 'Log in with username and password: returns a session token and sets the session cookie',
+    auth: 'public',
+    body: loginInput,
+    async handler({ core, request, reply, ctx, secureCookies }) {
+      const result = await core.sessions.login(request.body, ctx);
+      void reply.setCookie(SESSION_COOKIE, result.sessionToken, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: secureCookies,
+        expires: new Date(result.expiresAt),
+      });
+      return result;
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/auth/logout',
+    summary: 'Revoke the current session',
+    auth: 'principal',
+    async handler({ core, principal, reply, ctx }) {
+      await core.sessions.logout(principal, ctx);
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { loggedOut: true };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/whoami',
+    summary: 'Who the credential (session or registry token) belongs to and what it may do',
+    auth: 'principal',
+    async handler({ principal, request }) {
+      const artifact = { kind: 'artifact', protocol: 'oci', name: '*' } as const;
+      const cookieSecret = principal.session?.viaCookie ? request.cookies[SESSION_COOKIE] : undefined;
+      if (principal.session?.viaCookie && !cookieSecret) throw Errors.sessionInvalid();
+      return {
+        kind: principal.kind,
+        user: principal.user,
+        token: principal.token,
+        permission: principal.permission,
+        environmentId: principal.environmentId,
+        can: {
+          pull: isAllowed(principal, 'pull', artifact),
+          push: isAllowed(principal, 'push', artifact),
+          delete: isAllowed(principal, 'delete', artifact),
+          manageTokens: isAllowed(principal, 'push', { kind: 'tokens' }),
+          manageUsers: isAllowed(principal, 'manage', { kind: 'users' }),
+        },
+        ...(cookieSecret ? { csrfToken: csrfTokenFor(cookieSecret) } : {}),
+      };
+    },
+  },
+];

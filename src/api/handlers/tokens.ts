@@ -1,0 +1,48 @@
+import { createTokenInput } from '../../core/tokens/token-service.js';
+import type { ApiRoute } from '../route.js';
+
+export const tokenRoutes: ApiRoute[] = [
+  {
+    method: 'GET',
+    path: '/api/v1/tokens',
+    summary: "List the team's tokens (never their secrets)",
+    auth: 'principal',
+    handler: async ({ core, principal }) => ({ tokens: await core.tokens.list(principal) }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tokens',
+    summary: 'Create a token: the answer holds the secret and client snippets, shown this once only',
+    auth: 'principal',
+    status: 201,
+    body: createTokenInput,
+    handler: ({ core, principal, request, ctx }) => core.tokens.create(principal, request.body, ctx),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/tokens/:id',
+    summary: 'Show one token',
+    auth: 'principal',
+    handler: ({ core, principal, params }) => core.tokens.get(principal, params.id ?? ''),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tokens/:id/revoke',
+    summary: 'Revoke a token at once and for good (admins: any token; developers: their own)',
+    auth: 'principal',
+    async handler({ core, principal, params, ctx }) {
+      const { token, alreadyRevoked } = await core.tokens.revoke(principal, params.id ?? '', ctx);
+      return { token, alreadyRevoked, message: alreadyRevoked ? 'Token was already revoked' : 'Token revoked' };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/tokens/:id',
+    summary: 'Delete an expired or revoked token from the list',
+    auth: 'principal',
+    async handler({ core, principal, params, ctx }) {
+      await core.tokens.delete(principal, params.id ?? '', ctx);
+      return { deleted: true };
+    },
+  },
+];

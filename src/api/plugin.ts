@@ -1,0 +1,69 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Principal } from '../core/auth/principal.js';
+import type { Core } from '../core/core.js';
+import { Errors } from '../core/errors.js';
+import { csrfMatches } from '../core/users/session-service.js';
+import { credentialOf, requestContext } from '../http/credentials.js';
+import { sendApiError } from './errors.js';
+import { auditRoutes } from './handlers/audit.js';
+import { authRoutes } from './handlers/auth.js';
+import { tokenRoutes } from './handlers/tokens.js';
+import { userRoutes } from './handlers/users.js';
+import { openApiDocument } from './openapi.js';
+import type { ApiRoute } from './route.js';
+
+export const API_ROUTES: ApiRoute[] = [...authRoutes, ...tokenRoutes, ...userRoutes, ...auditRoutes];
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Authenticates through the one auth core; cookie-authenticated writes must also carry the CSRF header. */
+async function principalFor(core: Core, request: FastifyRequest): Promise<Principal> {
+  const credential = credentialOf(request);
+  if (!credential) throw Errors.unauthenticated('Log in, or send a session token or registry token as Authorization: Bearer');
+  const principal = await core.authenticator.authenticate(credential, requestContext(request));
+  if (credential.kind === 'session-cookie' && !SAFE_METHODS.has(request.method)) {
+    const header = request.headers['x-csrf-token'];
+    if (!csrfMatches(credential.secret, typeof header === 'string' ? header : undefined)) throw Errors.csrfRequired();
+  }
+  return principal;
+}
+
+export interface ApiPluginOptions {
+  core: Core;
+  secureCookies: boolean;
+  version: string;
+}
+
+/** The management API (/api/v1): JSON in, JSON out, errors as {"error":{code,message}}. */
+export async function apiPlugin(app: FastifyInstance, { core, secureCookies, version }: ApiPluginOptions): Promise<void> {
+  app.setErrorHandler((error: Error, request, reply) => sendApiError(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendApiError(Errors.notFound('API endpoint', `${request.method} ${request.url.split('?')[0]}`), request, reply),
+  );
+  const document = openApiDocument(API_ROUTES, version);
+  app.get('/api/v1/openapi.json', async () => document);
+
+  for (const route of API_ROUTES) {
+    app.route({
+      method: route.method,
+      url: route.path,
+      handler: async (request, reply) => {
+        const principal = route.auth === 'principal' ? await principalFor(core, request) : null;
+        const result = await route.handler({
+          core,
+          request,
+          reply,
+          // Public routes have no principal; reading it there is a programming error caught as 401.
+          get principal(): Principal {
+            if (!principal) throw Errors.unauthenticated();
+            return principal;
+          },
+          ctx: requestContext(request),
+          params: request.params as Record<string, string>,
+          secureCookies,
+        });
+        return reply.status(route.status ?? 200).send(result);
+      },
+    });
+  }
+}

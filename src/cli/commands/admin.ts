@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { createCore } from '../../core/core.js';
+import { parseConfig } from '../../server/config.js';
+import { openDatabase } from '../../storage/sql/database.js';
+import { SqlMetadataStore } from '../../storage/sql/metadata-store.js';
+import { migrateToLatest } from '../../storage/sql/migrate.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+export function registerAdmin(program: Command): void {
+  const admin = program.command('admin').description('offline administration, straight against the database (FLY_DATABASE_URL / FLY_DATA_DIR)');
+  admin
+    .command('reset-password')
+    .description('create an admin or reset its password (and re-activate it); the new password is read from stdin')
+    .requiredOption('--username <name>', 'the admin to create or reset')
+    .option('--password-stdin', 'read the password from standard input (the only way: never on the command line)', true)
+    .action(async (options: { username: string }) => {
+      const config = parseConfig(process.env);
+      const database = openDatabase(config.databaseUrl);
+      try {
+        await migrateToLatest(database);
+        const store = new SqlMetadataStore(database);
+        const core = createCore(store, {
+          publicUrl: config.publicUrl ?? new URL('http://localhost'),
+          sessionTtlMs: config.sessionTtlMs,
+          tokenCacheTtlMs: 0,
+          authFailures: config.authFailures,
+          usageFlushMs: 60_000,
+          onBackgroundError: () => undefined,
+        });
+        const outcome = await core.users.resetPassword(options.username, await readStdin());
+        await core.stop();
+        process.stdout.write(`${outcome === 'created' ? 'Created' : 'Reset the password of'} admin ${options.username}; their sessions were logged out.\n`);
+      } finally {
+        await database.close();
+      }
+    });
+}

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { parseConfig, SETTINGS, type RawSettings, type SettingName } from '../../server/config.js';
+import { startServer } from '../../server/serve.js';
+import { packageVersion } from '../version.js';
+
+export function registerServe(program: Command): void {
+  const serve = program.command('serve').description('run the registry server (settings: flags, or the FLY_* environment variables)');
+  for (const setting of Object.values(SETTINGS)) {
+    serve.option(setting.flag, `${setting.help} [${setting.env}${'default' in setting ? `, default ${setting.default}` : ''}]`);
+  }
+  serve.action(async (flags: RawSettings) => {
+    const config = parseConfig(process.env, pick(flags));
+    const server = await startServer(config, packageVersion());
+    const stop = () => {
+      server.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}
+
+function pick(flags: RawSettings): RawSettings {
+  const out: RawSettings = {};
+  for (const name of Object.keys(SETTINGS) as SettingName[]) {
+    const value = flags[name];
+    if (value !== undefined) out[name] = String(value);
+  }
+  return out;
+}

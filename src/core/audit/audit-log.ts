@@ -1,0 +1,66 @@
+import type { RequestContext } from '../auth/principal.js';
+import type { Clock } from '../clock.js';
+import type { AuditEvent } from '../model.js';
+import type { AuditStore } from '../ports.js';
+
+export type AuditAction =
+  | 'token.created'
+  | 'token.revoked'
+  | 'token.deleted'
+  | 'user.invited'
+  | 'user.activated'
+  | 'user.role_changed'
+  | 'user.deactivated'
+  | 'user.reactivated'
+  | 'user.password_reset'
+  | 'login.succeeded'
+  | 'login.failed'
+  | 'logout';
+
+export interface AuditEntry {
+  actor: string;
+  action: AuditAction;
+  target: { type: string; id?: string | null; name?: string | null };
+  details?: Record<string, unknown>;
+}
+
+/** Writes audit events through the given store (pass a transaction's store to land with the change). */
+export class AuditLog {
+  constructor(private readonly clock: Clock) {}
+
+  record(store: AuditStore, entry: AuditEntry, ctx: RequestContext | null): Promise<void> {
+    const event: Omit<AuditEvent, 'id'> = {
+      at: this.clock.now(),
+      actor: entry.actor,
+      action: entry.action,
+      targetType: entry.target.type,
+      targetId: entry.target.id ?? null,
+      targetName: entry.target.name ?? null,
+      ip: ctx?.ip ?? null,
+      details: entry.details ?? {},
+    };
+    return store.append(event);
+  }
+}
+
+export interface AuditEventView {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: { type: string; id: string | null; name: string | null };
+  ip: string | null;
+  details: Record<string, unknown>;
+}
+
+export function auditEventView(e: AuditEvent): AuditEventView {
+  return {
+    id: e.id,
+    at: e.at.toISOString(),
+    actor: e.actor,
+    action: e.action,
+    target: { type: e.targetType, id: e.targetId, name: e.targetName },
+    ip: e.ip,
+    details: e.details,
+  };
+}

@@ -1,0 +1,64 @@
+import { Errors } from '../errors.js';
+import type { Principal } from './principal.js';
+
+export type Action = 'pull' | 'push' | 'delete' | 'manage';
+
+/** What a request acts on. Protocols name artifacts; the management API names the rest. */
+export type Resource =
+  | { kind: 'artifact'; protocol: 'oci' | 'npm' | 'pypi'; name: string }
+  | { kind: 'release' }
+  | { kind: 'environment' }
+  | { kind: 'tokens' }
+  | { kind: 'token'; createdBy: string }
+  | { kind: 'users' }
+  | { kind: 'audit' };
+
+const VERB: Record<Action, string> = { pull: 'download or view', push: 'upload or publish', delete: 'delete', manage: 'manage' };
+
+/**
+ * The one place that decides what a principal may do. Throws forbidden / read_only with the reason;
+ * returns normally when the action is allowed.
+ */
+export function authorize(principal: Principal, action: Action, resource: Resource): void {
+  if (principal.kind === 'token') return authorizeToken(principal, action, resource);
+  return authorizeUser(principal, action, resource);
+}
+
+/** Non-throwing form, for listings that hide what the caller may not see. */
+export function isAllowed(principal: Principal, action: Action, resource: Resource): boolean {
+  try {
+    authorize(principal, action, resource);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function authorizeToken(p: Principal, action: Action, resource: Resource): void {
+  if (resource.kind !== 'artifact' && resource.kind !== 'release') {
+    throw Errors.forbidden('Registry tokens are for artifacts: log in with a user session to manage tokens, users and environments');
+  }
+  if (action === 'manage') throw Errors.forbidden('Registry tokens cannot manage the registry');
+  if (action !== 'pull' && p.permission !== 'read-write') {
+    throw Errors.readOnly(`${VERB[action]} ${resource.kind === 'artifact' ? resource.name : 'releases'}`);
+  }
+}
+
+function authorizeUser(p: Principal, action: Action, resource: Resource): void {
+  const isAdmin = p.user.role === 'admin';
+  switch (resource.kind) {
+    case 'artifact':
+    case 'release':
+    case 'environment':
+    case 'tokens':
+      if (action === 'manage' && resource.kind === 'artifact' && !isAdmin) throw Errors.forbidden('Only admins can manage repositories');
+      return;
+    case 'token':
+      if (action === 'pull' || isAdmin || resource.createdBy === p.user.id) return;
+      throw Errors.forbidden('Developers can only revoke or delete tokens they created');
+    case 'users':
+    case 'audit':
+      if (isAdmin) return;
+      throw Errors.forbidden(`Only admins can ${action === 'pull' ? 'view' : 'manage'} ${resource.kind === 'users' ? 'the team' : 'the audit log'}`);
+  }
+}

@@ -1,0 +1,46 @@
+import { AuditLog } from './audit/audit-log.js';
+import { Authenticator } from './auth/authenticate.js';
+import { FailureLimiter } from './auth/failure-limiter.js';
+import { TokenCache } from './auth/token-cache.js';
+import { systemClock, type Clock } from './clock.js';
+import type { MetadataStore } from './ports.js';
+import { TokenService } from './tokens/token-service.js';
+import { UsageRecorder } from './tokens/usage-recorder.js';
+import { SessionService } from './users/session-service.js';
+import { UserService } from './users/user-service.js';
+
+export interface CoreOptions {
+  publicUrl: URL;
+  sessionTtlMs: number;
+  tokenCacheTtlMs: number;
+  authFailures: { max: number; windowMs: number };
+  usageFlushMs: number;
+  clock?: Clock;
+  onBackgroundError(error: unknown): void;
+}
+
+/** Core's services wired over one metadata store. Built once by the server (or a benchmark). */
+export function createCore(store: MetadataStore, options: CoreOptions) {
+  const clock = options.clock ?? systemClock;
+  const cache = new TokenCache(options.tokenCacheTtlMs);
+  const limiter = new FailureLimiter(options.authFailures.max, options.authFailures.windowMs);
+  const usage = new UsageRecorder(store.tokens, { flushIntervalMs: options.usageFlushMs, onError: options.onBackgroundError });
+  const audit = new AuditLog(clock);
+  const authenticator = new Authenticator({ store, clock, cache, limiter, usage });
+  return {
+    store,
+    clock,
+    audit,
+    authenticator,
+    tokenCache: cache,
+    usage,
+    tokens: new TokenService({ store, clock, cache, audit, publicUrl: options.publicUrl }),
+    users: new UserService({ store, clock, audit, cache, publicUrl: options.publicUrl }),
+    sessions: new SessionService({ store, clock, audit, authenticator, sessionTtlMs: options.sessionTtlMs }),
+    async stop(): Promise<void> {
+      await usage.stop();
+    },
+  };
+}
+
+export type Core = ReturnType<typeof createCore>;

@@ -1,0 +1,69 @@
+/**
+ * The registry of error codes core can raise. Core throws only these; each protocol maps a code to its
+ * own wire format (status + body) in its own errors.ts. Handlers never invent status codes.
+ */
+export type ErrorCode =
+  | 'unauthenticated'
+  | 'invalid_credentials'
+  | 'token_unknown'
+  | 'token_username_mismatch'
+  | 'token_expired'
+  | 'token_revoked'
+  | 'session_invalid'
+  | 'user_inactive'
+  | 'csrf_required'
+  | 'forbidden'
+  | 'read_only'
+  | 'not_found'
+  | 'conflict'
+  | 'token_still_active'
+  | 'validation'
+  | 'rate_limited'
+  | 'payload_too_large'
+  | 'unavailable';
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: { issues?: FieldIssue[]; retryAfterSeconds?: number; [key: string]: unknown } = {},
+  ) {
+    super(message);
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
+export const Errors = {
+  unauthenticated: (message = 'Authentication required') => new AppError('unauthenticated', message),
+  invalidCredentials: () => new AppError('invalid_credentials', 'Invalid username or password'),
+  tokenUnknown: () => new AppError('token_unknown', 'Unknown token: it does not exist or was deleted'),
+  tokenUsernameMismatch: () =>
+    new AppError('token_username_mismatch', 'Wrong username for this token: use the token username, its creator, or __token__'),
+  tokenExpired: (at: Date) => new AppError('token_expired', `Token expired at ${at.toISOString()}`, { expiredAt: at.toISOString() }),
+  tokenRevoked: (at: Date) => new AppError('token_revoked', `Token was revoked at ${at.toISOString()}`, { revokedAt: at.toISOString() }),
+  sessionInvalid: () => new AppError('session_invalid', 'Session expired or logged out: log in again'),
+  userInactive: (username: string) => new AppError('user_inactive', `User ${username} is deactivated`),
+  csrfRequired: () =>
+    new AppError('csrf_required', 'Missing or wrong X-CSRF-Token header: cookie-authenticated writes need the CSRF token from login'),
+  forbidden: (message: string) => new AppError('forbidden', message),
+  readOnly: (what: string) => new AppError('read_only', `This token is read-only: it cannot ${what}`),
+  notFound: (kind: string, id: string) => new AppError('not_found', `${kind} ${JSON.stringify(id)} not found`, { kind }),
+  invitationInvalid: () => new AppError('not_found', 'This invitation link is invalid, expired or already used', { kind: 'Invitation' }),
+  conflict: (message: string) => new AppError('conflict', message),
+  tokenStillActive: () =>
+    new AppError('token_still_active', 'Only expired or revoked tokens can be deleted: revoke this token first'),
+  validation: (message: string, issues: FieldIssue[] = []) => new AppError('validation', message, { issues }),
+  rateLimited: (retryAfterSeconds: number) =>
+    new AppError('rate_limited', `Too many failed authentication attempts: retry in ${retryAfterSeconds} s`, { retryAfterSeconds }),
+  payloadTooLarge: (limitBytes: number) => new AppError('payload_too_large', `Request body exceeds the limit of ${limitBytes} bytes`),
+  unavailable: (message: string) => new AppError('unavailable', message),
+};

@@ -1,0 +1,81 @@
+/** Domain records shared by core services and the storage ports. Times are JavaScript Dates. */
+
+export type Role = 'admin' | 'developer';
+export type UserStatus = 'invited' | 'active' | 'deactivated';
+export type Permission = 'read-only' | 'read-write';
+export type TokenStatus = 'active' | 'expired' | 'revoked';
+
+export interface User {
+  id: string;
+  username: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  status: UserStatus;
+  passwordHash: string | null;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+}
+
+export interface Session {
+  id: string;
+  userId: string;
+  secretHash: string;
+  createdAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface Invitation {
+  id: string;
+  userId: string;
+  secretHash: string;
+  createdBy: string;
+  createdAt: Date;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+}
+
+export interface Token {
+  id: string;
+  name: string;
+  username: string;
+  permission: Permission;
+  createdBy: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  revokedBy: string | null;
+  environmentId: string | null;
+  secretHash: string;
+  lastUsedAt: Date | null;
+  lastUsedIp: string | null;
+  lastUsedClient: string | null;
+  useCount: number;
+}
+
+/** A token joined with what authentication needs about its creator. */
+export interface TokenWithCreator extends Token {
+  creatorUsername: string;
+  creatorStatus: UserStatus;
+  creatorRole: Role;
+}
+
+export interface AuditEvent {
+  id: number;
+  at: Date;
+  actor: string;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  targetName: string | null;
+  ip: string | null;
+  details: Record<string, unknown>;
+}
+
+/** Status is derived, never stored: revoked > expired > active. */
+export function tokenStatus(token: Pick<Token, 'revokedAt' | 'expiresAt'>, now: Date): TokenStatus {
+  if (token.revokedAt) return 'revoked';
+  if (token.expiresAt && token.expiresAt.getTime() <= now.getTime()) return 'expired';
+  return 'active';
+}

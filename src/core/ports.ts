@@ -1,0 +1,80 @@
+import type { AuditEvent, Invitation, Role, Session, Token, TokenWithCreator, User, UserStatus } from './model.js';
+
+/**
+ * The metadata store, as core sees it. storage/sql implements it for SQLite and PostgreSQL; one contract
+ * suite (src/storage/sql/metadata-store.contract.test.ts) runs on both.
+ */
+export interface MetadataStore {
+  users: UserStore;
+  sessions: SessionStore;
+  invitations: InvitationStore;
+  tokens: TokenStore;
+  audit: AuditStore;
+  /** Runs fn with stores bound to one transaction: all of it lands or none of it does. */
+  transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T>;
+  /** A cheap round trip, for readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface UserStore {
+  insert(user: User): Promise<void>;
+  byId(id: string): Promise<User | undefined>;
+  byUsername(username: string): Promise<User | undefined>;
+  list(): Promise<User[]>;
+  count(): Promise<number>;
+  countActiveAdmins(): Promise<number>;
+  update(id: string, patch: Partial<Pick<User, 'role' | 'status' | 'passwordHash' | 'lastLoginAt' | 'email' | 'name'>>): Promise<void>;
+}
+
+export interface SessionStore {
+  insert(session: Session): Promise<void>;
+  byHash(secretHash: string): Promise<Session | undefined>;
+  revoke(id: string, at: Date): Promise<void>;
+  revokeAllForUser(userId: string, at: Date): Promise<void>;
+}
+
+export interface InvitationStore {
+  insert(invitation: Invitation): Promise<void>;
+  byHash(secretHash: string): Promise<Invitation | undefined>;
+  markAccepted(id: string, at: Date): Promise<boolean>;
+}
+
+export interface TokenUsage {
+  tokenId: string;
+  at: Date;
+  ip: string | null;
+  client: string | null;
+  count: number;
+}
+
+export interface TokenListFilter {
+  createdBy?: string;
+  environmentId?: string;
+}
+
+export interface TokenStore {
+  insert(token: Token): Promise<void>;
+  byId(id: string): Promise<TokenWithCreator | undefined>;
+  /** The authentication lookup: one indexed read by secret hash. */
+  byHash(secretHash: string): Promise<TokenWithCreator | undefined>;
+  list(filter?: TokenListFilter): Promise<TokenWithCreator[]>;
+  usernameTaken(username: string): Promise<boolean>;
+  /** Sets revoked_at only where it is still null; never clears it. Returns whether this call revoked it. */
+  revoke(id: string, at: Date, by: string): Promise<boolean>;
+  delete(id: string): Promise<void>;
+  recordUsage(batch: TokenUsage[]): Promise<void>;
+}
+
+export interface AuditQuery {
+  limit: number;
+  /** Return events older than this id (keyset pagination, newest first). */
+  before?: number;
+}
+
+export interface AuditStore {
+  append(event: Omit<AuditEvent, 'id'>): Promise<void>;
+  list(query: AuditQuery): Promise<AuditEvent[]>;
+}
+
+export type { Role, UserStatus };

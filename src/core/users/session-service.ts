@@ -1,0 +1,83 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Authenticator } from '../auth/authenticate.js';
+import type { Principal, RequestContext } from '../auth/principal.js';
+import type { Clock } from '../clock.js';
+import { Errors } from '../errors.js';
+import type { MetadataStore } from '../ports.js';
+import { constantTimeEqual, generateSecret, hashSecret } from '../tokens/secret.js';
+import { parseInput } from '../validation.js';
+import { verifyPassword } from './passwords.js';
+import { userView, type UserView } from './user-service.js';
+
+export const loginInput = z.strictObject({
+  username: z.string().min(1).max(200),
+  password: z.string().min(1).max(1024),
+});
+
+export interface LoginResult {
+  user: UserView;
+  sessionToken: string;
+  csrfToken: string;
+  expiresAt: string;
+}
+
+/**
+ * The CSRF token is derived from the session secret, so it needs no storage and dies with the session.
+ * A page can read it from the login answer; a cross-site form cannot.
+ */
+export function csrfTokenFor(sessionSecret: string): string {
+  return createHash('sha256').update(`csrf:${sessionSecret}`).digest('base64url');
+}
+
+export function csrfMatches(sessionSecret: string, header: string | undefined): boolean {
+  return header !== undefined && constantTimeEqual(csrfTokenFor(sessionSecret), header);
+}
+
+export interface SessionServiceDeps {
+  store: MetadataStore;
+  clock: Clock;
+  audit: AuditLog;
+  authenticator: Authenticator;
+  sessionTtlMs: number;
+}
+
+export class SessionService {
+  constructor(private readonly deps: SessionServiceDeps) {}
+
+  async login(input: unknown, ctx: RequestContext): Promise<LoginResult> {
+    this.deps.authenticator.checkRateLimit(ctx);
+    const { username, password } = parseInput(loginInput, input);
+    const now = this.deps.clock.now();
+    const user = await this.deps.store.users.byUsername(username);
+    const ok = await verifyPassword(password, user?.passwordHash ?? null);
+    if (!user || !ok || user.status !== 'active') {
+      const error = user && ok ? Errors.userInactive(user.username) : Errors.invalidCredentials();
+      this.deps.authenticator.noteFailure(Errors.invalidCredentials(), ctx, now);
+      await this.deps.audit.record(
+        this.deps.store.audit,
+        { actor: username.slice(0, 64), action: 'login.failed', target: { type: 'user', id: user?.id ?? null, name: username.slice(0, 64) }, details: { reason: error.code } },
+        ctx,
+      );
+      throw error;
+    }
+    const secret = generateSecret('session');
+    const expiresAt = new Date(now.getTime() + this.deps.sessionTtlMs);
+    await this.deps.store.transaction(async (tx) => {
+      await tx.sessions.insert({ id: randomUUID(), userId: user.id, secretHash: hashSecret(secret), createdAt: now, expiresAt, revokedAt: null });
+      await tx.users.update(user.id, { lastLoginAt: now });
+      await this.deps.audit.record(tx.audit, { actor: user.username, action: 'login.succeeded', target: { type: 'user', id: user.id, name: user.username } }, ctx);
+    });
+    return { user: userView({ ...user, lastLoginAt: now }), sessionToken: secret, csrfToken: csrfTokenFor(secret), expiresAt: expiresAt.toISOString() };
+  }
+
+  async logout(principal: Principal, ctx: RequestContext): Promise<void> {
+    if (!principal.session) throw Errors.forbidden('Only a login session can log out; revoke a registry token instead');
+    const sessionId = principal.session.id;
+    await this.deps.store.transaction(async (tx) => {
+      await tx.sessions.revoke(sessionId, this.deps.clock.now());
+      await this.deps.audit.record(tx.audit, { actor: principal.user.username, action: 'logout', target: { type: 'user', id: principal.user.id, name: principal.user.username } }, ctx);
+    });
+  }
+}

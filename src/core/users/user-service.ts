@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { AuditLog } from '../audit/audit-log.js';
+import { authorize } from '../auth/authorize.js';
+import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
+import type { TokenCache } from '../auth/token-cache.js';
+import type { Clock } from '../clock.js';
+import { Errors } from '../errors.js';
+import type { Role, User, UserStatus } from '../model.js';
+import type { MetadataStore } from '../ports.js';
+import { generateSecret, hashSecret, isWellFormedSecret } from '../tokens/secret.js';
+import { displayText, email, parseInput, password, slugName } from '../validation.js';
+import { generatePassword, hashPassword } from './passwords.js';
+
+const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+
+export const inviteInput = z.strictObject({
+  username: slugName(64),
+  email,
+  role: z.enum(['admin', 'developer'], { error: 'must be "admin" or "developer"' }),
+  name: displayText(100).optional(),
+});
+
+export const updateUserInput = z
+  .strictObject({
+    role: z.enum(['admin', 'developer'], { error: 'must be "admin" or "developer"' }).optional(),
+    status: z.enum(['active', 'deactivated'], { error: 'must be "active" or "deactivated"' }).optional(),
+  })
+  .refine((v) => v.role !== undefined || v.status !== undefined, 'give role and/or status');
+
+export const acceptInvitationInput = z.strictObject({ token: z.string().min(1).max(200), password });
+
+export interface UserView {
+  id: string;
+  username: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  status: UserStatus;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+export function userView(u: User): UserView {
+  return {
+    id: u.id,
+    username: u.username,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    status: u.status,
+    createdAt: u.createdAt.toISOString(),
+    lastLoginAt: u.lastLoginAt ? u.lastLoginAt.toISOString() : null,
+  };
+}
+
+export interface UserServiceDeps {
+  store: MetadataStore;
+  clock: Clock;
+  audit: AuditLog;
+  cache: TokenCache;
+  publicUrl: URL;
+}
+
+export class UserService {
+  constructor(private readonly deps: UserServiceDeps) {}
+
+  /**
+   * On a store with no users, creates the first admin. Without a configured password one is generated
+   * and returned so the caller can print it once.
+   */
+  async bootstrapAdmin(configured: { username?: string; password?: string }): Promise<{ username: string; generatedPassword?: string } | null> {
+    if ((await this.deps.store.users.count()) > 0) return null;
+    const username = parseInput(slugName(64), configured.username ?? 'admin', 'FLY_ADMIN_USERNAME');
+    const chosen = configured.password ? parseInput(password, configured.password, 'FLY_ADMIN_PASSWORD') : generatePassword();
+    await this.deps.store.users.insert({
+      id: randomUUID(),
+      username,
+      email: `${username}@localhost`,
+      name: null,
+      role: 'admin',
+      status: 'active',
+      passwordHash: await hashPassword(chosen),
+      createdAt: this.deps.clock.now(),
+      lastLoginAt: null,
+    });
+    return configured.password ? { username } : { username, generatedPassword: chosen };
+  }
+
+  /** Offline password reset (flyreg admin): creates the admin if missing, re-activates it otherwise. */
+  async resetPassword(username: string, newPassword: string): Promise<'created' | 'reset'> {
+    const name = parseInput(slugName(64), username, 'username');
+    const hash = await hashPassword(parseInput(password, newPassword, 'password'));
+    const user = await this.deps.store.users.byUsername(name);
+    await this.deps.store.transaction(async (tx) => {
+      if (user) {
+        await tx.users.update(user.id, { passwordHash: hash, status: 'active', role: 'admin' });
+        await tx.sessions.revokeAllForUser(user.id, this.deps.clock.now());
+      } else {
+        await tx.users.insert({
+          id: randomUUID(),
+          username: name,
+          email: `${name}@localhost`,
+          name: null,
+          role: 'admin',
+          status: 'active',
+          passwordHash: hash,
+          createdAt: this.deps.clock.now(),
+          lastLoginAt: null,
+        });
+      }
+      await this.deps.audit.record(tx.audit, { actor: 'flyreg admin', action: 'user.password_reset', target: { type: 'user', name } }, null);
+    });
+    this.deps.cache.clear();
+    return user ? 'reset' : 'created';
+  }
+
+  async list(actor: Principal): Promise<UserView[]> {
+    authorize(actor, 'pull', { kind: 'users' });
+    return (await this.deps.store.users.list()).map(userView);
+  }
+
+  async get(actor: Principal, id: string): Promise<UserView> {
+    if (actor.user.id !== id) authorize(actor, 'pull', { kind: 'users' });
+    const user = await this.deps.store.users.byId(id);
+    if (!user) throw Errors.notFound('User', id);
+    return userView(user);
+  }
+
+  async invite(actor: Principal, input: unknown, ctx: RequestContext) {
+    authorize(actor, 'manage', { kind: 'users' });
+    const parsed = parseInput(inviteInput, input);
+    if (await this.deps.store.users.byUsername(parsed.username)) throw Errors.conflict(`User ${parsed.username} already exists`);
+    const now = this.deps.clock.now();
+    const secret = generateSecret('invitation');
+    const user: User = {
+      id: randomUUID(),
+      username: parsed.username,
+      email: parsed.email,
+      name: parsed.name ?? null,
+      role: parsed.role,
+      status: 'invited',
+      passwordHash: null,
+      createdAt: now,
+      lastLoginAt: null,
+    };
+    const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
+    await this.deps.store.transaction(async (tx) => {
+      await tx.users.insert(user);
+      await tx.invitations.insert({
+        id: randomUUID(),
+        userId: user.id,
+        secretHash: hashSecret(secret),
+        createdBy: actor.user.id,
+        createdAt: now,
+        expiresAt,
+        acceptedAt: null,
+      });
+      await this.deps.audit.record(
+        tx.audit,
+        { actor: actorName(actor), action: 'user.invited', target: { type: 'user', id: user.id, name: user.username }, details: { role: user.role } },
+        ctx,
+      );
+    });
+    return {
+      user: userView(user),
+      invitationToken: secret,
+      invitationUrl: new URL(`invite/${secret}`, withSlash(this.deps.publicUrl)).href,
+      expiresAt: expiresAt.toISOString(),
+    };
+  }
+
+  /** What the sign-up page shows before the password is set. */
+  async invitation(secret: string): Promise<{ username: string; email: string; expiresAt: string }> {
+    const { user, invitation } = await this.openInvitation(secret);
+    return { username: user.username, email: user.email, expiresAt: invitation.expiresAt.toISOString() };
+  }
+
+  async acceptInvitation(input: unknown, ctx: RequestContext): Promise<UserView> {
+    const parsed = parseInput(acceptInvitationInput, input);
+    const { user, invitation } = await this.openInvitation(parsed.token);
+    const hash = await hashPassword(parsed.password);
+    await this.deps.store.transaction(async (tx) => {
+      if (!(await tx.invitations.markAccepted(invitation.id, this.deps.clock.now()))) throw invitationGone();
+      await tx.users.update(user.id, { passwordHash: hash, status: 'active' });
+      await this.deps.audit.record(tx.audit, { actor: user.username, action: 'user.activated', target: { type: 'user', id: user.id, name: user.username } }, ctx);
+    });
+    return userView({ ...user, status: 'active' });
+  }
+
+  async update(actor: Principal, id: string, input: unknown, ctx: RequestContext): Promise<UserView> {
+    authorize(actor, 'manage', { kind: 'users' });
+    const parsed = parseInput(updateUserInput, input);
+    const user = await this.deps.store.users.byId(id);
+    if (!user) throw Errors.notFound('User', id);
+    if (user.status === 'invited' && parsed.status === 'active') throw Errors.conflict('An invited user becomes active by accepting the invitation');
+    const losesAdmin =
+      user.role === 'admin' && user.status === 'active' && (parsed.role === 'developer' || parsed.status === 'deactivated');
+    await this.deps.store.transaction(async (tx) => {
+      if (losesAdmin && (await tx.users.countActiveAdmins()) <= 1) throw Errors.conflict('The last active admin cannot be demoted or deactivated');
+      await tx.users.update(id, parsed);
+      const target = { type: 'user', id, name: user.username };
+      if (parsed.role && parsed.role !== user.role) {
+        await this.deps.audit.record(tx.audit, { actor: actorName(actor), action: 'user.role_changed', target, details: { from: user.role, to: parsed.role } }, ctx);
+      }
+      if (parsed.status && parsed.status !== user.status) {
+        const action = parsed.status === 'deactivated' ? 'user.deactivated' : 'user.reactivated';
+        if (parsed.status === 'deactivated') await tx.sessions.revokeAllForUser(id, this.deps.clock.now());
+        await this.deps.audit.record(tx.audit, { actor: actorName(actor), action, target }, ctx);
+      }
+    });
+    // A deactivated creator's tokens stop working: cached records must be re-read.
+    this.deps.cache.clear();
+    return userView({ ...user, ...parsed });
+  }
+
+  private async openInvitation(secret: string) {
+    if (!isWellFormedSecret(secret, 'invitation')) throw invitationGone();
+    const invitation = await this.deps.store.invitations.byHash(hashSecret(secret));
+    if (!invitation || invitation.acceptedAt || invitation.expiresAt.getTime() <= this.deps.clock.now().getTime()) throw invitationGone();
+    const user = await this.deps.store.users.byId(invitation.userId);
+    if (!user || user.status !== 'invited') throw invitationGone();
+    return { user, invitation };
+  }
+}
+
+const invitationGone = () => Errors.invitationInvalid();
+
+function withSlash(url: URL): URL {
+  return url.href.endsWith('/') ? url : new URL(`${url.href}/`);
+}

@@ -1,0 +1,37 @@
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { apiPlugin } from '../api/plugin.js';
+import type { Core } from '../core/core.js';
+import { registerOperations } from './operations.js';
+
+export interface AppOptions {
+  core: Core;
+  logger: Logger;
+  publicUrl: URL;
+  trustProxy: boolean;
+  version: string;
+}
+
+/** Builds the HTTP application: one host, one port, every protocol mounted as its own plugin. */
+export async function buildApp({ core, logger, publicUrl, trustProxy, version }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    trustProxy,
+    bodyLimit: 1024 * 1024,
+    // Container and package names contain slashes and percent-escapes; keep routing literal.
+    ignoreDuplicateSlashes: false,
+    return503OnClosing: true,
+  });
+  await app.register(cookie);
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ip: request.ip },
+      'request',
+    );
+  });
+  registerOperations(app, core);
+  await app.register(apiPlugin, { core, secureCookies: publicUrl.protocol === 'https:', version });
+  return app;
+}

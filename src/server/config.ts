@@ -1,0 +1,84 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { parseInput } from '../core/validation.js';
+
+/**
+ * Every setting, its environment variable and its `flyreg serve` flag. This is the only module that reads
+ * configuration; the parsed Config is passed down to constructors.
+ */
+export const SETTINGS = {
+  port: { env: 'FLY_PORT', flag: '--port <port>', help: 'TCP port to listen on (0 = any free port)', default: '8080' },
+  host: { env: 'FLY_HOST', flag: '--host <host>', help: 'address to bind', default: '0.0.0.0' },
+  dataDir: { env: 'FLY_DATA_DIR', flag: '--data-dir <dir>', help: 'where the SQLite database and blobs live', default: './data' },
+  databaseUrl: { env: 'FLY_DATABASE_URL', flag: '--database-url <url>', help: 'postgres://… for PostgreSQL; default: SQLite file in the data dir' },
+  publicUrl: { env: 'FLY_PUBLIC_URL', flag: '--public-url <url>', help: 'base URL printed in snippets; default http://localhost:<port>' },
+  adminUsername: { env: 'FLY_ADMIN_USERNAME', flag: '--admin-username <name>', help: 'first admin, created when there are no users' },
+  adminPassword: { env: 'FLY_ADMIN_PASSWORD', flag: '--admin-password <password>', help: "first admin's password (else one is generated and printed once)" },
+  logLevel: { env: 'FLY_LOG_LEVEL', flag: '--log-level <level>', help: 'fatal|error|warn|info|debug', default: 'info' },
+  authFailureLimit: { env: 'FLY_AUTH_FAILURE_LIMIT', flag: '--auth-failure-limit <n>', help: 'failed authentications per address per window before 429', default: '20' },
+  authFailureWindowSeconds: { env: 'FLY_AUTH_FAILURE_WINDOW', flag: '--auth-failure-window <seconds>', help: 'length of that window', default: '60' },
+  tokenCacheTtlMs: { env: 'FLY_TOKEN_CACHE_TTL_MS', flag: '--token-cache-ttl-ms <ms>', help: 'how long a verified token stays cached (revocation drops it at once)', default: '5000' },
+  sessionTtlHours: { env: 'FLY_SESSION_TTL_HOURS', flag: '--session-ttl-hours <h>', help: 'login session lifetime', default: '336' },
+  trustProxy: { env: 'FLY_TRUST_PROXY', flag: '--trust-proxy <bool>', help: 'take client addresses from X-Forwarded-For', default: 'false' },
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
+export type RawSettings = Partial<Record<SettingName, string | undefined>>;
+
+const boolText = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const intText = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  port: intText(0, 65535),
+  host: z.string().min(1),
+  dataDir: z.string().min(1),
+  databaseUrl: z.string().min(1).optional(),
+  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+  adminUsername: z.string().optional(),
+  adminPassword: z.string().optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  authFailureLimit: intText(1, 1_000_000),
+  authFailureWindowSeconds: intText(1, 86_400),
+  tokenCacheTtlMs: intText(0, 60_000),
+  sessionTtlHours: intText(1, 24 * 365),
+  trustProxy: boolText,
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string;
+  /** Undefined until the port is known when it was 0; see withPublicUrl. */
+  publicUrl: URL | undefined;
+  admin: { username?: string; password?: string };
+  logLevel: string;
+  authFailures: { max: number; windowMs: number };
+  tokenCacheTtlMs: number;
+  sessionTtlMs: number;
+  trustProxy: boolean;
+}
+
+/** Flags win over environment variables, which win over defaults. */
+export function parseConfig(env: Record<string, string | undefined>, flags: RawSettings = {}): Config {
+  const raw: Record<string, string | undefined> = {};
+  for (const [name, setting] of Object.entries(SETTINGS) as [SettingName, (typeof SETTINGS)[SettingName]][]) {
+    const fromEnv = env[setting.env];
+    raw[name] = flags[name] ?? (fromEnv === '' ? undefined : fromEnv) ?? ('default' in setting ? setting.default : undefined);
+  }
+  const s = parseInput(schema, raw, 'Configuration');
+  const dataDir = resolve(s.dataDir);
+  return {
+    port: s.port,
+    host: s.host,
+    dataDir,
+    databaseUrl: s.databaseUrl ?? `sqlite:${resolve(dataDir, 'fly.db')}`,
+    publicUrl: s.publicUrl ? new URL(s.publicUrl) : s.port === 0 ? undefined : new URL(`http://localhost:${s.port}`),
+    admin: { username: s.adminUsername || undefined, password: s.adminPassword || undefined },
+    logLevel: s.logLevel,
+    authFailures: { max: s.authFailureLimit, windowMs: s.authFailureWindowSeconds * 1000 },
+    tokenCacheTtlMs: s.tokenCacheTtlMs,
+    sessionTtlMs: s.sessionTtlHours * 3600 * 1000,
+    trustProxy: s.trustProxy,
+  };
+}

@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createCore } from '../core/core.js';
+import { openDatabase } from '../storage/sql/database.js';
+import { SqlMetadataStore } from '../storage/sql/metadata-store.js';
+import { migrateToLatest } from '../storage/sql/migrate.js';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { createLogger } from './logger.js';
+
+/** Asks the OS for a free port (used when FLY_PORT=0, so the public URL can name the real port). */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface RunningServer {
+  url: URL;
+  close(): Promise<void>;
+}
+
+/** The composition root: config → adapters → core → HTTP. Returns once the server is listening. */
+export async function startServer(config: Config, version: string): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel);
+  const port = config.port === 0 ? await freePort(config.host) : config.port;
+  const publicUrl = config.publicUrl ?? new URL(`http://localhost:${port}`);
+  mkdirSync(config.dataDir, { recursive: true });
+
+  const database = openDatabase(config.databaseUrl);
+  await migrateToLatest(database);
+  const store = new SqlMetadataStore(database);
+  const core = createCore(store, {
+    publicUrl,
+    sessionTtlMs: config.sessionTtlMs,
+    tokenCacheTtlMs: config.tokenCacheTtlMs,
+    authFailures: config.authFailures,
+    usageFlushMs: 1000,
+    onBackgroundError: (error) => logger.error({ err: error }, 'background write failed'),
+  });
+
+  const admin = await core.users.bootstrapAdmin(config.admin);
+  if (admin?.generatedPassword) {
+    // Printed once, on the console only (never to the JSON log), so the operator can log in.
+    process.stdout.write(
+      `\nCreated the first admin. Username: ${admin.username}  Password: ${admin.generatedPassword}\n` +
+        'It is shown only this once: log in and keep it somewhere safe.\n\n',
+    );
+  } else if (admin) {
+    logger.info({ username: admin.username }, 'created the first admin from FLY_ADMIN_USERNAME / FLY_ADMIN_PASSWORD');
+  }
+
+  const app = await buildApp({ core, logger, publicUrl, trustProxy: config.trustProxy, version });
+  await app.listen({ port, host: config.host });
+  logger.info({ port, publicUrl: publicUrl.href, database: database.engine, version }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close();
+      await core.stop();
+      await store.close();
+    })());
+  return { url: publicUrl, close };
+}

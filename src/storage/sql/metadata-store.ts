@@ -1,0 +1,48 @@
+import { sql, type Kysely } from 'kysely';
+import type { MetadataStore } from '../../core/ports.js';
+import type { SqlDatabase } from './database.js';
+import type { Database } from './schema.js';
+import { SqlAuditStore } from './stores/audit.js';
+import { SqlInvitationStore, SqlSessionStore } from './stores/sessions.js';
+import { SqlTokenStore } from './stores/tokens.js';
+import { SqlUserStore } from './stores/users.js';
+
+function storesOver(db: Kysely<Database>) {
+  return {
+    users: new SqlUserStore(db),
+    sessions: new SqlSessionStore(db),
+    invitations: new SqlInvitationStore(db),
+    tokens: new SqlTokenStore(db),
+    audit: new SqlAuditStore(db),
+  };
+}
+
+/** The MetadataStore port over Kysely, the same code for SQLite and PostgreSQL. */
+export class SqlMetadataStore implements MetadataStore {
+  readonly users;
+  readonly sessions;
+  readonly invitations;
+  readonly tokens;
+  readonly audit;
+
+  constructor(
+    readonly database: SqlDatabase,
+    private readonly db: Kysely<Database> = database.db,
+  ) {
+    ({ users: this.users, sessions: this.sessions, invitations: this.invitations, tokens: this.tokens, audit: this.audit } =
+      storesOver(db));
+  }
+
+  async transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this);
+    return this.db.transaction().execute((trx) => fn(new SqlMetadataStore(this.database, trx)));
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  async close(): Promise<void> {
+    await this.database.close();
+  }
+}

@@ -1,0 +1,49 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { SqlDatabase, SqlEngine } from './database.js';
+import * as foundation from './migrations/0001-foundation.js';
+
+type MigrationModule = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
+
+/**
+ * Forward-only, numbered migrations. Append new ones here; never edit or remove one that has shipped.
+ * There are no `down` steps on purpose.
+ */
+const MIGRATIONS: Record<string, MigrationModule> = {
+  '0001-foundation': foundation,
+};
+
+/** An arbitrary constant shared by every replica: "fly-registry migrations". */
+const PG_MIGRATION_LOCK = 724_113_901;
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly engine: SqlEngine) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(
+      Object.entries(MIGRATIONS).map(([name, m]) => [name, { up: (db: Kysely<unknown>) => m.up(db, this.engine) }]),
+    );
+  }
+}
+
+/**
+ * Brings the schema to the latest version. On PostgreSQL it runs under a session advisory lock so that
+ * replicas starting together migrate one at a time (the others then find nothing left to do).
+ */
+export async function migrateToLatest(database: SqlDatabase): Promise<void> {
+  const run = async (db: Kysely<unknown>) => {
+    const migrator = new Migrator({ db, provider: new StaticProvider(database.engine) });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+      throw new Error(`Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  if (database.engine !== 'postgres') return run(database.db as unknown as Kysely<unknown>);
+  await database.db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${PG_MIGRATION_LOCK})`.execute(conn);
+    try {
+      await run(conn as unknown as Kysely<unknown>);
+    } finally {
+      await sql`select pg_advisory_unlock(${PG_MIGRATION_LOCK})`.execute(conn);
+    }
+  });
+}

@@ -1,0 +1,71 @@
+import type { Generated } from 'kysely';
+
+/** Table shapes as stored. Times are epoch milliseconds (bigint) so both engines agree exactly. */
+export interface UsersTable {
+  id: string;
+  username: string;
+  email: string;
+  name: string | null;
+  role: string;
+  status: string;
+  password_hash: string | null;
+  created_at: number;
+  last_login_at: number | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  secret_hash: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface InvitationsTable {
+  id: string;
+  user_id: string;
+  secret_hash: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+}
+
+export interface TokensTable {
+  id: string;
+  name: string;
+  username: string;
+  permission: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  revoked_by: string | null;
+  environment_id: string | null;
+  secret_hash: string;
+  last_used_at: number | null;
+  last_used_ip: string | null;
+  last_used_client: string | null;
+  use_count: number;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  target_name: string | null;
+  ip: string | null;
+  details: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  invitations: InvitationsTable;
+  tokens: TokensTable;
+  audit_events: AuditEventsTable;
+}

@@ -1,0 +1,119 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Permission, Role, TokenWithCreator, Token, UserStatus } from '../../../core/model.js';
+import type { TokenListFilter, TokenStore, TokenUsage } from '../../../core/ports.js';
+import { toDate, toDateOrNull, toMsOrNull } from '../rows.js';
+import type { Database, TokensTable } from '../schema.js';
+
+type TokenRow = Selectable<TokensTable> & { creator_username: string; creator_status: string; creator_role: string };
+
+const toToken = (row: TokenRow): TokenWithCreator => ({
+  id: row.id,
+  name: row.name,
+  username: row.username,
+  permission: row.permission as Permission,
+  createdBy: row.created_by,
+  createdAt: toDate(row.created_at),
+  expiresAt: toDateOrNull(row.expires_at),
+  revokedAt: toDateOrNull(row.revoked_at),
+  revokedBy: row.revoked_by,
+  environmentId: row.environment_id,
+  secretHash: row.secret_hash,
+  lastUsedAt: toDateOrNull(row.last_used_at),
+  lastUsedIp: row.last_used_ip,
+  lastUsedClient: row.last_used_client,
+  useCount: Number(row.use_count),
+  creatorUsername: row.creator_username,
+  creatorStatus: row.creator_status as UserStatus,
+  creatorRole: row.creator_role as Role,
+});
+
+export class SqlTokenStore implements TokenStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  private selectWithCreator() {
+    return this.db
+      .selectFrom('tokens')
+      .innerJoin('users', 'users.id', 'tokens.created_by')
+      .selectAll('tokens')
+      .select(['users.username as creator_username', 'users.status as creator_status', 'users.role as creator_role']);
+  }
+
+  async insert(t: Token): Promise<void> {
+    await this.db
+      .insertInto('tokens')
+      .values({
+        id: t.id,
+        name: t.name,
+        username: t.username,
+        permission: t.permission,
+        created_by: t.createdBy,
+        created_at: t.createdAt.getTime(),
+        expires_at: toMsOrNull(t.expiresAt),
+        revoked_at: toMsOrNull(t.revokedAt),
+        revoked_by: t.revokedBy,
+        environment_id: t.environmentId,
+        secret_hash: t.secretHash,
+        last_used_at: null,
+        last_used_ip: null,
+        last_used_client: null,
+        use_count: 0,
+      })
+      .execute();
+  }
+
+  async byId(id: string): Promise<TokenWithCreator | undefined> {
+    const row = await this.selectWithCreator().where('tokens.id', '=', id).executeTakeFirst();
+    return row && toToken(row);
+  }
+
+  async byHash(secretHash: string): Promise<TokenWithCreator | undefined> {
+    const row = await this.selectWithCreator().where('tokens.secret_hash', '=', secretHash).executeTakeFirst();
+    return row && toToken(row);
+  }
+
+  async list(filter: TokenListFilter = {}): Promise<TokenWithCreator[]> {
+    let query = this.selectWithCreator();
+    if (filter.createdBy) query = query.where('tokens.created_by', '=', filter.createdBy);
+    if (filter.environmentId) query = query.where('tokens.environment_id', '=', filter.environmentId);
+    const rows = await query.orderBy('tokens.created_at', 'desc').orderBy('tokens.id').execute();
+    return rows.map(toToken);
+  }
+
+  async usernameTaken(username: string): Promise<boolean> {
+    const row = await this.db.selectFrom('tokens').select('id').where('username', '=', username).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async revoke(id: string, at: Date, by: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('tokens')
+      .set({ revoked_at: at.getTime(), revoked_by: by })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('tokens').where('id', '=', id).execute();
+  }
+
+  /** One statement per token in the batch, in one transaction; a token deleted meanwhile is skipped. */
+  async recordUsage(batch: TokenUsage[]): Promise<void> {
+    if (batch.length === 0) return;
+    await this.db.transaction().execute(async (tx) => {
+      for (const u of batch) {
+        await tx
+          .updateTable('tokens')
+          .set((eb) => ({
+            last_used_at: u.at.getTime(),
+            last_used_ip: u.ip,
+            last_used_client: u.client,
+            use_count: eb('use_count', '+', u.count),
+          }))
+          .where('id', '=', u.tokenId)
+          .execute();
+      }
+    });
+  }
+}

@@ -1,0 +1,80 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Role, User, UserStatus } from '../../../core/model.js';
+import type { UserStore } from '../../../core/ports.js';
+import { toDate, toDateOrNull, toMsOrNull } from '../rows.js';
+import type { Database, UsersTable } from '../schema.js';
+
+const toUser = (row: Selectable<UsersTable>): User => ({
+  id: row.id,
+  username: row.username,
+  email: row.email,
+  name: row.name,
+  role: row.role as Role,
+  status: row.status as UserStatus,
+  passwordHash: row.password_hash,
+  createdAt: toDate(row.created_at),
+  lastLoginAt: toDateOrNull(row.last_login_at),
+});
+
+export class SqlUserStore implements UserStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(user: User): Promise<void> {
+    await this.db
+      .insertInto('users')
+      .values({
+        id: user.id,
+        username: user.username,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        status: user.status,
+        password_hash: user.passwordHash,
+        created_at: user.createdAt.getTime(),
+        last_login_at: toMsOrNull(user.lastLoginAt),
+      })
+      .execute();
+  }
+
+  async byId(id: string): Promise<User | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async byUsername(username: string): Promise<User | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async list(): Promise<User[]> {
+    const rows = await this.db.selectFrom('users').selectAll().orderBy('username').execute();
+    return rows.map(toUser);
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async countActiveAdmins(): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('role', '=', 'admin')
+      .where('status', '=', 'active')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async update(id: string, patch: Partial<Pick<User, 'role' | 'status' | 'passwordHash' | 'lastLoginAt' | 'email' | 'name'>>) {
+    const values: Partial<UsersTable> = {};
+    if (patch.role !== undefined) values.role = patch.role;
+    if (patch.status !== undefined) values.status = patch.status;
+    if (patch.passwordHash !== undefined) values.password_hash = patch.passwordHash;
+    if (patch.lastLoginAt !== undefined) values.last_login_at = toMsOrNull(patch.lastLoginAt);
+    if (patch.email !== undefined) values.email = patch.email;
+    if (patch.name !== undefined) values.name = patch.name;
+    if (Object.keys(values).length === 0) return;
+    await this.db.updateTable('users').set(values).where('id', '=', id).execute();
+  }
+}
