@@ -27,8 +27,9 @@ export class ApiClient {
   async request<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
     const h: Record<string, string> = {};
     if (this.bearer) h.authorization = `Bearer ${this.bearer}`;
-    Object.assign(h, headers);
     if (body !== undefined) h['content-type'] = 'application/json';
+    // Explicit headers win, so a test can send another credential or content type.
+    Object.assign(h, headers);
     const res = await fetch(`${this.server.url}${path}`, {
       method,
       headers: h,
