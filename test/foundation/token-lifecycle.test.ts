@@ -105,7 +105,7 @@ describe('token lifecycle through HTTP', () => {
       view = (await admin.get<TokenView>(`/api/v1/tokens/${created.id}`)).body;
     }
     expect(view).toMatchObject({ useCount: 3, lastUsedIp: '127.0.0.1', lastUsedClient: 'usage-test/1.0' });
-    expect(Date.parse(String(view?.lastUsedAt))).toBeGreaterThan(Date.parse(created.createdAt) - 1);
+    expect(Date.parse(String(view?.lastUsedAt))).toBeGreaterThan(Date.parse(String(created.createdAt)) - 1);
   });
 
   it('moves active → expired with a short expiry, then refuses the token saying when it expired', async () => {
