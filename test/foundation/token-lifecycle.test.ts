@@ -179,8 +179,13 @@ describe('token lifecycle through HTTP', () => {
     }
   });
 
-  it('never wrote a secret to the logs', () => {
+  it('never wrote a secret to the logs, even when a client puts one in a URL', async () => {
+    const leaky = await create({ name: 'leaky client', permission: 'read-only' });
+    expect((await admin.get(`/api/v1/whoami?token=${leaky.token}`)).status).toBe(200);
+    expect((await admin.get(`/api/v1/${leaky.token}`)).status).toBe(404);
+    expect((await new ApiClient(server).get(`/api/v1/tokens?password=${leaky.token}`)).status).toBe(401);
     const output = server.output();
+    expect(output).toContain('[REDACTED]');
     expect(output).toContain('"msg":"request"');
     expect(secrets.length).toBeGreaterThan(5);
     for (const secret of secrets) expect(output).not.toContain(secret);
