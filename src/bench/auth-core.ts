@@ -1,9 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Credential, RequestContext } from '../core/auth/principal.js';
 import { createCore, type Core } from '../core/core.js';
 import type { Token } from '../core/model.js';
 import { generateSecret, hashSecret } from '../core/tokens/secret.js';
+import { FilesystemBlobStore } from '../storage/blobs/filesystem-blob-store.js';
 import { openDatabase } from '../storage/sql/database.js';
 import { SqlMetadataStore } from '../storage/sql/metadata-store.js';
 import { migrateToLatest } from '../storage/sql/migrate.js';
@@ -31,6 +34,8 @@ export async function measureAuthCore(databaseUrl: string, stages: number[]): Pr
   await migrateToLatest(database);
   const store = new SqlMetadataStore(database);
   const core = createCore(store, {
+    // Authentication never touches blobs; the store is here because core is built whole.
+    blobs: new FilesystemBlobStore(join(tmpdir(), 'flyreg-bench-unused-blobs')),
     publicUrl: new URL('http://localhost:8080'),
     sessionTtlMs: 3600_000,
     tokenCacheTtlMs: 60_000,
