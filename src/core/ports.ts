@@ -1,3 +1,4 @@
+import type { OciStore } from './oci/ports.js';
 import type { AuditEvent, Invitation, Role, Session, Token, TokenWithCreator, User, UserStatus } from './model.js';
 
 /**
@@ -10,6 +11,7 @@ export interface MetadataStore {
   invitations: InvitationStore;
   tokens: TokenStore;
   audit: AuditStore;
+  oci: OciStore;
   /** Runs fn with stores bound to one transaction: all of it lands or none of it does. */
   transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T>;
   /** A cheap round trip, for readiness checks. */

@@ -3,6 +3,7 @@ import type { MetadataStore } from '../../core/ports.js';
 import type { SqlDatabase } from './database.js';
 import type { Database } from './schema.js';
 import { SqlAuditStore } from './stores/audit.js';
+import { SqlOciStore } from './stores/oci.js';
 import { SqlInvitationStore, SqlSessionStore } from './stores/sessions.js';
 import { SqlTokenStore } from './stores/tokens.js';
 import { SqlUserStore } from './stores/users.js';
@@ -14,6 +15,7 @@ function storesOver(db: Kysely<Database>) {
     invitations: new SqlInvitationStore(db),
     tokens: new SqlTokenStore(db),
     audit: new SqlAuditStore(db),
+    oci: new SqlOciStore(db),
   };
 }
 
@@ -24,13 +26,20 @@ export class SqlMetadataStore implements MetadataStore {
   readonly invitations;
   readonly tokens;
   readonly audit;
+  readonly oci;
 
   constructor(
     readonly database: SqlDatabase,
     private readonly db: Kysely<Database> = database.db,
   ) {
-    ({ users: this.users, sessions: this.sessions, invitations: this.invitations, tokens: this.tokens, audit: this.audit } =
-      storesOver(db));
+    ({
+      users: this.users,
+      sessions: this.sessions,
+      invitations: this.invitations,
+      tokens: this.tokens,
+      audit: this.audit,
+      oci: this.oci,
+    } = storesOver(db));
   }
 
   async transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T> {

@@ -1,6 +1,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { SqlDatabase, SqlEngine } from './database.js';
 import * as foundation from './migrations/0001-foundation.js';
+import * as oci from './migrations/0003-oci.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -10,6 +11,8 @@ type MigrationModule = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<voi
  */
 const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-foundation': foundation,
+  // 0002 is reserved for the shared package model.
+  '0003-oci': oci,
 };
 
 /** An arbitrary constant shared by every replica: "fly-registry migrations". */
