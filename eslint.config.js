@@ -12,6 +12,12 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/ban-ts-comment': ['error', { 'ts-ignore': 'allow-with-description', 'ts-expect-error': 'allow-with-description' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
       'no-restricted-syntax': ['error', {
         selector: "Program > VariableDeclaration MemberExpression[object.object.name='process'][object.property.name='env']",
         message: 'Read configuration in src/server/config.ts only, never at import time.',

@@ -1,3 +1,4 @@
+import type { PackageStore } from './packages/package-store.js';
 import type { OciStore } from './oci/ports.js';
 import type { AuditEvent, Invitation, Role, Session, Token, TokenWithCreator, User, UserStatus } from './model.js';
 
@@ -11,6 +12,7 @@ export interface MetadataStore {
   invitations: InvitationStore;
   tokens: TokenStore;
   audit: AuditStore;
+  packages: PackageStore;
   oci: OciStore;
   /** Runs fn with stores bound to one transaction: all of it lands or none of it does. */
   transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T>;

@@ -3,6 +3,7 @@ import type { MetadataStore } from '../../core/ports.js';
 import type { SqlDatabase } from './database.js';
 import type { Database } from './schema.js';
 import { SqlAuditStore } from './stores/audit.js';
+import { SqlPackageStore } from './stores/packages.js';
 import { SqlOciStore } from './stores/oci.js';
 import { SqlInvitationStore, SqlSessionStore } from './stores/sessions.js';
 import { SqlTokenStore } from './stores/tokens.js';
@@ -15,6 +16,7 @@ function storesOver(db: Kysely<Database>) {
     invitations: new SqlInvitationStore(db),
     tokens: new SqlTokenStore(db),
     audit: new SqlAuditStore(db),
+    packages: new SqlPackageStore(db),
     oci: new SqlOciStore(db),
   };
 }
@@ -26,6 +28,7 @@ export class SqlMetadataStore implements MetadataStore {
   readonly invitations;
   readonly tokens;
   readonly audit;
+  readonly packages;
   readonly oci;
 
   constructor(
@@ -38,6 +41,7 @@ export class SqlMetadataStore implements MetadataStore {
       invitations: this.invitations,
       tokens: this.tokens,
       audit: this.audit,
+      packages: this.packages,
       oci: this.oci,
     } = storesOver(db));
   }

@@ -62,6 +62,41 @@ export interface AuditEventsTable {
   details: string;
 }
 
+export interface PackagesTable {
+  id: string;
+  repository: string;
+  name: string;
+  display_name: string;
+  metadata: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PackageVersionsTable {
+  id: string;
+  package_id: string;
+  version: string;
+  metadata: string;
+  created_at: number;
+}
+
+export interface PackageFilesTable {
+  id: string;
+  package_id: string;
+  version_id: string;
+  filename: string;
+  blob_digest: string;
+  size: number;
+  metadata: string;
+  created_at: number;
+}
+
+export interface PackageTagsTable {
+  package_id: string;
+  tag: string;
+  version: string;
+}
+
 export interface OciRepositoriesTable {
   id: string;
   name: string;
@@ -125,6 +160,10 @@ export interface Database {
   invitations: InvitationsTable;
   tokens: TokensTable;
   audit_events: AuditEventsTable;
+  packages: PackagesTable;
+  package_versions: PackageVersionsTable;
+  package_files: PackageFilesTable;
+  package_tags: PackageTagsTable;
   oci_repositories: OciRepositoriesTable;
   oci_blobs: OciBlobsTable;
   oci_repository_blobs: OciRepositoryBlobsTable;

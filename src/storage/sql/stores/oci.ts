@@ -246,6 +246,8 @@ export class SqlOciStore implements OciStore {
       .where('b.touched_at', '<', before.getTime())
       .where((eb) => eb.not(eb.exists(eb.selectFrom('oci_manifest_references as r').select('r.child_digest').whereRef('r.child_digest', '=', 'b.digest'))))
       .where((eb) => eb.not(eb.exists(eb.selectFrom('oci_manifests as m').select('m.digest').whereRef('m.digest', '=', 'b.digest'))))
+      // npm and PyPI files share the blob store: a digest one of them uses is never collected here.
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('package_files as f').select('f.blob_digest').whereRef('f.blob_digest', '=', 'b.digest'))))
       .orderBy('b.digest')
       .limit(limit);
     if (after !== undefined) query = query.where('b.digest', '>', after);
@@ -261,6 +263,7 @@ export class SqlOciStore implements OciStore {
       .where('touched_at', '<', before.getTime())
       .where((eb) => eb.not(eb.exists(eb.selectFrom('oci_manifest_references as r').select('r.child_digest').where('r.child_digest', '=', digest))))
       .where((eb) => eb.not(eb.exists(eb.selectFrom('oci_manifests as m').select('m.digest').where('m.digest', '=', digest))))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('package_files as f').select('f.blob_digest').where('f.blob_digest', '=', digest))))
       .executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) return false;
     // The foreign key cascades this already; explicit so it never depends on SQLite's foreign_keys pragma.

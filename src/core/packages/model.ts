@@ -1,0 +1,62 @@
+import type { Digest } from '../blob-store.js';
+
+/**
+ * The one package model shared by npm and PyPI: repositories → packages → versions → files → blobs.
+ * Per-protocol metadata travels as JSON text that the protocol validated; it is stored exactly as given.
+ */
+export type PackageRepository = 'npm' | 'pypi';
+
+export interface PackageRecord {
+  id: string;
+  repository: PackageRepository;
+  /** The canonical name lookups use (npm: as published; PyPI: PEP 503-normalised). */
+  name: string;
+  /** The name as the publisher spelled it. */
+  displayName: string;
+  /** Package-level metadata (JSON text), owned by the protocol. */
+  metadata: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface VersionRecord {
+  id: string;
+  packageId: string;
+  version: string;
+  /** Version-level metadata (JSON text) exactly as the protocol stored it. */
+  metadata: string;
+  createdAt: Date;
+}
+
+export interface FileRecord {
+  id: string;
+  packageId: string;
+  versionId: string;
+  filename: string;
+  blobDigest: Digest;
+  size: number;
+  /** File-level metadata (JSON text): hashes, requires-python, yanked, core-metadata digest… */
+  metadata: string;
+  createdAt: Date;
+}
+
+export interface TagRecord {
+  packageId: string;
+  tag: string;
+  version: string;
+}
+
+/** A package with everything under it, loaded in a fixed number of queries (never one per version). */
+export interface LoadedPackage {
+  package: PackageRecord;
+  versions: VersionRecord[];
+  files: FileRecord[];
+  tags: TagRecord[];
+}
+
+export interface NewFile {
+  filename: string;
+  blobDigest: Digest;
+  size: number;
+  metadata: string;
+}

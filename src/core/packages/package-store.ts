@@ -1,0 +1,43 @@
+import type { FileRecord, LoadedPackage, NewFile, PackageRecord, PackageRepository, TagRecord, VersionRecord } from './model.js';
+
+export interface PackageSearch {
+  /** Case-insensitive substring of the package name; omit to list all. */
+  text?: string;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The package model's storage port. Writes that must land together run inside
+ * MetadataStore.transaction (the store handed to the callback has a transaction-bound `packages`).
+ * Uniqueness (package name per repository, version per package, filename per package) is enforced by the
+ * database; a violation surfaces as Errors.conflict.
+ */
+export interface PackageStore {
+  get(repository: PackageRepository, name: string): Promise<PackageRecord | undefined>;
+  load(repository: PackageRepository, name: string): Promise<LoadedPackage | undefined>;
+  search(repository: PackageRepository, query: PackageSearch): Promise<PackageRecord[]>;
+  /** Returns the existing package, or creates it. */
+  ensure(repository: PackageRepository, name: string, displayName: string, now: Date): Promise<PackageRecord>;
+  setPackageMetadata(packageId: string, metadata: string, now: Date): Promise<void>;
+  delete(packageId: string): Promise<void>;
+
+  version(packageId: string, version: string): Promise<VersionRecord | undefined>;
+  /** Inserts a version; an existing version → Errors.conflict. */
+  insertVersion(packageId: string, version: string, metadata: string, now: Date): Promise<VersionRecord>;
+  setVersionMetadata(versionId: string, metadata: string): Promise<void>;
+  /** Deletes a version with its files and any tag pointing at it. */
+  deleteVersion(versionId: string): Promise<void>;
+
+  /** Inserts a file under a version; a filename already used in the package → Errors.conflict. */
+  insertFile(packageId: string, versionId: string, file: NewFile, now: Date): Promise<FileRecord>;
+  file(repository: PackageRepository, packageName: string, filename: string): Promise<FileRecord | undefined>;
+  setFileMetadata(fileId: string, metadata: string): Promise<void>;
+
+  setTag(packageId: string, tag: string, version: string): Promise<void>;
+  deleteTag(packageId: string, tag: string): Promise<void>;
+  tags(packageId: string): Promise<TagRecord[]>;
+
+  /** Every blob digest a package file references, for garbage collection. */
+  referencedBlobs(): Promise<Set<string>>;
+}
