@@ -8,7 +8,6 @@ export async function listCatalog(
   principal: Principal,
   limit: number,
   last: string | undefined,
-  alsoAllowed: (name: string) => boolean = () => true,
 ): Promise<{ repositories: string[]; more: boolean }> {
   const visible: string[] = [];
   let after = last;
@@ -17,7 +16,7 @@ export async function listCatalog(
   for (;;) {
     const names = await store.oci.listRepositories(after, batch);
     for (const name of names) {
-      if (isAllowed(principal, 'pull', { kind: 'artifact', protocol: 'oci', name }) && alsoAllowed(name)) visible.push(name);
+      if (isAllowed(principal, 'pull', { kind: 'artifact', protocol: 'oci', name })) visible.push(name);
       if (visible.length > limit) return { repositories: visible.slice(0, limit), more: true };
     }
     if (names.length < batch) return { repositories: visible, more: false };
