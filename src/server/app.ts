@@ -3,10 +3,13 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { apiPlugin } from '../api/plugin.js';
 import type { Core } from '../core/core.js';
+import type { OciRegistry } from '../core/oci/registry.js';
+import { ociPlugin } from '../protocols/oci/plugin.js';
 import { registerOperations } from './operations.js';
 
 export interface AppOptions {
   core: Core;
+  registry: OciRegistry;
   logger: Logger;
   publicUrl: URL;
   trustProxy: boolean;
@@ -14,7 +17,7 @@ export interface AppOptions {
 }
 
 /** Builds the HTTP application: one host, one port, every protocol mounted as its own plugin. */
-export async function buildApp({ core, logger, publicUrl, trustProxy, version }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ core, registry, logger, publicUrl, trustProxy, version }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One access-log line per request (the onResponse hook below) instead of Fastify's two.
@@ -32,5 +35,6 @@ export async function buildApp({ core, logger, publicUrl, trustProxy, version }:
   });
   registerOperations(app, core);
   await app.register(apiPlugin, { core, secureCookies: publicUrl.protocol === 'https:', version });
+  await app.register(ociPlugin, { core, registry, publicUrl });
   return app;
 }
