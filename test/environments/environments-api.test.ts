@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, createUser, login, type ApiErrorBody, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { dockerConfigOf } from './helpers/pull-secret.js';
 
 interface Environment {
   id: string;
@@ -18,13 +19,6 @@ interface KubernetesSecret {
 type EnvToken = CreatedToken & { environment: string | null; snippets: CreatedToken['snippets'] & { kubernetes: KubernetesSecret } };
 type Profile = Environment & { tokens: { id: string; status: string; permission: string; environment: string | null }[] };
 type ValidationError = ApiErrorBody & { error: { details?: { issues?: { path: string; message: string }[] } } };
-
-/** The docker config a pull-secret manifest carries, decoded. */
-export function dockerConfigOf(manifest: string): { auths: Record<string, { username: string; password: string; auth: string }> } {
-  const line = manifest.split('\n').find((l) => l.trim().startsWith('.dockerconfigjson:'));
-  if (!line) throw new Error(`no .dockerconfigjson in ${manifest}`);
-  return JSON.parse(Buffer.from(line.split(':')[1]?.trim() ?? '', 'base64').toString('utf8')) as ReturnType<typeof dockerConfigOf>;
-}
 
 describe('environments through the management API', () => {
   let server: TestServer;
