@@ -23,8 +23,8 @@ export interface TimelineQuery {
 /** Pull events and the deployments aggregate derived from them. */
 export interface DeploymentStore {
   /**
-   * Appends a batch of attributed pulls (in time order) and folds them into the deployments aggregate, in one
-   * transaction. Events of environments that no longer exist are dropped.
+   * Folds a batch of attributed requests (in time order) into the deployments aggregate and appends one pull
+   * event per new pull, in one transaction. Requests of environments that no longer exist are dropped.
    */
   recordPulls(batch: AttributedPull[]): Promise<void>;
   /** Deployments of one environment by first seen. */

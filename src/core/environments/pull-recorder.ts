@@ -53,11 +53,7 @@ export class PullRecorder {
   /** Notes a pull if an environment token made it; anything else is not a deployment and is ignored. */
   record(principal: Principal, pull: ManifestPull, ctx: RequestContext): void {
     if (principal.kind !== 'token' || !principal.token || !principal.environmentId) return;
-    if (this.queue.length + this.retry.length >= this.options.maxQueued) {
-      this.dropped++;
-      return;
-    }
-    this.queue.push({
+    const event: PullEvent = {
       environmentId: principal.environmentId,
       tokenId: principal.token.id,
       repository: pull.repository,
@@ -67,7 +63,13 @@ export class PullRecorder {
       at: this.options.clock.now(),
       ip: ctx.ip,
       client: ctx.userAgent,
-    });
+    };
+    if (this.attribution.continuesOpenPull(event)) return;
+    if (this.queue.length + this.retry.length >= this.options.maxQueued) {
+      this.dropped++;
+      return;
+    }
+    this.queue.push(event);
     if (this.queue.length === this.options.batchSize) void this.flush();
   }
 
@@ -87,10 +89,12 @@ export class PullRecorder {
       this.options.onError(new Error(`pull recording dropped ${this.dropped} events: the queue was full (is the database reachable?)`));
       this.dropped = 0;
     }
-    if (this.queue.length === 0 && this.retry.length === 0) return;
     const events = this.queue;
     this.queue = [];
-    const batch = this.retry.concat(this.attribution.attribute(events, await this.parentsOf(events)));
+    const attributed = this.attribution.attribute(events, await this.parentsOf(events));
+    const continuations = this.attribution.drainContinuations();
+    if (attributed.length === 0 && continuations.length === 0 && this.retry.length === 0) return;
+    const batch = this.retry.concat(attributed, continuations).sort((a, b) => a.at.getTime() - b.at.getTime());
     this.retry = [];
     try {
       await this.store.recordPulls(batch);

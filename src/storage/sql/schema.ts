@@ -171,9 +171,7 @@ export interface PullEventsTable {
   repository: string;
   tag: string | null;
   digest: string;
-  image_digest: string;
   method: string;
-  new_pull: number;
   at: number;
   ip: string | null;
   client: string | null;

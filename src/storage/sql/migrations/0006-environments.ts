@@ -22,9 +22,9 @@ export async function up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> 
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
 
-  // Raw events, append-only. `image_digest` is the image the request belongs to (an index, when a client
-  // fetched one of its platform manifests right after it); `new_pull` is 0 for the continuation of a pull
-  // (a GET after its HEAD), so deployments can be re-derived from this table alone.
+  // Raw events, append-only: one row per pull, i.e. per request that opened one (see pull-attribution.ts).
+  // The requests continuing a pull (the GET after its HEAD, a platform manifest after its index) only move
+  // the deployment's last_seen, so a client hammering one image costs one row a minute, not one a request.
   await db.schema
     .createTable('pull_events')
     .addColumn('id', serialKey, (c) => (engine === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
@@ -33,9 +33,7 @@ export async function up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> 
     .addColumn('repository', 'text', (c) => c.notNull())
     .addColumn('tag', 'text')
     .addColumn('digest', 'text', (c) => c.notNull())
-    .addColumn('image_digest', 'text', (c) => c.notNull())
     .addColumn('method', 'text', (c) => c.notNull())
-    .addColumn('new_pull', 'integer', (c) => c.notNull())
     .addColumn('at', 'bigint', (c) => c.notNull())
     .addColumn('ip', 'text')
     .addColumn('client', 'text')

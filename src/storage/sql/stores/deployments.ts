@@ -8,7 +8,7 @@ import type { SqlEngine } from '../database.js';
 import { toDate } from '../rows.js';
 import type { Database, DeploymentsTable } from '../schema.js';
 
-/** Rows per multi-row INSERT: well under both engines' bound-parameter limits at 12 columns. */
+/** Rows per multi-row INSERT: well under both engines' bound-parameter limits at 10 columns. */
 const INSERT_CHUNK = 1000;
 
 /** Serialises aggregate updates between replicas: "fly-registry deployments". */
@@ -50,7 +50,10 @@ export class SqlDeploymentStore implements DeploymentStore {
       const pulls = live.size === environmentIds.length ? batch : batch.filter((p) => live.has(p.environmentId));
       if (pulls.length === 0) return;
 
-      for (const chunk of chunks(pulls, INSERT_CHUNK)) {
+      for (const chunk of chunks(
+        pulls.filter((p) => p.newPull),
+        INSERT_CHUNK,
+      )) {
         await db
           .insertInto('pull_events')
           .values(
@@ -60,9 +63,7 @@ export class SqlDeploymentStore implements DeploymentStore {
               repository: p.repository,
               tag: p.tag,
               digest: p.digest,
-              image_digest: p.imageDigest,
               method: p.method,
-              new_pull: p.newPull ? 1 : 0,
               at: p.at.getTime(),
               ip: p.ip,
               client: p.client,

@@ -1,0 +1,114 @@
+import autocannon from 'autocannon';
+import { createHash, randomBytes } from 'node:crypto';
+import { spawnServer, type ServerProcess } from './server-process.js';
+
+export interface PullFigures {
+  /** Manifest GETs per second with a token of no environment, and with an environment token (recorded). */
+  plain: number;
+  environment: number;
+  /** 1 − environment / plain, in percent: the median over alternating rounds. */
+  costPercent: number;
+  /** Pulls the environment's timeline counted afterwards: shows the recording happened. */
+  recordedDeployments: number;
+}
+
+const ROUND_SECONDS = 3;
+const ROUNDS = 6;
+const CONNECTIONS = 10;
+const MANIFEST_TYPE = 'application/vnd.oci.image.manifest.v1+json';
+
+/**
+ * Authenticated manifest GETs against a real server, a plain read-only token and an environment token back
+ * to back in each round, which of them goes first alternating, so that changes in machine load hit both
+ * alike; the cost is the median of the rounds' ratios.
+ */
+export async function measurePullRecording(databaseUrl: string, dataDir: string): Promise<PullFigures> {
+  const admin = { username: 'admin', password: `bench-${randomBytes(12).toString('hex')}` };
+  const server = await spawnServer({ databaseUrl, dataDir, admin, env: { FLY_LOG_LEVEL: 'warn', FLY_AUTH_FAILURE_LIMIT: '1000000' } });
+  try {
+    const session = (await call<{ sessionToken: string }>(server, 'POST', '/api/v1/auth/login', admin)).sessionToken;
+    const writer = await call<Token>(server, 'POST', '/api/v1/tokens', { name: 'push', permission: 'read-write', expiresAt: null }, session);
+    const plain = await call<Token>(server, 'POST', '/api/v1/tokens', { name: 'pull', permission: 'read-only', expiresAt: null }, session);
+    const env = (await call<{ token: Token }>(server, 'POST', '/api/v1/environments', { name: 'production', token: {} }, session)).token;
+    await pushImage(server, basic(writer));
+
+    const plainRates: number[] = [];
+    const envRates: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      if (round % 2 === 0) {
+        plainRates.push(await manifestGets(server, basic(plain)));
+        envRates.push(await manifestGets(server, basic(env)));
+      } else {
+        envRates.push(await manifestGets(server, basic(env)));
+        plainRates.push(await manifestGets(server, basic(plain)));
+      }
+    }
+    // Let the last batch land, then check it did.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const timeline = await call<{ deployments: { pullCount: number }[] }>(server, 'GET', '/api/v1/environments/production/deployments', undefined, session);
+    const costs = plainRates.map((p, i) => (1 - (envRates[i] ?? 0) / p) * 100);
+    return {
+      plain: median(plainRates),
+      environment: median(envRates),
+      costPercent: median(costs),
+      recordedDeployments: timeline.deployments.length,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+interface Token {
+  username: string;
+  token: string;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const basic = (t: Token) => `Basic ${Buffer.from(`${t.username}:${t.token}`).toString('base64')}`;
+const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+
+async function manifestGets(server: ServerProcess, auth: string): Promise<number> {
+  const result = await autocannon({
+    url: `${server.url}/v2/bench/app/manifests/v1`,
+    connections: CONNECTIONS,
+    duration: ROUND_SECONDS,
+    headers: { authorization: auth, accept: MANIFEST_TYPE },
+  });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`manifest GETs: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+  return result.requests.average;
+}
+
+/** A one-layer image through the registry's own API: monolithic blob uploads, then the manifest. */
+async function pushImage(server: ServerProcess, auth: string): Promise<void> {
+  const layer = randomBytes(4096);
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256(layer)] } }));
+  for (const blob of [layer, config]) {
+    const res = await fetch(`${server.url}/v2/bench/app/blobs/uploads/?digest=${sha256(blob)}`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/octet-stream' },
+      body: blob,
+    });
+    if (res.status !== 201) throw new Error(`blob upload: ${res.status} ${await res.text()}`);
+  }
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: MANIFEST_TYPE,
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
+    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256(layer), size: layer.length }],
+  });
+  const res = await fetch(`${server.url}/v2/bench/app/manifests/v1`, {
+    method: 'PUT',
+    headers: { authorization: auth, 'content-type': MANIFEST_TYPE },
+    body: manifest,
+  });
+  if (res.status !== 201) throw new Error(`manifest push: ${res.status} ${await res.text()}`);
+}
+
+async function call<T>(server: ServerProcess, method: string, path: string, body?: unknown, bearer?: string): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  const res = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
