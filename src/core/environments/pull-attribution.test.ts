@@ -55,4 +55,18 @@ describe('pull attribution', () => {
     a.prune(at(120));
     expect(a.attribute([pull({ at: at(121) })])[0]?.newPull).toBe(true);
   });
+
+  it('notes requests repeating an open pull at request time and reports each pull once, with its latest request', () => {
+    const a = new PullAttribution(60_000);
+    expect(a.continuesOpenPull(pull({}))).toBe(false);
+    a.attribute([pull({ tag: 'v1' })]);
+    expect(a.continuesOpenPull(pull({ at: at(1) }))).toBe(true);
+    expect(a.continuesOpenPull(pull({ at: at(2), method: 'HEAD' }))).toBe(true);
+    expect(a.continuesOpenPull(pull({ digest: 'sha256:b', at: at(3) }))).toBe(false);
+    expect(a.continuesOpenPull(pull({ at: at(61) }))).toBe(false);
+    expect(a.drainContinuations().map((p) => [p.imageDigest, p.newPull, p.at.getTime(), p.method, p.tag])).toEqual([
+      ['sha256:a', false, at(2).getTime(), 'HEAD', null],
+    ]);
+    expect(a.drainContinuations()).toEqual([]);
+  });
 });
