@@ -1,16 +1,13 @@
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import type { BenchResult, BenchSection } from './section.js';
+import { spawnServer } from './server-process.js';
 
-const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
 const MiB = 1024 * 1024;
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
@@ -23,7 +20,13 @@ export const ociSection: BenchSection = {
   name: 'oci',
   async run(): Promise<BenchResult[]> {
     const dataDir = mkdtempSync(join(tmpdir(), 'flyreg-bench-oci-'));
-    const server = await startServer(dataDir);
+    // Logging at warn: an access-log line per request would be measured too.
+    const server = await spawnServer({
+      databaseUrl: `sqlite:${join(dataDir, 'fly.db')}`,
+      dataDir,
+      admin: ADMIN,
+      env: { FLY_LOG_LEVEL: 'warn', FLY_AUTH_FAILURE_LIMIT: '1000000' },
+    });
     try {
       const token = await createToken(server.url);
       const auth = await bearer(server.url, token, 'repository:bench/app:pull,push');
@@ -50,70 +53,7 @@ export const ociSection: BenchSection = {
   },
 };
 
-interface Server {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
 const ADMIN = { username: 'admin', password: `bench-${randomBytes(12).toString('hex')}` };
-
-/**
- * `flyreg serve` on a free port, logging at warn (an access-log line per request would be measured too);
- * resolves once it answers /healthz.
- */
-async function startServer(dataDir: string): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [CLI, 'serve'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      FLY_PORT: String(port),
-      FLY_HOST: '127.0.0.1',
-      FLY_DATA_DIR: dataDir,
-      FLY_ADMIN_USERNAME: ADMIN.username,
-      FLY_ADMIN_PASSWORD: ADMIN.password,
-      FLY_LOG_LEVEL: 'warn',
-      FLY_AUTH_FAILURE_LIMIT: '1000000',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) {
-      await stop(child);
-      throw new Error('server did not start within 30 s');
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { url, pid: child.pid ?? -1, stop: () => stop(child) };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolvePromise(address.port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    child.once('exit', () => done());
-    child.kill('SIGTERM');
-  });
-}
 
 async function createToken(url: string): Promise<{ username: string; token: string }> {
   const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });

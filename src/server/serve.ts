@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createCore } from '../core/core.js';
 import { createOciRegistry } from '../core/oci/registry.js';
+import { cleanAbandonedUploads } from '../storage/blobs/clean-uploads.js';
 import { FilesystemBlobStore } from '../storage/blobs/filesystem-blob-store.js';
 import { openDatabase } from '../storage/sql/database.js';
 import { SqlMetadataStore } from '../storage/sql/metadata-store.js';
@@ -23,6 +24,9 @@ function freePort(host: string): Promise<number> {
   });
 }
 
+const ABANDONED_UPLOAD_MS = 24 * 3600 * 1000;
+const UPLOAD_SWEEP_INTERVAL_MS = 15 * 60 * 1000;
+
 export interface RunningServer {
   url: URL;
   close(): Promise<void>;
@@ -38,7 +42,9 @@ export async function startServer(config: Config, version: string): Promise<Runn
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database);
   const store = new SqlMetadataStore(database);
+  const blobs = new FilesystemBlobStore(join(config.dataDir, 'blobs'));
   const core = createCore(store, {
+    blobs,
     publicUrl,
     sessionTtlMs: config.sessionTtlMs,
     tokenCacheTtlMs: config.tokenCacheTtlMs,
@@ -47,8 +53,7 @@ export async function startServer(config: Config, version: string): Promise<Runn
     onBackgroundError: (error) => logger.error({ err: error }, 'background write failed'),
   });
 
-  const blobs = new FilesystemBlobStore(join(config.dataDir, 'blobs'));
-  const registry = await createOciRegistry({ store, blobs, clock: core.clock });
+  const registry = await createOciRegistry({ store, blobs: core.blobs, clock: core.clock });
 
   const admin = await core.users.bootstrapAdmin(config.admin);
   if (admin?.generatedPassword) {
@@ -65,9 +70,18 @@ export async function startServer(config: Config, version: string): Promise<Runn
   await app.listen({ port, host: config.host });
   logger.info({ port, publicUrl: publicUrl.href, database: database.engine, version }, 'listening');
 
+  // Upload sessions nobody has touched for a day are abandoned: reclaim their space.
+  const sweeper = setInterval(() => {
+    cleanAbandonedUploads(blobs, ABANDONED_UPLOAD_MS, new Date()).catch((error: unknown) =>
+      logger.error({ err: error }, 'cleaning abandoned uploads failed'),
+    );
+  }, UPLOAD_SWEEP_INTERVAL_MS);
+  sweeper.unref();
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      clearInterval(sweeper);
       await app.close();
       await core.stop();
       await store.close();

@@ -1,0 +1,6 @@
+import { authSection } from './auth.js';
+import { ociSection } from './oci.js';
+import type { BenchSection } from './section.js';
+
+/** Every benchmark section, in the order `npm run bench` runs them. Append yours to this list. */
+export const SECTIONS: BenchSection[] = [authSection, ociSection];
