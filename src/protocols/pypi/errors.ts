@@ -62,7 +62,6 @@ const MULTIPART_STATUS: Record<string, number> = {
  * Anything else becomes a space, and it is kept short.
  */
 function reasonPhrase(message: string): string {
-  // eslint-disable-next-line no-control-regex
   return message.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 300);
 }
 

@@ -17,7 +17,6 @@ export const PYPI_MOUNTS = { artifactory: '/artifactory/api/pypi/pypi', short: '
 
 export interface PypiPluginOptions {
   core: Core;
-  blobs: BlobStore;
   publicUrl: URL;
 }
 
@@ -70,7 +69,8 @@ async function pypiMount(app: FastifyInstance, { core, blobs, service, mount, sh
  * The Python package index (Simple API, uploads, files, JSON API), mounted at `/artifactory/api/pypi/pypi`
  * and `/pypi`. Both mounts share one service, so a page rendered for one is cached for the other.
  */
-export async function pypiPlugin(app: FastifyInstance, { core, blobs, publicUrl }: PypiPluginOptions): Promise<void> {
+export async function pypiPlugin(app: FastifyInstance, { core, publicUrl }: PypiPluginOptions): Promise<void> {
+  const { blobs } = core;
   const service = new PypiService({ store: core.store, blobs, clock: core.clock });
   const base = publicUrl.href.replace(/\/$/, '');
   for (const [name, prefix] of Object.entries(PYPI_MOUNTS)) {
