@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSdist, buildWheel } from '../../src/bench/python-dists.js';
 import { login, type ApiClient, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { createVenv, pip, pipIndexUrl, run, twineUpload } from './python-clients.js';
+import { createVenv, pip, pipIndexUrl, run } from '../../src/bench/python-tools.js';
+import { twineUpload } from './twine.js';
 
 /** URLs the server logged (one JSON line per request), for checking what pip fetched. */
 function requestedUrls(server: TestServer): string[] {

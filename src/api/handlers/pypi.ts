@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { displayText, parseInput } from '../../core/validation.js';
-import { setReleaseYanked } from '../../core/pypi/yank.js';
 import type { ApiRoute } from '../route.js';
 
 const yankInput = z.strictObject({ reason: displayText(500).optional() });
@@ -15,7 +14,7 @@ export const pypiRoutes: ApiRoute[] = [
     body: yankInput,
     handler: ({ core, principal, params, request }) => {
       const { reason } = parseInput(yankInput, request.body ?? {});
-      return setReleaseYanked(core, principal, params.project ?? '', params.version ?? '', reason ?? '');
+      return core.pypi.setYanked(principal, params.project ?? '', params.version ?? '', reason ?? '');
     },
   },
   {
@@ -23,6 +22,6 @@ export const pypiRoutes: ApiRoute[] = [
     path: '/api/v1/pypi/projects/:project/versions/:version/unyank',
     summary: 'Un-yank a Python release',
     auth: 'principal',
-    handler: ({ core, principal, params }) => setReleaseYanked(core, principal, params.project ?? '', params.version ?? '', null),
+    handler: ({ core, principal, params }) => core.pypi.setYanked(principal, params.project ?? '', params.version ?? '', null),
   },
 ];

@@ -11,14 +11,15 @@ export interface Rendered {
 interface Entry {
   /** The package row's metadata text, which carries a revision that changes on every write. */
   stamp: string;
+  /** When the stamp was last confirmed against the store (ms since epoch). */
+  checkedAt: number;
   view: ProjectView;
   /** Rendered pages, built on first use. */
   rendered: Map<string, Rendered>;
 }
 
 /**
- * Rendered project pages keyed by the package's revision stamp. A lookup still reads the package row (one
- * indexed query), so a write made by any replica is seen on the next request; only the rendering is saved.
+ * Rendered project pages keyed by the package's revision stamp, with when that stamp was last confirmed.
  * Bounded: the least recently used project is dropped first.
  */
 export class ProjectCache {
@@ -26,17 +27,25 @@ export class ProjectCache {
 
   constructor(private readonly maxProjects = 2000) {}
 
-  get(name: string, stamp: string): Entry | undefined {
+  /** The entry when its stamp was confirmed less than maxAgeMs ago, without asking the store. */
+  fresh(name: string, now: number, maxAgeMs: number): Entry | undefined {
+    const entry = this.entries.get(name);
+    return entry && now - entry.checkedAt < maxAgeMs ? entry : undefined;
+  }
+
+  /** The entry when the stored stamp still matches; marks it confirmed now. */
+  get(name: string, stamp: string, now: number): Entry | undefined {
     const entry = this.entries.get(name);
     if (!entry || entry.stamp !== stamp) return undefined;
+    entry.checkedAt = now;
     // Re-insert to mark as most recently used (Map keeps insertion order).
     this.entries.delete(name);
     this.entries.set(name, entry);
     return entry;
   }
 
-  set(name: string, stamp: string, view: ProjectView): Entry {
-    const entry: Entry = { stamp, view, rendered: new Map() };
+  set(name: string, stamp: string, view: ProjectView, now: number): Entry {
+    const entry: Entry = { stamp, checkedAt: now, view, rendered: new Map() };
     this.entries.delete(name);
     this.entries.set(name, entry);
     if (this.entries.size > this.maxProjects) {

@@ -24,6 +24,10 @@ import { readSdistMetadata } from './sdist-metadata.js';
 import { parseUploadForm, type FormFields } from './upload-form.js';
 import { normalizeVersion } from './versions.js';
 import { readWheelMetadata } from './wheel-metadata.js';
+import { setReleaseYanked, type YankResult } from './yank.js';
+
+/** How long a cached project page is served before its revision is checked again (see entry()). */
+export const PAGE_FRESHNESS_MS = 1000;
 
 export interface PypiServiceDeps {
   store: MetadataStore;
@@ -177,14 +181,29 @@ export class PypiService {
     if (committed.createdHere && !(isAppError(error) && error.code === 'conflict')) await this.deps.blobs.delete(committed.digest);
   }
 
+  /** Yanks (reason, '' for none) or un-yanks (null) a release; this replica's pages change at once. */
+  async setYanked(principal: Principal, project: string, version: string, reason: string | null): Promise<YankResult> {
+    const result = await setReleaseYanked(this.deps, principal, project, version, reason);
+    this.cache.delete(result.project);
+    return result;
+  }
+
+  /**
+   * The project's view, from the cache while it is fresh: writes through this replica invalidate it at
+   * once; writes through another replica change the stored revision, which is re-checked (one indexed
+   * read) at most every PAGE_FRESHNESS_MS. That bound is what keeps index GETs off the database.
+   */
   private async entry(name: string) {
+    const now = this.deps.clock.now().getTime();
+    const fresh = this.cache.fresh(name, now, PAGE_FRESHNESS_MS);
+    if (fresh) return fresh;
     const pkg = await this.deps.store.packages.get(PYPI_REPOSITORY, name);
     if (!pkg) throw Errors.notFound('Project', name);
-    const cached = this.cache.get(name, pkg.metadata);
+    const cached = this.cache.get(name, pkg.metadata, now);
     if (cached) return cached;
     const loaded = await this.deps.store.packages.load(PYPI_REPOSITORY, name);
     if (!loaded) throw Errors.notFound('Project', name);
-    return this.cache.set(name, loaded.package.metadata, projectView(loaded));
+    return this.cache.set(name, loaded.package.metadata, projectView(loaded), now);
   }
 
   private async fileRecord(project: string, filename: string): Promise<FileRecord> {

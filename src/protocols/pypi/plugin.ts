@@ -6,7 +6,7 @@ import type { BlobStore } from '../../core/blob-store.js';
 import type { Core } from '../../core/core.js';
 import { Errors } from '../../core/errors.js';
 import { PYPI_LIMITS } from '../../core/pypi/limits.js';
-import { PypiService } from '../../core/pypi/pypi-service.js';
+import type { PypiService } from '../../core/pypi/pypi-service.js';
 import { credentialOf, requestContext } from '../../http/credentials.js';
 import { pypiErrorHandler, sendPypiError } from './errors.js';
 import type { Mount, PypiRoute } from './route.js';
@@ -70,8 +70,7 @@ async function pypiMount(app: FastifyInstance, { core, blobs, service, mount, sh
  * and `/pypi`. Both mounts share one service, so a page rendered for one is cached for the other.
  */
 export async function pypiPlugin(app: FastifyInstance, { core, publicUrl }: PypiPluginOptions): Promise<void> {
-  const { blobs } = core;
-  const service = new PypiService({ store: core.store, blobs, clock: core.clock });
+  const { blobs, pypi: service } = core;
   const base = publicUrl.href.replace(/\/$/, '');
   for (const [name, prefix] of Object.entries(PYPI_MOUNTS)) {
     const mount: Mount = { prefix, filesBase: `${base}${prefix}/packages` };

@@ -1,3 +1,7 @@
+/**
+ * Runs this machine's Python tools (venv, pip) for the PyPI tests and benchmark, with a controlled
+ * environment so the machine's pip configuration and caches cannot interfere.
+ */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -22,18 +26,6 @@ export function run(file: string, args: string[], env: Record<string, string> = 
       },
     );
   });
-}
-
-/** Debian's twine, never asking anything and never touching a keyring. */
-export function twine(args: string[]): Promise<RunResult> {
-  return run('/usr/bin/twine', ['upload', '--non-interactive', '--disable-progress-bar', ...args], {
-    PYTHON_KEYRING_BACKEND: 'keyring.backends.null.Keyring',
-  });
-}
-
-/** twine upload to the documented URL with a username and token. */
-export function twineUpload(baseUrl: string, username: string, token: string, files: string[], extra: string[] = []): Promise<RunResult> {
-  return twine(['--repository-url', `${baseUrl}/artifactory/api/pypi/pypi/`, '-u', username, '-p', token, ...extra, ...files]);
 }
 
 /** A fresh virtual environment from this machine's python3; returns its python. */
