@@ -23,6 +23,8 @@ export interface DistSpec {
   requiresPython?: string;
   /** Replaces the generated METADATA / PKG-INFO text entirely (for hostile or inconsistent uploads). */
   metadata?: string;
+  /** Wheel tag; default `py3-none-any`. */
+  wheelTag?: string;
   /** Extra archive members (path → content), e.g. a large entry for a zip bomb. */
   extraFiles?: Record<string, Buffer | string>;
 }
@@ -57,10 +59,11 @@ function recordHash(content: Buffer): string {
 export async function buildWheel(dir: string, spec: DistSpec): Promise<string> {
   const dist = escapedName(spec.name);
   const infoDir = `${dist}-${spec.version}.dist-info`;
+  const tag = spec.wheelTag ?? 'py3-none-any';
   const members: [string, Buffer][] = [
     [`${moduleName(spec)}/__init__.py`, Buffer.from(moduleSource(spec))],
     [`${infoDir}/METADATA`, Buffer.from(coreMetadata(spec))],
-    [`${infoDir}/WHEEL`, Buffer.from('Wheel-Version: 1.0\nGenerator: flyreg-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n')],
+    [`${infoDir}/WHEEL`, Buffer.from(`Wheel-Version: 1.0\nGenerator: flyreg-tests\nRoot-Is-Purelib: true\nTag: ${tag}\n`)],
   ];
   for (const [path, content] of Object.entries(spec.extraFiles ?? {})) members.push([path, Buffer.from(content)]);
   const record = [...members.map(([path, content]) => `${path},${recordHash(content)},${content.length}`), `${infoDir}/RECORD,,`].join('\n');
@@ -69,7 +72,7 @@ export async function buildWheel(dir: string, spec: DistSpec): Promise<string> {
   const zip = new yazl.ZipFile();
   for (const [path, content] of members) zip.addBuffer(content, path, { mtime: new Date(2024, 0, 1) });
   zip.end();
-  const file = join(dir, `${dist}-${spec.version}-py3-none-any.whl`);
+  const file = join(dir, `${dist}-${spec.version}-${tag}.whl`);
   await pipeline(zip.outputStream, createWriteStream(file));
   return file;
 }

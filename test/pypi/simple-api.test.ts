@@ -168,7 +168,7 @@ describe('PyPI Simple API, files and JSON API over HTTP', () => {
 
   it('lists projects on the root index in both formats', async () => {
     const json = (await (await get('/pypi/simple/', { accept: JSON_TYPE })).json()) as { projects: { name: string }[] };
-    expect(json.projects).toEqual([{ name: 'fly-demo' }]);
+    expect(json.projects).toContainEqual({ name: 'fly-demo' });
     const html = await (await get('/artifactory/api/pypi/pypi/simple/')).text();
     expect(html).toContain('<a href="fly-demo/">Fly.Demo</a>');
   });
@@ -213,6 +213,16 @@ describe('PyPI Simple API, files and JSON API over HTTP', () => {
     const after = (await (await get('/pypi/simple/fly-demo/', { accept: JSON_TYPE })).json()) as { files: SimpleFile[] };
     expect(after.files.every((f) => f.yanked === false)).toBe(true);
     expect((await admin.post('/api/v1/pypi/projects/fly-demo/versions/3.0/yank', {})).status).toBe(404);
+  });
+
+  it('accepts the wheels of one release uploaded in parallel (CI matrix builds)', async () => {
+    const tags = ['py38-none-any', 'py39-none-any', 'py310-none-any', 'py311-none-any'];
+    const wheels = await Promise.all(tags.map((wheelTag) => buildWheel(dir, { name: 'fly-parallel', version: '3.0', wheelTag })));
+    const results = await Promise.all(wheels.map((w) => uploadWithFetch(server, writer.username, writer.token, w)));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    const page = (await (await get('/pypi/simple/fly-parallel/', { accept: JSON_TYPE })).json()) as { versions: string[]; files: SimpleFile[] };
+    expect(page.versions).toEqual(['3.0']);
+    expect(page.files.map((f) => f.filename).sort()).toEqual(wheels.map((w) => basename(w)).sort());
   });
 
   it('revalidates index pages with ETag and 304', async () => {

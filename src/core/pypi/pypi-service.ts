@@ -4,7 +4,7 @@ import { actorName } from '../auth/principal.js';
 import type { BlobStore, Digest } from '../blob-store.js';
 import type { Clock } from '../clock.js';
 import { Errors, isAppError } from '../errors.js';
-import type { FileRecord } from '../packages/model.js';
+import type { FileRecord, NewFile } from '../packages/model.js';
 import type { MetadataStore } from '../ports.js';
 import { parseCoreMetadata } from './core-metadata.js';
 import { parseDistributionFilename } from './filenames.js';
@@ -28,6 +28,9 @@ import { setReleaseYanked, type YankResult } from './yank.js';
 
 /** How long a cached project page is served before its revision is checked again (see entry()). */
 export const PAGE_FRESHNESS_MS = 1000;
+
+/** Attempts at writing an upload's records when concurrent uploads of the same release collide. */
+const WRITE_ATTEMPTS = 3;
 
 export interface PypiServiceDeps {
   store: MetadataStore;
@@ -146,21 +149,9 @@ export class PypiService {
         coreMetadata: metadataBlob ? { sha256: metadataBlob.digest.slice('sha256:'.length), size: metadataBlob.size } : null,
         uploadedBy: actorName(principal),
       };
-      const now = this.deps.clock.now();
-      const file = await this.deps.store.transaction(async (tx) => {
-        const pkg = await tx.packages.ensure(PYPI_REPOSITORY, name, form.name, now);
-        const existing = await tx.packages.version(pkg.id, version);
-        const versionMeta: PypiVersionMetadata = { info: releaseInfoFrom(core), yanked: null };
-        const versionRecord = existing ?? (await tx.packages.insertVersion(pkg.id, version, JSON.stringify(versionMeta), now));
-        const record = await tx.packages.insertFile(
-          pkg.id,
-          versionRecord.id,
-          { filename: received.filename, blobDigest: digest, size: received.size, metadata: JSON.stringify(fileMeta) },
-          now,
-        );
-        await touchProject(tx, pkg.id, now);
-        return record;
-      });
+      const versionMeta: PypiVersionMetadata = { info: releaseInfoFrom(core), yanked: null };
+      const newFile = { filename: received.filename, blobDigest: digest, size: received.size, metadata: JSON.stringify(fileMeta) };
+      const file = await this.writeRecords({ name, displayName: form.name, version, versionMeta, file: newFile });
       this.cache.delete(name);
       return file;
     } catch (error) {
@@ -168,6 +159,30 @@ export class PypiService {
         // Cleanup is best effort: the error that made us clean up is the one the client must see.
       });
       throw error;
+    }
+  }
+
+  /**
+   * Writes package, release (when new) and file in one transaction. CI often uploads a release's wheels in
+   * parallel: when another upload created the package or release first, the transaction fails with a
+   * conflict and is retried, finding them; a duplicate filename stays a conflict on every attempt.
+   */
+  private async writeRecords(input: { name: string; displayName: string; version: string; versionMeta: PypiVersionMetadata; file: NewFile }) {
+    const now = this.deps.clock.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.deps.store.transaction(async (tx) => {
+          const pkg = await tx.packages.ensure(PYPI_REPOSITORY, input.name, input.displayName, now);
+          const release =
+            (await tx.packages.version(pkg.id, input.version)) ??
+            (await tx.packages.insertVersion(pkg.id, input.version, JSON.stringify(input.versionMeta), now));
+          const record = await tx.packages.insertFile(pkg.id, release.id, input.file, now);
+          await touchProject(tx, pkg.id, now);
+          return record;
+        });
+      } catch (error) {
+        if (attempt >= WRITE_ATTEMPTS || !isAppError(error) || error.code !== 'conflict') throw error;
+      }
     }
   }
 
