@@ -46,10 +46,28 @@ export interface StoredFile {
   size: number;
 }
 
+/** The checks an upload passes before anything is stored: the form, the filename, the declared hashes. */
+function checkUpload(fields: FormFields, received: ReceivedFile) {
+  const form = parseUploadForm(fields);
+  const dist = parseDistributionFilename(received.filename, form.name, form.version);
+  if (form.filetype && form.filetype !== dist.kind) {
+    throw Errors.validation(`filetype ${form.filetype} does not match ${received.filename}, which is a ${dist.kind}`);
+  }
+  if (form.sha256_digest !== received.sha256) {
+    throw Errors.validation(`sha256_digest ${form.sha256_digest} does not match the uploaded content (sha256 ${received.sha256})`);
+  }
+  if (form.md5_digest && form.md5_digest !== received.md5) {
+    throw Errors.validation(`md5_digest ${form.md5_digest} does not match the uploaded content (md5 ${received.md5})`);
+  }
+  // parseUploadForm accepted the version, so it normalises.
+  return { form, name: normalizeProjectName(form.name), version: normalizeVersion(form.version) as string, dist };
+}
+
 /**
  * PyPI's business rules over the shared package model and the blob store: publishing a distribution,
  * the index pages (cached per project revision), file and core-metadata lookups, and yanking.
- * Authorization happens before these calls (the protocol's route guard, or yank() itself for the API).
+ * Authorization happens before these calls (the protocol's route guard), except setYanked, which the
+ * management API calls and which authorizes itself.
  */
 export class PypiService {
   private readonly cache = new ProjectCache();
@@ -104,19 +122,7 @@ export class PypiService {
   async publish(principal: Principal, fields: FormFields, received: ReceivedFile): Promise<FileRecord> {
     let committed: { digest: Digest; createdHere: boolean } | undefined;
     try {
-      const form = parseUploadForm(fields);
-      const name = normalizeProjectName(form.name);
-      const version = normalizeVersion(form.version) as string;
-      const dist = parseDistributionFilename(received.filename, form.name, form.version);
-      if (form.filetype && form.filetype !== dist.kind) {
-        throw Errors.validation(`filetype ${form.filetype} does not match ${received.filename}, which is a ${dist.kind}`);
-      }
-      if (form.sha256_digest !== received.sha256) {
-        throw Errors.validation(`sha256_digest ${form.sha256_digest} does not match the uploaded content (sha256 ${received.sha256})`);
-      }
-      if (form.md5_digest && form.md5_digest !== received.md5) {
-        throw Errors.validation(`md5_digest ${form.md5_digest} does not match the uploaded content (md5 ${received.md5})`);
-      }
+      const { form, name, version, dist } = checkUpload(fields, received);
       if (await this.deps.store.packages.file(PYPI_REPOSITORY, name, received.filename)) {
         throw Errors.conflict(`File already exists: ${received.filename}`);
       }
