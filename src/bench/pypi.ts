@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -51,9 +51,25 @@ async function publishWheels(server: ServerProcess, tokens: Tokens, dir: string,
   return names;
 }
 
+/**
+ * CPU time (user + system) a process has used, in µs, from /proc (Linux; undefined elsewhere). Requests/s
+ * depend on what else the machine runs; CPU per request does much less, so both are reported.
+ */
+function processCpuMicros(pid: number): number | undefined {
+  try {
+    const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    // Kernel clock ticks are 100 per second on Linux.
+    return Number.isFinite(ticks) ? ticks * 10_000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Authenticated JSON Simple API GETs of one project page, the request pip makes first for every package. */
 async function indexGets(server: ServerProcess, tokens: Tokens, project: string) {
   const basic = Buffer.from(`${tokens.reader.username}:${tokens.reader.token}`).toString('base64');
+  const cpuBefore = processCpuMicros(server.pid);
   const result = await autocannon({
     url: `${server.url}/artifactory/api/pypi/pypi/simple/${project}/`,
     connections: CONNECTIONS,
@@ -61,7 +77,9 @@ async function indexGets(server: ServerProcess, tokens: Tokens, project: string)
     headers: { authorization: `Basic ${basic}`, accept: PIP_ACCEPT },
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`simple index: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
-  return { perSecond: result.requests.average, p99: result.latency.p99 };
+  const cpuAfter = processCpuMicros(server.pid);
+  const cpuPerRequest = cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / result.requests.total : undefined;
+  return { perSecond: result.requests.average, p99: result.latency.p99, cpuPerRequest };
 }
 
 /** Seconds for `pip install` of every wheel into a fresh venv with no pip cache (the venv is made beforehand). */
@@ -96,6 +114,9 @@ async function onEngine(engine: 'sqlite' | 'postgres', pgAdminUrl: string, withP
       },
       { metric: `simple-index GET latency p99, ${label}`, value: gets.p99, unit: 'ms' },
     ];
+    if (gets.cpuPerRequest !== undefined) {
+      rows.push({ metric: `server CPU per simple-index GET, ${label}`, value: gets.cpuPerRequest, unit: 'µs' });
+    }
     if (withPip) {
       rows.push({ metric: `pip install of ${WHEELS} wheels, cold pip cache, ${label}`, value: await pipInstallSeconds(server, tokens, work, names), unit: 's' });
     }
