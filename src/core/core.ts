@@ -5,6 +5,7 @@ import { TokenCache } from './auth/token-cache.js';
 import type { BlobStore } from './blob-store.js';
 import { systemClock, type Clock } from './clock.js';
 import type { MetadataStore } from './ports.js';
+import { PypiService } from './pypi/pypi-service.js';
 import { TokenService } from './tokens/token-service.js';
 import { UsageRecorder } from './tokens/usage-recorder.js';
 import { SessionService } from './users/session-service.js';
@@ -33,6 +34,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   return {
     store,
     blobs: options.blobs,
+    pypi: new PypiService({ store, blobs: options.blobs, clock }),
     clock,
     audit,
     authenticator,
