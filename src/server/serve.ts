@@ -53,7 +53,7 @@ export async function startServer(config: Config, version: string): Promise<Runn
     onBackgroundError: (error) => logger.error({ err: error }, 'background write failed'),
   });
 
-  const registry = await createOciRegistry({ store, blobs, clock: core.clock });
+  const registry = await createOciRegistry({ store, blobs: core.blobs, clock: core.clock });
 
   const admin = await core.users.bootstrapAdmin(config.admin);
   if (admin?.generatedPassword) {

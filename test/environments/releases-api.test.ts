@@ -53,8 +53,8 @@ describe('releases through the management API', () => {
     artifacts: [
       { type: 'oci', repository: 'shop/api', digest: image.digest },
       { type: 'npm', name: '@shop/web', version: '1.4.0' },
-      // PyPI names compare PEP 503-normalised.
-      { type: 'pypi', name: 'Shop.SDK', version: '2.0.1' },
+      // PyPI names compare PEP 503-normalised, versions PEP 440-normalised.
+      { type: 'pypi', name: 'Shop.SDK', version: 'v2.0.1' },
     ],
     source: { commit: 'a1b2c3d', branch: 'main', pr: 42, author: 'dana', url: 'https://ci.example.com/runs/7' },
     notes: 'First cut.\nWith a line break.',

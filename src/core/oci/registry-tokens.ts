@@ -10,6 +10,7 @@ export const REGISTRY_TOKEN_TTL_SECONDS = 300;
 export const REGISTRY_TOKEN_PREFIX = 'flyb_';
 /** Keeps tokens (and the headers that carry them) small. */
 const MAX_SCOPES = 32;
+const MAX_VERIFIED = 10_000;
 /** For log redaction: a registry bearer token anywhere in a string. */
 export const REGISTRY_TOKEN_PATTERN = /flyb_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g;
 
@@ -40,6 +41,9 @@ export interface VerifiedRegistryToken {
  * Fly token named inside through the auth core, so revoking that token stops every bearer token it obtained.
  */
 export class RegistryTokens {
+  /** Tokens already verified, so a busy client's requests skip the HMAC and JSON work (expiry still checked). */
+  private readonly verified = new Map<string, VerifiedRegistryToken & { exp: number }>();
+
   constructor(private readonly key: Buffer) {}
 
   static generateKey(): string {
@@ -76,6 +80,18 @@ export class RegistryTokens {
   }
 
   verify(token: string, now: Date): VerifiedRegistryToken {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.exp * 1000 > now.getTime()) return { tokenId: known.tokenId, grant: known.grant };
+      this.verified.delete(token);
+    }
+    const checked = this.check(token, now);
+    if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
+    this.verified.set(token, checked);
+    return { tokenId: checked.tokenId, grant: checked.grant };
+  }
+
+  private check(token: string, now: Date): VerifiedRegistryToken & { exp: number } {
     const dot = token.lastIndexOf('.');
     if (!token.startsWith(REGISTRY_TOKEN_PREFIX) || dot < 0) throw invalid('malformed');
     const body = token.slice(REGISTRY_TOKEN_PREFIX.length, dot);
@@ -90,7 +106,7 @@ export class RegistryTokens {
     }
     if (payload.v !== 1 || typeof payload.t !== 'string') throw invalid('malformed');
     if (payload.exp * 1000 <= now.getTime()) throw Errors.unauthenticated('The registry bearer token has expired: request a new one from /v2/token');
-    return { tokenId: payload.t, grant: payload.g };
+    return { tokenId: payload.t, grant: payload.g, exp: payload.exp };
   }
 
   private sign(body: string): string {

@@ -1,6 +1,7 @@
 import type { Digest } from '../blob-store.js';
 import type { FieldIssue } from '../errors.js';
-import { normalizePypiName } from '../packages/pep503.js';
+import { normalizeProjectName } from '../pypi/names.js';
+import { normalizeVersion } from '../pypi/versions.js';
 import type { MetadataStore } from '../ports.js';
 import type { ReleaseArtifact } from './model.js';
 
@@ -9,7 +10,7 @@ const describe = (a: ReleaseArtifact): string =>
 
 /** The identity of an artifact within one release: one digest per repository, one version per package. */
 const slot = (a: ReleaseArtifact): string =>
-  a.type === 'oci' ? `oci\n${a.repository}` : `${a.type}\n${a.type === 'pypi' ? normalizePypiName(a.name) : a.name}`;
+  a.type === 'oci' ? `oci\n${a.repository}` : `${a.type}\n${a.type === 'pypi' ? normalizeProjectName(a.name) : a.name}`;
 
 /**
  * Why these artifacts cannot make a release: duplicates, and artifacts the registry does not hold. Empty
@@ -35,11 +36,15 @@ async function artifactExists(store: MetadataStore, artifact: ReleaseArtifact): 
   switch (artifact.type) {
     case 'oci':
       return (await store.oci.manifestByNameAndDigest(artifact.repository, artifact.digest as Digest)) !== undefined;
-    case 'npm':
-    case 'pypi': {
-      const name = artifact.type === 'pypi' ? normalizePypiName(artifact.name) : artifact.name;
-      const pkg = await store.packages.get(artifact.type, name);
+    case 'npm': {
+      const pkg = await store.packages.get('npm', artifact.name);
       return pkg !== undefined && (await store.packages.version(pkg.id, artifact.version)) !== undefined;
+    }
+    case 'pypi': {
+      // PyPI stores names PEP 503-normalised and versions PEP 440-normalised: compare the same way.
+      const pkg = await store.packages.get('pypi', normalizeProjectName(artifact.name));
+      const version = normalizeVersion(artifact.version) ?? artifact.version;
+      return pkg !== undefined && (await store.packages.version(pkg.id, version)) !== undefined;
     }
   }
 }
