@@ -7,12 +7,14 @@ import { credentialOf, requestContext } from '../http/credentials.js';
 import { sendApiError } from './errors.js';
 import { auditRoutes } from './handlers/audit.js';
 import { authRoutes } from './handlers/auth.js';
+import { environmentRoutes } from './handlers/environments.js';
+import { releaseRoutes } from './handlers/releases.js';
 import { tokenRoutes } from './handlers/tokens.js';
 import { userRoutes } from './handlers/users.js';
 import { openApiDocument } from './openapi.js';
 import type { ApiRoute } from './route.js';
 
-export const API_ROUTES: ApiRoute[] = [...authRoutes, ...tokenRoutes, ...userRoutes, ...auditRoutes];
+export const API_ROUTES: ApiRoute[] = [...authRoutes, ...tokenRoutes, ...userRoutes, ...auditRoutes, ...environmentRoutes, ...releaseRoutes];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
