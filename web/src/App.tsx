@@ -1,10 +1,15 @@
 import { useEffect, type ReactNode } from 'react';
 import { TopBar } from './components/TopBar';
 import { AuditPage } from './pages/audit/AuditPage';
+import { ComparePage } from './pages/environments/ComparePage';
+import { EnvironmentPage } from './pages/environments/EnvironmentPage';
+import { EnvironmentsPage } from './pages/environments/EnvironmentsPage';
 import { InvitePage } from './pages/invite/InvitePage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { ProfilePage } from './pages/profile/ProfilePage';
+import { ReleasePage } from './pages/releases/ReleasePage';
+import { ReleasesPage } from './pages/releases/ReleasesPage';
 import { TeamPage } from './pages/team/TeamPage';
 import { TokensPage } from './pages/tokens/TokensPage';
 import { matchPath, navigate, useLocation } from './router/router';
@@ -21,6 +26,12 @@ interface Route {
 /** The signed-in pages. Admin-only pages explain themselves to developers instead of failing. */
 const ROUTES: Route[] = [
   { path: '/tokens', title: 'Token Management', render: () => <TokensPage /> },
+  { path: '/environments', title: 'Environments', render: () => <EnvironmentsPage /> },
+  // Before /environments/:name, so "compare" is never taken for an environment's name.
+  { path: '/environments/compare', title: 'Compare environments', render: () => <ComparePage /> },
+  { path: '/environments/:name', title: 'Environment', render: ({ name = '' }) => <EnvironmentPage key={name} name={name} /> },
+  { path: '/releases', title: 'Releases', render: () => <ReleasesPage /> },
+  { path: '/releases/:id', title: 'Release', render: ({ id = '' }) => <ReleasePage key={id} id={id} /> },
   { path: '/team', title: 'Team', adminOnly: true, render: () => <TeamPage /> },
   { path: '/audit', title: 'Audit log', adminOnly: true, render: () => <AuditPage /> },
   { path: '/profile', title: 'Your profile', render: () => <ProfilePage /> },

@@ -1,5 +1,23 @@
 import { apiRequest, setCsrfToken } from './client';
-import type { AuditEvent, CreatedToken, Invitation, InvitationInfo, LoginAnswer, Permission, Role, Token, User, Whoami } from './types';
+import type {
+  AuditEvent,
+  Comparison,
+  CreatedToken,
+  Deployment,
+  Drift,
+  Environment,
+  EnvironmentProfile,
+  Invitation,
+  InvitationInfo,
+  LoginAnswer,
+  Permission,
+  Release,
+  Role,
+  RunningImage,
+  Token,
+  User,
+  Whoami,
+} from './types';
 
 /** Typed calls to the management API, one per endpoint the dashboard uses. */
 
@@ -49,3 +67,29 @@ export const acceptInvitation = (token: string, password: string) =>
 
 export const listAudit = (before?: number) =>
   apiRequest<{ events: AuditEvent[]; nextBefore: number | null }>('GET', `/api/v1/audit?limit=50${before ? `&before=${before}` : ''}`);
+
+const env = (name: string) => `/api/v1/environments/${encodeURIComponent(name)}`;
+
+export const listEnvironments = async () => (await apiRequest<{ environments: Environment[] }>('GET', '/api/v1/environments')).environments;
+export const getEnvironment = (name: string) => apiRequest<EnvironmentProfile>('GET', env(name));
+export interface NewEnvironment {
+  name: string;
+  description: string | null;
+  color: string | null;
+  token?: { permission: Permission; expiresAt: string | null };
+}
+export const createEnvironment = (input: NewEnvironment) =>
+  apiRequest<{ environment: Environment; token: CreatedToken | null }>('POST', '/api/v1/environments', input);
+export const deleteEnvironment = (name: string) => apiRequest<{ deleted: true; revokedTokens: number }>('DELETE', `${env(name)}?confirm=true`);
+export const createEnvironmentToken = (name: string, input: { name?: string; permission: Permission; expiresAt: string | null }) =>
+  apiRequest<CreatedToken>('POST', `${env(name)}/tokens`, input);
+export const getDeployments = (name: string) =>
+  apiRequest<{ environment: string; deployments: Deployment[]; nextCursor: string | null }>('GET', `${env(name)}/deployments?order=desc&limit=100`);
+export const getState = (name: string) => apiRequest<{ environment: string; repositories: RunningImage[] }>('GET', `${env(name)}/state`);
+export const getDrift = (name: string) => apiRequest<{ environment: string; repositories: Drift[] }>('GET', `${env(name)}/drift`);
+export const compareEnvironments = (a: string, b: string) =>
+  apiRequest<Comparison>('GET', `/api/v1/environments/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
+
+export const listReleases = (before?: number) =>
+  apiRequest<{ releases: Release[]; nextBefore: number | null }>('GET', `/api/v1/releases?limit=100${before ? `&before=${before}` : ''}`);
+export const getRelease = (id: string) => apiRequest<Release>('GET', `/api/v1/releases/${encodeURIComponent(id)}`);

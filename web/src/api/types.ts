@@ -50,18 +50,19 @@ export interface Token {
   useCount: number;
 }
 
-export interface KubernetesSnippets {
-  manifest?: string;
-  secretManifest?: string;
-  kubectl?: string;
-  [key: string]: unknown;
+export interface KubernetesPullSecret {
+  namespace: string;
+  secretName: string;
+  manifest: string;
+  kubectl: string;
 }
 
 export interface TokenSnippets {
   dockerLogin: string;
   npmrc: string;
   pipIndexUrl: string;
-  kubernetes?: KubernetesSnippets | string;
+  /** Environment tokens only: a ready image-pull secret. */
+  kubernetes?: KubernetesPullSecret;
   [key: string]: unknown;
 }
 
@@ -90,4 +91,74 @@ export interface AuditEvent {
   target: { type: string; id: string | null; name: string | null };
   ip: string | null;
   details: Record<string, unknown>;
+}
+
+export interface Environment {
+  id: string;
+  name: string;
+  description: string | null;
+  color: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EnvironmentProfile extends Environment {
+  tokens: Token[];
+}
+
+export interface ReleaseRef {
+  id: number;
+  name: string;
+  version: string;
+  createdAt: string;
+}
+
+export interface Deployment {
+  repository: string;
+  digest: string;
+  tag: string | null;
+  firstSeen: string;
+  lastSeen: string;
+  pullCount: number;
+  running: boolean;
+  release: ReleaseRef | null;
+}
+
+export interface RunningImage {
+  repository: string;
+  digest: string;
+  tag: string | null;
+  since: string;
+  lastSeen: string;
+  pullCount: number;
+  release: ReleaseRef | null;
+}
+
+export interface Drift extends RunningImage {
+  status: 'up-to-date' | 'behind' | 'unknown';
+  behind: number | null;
+  latest: (ReleaseRef & { digest: string }) | null;
+}
+
+export interface Comparison {
+  a: string;
+  b: string;
+  repositories: { repository: string; a: RunningImage | null; b: RunningImage | null }[];
+}
+
+export type ReleaseArtifact =
+  | { type: 'oci'; repository: string; digest: string }
+  | { type: 'npm'; name: string; version: string }
+  | { type: 'pypi'; name: string; version: string };
+
+export interface Release {
+  id: number;
+  name: string;
+  version: string;
+  artifacts: ReleaseArtifact[];
+  source: { commit: string | null; branch: string | null; pr: string | null; author: string | null; url: string | null };
+  notes: string | null;
+  createdAt: string;
+  createdBy: string;
 }

@@ -1,46 +1,39 @@
 import { useState, type FormEvent } from 'react';
-import { createToken, type NewToken } from '../../api/endpoints';
+import { createEnvironmentToken, createToken, listEnvironments, type NewToken } from '../../api/endpoints';
 import type { CreatedToken, Permission } from '../../api/types';
 import { Dialog } from '../../components/Dialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { addDays, endOfLocalDay, toDateInputValue } from '../../format/dates';
-import { useAction } from '../../hooks/useAsync';
+import { useAction, useAsync } from '../../hooks/useAsync';
+import { ExpiryField, PermissionField, useExpiry } from './TokenFields';
 
 interface CreateTokenDialogProps {
-  /** Environment names to scope the token to; absent while the server has no environments. */
-  environments?: string[];
-  /** Preselects an environment (when opened from an environment's page). */
+  /** Fixes the environment (when opened from an environment's page); otherwise it is a choice. */
   environment?: string;
   onCreated: (token: CreatedToken) => void;
   onClose: () => void;
 }
 
-const DEFAULT_DAYS = 30;
-
-export function CreateTokenDialog({ environments, environment: presetEnvironment, onCreated, onClose }: CreateTokenDialogProps) {
-  const [name, setName] = useState('');
+export function CreateTokenDialog({ environment: fixedEnvironment, onCreated, onClose }: CreateTokenDialogProps) {
+  const [name, setName] = useState(fixedEnvironment ?? '');
   // Environment tokens are for pulling images into that environment: read-only by default.
-  const [permission, setPermission] = useState<Permission>(presetEnvironment ? 'read-only' : 'read-write');
-  const [expiry, setExpiry] = useState<'date' | 'never'>('date');
-  const tomorrow = toDateInputValue(addDays(new Date(), 1));
-  const [date, setDate] = useState(toDateInputValue(addDays(new Date(), DEFAULT_DAYS)));
-  const [environment, setEnvironment] = useState(presetEnvironment ?? '');
-  const action = useAction(createToken);
+  const [permission, setPermission] = useState<Permission>(fixedEnvironment ? 'read-only' : 'read-write');
+  const { expiry, setExpiry, expiresAt } = useExpiry();
+  const [environment, setEnvironment] = useState('');
+  const environments = useAsync(() => (fixedEnvironment ? Promise.resolve([]) : listEnvironments()), [fixedEnvironment]);
+  const action = useAction(async (input: NewToken) =>
+    fixedEnvironment ? createEnvironmentToken(fixedEnvironment, input) : createToken(input),
+  );
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const input: NewToken = {
-      name: name.trim(),
-      permission,
-      expiresAt: expiry === 'never' ? null : endOfLocalDay(date).toISOString(),
-    };
+    const input: NewToken = { name: name.trim(), permission, expiresAt };
     if (environment) input.environment = environment;
     const created = await action.run(input);
     if (created) onCreated(created);
   };
 
   return (
-    <Dialog title="Create token" onClose={onClose}>
+    <Dialog title={fixedEnvironment ? `Create a token for ${fixedEnvironment}` : 'Create token'} onClose={onClose}>
       <form className="form" onSubmit={submit}>
         <div className="field">
           <label htmlFor="token-name">Name</label>
@@ -58,61 +51,24 @@ export function CreateTokenDialog({ environments, environment: presetEnvironment
             Say where the token will be used. Its username is derived from the name.
           </p>
         </div>
-
-        <fieldset className="field">
-          <legend>Permission</legend>
-          <div className="choice-group">
-            <label className="choice">
-              <input type="radio" name="permission" value="read-write" checked={permission === 'read-write'} onChange={() => setPermission('read-write')} />
-              <span>
-                <strong>Read & Write</strong>
-                <small>Pull and publish images and packages</small>
-              </span>
-            </label>
-            <label className="choice">
-              <input type="radio" name="permission" value="read-only" checked={permission === 'read-only'} onChange={() => setPermission('read-only')} />
-              <span>
-                <strong>Read-Only</strong>
-                <small>Pull and install only</small>
-              </span>
-            </label>
-          </div>
-        </fieldset>
-
-        <fieldset className="field">
-          <legend>Expiration</legend>
-          <div className="choice-group">
-            <label className="choice">
-              <input type="radio" name="expiry" value="date" checked={expiry === 'date'} onChange={() => setExpiry('date')} />
-              <span>
-                <strong>On a date</strong>
-                <small>The token stops working at the end of that day</small>
-              </span>
-            </label>
-            <label className="choice">
-              <input type="radio" name="expiry" value="never" checked={expiry === 'never'} onChange={() => setExpiry('never')} />
-              <span>
-                <strong>Never</strong>
-                <small>Works until it is revoked</small>
-              </span>
-            </label>
-          </div>
-          {expiry === 'date' ? (
-            <div className="field field-inline">
-              <label htmlFor="token-expiry-date">Expiration date</label>
-              <input id="token-expiry-date" type="date" min={tomorrow} value={date} onChange={(e) => setDate(e.target.value)} required />
-            </div>
-          ) : null}
-        </fieldset>
-
-        {environments ? (
+        <PermissionField value={permission} onChange={setPermission} />
+        <ExpiryField value={expiry} onChange={setExpiry} idPrefix="token" />
+        {!fixedEnvironment && environments.data && environments.data.length > 0 ? (
           <div className="field">
             <label htmlFor="token-environment">Environment (optional)</label>
-            <select id="token-environment" value={environment} onChange={(e) => setEnvironment(e.target.value)} aria-describedby="token-environment-hint">
+            <select
+              id="token-environment"
+              value={environment}
+              onChange={(e) => {
+                setEnvironment(e.target.value);
+                if (e.target.value) setPermission('read-only');
+              }}
+              aria-describedby="token-environment-hint"
+            >
               <option value="">None</option>
-              {environments.map((env) => (
-                <option key={env} value={env}>
-                  {env}
+              {environments.data.map((env) => (
+                <option key={env.id} value={env.name}>
+                  {env.name}
                 </option>
               ))}
             </select>
@@ -121,7 +77,6 @@ export function CreateTokenDialog({ environments, environment: presetEnvironment
             </p>
           </div>
         ) : null}
-
         <ErrorAlert error={action.error} />
         <div className="dialog-actions">
           <button type="button" className="button" onClick={onClose}>

@@ -7,26 +7,31 @@ const SNIPPET_TITLES: Record<string, string> = {
   dockerLogin: 'Docker login',
   npmrc: '.npmrc',
   pipIndexUrl: 'PIP_INDEX_URL',
-  kubernetes: 'Kubernetes pull secret',
-  kubernetesSecret: 'Kubernetes pull secret',
-  manifest: 'Kubernetes pull secret (manifest)',
-  secretManifest: 'Kubernetes pull secret (manifest)',
-  kubectl: 'Kubernetes pull secret (kubectl)',
 };
 
-/** "dockerLogin" → "Docker login" for snippet kinds a newer server adds. */
+/** "dockerLogin" → "Docker login", for snippet kinds a newer server adds. */
 const titleOf = (key: string) => SNIPPET_TITLES[key] ?? key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
 
-/** Every ready-to-paste text in the creation answer, nested groups (kubernetes: {…}) flattened. */
-export function snippetList(snippets: CreatedToken['snippets']): { key: string; title: string; text: string }[] {
-  const list: { key: string; title: string; text: string }[] = [];
+export interface SnippetItem {
+  key: string;
+  title: string;
+  text: string;
+  hint?: string;
+}
+
+/** Every ready-to-paste text in the creation answer; an environment token adds its Kubernetes pull secret. */
+export function snippetList(snippets: CreatedToken['snippets']): SnippetItem[] {
+  const list: SnippetItem[] = [];
   for (const [key, value] of Object.entries(snippets)) {
     if (typeof value === 'string') list.push({ key, title: titleOf(key), text: value });
-    else if (value && typeof value === 'object') {
-      for (const [inner, text] of Object.entries(value)) {
-        if (typeof text === 'string') list.push({ key: `${key}.${inner}`, title: `${titleOf(key)}: ${titleOf(inner)}`, text });
-      }
+  }
+  const k8s = snippets.kubernetes;
+  if (k8s && typeof k8s === 'object') {
+    const where = k8s.namespace && k8s.secretName ? `Secret ${k8s.secretName} in namespace ${k8s.namespace}.` : undefined;
+    if (typeof k8s.manifest === 'string') {
+      list.push({ key: 'k8s-manifest', title: 'Kubernetes pull secret (manifest)', text: k8s.manifest, hint: where && `${where} Apply with kubectl apply -f -.` });
     }
+    if (typeof k8s.kubectl === 'string') list.push({ key: 'k8s-kubectl', title: 'Kubernetes pull secret (kubectl)', text: k8s.kubectl });
   }
   return list;
 }
@@ -55,7 +60,7 @@ export function TokenSecretDialog({ created, onClose }: { created: CreatedToken;
       <h3 className="section-title">Use it</h3>
       <div className="snippets">
         {snippetList(created.snippets).map((snippet) => (
-          <Snippet key={snippet.key} title={snippet.title} text={snippet.text} />
+          <Snippet key={snippet.key} title={snippet.title} text={snippet.text} hint={snippet.hint} />
         ))}
       </div>
       <div className="dialog-actions">
