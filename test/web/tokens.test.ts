@@ -9,6 +9,8 @@ function dateInDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
+const basicAuth = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+
 const row = (page: Page, name: string) => page.getByRole('row').filter({ has: page.getByText(name, { exact: true }) });
 
 describe('Token Management in the browser', () => {
@@ -56,6 +58,7 @@ describe('Token Management in the browser', () => {
   });
 
   let secret = '';
+  let tokenUsername = '';
   const expiryDate = dateInDays(10);
 
   it('creates a read-only token with an expiry date and shows the secret once, with a Copy button and snippets', async () => {
@@ -73,6 +76,8 @@ describe('Token Management in the browser', () => {
     secret = await shown.getByLabel('Token', { exact: true }).inputValue();
     expect(secret).toMatch(/^flyr_[0-9A-Za-z]{38}$/);
     secrets.push(secret);
+    tokenUsername = (await shown.getByTestId('token-username').textContent()) ?? '';
+    expect(tokenUsername).toMatch(/^ci-readonly-[a-z0-9]{6}$/);
     await expect(shown.getByRole('alert').textContent()).resolves.toContain('will not be shown again');
 
     await shown.getByRole('button', { name: 'Copy token' }).click();
@@ -109,7 +114,10 @@ describe('Token Management in the browser', () => {
     const asToken = new ApiClient(server, secret);
     const me = await asToken.get<{ kind: string; permission: string; token: { name: string; id: string; username: string } }>('/api/v1/whoami');
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ kind: 'token', permission: 'read-only', token: { name: 'ci-readonly' } });
+    expect(me.body).toMatchObject({ kind: 'token', permission: 'read-only', token: { name: 'ci-readonly', username: tokenUsername } });
+    // The registry itself (docker login checks GET /v2/) accepts the token username and secret.
+    const registry = await fetch(`${server.url}/v2/`, { headers: { authorization: basicAuth(tokenUsername, secret) } });
+    expect(registry.status).toBe(200);
     const stored = await admin.get<{ expiresAt: string }>(`/api/v1/tokens/${me.body.token.id}`);
     expect(stored.body.expiresAt).toBe(`${expiryDate}T23:59:59.999Z`);
   });
@@ -150,6 +158,7 @@ describe('Token Management in the browser', () => {
     const refused = await new ApiClient(server, secret).get<{ error: { code: string } }>('/api/v1/whoami');
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe('token_revoked');
+    expect((await fetch(`${server.url}/v2/`, { headers: { authorization: basicAuth(tokenUsername, secret) } })).status).toBe(401);
     await expectNoSecretsInStorage(page, secrets);
   });
 

@@ -54,7 +54,7 @@ export function TokenSecretDialog({ created, onClose }: { created: CreatedToken;
           <CopyButton text={created.token} label="Copy token" describe="Copy token" primary />
         </div>
         <p className="field-hint">
-          Username: <code>{created.username}</code> (also accepted: your own username or <code>__token__</code>).
+          Username: <code data-testid="token-username">{created.username}</code> (also accepted: your own username or <code>__token__</code>).
         </p>
       </div>
       <h3 className="section-title">Use it</h3>
