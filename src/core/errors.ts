@@ -99,4 +99,7 @@ export const Errors = {
   rangeInvalid: (message: string, size: number, upload: boolean) => new AppError('range_invalid', message, { size, upload }),
   sizeInvalid: (message: string) => new AppError('size_invalid', message),
   unsupported: (message: string) => new AppError('unsupported', message),
+  /** An endpoint exists but not with this method; `allow` lists the methods it takes. */
+  methodNotAllowed: (method: string, allow: string[]) =>
+    new AppError('unsupported', `${method} is not supported here: use ${allow.join(', ')}`, { allow }),
 };

@@ -6,6 +6,7 @@ import type { OciServiceDeps } from './blobs.js';
 import { algorithmOf, digestOf, parseManifest } from './manifest.js';
 import { ManifestCache } from './manifest-cache.js';
 import { MediaType } from './media-types.js';
+import { ResolutionCache } from './resolution-cache.js';
 import { referenceText, type Reference } from './names.js';
 import type { OciManifest } from './ports.js';
 
@@ -29,15 +30,24 @@ export interface ReferrersIndex {
 /** Manifests and tags: validation, reference checks, exact-bytes storage, resolution, referrers. */
 export class OciManifests {
   private readonly cache = new ManifestCache();
+  private readonly resolved = new ResolutionCache();
 
   constructor(private readonly deps: OciServiceDeps) {}
 
   /** The manifest a tag or digest names (metadata only: enough for HEAD). */
   async resolve(repository: string, reference: Reference): Promise<OciManifest> {
     const { oci } = this.deps.store;
+    const text = referenceText(reference);
+    const now = this.deps.clock.now().getTime();
+    const memo = this.resolved.get(repository, text, now);
+    if (memo) return memo;
+    const generation = this.resolved.current();
     const manifest =
       reference.kind === 'tag' ? await oci.manifestByNameAndTag(repository, reference.tag) : await oci.manifestByNameAndDigest(repository, reference.digest);
-    if (manifest) return manifest;
+    if (manifest) {
+      this.resolved.set(repository, text, manifest, now, generation);
+      return manifest;
+    }
     if (!(await oci.repositoryByName(repository))) throw Errors.nameUnknown(repository);
     throw Errors.manifestUnknown(repository, referenceText(reference));
   }
@@ -60,6 +70,7 @@ export class OciManifests {
     }
     const { store, blobs, clock } = this.deps;
     const now = clock.now();
+    this.resolved.clear();
     await store.oci.touchBlob(digest, now);
     try {
       await blobs.put(Readable.from([bytes]), digest);
@@ -99,6 +110,7 @@ export class OciManifests {
       if (reference.kind === 'tag') await tx.oci.setTag(repo.id, reference.tag, digest, now);
     });
     this.cache.set(digest, bytes);
+    this.resolved.clear();
     return { digest, subject: parsed.subject };
   }
 
@@ -106,10 +118,12 @@ export class OciManifests {
   async delete(repository: string, reference: Reference): Promise<void> {
     const repo = await this.deps.store.oci.repositoryByName(repository);
     if (!repo) throw Errors.nameUnknown(repository);
+    this.resolved.clear();
     const deleted =
       reference.kind === 'tag'
         ? await this.deps.store.oci.deleteTag(repo.id, reference.tag)
         : await this.deps.store.transaction((tx) => tx.oci.deleteManifest(repo.id, reference.digest));
+    this.resolved.clear();
     if (!deleted) throw Errors.manifestUnknown(repository, referenceText(reference));
   }
 

@@ -80,7 +80,10 @@ export function bearerChallenge(c: Challenge): string {
  */
 export function sendOciError(error: unknown, request: FastifyRequest, reply: FastifyReply, challenge: string | null): FastifyReply {
   if (isAppError(error)) {
-    const { status, code: mapped } = MAPPING[error.code];
+    const { status: mappedStatus, code: mapped } = MAPPING[error.code];
+    const allow = error.details.allow;
+    const status = Array.isArray(allow) ? 405 : mappedStatus;
+    if (Array.isArray(allow)) void reply.header('allow', allow.join(', '));
     const code = error.code === 'range_invalid' && error.details.upload === true ? 'BLOB_UPLOAD_INVALID' : mapped;
     if (status === 401 && challenge) void reply.header('www-authenticate', challenge);
     if (error.details.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.details.retryAfterSeconds));

@@ -46,8 +46,7 @@ export async function ociPlugin(app: FastifyInstance, { core, registry, publicUr
     try {
       if (!('route' in match)) {
         if (match.allowed.length > 0) {
-          void reply.header('allow', match.allowed.join(', '));
-          throw Errors.unsupported(`${request.method} is not supported here: use ${match.allowed.join(', ')}`);
+          throw Errors.methodNotAllowed(request.method, match.allowed);
         }
         throw Errors.notFound('Registry endpoint', `${request.method} ${rawPath.slice(0, 200)}`);
       }

@@ -32,10 +32,16 @@ export const creds = (token: CreatedToken) => `${token.username}:${token.token}`
 export const basic = (token: CreatedToken) => `Basic ${Buffer.from(`${token.username}:${token.token}`).toString('base64')}`;
 
 /** fetch against the registry with a credential (Authorization header value). */
-export async function reg(server: TestServer, path: string, init: RequestInit & { auth?: string } = {}): Promise<Response> {
+export async function reg(
+  server: TestServer,
+  path: string,
+  init: Omit<RequestInit, 'body'> & { auth?: string; body?: string | Buffer | URLSearchParams } = {},
+): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.auth) headers.set('authorization', init.auth);
-  return fetch(`${server.url}${path}`, { ...init, headers, redirect: 'manual' });
+  // A copy into a plain ArrayBuffer: what fetch's BodyInit type accepts.
+  const body = Buffer.isBuffer(init.body) ? new Uint8Array(init.body) : init.body;
+  return fetch(`${server.url}${path}`, { ...init, body, headers, redirect: 'manual' });
 }
 
 /** The spec error code of a response body. */

@@ -8,5 +8,6 @@ export async function listReferrers(c: OciContext): Promise<unknown> {
   const artifactType = c.query.get('artifactType') || undefined;
   const index = await c.registry.manifests.referrers(c.params.name as string, subject, artifactType);
   if (artifactType !== undefined) void c.reply.header(H.filtersApplied, 'artifactType');
-  return c.reply.header(H.contentType, index.mediaType).send(JSON.stringify(index));
+  // A Buffer keeps Fastify from appending a charset to the index media type.
+  return c.reply.header(H.contentType, index.mediaType).send(Buffer.from(JSON.stringify(index)));
 }

@@ -110,7 +110,8 @@ describe(`pull recorder over the deployments store on ${TEST_ENGINE}`, () => {
     const env = await environment('flaky');
     let failures = 1;
     const flaky: DeploymentStore = {
-      ...store.deployments,
+      timeline: (id, q) => store.deployments.timeline(id, q),
+      current: (id) => store.deployments.current(id),
       recordPulls: (batch) => (failures-- > 0 ? Promise.reject(new Error('database down')) : store.deployments.recordPulls(batch)),
       indexesListing: (images) => store.deployments.indexesListing(images),
     };
