@@ -139,6 +139,19 @@ describe('Environments and releases in the browser', () => {
     await screenshots(page, 'environments-compare');
   });
 
+  it('deleting an environment asks first, then revokes its tokens', async () => {
+    await page.goto('/environments/staging');
+    await page.getByRole('button', { name: 'Delete environment' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete staging?' });
+    await expect(confirm.textContent()).resolves.toContain('cannot be undone');
+    await confirm.getByRole('button', { name: 'Delete environment' }).click();
+    await page.waitForURL('**/environments');
+    await page.getByRole('link', { name: 'production' }).waitFor();
+    await expect(page.getByRole('link', { name: 'staging' }).count()).resolves.toBe(0);
+    const tokens = await admin.get<{ tokens: { name: string; status: string }[] }>('/api/v1/tokens');
+    expect(tokens.body.tokens.find((t) => t.name === 'staging')?.status).toBe('revoked');
+  });
+
   it('releases list and detail show artifacts and source links', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Releases' }).click();
     const rows = page.locator('tbody tr');
