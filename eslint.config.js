@@ -15,6 +15,13 @@ export default tseslint.config(
     },
   },
   {
+    // Fly Web runs in the browser: browser globals, no Node ones.
+    files: ['web/src/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: { ...Object.fromEntries(Object.keys(globals.node).map((name) => [name, 'off'])), ...globals.browser },
+    },
+  },
+  {
     files: ['src/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
     rules: {

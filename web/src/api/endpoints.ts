@@ -1,0 +1,95 @@
+import { apiRequest, setCsrfToken } from './client';
+import type {
+  AuditEvent,
+  Comparison,
+  CreatedToken,
+  Deployment,
+  Drift,
+  Environment,
+  EnvironmentProfile,
+  Invitation,
+  InvitationInfo,
+  LoginAnswer,
+  Permission,
+  Release,
+  Role,
+  RunningImage,
+  Token,
+  User,
+  Whoami,
+} from './types';
+
+/** Typed calls to the management API, one per endpoint the dashboard uses. */
+
+export async function fetchWhoami(): Promise<Whoami> {
+  const me = await apiRequest<Whoami>('GET', '/api/v1/whoami');
+  setCsrfToken(me.csrfToken ?? null);
+  return me;
+}
+
+export async function logIn(username: string, password: string): Promise<void> {
+  // The answer also carries the session token for scripts; the browser keeps only its HttpOnly cookie.
+  const answer = await apiRequest<LoginAnswer>('POST', '/api/v1/auth/login', { username, password });
+  setCsrfToken(answer.csrfToken);
+}
+
+export async function logOut(): Promise<void> {
+  try {
+    await apiRequest('POST', '/api/v1/auth/logout');
+  } finally {
+    setCsrfToken(null);
+  }
+}
+
+export const listTokens = async () => (await apiRequest<{ tokens: Token[] }>('GET', '/api/v1/tokens')).tokens;
+
+export interface NewToken {
+  name: string;
+  permission: Permission;
+  expiresAt: string | null;
+  environment?: string;
+}
+export const createToken = (input: NewToken) => apiRequest<CreatedToken>('POST', '/api/v1/tokens', input);
+export const revokeToken = (id: string) =>
+  apiRequest<{ token: Token; alreadyRevoked: boolean; message: string }>('POST', `/api/v1/tokens/${encodeURIComponent(id)}/revoke`);
+export const deleteToken = (id: string) => apiRequest<{ deleted: true }>('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`);
+
+export const listUsers = async () => (await apiRequest<{ users: User[] }>('GET', '/api/v1/users')).users;
+export const getUser = (id: string) => apiRequest<User>('GET', `/api/v1/users/${encodeURIComponent(id)}`);
+export const inviteUser = (input: { username: string; email: string; role: Role; name?: string }) =>
+  apiRequest<Invitation>('POST', '/api/v1/users', input);
+export const updateUser = (id: string, change: { role?: Role; status?: 'active' | 'deactivated' }) =>
+  apiRequest<User>('PATCH', `/api/v1/users/${encodeURIComponent(id)}`, change);
+
+export const getInvitation = (token: string) => apiRequest<InvitationInfo>('GET', `/api/v1/invitations/${encodeURIComponent(token)}`);
+export const acceptInvitation = (token: string, password: string) =>
+  apiRequest<{ user: User }>('POST', '/api/v1/invitations/accept', { token, password });
+
+export const listAudit = (before?: number) =>
+  apiRequest<{ events: AuditEvent[]; nextBefore: number | null }>('GET', `/api/v1/audit?limit=50${before ? `&before=${before}` : ''}`);
+
+const env = (name: string) => `/api/v1/environments/${encodeURIComponent(name)}`;
+
+export const listEnvironments = async () => (await apiRequest<{ environments: Environment[] }>('GET', '/api/v1/environments')).environments;
+export const getEnvironment = (name: string) => apiRequest<EnvironmentProfile>('GET', env(name));
+export interface NewEnvironment {
+  name: string;
+  description: string | null;
+  color: string | null;
+  token?: { permission: Permission; expiresAt: string | null };
+}
+export const createEnvironment = (input: NewEnvironment) =>
+  apiRequest<{ environment: Environment; token: CreatedToken | null }>('POST', '/api/v1/environments', input);
+export const deleteEnvironment = (name: string) => apiRequest<{ deleted: true; revokedTokens: number }>('DELETE', `${env(name)}?confirm=true`);
+export const createEnvironmentToken = (name: string, input: { name?: string; permission: Permission; expiresAt: string | null }) =>
+  apiRequest<CreatedToken>('POST', `${env(name)}/tokens`, input);
+export const getDeployments = (name: string) =>
+  apiRequest<{ environment: string; deployments: Deployment[]; nextCursor: string | null }>('GET', `${env(name)}/deployments?order=desc&limit=100`);
+export const getState = (name: string) => apiRequest<{ environment: string; repositories: RunningImage[] }>('GET', `${env(name)}/state`);
+export const getDrift = (name: string) => apiRequest<{ environment: string; repositories: Drift[] }>('GET', `${env(name)}/drift`);
+export const compareEnvironments = (a: string, b: string) =>
+  apiRequest<Comparison>('GET', `/api/v1/environments/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
+
+export const listReleases = (before?: number) =>
+  apiRequest<{ releases: Release[]; nextBefore: number | null }>('GET', `/api/v1/releases?limit=100${before ? `&before=${before}` : ''}`);
+export const getRelease = (id: string) => apiRequest<Release>('GET', `/api/v1/releases/${encodeURIComponent(id)}`);

@@ -1,0 +1,214 @@
+import { useState } from 'react';
+import { deleteEnvironment, getDeployments, getDrift, getEnvironment } from '../../api/endpoints';
+import type { CreatedToken } from '../../api/types';
+import { Badge } from '../../components/Badge';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { Digest, DriftBadge, EnvironmentSwatch, ImageName, ReleaseLink } from '../../components/EnvironmentBits';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { PageHeader } from '../../components/PageHeader';
+import { useNotify } from '../../components/Toasts';
+import { formatDateTime, formatRelative } from '../../format/dates';
+import { useAction, useAsync } from '../../hooks/useAsync';
+import { Link, navigate } from '../../router/router';
+import { useMe } from '../../session/session';
+import { CreateTokenDialog } from '../tokens/CreateTokenDialog';
+import { TokenConfirmDialogs, type TokenAction } from '../tokens/TokenConfirmDialogs';
+import { TokenSecretDialog } from '../tokens/TokenSecretDialog';
+import { TokenTable } from '../tokens/TokenTable';
+
+/** One environment: drift from the latest releases, the deployment timeline, and its tokens. */
+export function EnvironmentPage({ name }: { name: string }) {
+  const me = useMe();
+  const notify = useNotify();
+  const profile = useAsync(() => getEnvironment(name), [name]);
+  const drift = useAsync(() => getDrift(name), [name]);
+  const timeline = useAsync(() => getDeployments(name), [name]);
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<CreatedToken | null>(null);
+  const [tokenAction, setTokenAction] = useState<TokenAction>(null);
+  const [deleting, setDeleting] = useState(false);
+  const remove = useAction(deleteEnvironment);
+
+  const environment = profile.data;
+  const reloadAll = () => Promise.all([profile.reload(), drift.reload(), timeline.reload()]);
+
+  if (profile.error) {
+    return (
+      <>
+        <PageHeader title={name} />
+        <ErrorAlert error={profile.error} />
+        <Link to="/environments">Back to environments</Link>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <nav className="breadcrumbs" aria-label="Breadcrumb">
+        <Link to="/environments">Environments</Link> <span aria-hidden="true">/</span> <span aria-current="page">{name}</span>
+      </nav>
+      <PageHeader
+        title={name}
+        description={
+          environment ? (
+            <span className="environment-heading">
+              <EnvironmentSwatch color={environment.color} />
+              {environment.description ?? 'No description'} · created by {environment.createdBy} on {formatDateTime(environment.createdAt)}
+            </span>
+          ) : undefined
+        }
+        actions={
+          <>
+            <button type="button" className="button" onClick={() => void reloadAll()}>
+              Refresh
+            </button>
+            <button type="button" className="button button-danger-outline" onClick={() => setDeleting(true)}>
+              Delete environment
+            </button>
+          </>
+        }
+      />
+
+      <section className="section" aria-labelledby="drift-title">
+        <h2 id="drift-title" className="section-heading">
+          Running now and drift
+        </h2>
+        <ErrorAlert error={drift.error} />
+        {drift.data?.repositories.length === 0 ? (
+          <p className="card empty">Nothing pulled with this environment's tokens yet. Give a token to the cluster and pull an image.</p>
+        ) : null}
+        {drift.data && drift.data.repositories.length > 0 ? (
+          <div className="table-wrap">
+            <table className="table">
+              <caption className="visually-hidden">What runs in {name}, compared with the latest releases</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Image</th>
+                  <th scope="col">Digest</th>
+                  <th scope="col">Release</th>
+                  <th scope="col">Drift</th>
+                  <th scope="col">Latest release</th>
+                  <th scope="col">Since</th>
+                </tr>
+              </thead>
+              <tbody>
+                {drift.data.repositories.map((r) => (
+                  <tr key={r.repository}>
+                    <td data-label="Image">
+                      <ImageName repository={r.repository} tag={r.tag} />
+                    </td>
+                    <td data-label="Digest">
+                      <Digest digest={r.digest} />
+                    </td>
+                    <td data-label="Release">
+                      <ReleaseLink release={r.release} />
+                    </td>
+                    <td data-label="Drift">
+                      <DriftBadge drift={r} />
+                    </td>
+                    <td data-label="Latest release">{r.latest ? <ReleaseLink release={r.latest} /> : <span className="muted">—</span>}</td>
+                    <td data-label="Since">
+                      <time dateTime={r.since} title={formatDateTime(r.since)}>
+                        {formatRelative(r.since)}
+                      </time>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </section>
+
+      <section className="section" aria-labelledby="timeline-title">
+        <h2 id="timeline-title" className="section-heading">
+          Deployment timeline
+        </h2>
+        <ErrorAlert error={timeline.error} />
+        {timeline.data?.deployments.length === 0 ? <p className="card empty">No deployments recorded yet.</p> : null}
+        {timeline.data && timeline.data.deployments.length > 0 ? (
+          <ol className="timeline" aria-label={`Deployments in ${name}, newest first`}>
+            {timeline.data.deployments.map((d) => (
+              <li key={`${d.repository}@${d.digest}@${d.firstSeen}`} className={d.running ? 'timeline-item timeline-item-running' : 'timeline-item'}>
+                <div className="timeline-when">
+                  <time dateTime={d.firstSeen}>{formatDateTime(d.firstSeen)}</time>
+                </div>
+                <div className="timeline-body">
+                  <div className="timeline-title">
+                    <ImageName repository={d.repository} tag={d.tag} />
+                    {d.running ? <Badge tone="green">Running</Badge> : null}
+                  </div>
+                  <div className="timeline-meta">
+                    <Digest digest={d.digest} /> · {d.pullCount} {d.pullCount === 1 ? 'pull' : 'pulls'} · last seen {formatRelative(d.lastSeen)} ·{' '}
+                    <ReleaseLink release={d.release} />
+                  </div>
+                </div>
+              </li>
+            ))}
+          </ol>
+        ) : null}
+      </section>
+
+      <section className="section" aria-labelledby="tokens-title">
+        <div className="section-header">
+          <h2 id="tokens-title" className="section-heading">
+            Tokens
+          </h2>
+          {me.can.manageTokens ? (
+            <button type="button" className="button button-primary button-small" onClick={() => setCreating(true)}>
+              Create token
+            </button>
+          ) : null}
+        </div>
+        {environment ? (
+          <TokenTable
+            me={me}
+            tokens={environment.tokens}
+            onRevoke={(token) => setTokenAction({ kind: 'revoke', token })}
+            onDelete={(token) => setTokenAction({ kind: 'delete', token })}
+            empty="This environment has no tokens. Create one for the cluster that runs it."
+          />
+        ) : null}
+      </section>
+
+      {creating ? (
+        <CreateTokenDialog
+          environment={name}
+          onClose={() => setCreating(false)}
+          onCreated={(token) => {
+            setCreating(false);
+            setCreated(token);
+            void profile.reload();
+          }}
+        />
+      ) : null}
+      {created ? <TokenSecretDialog created={created} onClose={() => setCreated(null)} /> : null}
+      <TokenConfirmDialogs
+        action={tokenAction}
+        onDone={(changed) => {
+          setTokenAction(null);
+          if (changed) void profile.reload();
+        }}
+      />
+      {deleting ? (
+        <ConfirmDialog
+          title={`Delete ${name}?`}
+          confirmLabel="Delete environment"
+          danger
+          pending={remove.pending}
+          error={remove.error}
+          onClose={() => setDeleting(false)}
+          onConfirm={async () => {
+            const answer = await remove.run(name);
+            if (!answer) return;
+            notify(`${name} deleted; ${answer.revokedTokens} ${answer.revokedTokens === 1 ? 'token' : 'tokens'} revoked`);
+            navigate('/environments');
+          }}
+        >
+          <p>Every token of {name} is revoked at once and its deployment history is dropped. The audit log keeps a record of what ran there.</p>
+          <p>This cannot be undone.</p>
+        </ConfirmDialog>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,104 @@
+import type { Token, Whoami } from '../../api/types';
+import { TokenStatusBadge } from '../../components/Badge';
+import { SortableTable, type Column } from '../../components/SortableTable';
+import { formatDate, formatDateTime, formatRelative } from '../../format/dates';
+import { canDelete, canRevoke, PERMISSION_LABELS } from './token-rules';
+
+interface TokenTableProps {
+  me: Whoami;
+  tokens: Token[];
+  /** Environment name by id, to label environment tokens. */
+  environmentNames?: Map<string, string>;
+  onRevoke: (token: Token) => void;
+  onDelete: (token: Token) => void;
+  empty: string;
+}
+
+const time = (iso: string | null) => (iso ? new Date(iso).getTime() : null);
+
+export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, empty }: TokenTableProps) {
+  const columns: Column<Token>[] = [
+    {
+      key: 'name',
+      label: 'Name',
+      sortValue: (t) => t.name.toLowerCase(),
+      render: (t) => {
+        const environment = t.environmentId ? (environmentNames?.get(t.environmentId) ?? t.environment) : null;
+        return (
+          <span className="cell-stack">
+            <strong>{t.name}</strong>
+            {environment ? <small className="muted">Environment: {environment}</small> : null}
+          </span>
+        );
+      },
+    },
+    { key: 'username', label: 'Username', sortValue: (t) => t.username, render: (t) => <code className="code-inline">{t.username}</code> },
+    { key: 'permission', label: 'Permission', sortValue: (t) => t.permission, render: (t) => PERMISSION_LABELS[t.permission] },
+    { key: 'createdBy', label: 'Created By', sortValue: (t) => t.createdBy, render: (t) => t.createdBy },
+    {
+      key: 'createdAt',
+      label: 'Created',
+      sortValue: (t) => time(t.createdAt),
+      render: (t) => <time dateTime={t.createdAt} title={formatDateTime(t.createdAt)}>{formatDate(t.createdAt)}</time>,
+    },
+    {
+      key: 'expiresAt',
+      label: 'Expires',
+      sortValue: (t) => time(t.expiresAt),
+      render: (t) =>
+        t.expiresAt ? (
+          <time dateTime={t.expiresAt} title={formatDateTime(t.expiresAt)}>
+            {formatDate(t.expiresAt)}
+          </time>
+        ) : (
+          <span className="muted">Never</span>
+        ),
+    },
+    { key: 'status', label: 'Status', sortValue: (t) => t.status, render: (t) => <TokenStatusBadge status={t.status} /> },
+    {
+      key: 'lastUsedAt',
+      label: 'Last used',
+      sortValue: (t) => time(t.lastUsedAt),
+      render: (t) =>
+        t.lastUsedAt ? (
+          <span className="cell-stack" title={[formatDateTime(t.lastUsedAt), t.lastUsedIp, t.lastUsedClient].filter(Boolean).join(' · ')}>
+            <span>{formatRelative(t.lastUsedAt)}</span>
+            <small className="muted">
+              {t.useCount} {t.useCount === 1 ? 'use' : 'uses'}
+            </small>
+          </span>
+        ) : (
+          <span className="muted">Never used</span>
+        ),
+    },
+    {
+      key: 'actions',
+      label: 'Actions',
+      className: 'cell-actions',
+      render: (t) => (
+        <div className="row-actions">
+          {canRevoke(me, t) ? (
+            <button type="button" className="button button-small button-danger-outline" onClick={() => onRevoke(t)} aria-label={`Revoke ${t.name}`}>
+              Revoke
+            </button>
+          ) : null}
+          {canDelete(me, t) ? (
+            <button type="button" className="button button-small" onClick={() => onDelete(t)} aria-label={`Delete ${t.name}`}>
+              Delete
+            </button>
+          ) : null}
+        </div>
+      ),
+    },
+  ];
+  return (
+    <SortableTable
+      caption="Tokens"
+      columns={columns}
+      rows={tokens}
+      rowKey={(t) => t.id}
+      initialSort={{ key: 'createdAt', direction: 'descending' }}
+      empty={<p className="empty">{empty}</p>}
+    />
+  );
+}
