@@ -1,16 +1,33 @@
 #!/usr/bin/env node
+import { homedir, hostname } from 'node:os';
 import { Command } from 'commander';
+import { clientEnvironment } from '../client/client-environment.js';
 import { registerAdmin } from './commands/admin.js';
+import { registerLogin } from './commands/login.js';
+import { registerMcp } from './commands/mcp.js';
 import { registerServe } from './commands/serve.js';
+import { registerSetup } from './commands/setup.js';
+import { registerTokens } from './commands/tokens.js';
+import { CliContext } from './context.js';
 import { packageVersion } from './version.js';
+
+const version = packageVersion();
+// The client commands' surroundings (config dirs, hostname) are read here, once, and passed down.
+const cli = new CliContext(clientEnvironment(process.env, homedir(), hostname(), process.cwd()), `flyreg/${version}`);
 
 const program = new Command('flyreg')
   .description('Fly Registry: Docker/OCI images, npm and Python packages behind tokens')
-  .version(packageVersion());
+  .version(version);
 registerServe(program);
 registerAdmin(program);
+registerLogin(program, cli);
+registerTokens(program, cli);
+registerSetup(program, cli);
+registerMcp(program, cli, version);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`flyreg: ${error instanceof Error ? error.message : String(error)}\n`);
+  // One line, the reason only (the API's own message when it refused): scripts read it, people act on it.
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`flyreg: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
   process.exit(1);
 });

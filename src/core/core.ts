@@ -4,6 +4,7 @@ import { FailureLimiter } from './auth/failure-limiter.js';
 import { TokenCache } from './auth/token-cache.js';
 import { systemClock, type Clock } from './clock.js';
 import type { MetadataStore } from './ports.js';
+import { registryEndpoints } from './tokens/snippets.js';
 import { TokenService } from './tokens/token-service.js';
 import { UsageRecorder } from './tokens/usage-recorder.js';
 import { SessionService } from './users/session-service.js';
@@ -33,6 +34,8 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     audit,
     authenticator,
     tokenCache: cache,
+    /** Where clients reach this registry (public URL + URL layout). */
+    endpoints: registryEndpoints(options.publicUrl),
     usage,
     tokens: new TokenService({ store, clock, cache, audit, publicUrl: options.publicUrl }),
     users: new UserService({ store, clock, audit, cache, publicUrl: options.publicUrl }),

@@ -4,12 +4,7 @@ import { parseConfig } from '../../server/config.js';
 import { openDatabase } from '../../storage/sql/database.js';
 import { SqlMetadataStore } from '../../storage/sql/metadata-store.js';
 import { migrateToLatest } from '../../storage/sql/migrate.js';
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
-}
+import { readStdin } from '../prompt.js';
 
 export function registerAdmin(program: Command): void {
   const admin = program.command('admin').description('offline administration, straight against the database (FLY_DATABASE_URL / FLY_DATA_DIR)');
