@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
-import { createCore } from '../../core/core.js';
 import { parseConfig } from '../../server/config.js';
-import { openDatabase } from '../../storage/sql/database.js';
-import { SqlMetadataStore } from '../../storage/sql/metadata-store.js';
-import { migrateToLatest } from '../../storage/sql/migrate.js';
 import { readStdin } from '../prompt.js';
 
 export function registerAdmin(program: Command): void {
@@ -15,6 +11,13 @@ export function registerAdmin(program: Command): void {
     .option('--password-stdin', 'read the password from standard input (the only way: never on the command line)', true)
     .action(async (options: { username: string }) => {
       const config = parseConfig(process.env);
+      // Loaded on demand, like serve: client commands should not pay for the database drivers.
+      const [{ createCore }, { openDatabase }, { SqlMetadataStore }, { migrateToLatest }] = await Promise.all([
+        import('../../core/core.js'),
+        import('../../storage/sql/database.js'),
+        import('../../storage/sql/metadata-store.js'),
+        import('../../storage/sql/migrate.js'),
+      ]);
       const database = openDatabase(config.databaseUrl);
       try {
         await migrateToLatest(database);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { serveStdio } from '../../mcp/stdio.js';
 import type { CliContext } from '../context.js';
 
 /** `flyreg mcp`: the agent interface over stdio, acting with the stored login. */
@@ -10,5 +9,8 @@ export function registerMcp(program: Command, cli: CliContext, version: string):
       'run the MCP server for coding agents over stdin/stdout, acting as the user logged in with `flyreg login` ' +
         '(e.g. in an agent config: {"command": "flyreg", "args": ["mcp"]})',
     )
-    .action(() => serveStdio(cli.env, version));
+    .action(async () => {
+      const { serveStdio } = await import('../../mcp/stdio.js');
+      await serveStdio(cli.env, version);
+    });
 }
