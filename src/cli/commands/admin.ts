@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { join } from 'node:path';
 import { parseConfig } from '../../server/config.js';
 import { readStdin } from '../prompt.js';
 
@@ -11,9 +12,10 @@ export function registerAdmin(program: Command): void {
     .option('--password-stdin', 'read the password from standard input (the only way: never on the command line)', true)
     .action(async (options: { username: string }) => {
       const config = parseConfig(process.env);
-      // Loaded on demand, like serve: client commands should not pay for the database drivers.
-      const [{ createCore }, { openDatabase }, { SqlMetadataStore }, { migrateToLatest }] = await Promise.all([
+      // Loaded on demand, like serve: client commands should not pay half a second for the database drivers.
+      const [{ createCore }, { FilesystemBlobStore }, { openDatabase }, { SqlMetadataStore }, { migrateToLatest }] = await Promise.all([
         import('../../core/core.js'),
+        import('../../storage/blobs/filesystem-blob-store.js'),
         import('../../storage/sql/database.js'),
         import('../../storage/sql/metadata-store.js'),
         import('../../storage/sql/migrate.js'),
@@ -23,6 +25,7 @@ export function registerAdmin(program: Command): void {
         await migrateToLatest(database);
         const store = new SqlMetadataStore(database);
         const core = createCore(store, {
+          blobs: new FilesystemBlobStore(join(config.dataDir, 'blobs')),
           publicUrl: config.publicUrl ?? new URL('http://localhost'),
           sessionTtlMs: config.sessionTtlMs,
           tokenCacheTtlMs: 0,
