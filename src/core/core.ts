@@ -4,7 +4,11 @@ import { FailureLimiter } from './auth/failure-limiter.js';
 import { TokenCache } from './auth/token-cache.js';
 import type { BlobStore } from './blob-store.js';
 import { systemClock, type Clock } from './clock.js';
+import { DeploymentService } from './environments/deployment-service.js';
+import { EnvironmentService } from './environments/environment-service.js';
+import { PullRecorder } from './environments/pull-recorder.js';
 import type { MetadataStore } from './ports.js';
+import { ReleaseService } from './releases/release-service.js';
 import { registryEndpoints } from './tokens/snippets.js';
 import { TokenService } from './tokens/token-service.js';
 import { UsageRecorder } from './tokens/usage-recorder.js';
@@ -19,6 +23,8 @@ export interface CoreOptions {
   tokenCacheTtlMs: number;
   authFailures: { max: number; windowMs: number };
   usageFlushMs: number;
+  /** How often queued pull events are written (at most a second: a crash loses at most this much). */
+  pullFlushMs?: number;
   clock?: Clock;
   onBackgroundError(error: unknown): void;
 }
@@ -31,6 +37,15 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   const usage = new UsageRecorder(store.tokens, { flushIntervalMs: options.usageFlushMs, onError: options.onBackgroundError });
   const audit = new AuditLog(clock);
   const authenticator = new Authenticator({ store, clock, cache, limiter, usage });
+  const tokens = new TokenService({ store, clock, cache, audit, publicUrl: options.publicUrl });
+  const environments = new EnvironmentService({ store, clock, audit, tokens });
+  const pulls = new PullRecorder(store.deployments, {
+    clock,
+    flushIntervalMs: Math.min(options.pullFlushMs ?? 500, 1000),
+    batchSize: 5000,
+    maxQueued: 200_000,
+    onError: options.onBackgroundError,
+  });
   return {
     store,
     blobs: options.blobs,
@@ -41,10 +56,15 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     /** Where clients reach this registry (public URL + URL layout). */
     endpoints: registryEndpoints(options.publicUrl),
     usage,
-    tokens: new TokenService({ store, clock, cache, audit, publicUrl: options.publicUrl }),
+    tokens,
+    environments,
+    deployments: new DeploymentService({ store, environments }),
+    releases: new ReleaseService({ store, clock, audit }),
+    pulls,
     users: new UserService({ store, clock, audit, cache, publicUrl: options.publicUrl }),
     sessions: new SessionService({ store, clock, audit, authenticator, sessionTtlMs: options.sessionTtlMs }),
     async stop(): Promise<void> {
+      await pulls.stop();
       await usage.stop();
     },
   };

@@ -59,6 +59,8 @@ export interface TokenWithCreator extends Token {
   creatorUsername: string;
   creatorStatus: UserStatus;
   creatorRole: Role;
+  /** The name of the environment the token is scoped to, if it still exists. */
+  environmentName: string | null;
 }
 
 export interface AuditEvent {

@@ -1,4 +1,6 @@
+import type { DeploymentStore, EnvironmentStore } from './environments/ports.js';
 import type { PackageStore } from './packages/package-store.js';
+import type { ReleaseStore } from './releases/ports.js';
 import type { AuditEvent, Invitation, Role, Session, Token, TokenWithCreator, User, UserStatus } from './model.js';
 
 /**
@@ -12,6 +14,9 @@ export interface MetadataStore {
   tokens: TokenStore;
   audit: AuditStore;
   packages: PackageStore;
+  environments: EnvironmentStore;
+  deployments: DeploymentStore;
+  releases: ReleaseStore;
   /** Runs fn with stores bound to one transaction: all of it lands or none of it does. */
   transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T>;
   /** A cheap round trip, for readiness checks. */

@@ -1,4 +1,6 @@
+import { kubernetesSecretInput } from '../../core/tokens/kubernetes-secret.js';
 import { createTokenInput } from '../../core/tokens/token-service.js';
+import { kubernetesQuery } from '../kubernetes-query.js';
 import type { ApiRoute } from '../route.js';
 
 export const tokenRoutes: ApiRoute[] = [
@@ -12,11 +14,12 @@ export const tokenRoutes: ApiRoute[] = [
   {
     method: 'POST',
     path: '/api/v1/tokens',
-    summary: 'Create a token: the answer holds the secret and client snippets, shown this once only',
+    summary: 'Create a token (`environment` scopes it to one): the answer holds the secret and client snippets, shown this once only',
     auth: 'principal',
     status: 201,
     body: createTokenInput,
-    handler: ({ core, principal, request, ctx }) => core.tokens.create(principal, request.body, ctx),
+    query: kubernetesSecretInput,
+    handler: ({ core, principal, request, ctx }) => core.tokens.create(principal, request.body, ctx, kubernetesQuery(request.query)),
   },
   {
     method: 'GET',

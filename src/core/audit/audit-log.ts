@@ -15,7 +15,11 @@ export type AuditAction =
   | 'user.password_reset'
   | 'login.succeeded'
   | 'login.failed'
-  | 'logout';
+  | 'logout'
+  | 'environment.created'
+  | 'environment.updated'
+  | 'environment.deleted'
+  | 'release.created';
 
 export interface AuditEntry {
   actor: string;

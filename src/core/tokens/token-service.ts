@@ -8,16 +8,35 @@ import type { Clock } from '../clock.js';
 import { Errors } from '../errors.js';
 import { tokenStatus, type Permission, type TokenStatus, type TokenWithCreator } from '../model.js';
 import type { MetadataStore } from '../ports.js';
-import { displayText, parseInput } from '../validation.js';
+import { displayText, parseInput, slugName } from '../validation.js';
+import { kubernetesPullSecret, kubernetesSecretInput, type KubernetesPullSecret, type KubernetesSecretInput } from './kubernetes-secret.js';
 import { generateSecret, hashSecret } from './secret.js';
 import { clientSnippets, type ClientSnippets } from './snippets.js';
 
+export const permissionInput = z.enum(['read-only', 'read-write'], { error: 'must be "read-only" or "read-write"' });
+export const expiresAtInput = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time or null (never)' }).nullable();
+/** Environment names: lowercase letters, digits, inner hyphens (they also name Kubernetes-like things). */
+export const environmentNameInput = slugName(63);
+
 export const createTokenInput = z.strictObject({
   name: displayText(100),
-  permission: z.enum(['read-only', 'read-write'], { error: 'must be "read-only" or "read-write"' }),
-  expiresAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time or null (never)' }).nullable(),
+  /** Required, except for environment tokens, which default to read-only. */
+  permission: permissionInput.optional(),
+  expiresAt: expiresAtInput,
+  /** Scope the token to a runtime environment: its image pulls become that environment's deployments. */
+  environment: environmentNameInput.optional(),
+  /** Where the generated Kubernetes image-pull secret goes. */
+  kubernetes: kubernetesSecretInput.optional(),
 });
 export type CreateTokenInput = z.input<typeof createTokenInput>;
+
+/** What a new token is, once its input is validated and its environment resolved. */
+export interface TokenSpec {
+  name: string;
+  permission: Permission;
+  expiresAt: Date | null;
+  environment: { id: string; name: string } | null;
+}
 
 /** A token as the API and dashboard show it: never the secret, never its hash. */
 export interface TokenView {
@@ -32,6 +51,8 @@ export interface TokenView {
   revokedAt: string | null;
   revokedBy: string | null;
   environmentId: string | null;
+  /** The environment's name; null for a token without one (or whose environment was deleted). */
+  environment: string | null;
   lastUsedAt: string | null;
   lastUsedIp: string | null;
   lastUsedClient: string | null;
@@ -41,7 +62,7 @@ export interface TokenView {
 export interface CreatedToken extends TokenView {
   /** The secret: returned here once and never again. */
   token: string;
-  snippets: ClientSnippets;
+  snippets: ClientSnippets & { kubernetes: KubernetesPullSecret };
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -70,6 +91,7 @@ export class TokenService {
       revokedAt: iso(t.revokedAt),
       revokedBy: t.revokedBy,
       environmentId: t.environmentId,
+      environment: t.environmentName,
       lastUsedAt: iso(t.lastUsedAt),
       lastUsedIp: t.lastUsedIp,
       lastUsedClient: t.lastUsedClient,
@@ -77,51 +99,136 @@ export class TokenService {
     };
   }
 
-  async create(actor: Principal, input: unknown, ctx: RequestContext): Promise<CreatedToken> {
+  /** `kubernetesQuery` is the query string's say on the image-pull secret; the body's `kubernetes` wins. */
+  async create(actor: Principal, input: unknown, ctx: RequestContext, kubernetesQuery: KubernetesSecretInput = {}): Promise<CreatedToken> {
     authorize(actor, 'push', { kind: 'tokens' });
     const parsed = parseInput(createTokenInput, input);
-    const now = this.deps.clock.now();
-    const expiresAt = parsed.expiresAt === null ? null : new Date(parsed.expiresAt);
-    if (expiresAt && expiresAt.getTime() <= now.getTime()) {
+    let environment: TokenSpec['environment'] = null;
+    if (parsed.environment !== undefined) {
+      authorize(actor, 'pull', { kind: 'environment' });
+      const found = await this.deps.store.environments.byName(parsed.environment);
+      if (!found) {
+        throw Errors.validation(`Environment ${JSON.stringify(parsed.environment)} does not exist: create it first`, [
+          { path: 'environment', message: 'no such environment' },
+        ]);
+      }
+      environment = { id: found.id, name: found.name };
+    }
+    const permission = parsed.permission ?? (environment ? 'read-only' : undefined);
+    if (!permission) {
+      throw Errors.validation('Request body is invalid: permission: must be "read-only" or "read-write"', [
+        { path: 'permission', message: 'must be "read-only" or "read-write"' },
+      ]);
+    }
+    const spec: TokenSpec = { name: parsed.name, permission, expiresAt: this.expiry(parsed.expiresAt), environment };
+    const { token, secret } = await this.deps.store.transaction((tx) => this.insert(tx, actor, spec, ctx));
+    return this.created(token, secret, { ...kubernetesQuery, ...parsed.kubernetes });
+  }
+
+  /** Turns an `expiresAt` input into a date, refusing the past (null or absent = never). */
+  expiry(expiresAt: string | null | undefined): Date | null {
+    if (expiresAt === null || expiresAt === undefined) return null;
+    const date = new Date(expiresAt);
+    if (date.getTime() <= this.deps.clock.now().getTime()) {
       throw Errors.validation('expiresAt must be in the future (or null for a token that never expires)', [
         { path: 'expiresAt', message: 'must be in the future' },
       ]);
     }
+    return date;
+  }
+
+  /**
+   * Inserts a token with its audit event through `tx` (a transaction's store, so a caller can land it with
+   * other changes, such as the environment it belongs to). The caller has authorized the creation.
+   */
+  async insert(tx: MetadataStore, actor: Principal, spec: TokenSpec, ctx: RequestContext): Promise<{ token: TokenWithCreator; secret: string }> {
     const secret = generateSecret('token');
     const id = randomUUID();
-    const created = await this.deps.store.transaction(async (tx) => {
-      const username = await uniqueTokenUsername(tx, parsed.name);
-      await tx.tokens.insert({
-        id,
-        name: parsed.name,
-        username,
-        permission: parsed.permission,
-        createdBy: actor.user.id,
-        createdAt: now,
-        expiresAt,
-        revokedAt: null,
-        revokedBy: null,
-        environmentId: null,
-        secretHash: hashSecret(secret),
-        lastUsedAt: null,
-        lastUsedIp: null,
-        lastUsedClient: null,
-        useCount: 0,
-      });
+    const username = await uniqueTokenUsername(tx, spec.name);
+    await tx.tokens.insert({
+      id,
+      name: spec.name,
+      username,
+      permission: spec.permission,
+      createdBy: actor.user.id,
+      createdAt: this.deps.clock.now(),
+      expiresAt: spec.expiresAt,
+      revokedAt: null,
+      revokedBy: null,
+      environmentId: spec.environment?.id ?? null,
+      secretHash: hashSecret(secret),
+      lastUsedAt: null,
+      lastUsedIp: null,
+      lastUsedClient: null,
+      useCount: 0,
+    });
+    await this.deps.audit.record(
+      tx.audit,
+      {
+        actor: actorName(actor),
+        action: 'token.created',
+        target: { type: 'token', id, name: spec.name },
+        details: {
+          username,
+          permission: spec.permission,
+          expiresAt: iso(spec.expiresAt),
+          ...(spec.environment ? { environment: spec.environment.name } : {}),
+        },
+      },
+      ctx,
+    );
+    const token = await tx.tokens.byId(id);
+    if (!token) throw new Error('token vanished inside its own creation transaction');
+    return { token, secret };
+  }
+
+  /** The creation answer: the secret (this once) and ready-to-paste client configuration. */
+  created(token: TokenWithCreator, secret: string, kubernetes: KubernetesSecretInput = {}): CreatedToken {
+    return {
+      ...this.view(token),
+      token: secret,
+      snippets: {
+        ...clientSnippets(this.deps.publicUrl, token.username, secret),
+        kubernetes: kubernetesPullSecret(this.deps.publicUrl, token.username, secret, kubernetes),
+      },
+    };
+  }
+
+  /**
+   * Revokes every still-active token of an environment through `tx`, each with its audit event; the actor
+   * must be allowed to revoke each of them. Returns their ids: call forget() with them once the transaction
+   * has committed.
+   */
+  async revokeForEnvironment(tx: MetadataStore, actor: Principal, environment: { id: string; name: string }, ctx: RequestContext): Promise<string[]> {
+    const now = this.deps.clock.now();
+    const tokens = (await tx.tokens.list({ environmentId: environment.id })).filter((t) => t.revokedAt === null);
+    for (const token of tokens) authorize(actor, 'manage', { kind: 'token', createdBy: token.createdBy });
+    const revoked: string[] = [];
+    for (const token of tokens) {
+      if (!(await tx.tokens.revoke(token.id, now, actor.user.username))) continue;
+      revoked.push(token.id);
       await this.deps.audit.record(
         tx.audit,
         {
           actor: actorName(actor),
-          action: 'token.created',
-          target: { type: 'token', id, name: parsed.name },
-          details: { username, permission: parsed.permission, expiresAt: iso(expiresAt) },
+          action: 'token.revoked',
+          target: { type: 'token', id: token.id, name: token.name },
+          details: { username: token.username, reason: `environment ${environment.name} deleted` },
         },
         ctx,
       );
-      return tx.tokens.byId(id);
-    });
-    if (!created) throw new Error('token vanished inside its own creation transaction');
-    return { ...this.view(created), token: secret, snippets: clientSnippets(this.deps.publicUrl, created.username, secret) };
+    }
+    return revoked;
+  }
+
+  /** Drops tokens from the verification cache, so a revocation takes effect on the very next request. */
+  forget(tokenIds: string[]): void {
+    for (const id of tokenIds) this.deps.cache.invalidate(id);
+  }
+
+  /** The tokens of one environment, newest first. */
+  async listForEnvironment(environmentId: string): Promise<TokenView[]> {
+    return (await this.deps.store.tokens.list({ environmentId })).map((t) => this.view(t));
   }
 
   async list(actor: Principal): Promise<TokenView[]> {

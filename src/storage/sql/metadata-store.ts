@@ -1,14 +1,17 @@
 import { sql, type Kysely } from 'kysely';
 import type { MetadataStore } from '../../core/ports.js';
-import type { SqlDatabase } from './database.js';
+import type { SqlDatabase, SqlEngine } from './database.js';
 import type { Database } from './schema.js';
 import { SqlAuditStore } from './stores/audit.js';
+import { SqlDeploymentStore } from './stores/deployments.js';
+import { SqlEnvironmentStore } from './stores/environments.js';
 import { SqlPackageStore } from './stores/packages.js';
+import { SqlReleaseStore } from './stores/releases.js';
 import { SqlInvitationStore, SqlSessionStore } from './stores/sessions.js';
 import { SqlTokenStore } from './stores/tokens.js';
 import { SqlUserStore } from './stores/users.js';
 
-function storesOver(db: Kysely<Database>) {
+function storesOver(db: Kysely<Database>, engine: SqlEngine) {
   return {
     users: new SqlUserStore(db),
     sessions: new SqlSessionStore(db),
@@ -16,6 +19,9 @@ function storesOver(db: Kysely<Database>) {
     tokens: new SqlTokenStore(db),
     audit: new SqlAuditStore(db),
     packages: new SqlPackageStore(db),
+    environments: new SqlEnvironmentStore(db),
+    deployments: new SqlDeploymentStore(db, engine),
+    releases: new SqlReleaseStore(db),
   };
 }
 
@@ -27,6 +33,9 @@ export class SqlMetadataStore implements MetadataStore {
   readonly tokens;
   readonly audit;
   readonly packages;
+  readonly environments;
+  readonly deployments;
+  readonly releases;
 
   constructor(
     readonly database: SqlDatabase,
@@ -39,7 +48,10 @@ export class SqlMetadataStore implements MetadataStore {
       tokens: this.tokens,
       audit: this.audit,
       packages: this.packages,
-    } = storesOver(db));
+      environments: this.environments,
+      deployments: this.deployments,
+      releases: this.releases,
+    } = storesOver(db, database.engine));
   }
 
   async transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T> {

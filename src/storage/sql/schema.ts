@@ -97,6 +97,67 @@ export interface PackageTagsTable {
   version: string;
 }
 
+export interface EnvironmentsTable {
+  id: string;
+  name: string;
+  description: string | null;
+  color: string | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PullEventsTable {
+  id: Generated<number>;
+  environment_id: string;
+  token_id: string;
+  repository: string;
+  tag: string | null;
+  digest: string;
+  image_digest: string;
+  method: string;
+  new_pull: number;
+  at: number;
+  ip: string | null;
+  client: string | null;
+}
+
+export interface DeploymentsTable {
+  id: string;
+  environment_id: string;
+  repository: string;
+  run: number;
+  digest: string;
+  tag: string | null;
+  first_seen: number;
+  last_seen: number;
+  pull_count: number;
+}
+
+export interface ReleasesTable {
+  id: Generated<number>;
+  name: string;
+  version: string;
+  notes: string | null;
+  source_commit: string | null;
+  source_branch: string | null;
+  source_pr: string | null;
+  source_author: string | null;
+  source_url: string | null;
+  created_at: number;
+  created_by: string;
+  created_by_token: string | null;
+}
+
+export interface ReleaseArtifactsTable {
+  release_id: number;
+  position: number;
+  type: string;
+  name: string;
+  digest: string | null;
+  version: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -107,4 +168,9 @@ export interface Database {
   package_versions: PackageVersionsTable;
   package_files: PackageFilesTable;
   package_tags: PackageTagsTable;
+  environments: EnvironmentsTable;
+  pull_events: PullEventsTable;
+  deployments: DeploymentsTable;
+  releases: ReleasesTable;
+  release_artifacts: ReleaseArtifactsTable;
 }

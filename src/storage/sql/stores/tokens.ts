@@ -4,7 +4,12 @@ import type { TokenListFilter, TokenStore, TokenUsage } from '../../../core/port
 import { toDate, toDateOrNull, toMsOrNull } from '../rows.js';
 import type { Database, TokensTable } from '../schema.js';
 
-type TokenRow = Selectable<TokensTable> & { creator_username: string; creator_status: string; creator_role: string };
+type TokenRow = Selectable<TokensTable> & {
+  creator_username: string;
+  creator_status: string;
+  creator_role: string;
+  environment_name: string | null;
+};
 
 const toToken = (row: TokenRow): TokenWithCreator => ({
   id: row.id,
@@ -25,6 +30,7 @@ const toToken = (row: TokenRow): TokenWithCreator => ({
   creatorUsername: row.creator_username,
   creatorStatus: row.creator_status as UserStatus,
   creatorRole: row.creator_role as Role,
+  environmentName: row.environment_name,
 });
 
 const toRow = (t: Token): Insertable<TokensTable> => ({
@@ -52,8 +58,10 @@ export class SqlTokenStore implements TokenStore {
     return this.db
       .selectFrom('tokens')
       .innerJoin('users', 'users.id', 'tokens.created_by')
+      .leftJoin('environments', 'environments.id', 'tokens.environment_id')
       .selectAll('tokens')
-      .select(['users.username as creator_username', 'users.status as creator_status', 'users.role as creator_role']);
+      .select(['users.username as creator_username', 'users.status as creator_status', 'users.role as creator_role'])
+      .select('environments.name as environment_name');
   }
 
   async insert(t: Token): Promise<void> {

@@ -1,0 +1,33 @@
+import type { AttributedPull, Deployment, Environment } from './model.js';
+
+/** Environments as stored (part of MetadataStore, so they share its transactions). */
+export interface EnvironmentStore {
+  /** A name already in use → Errors.conflict. */
+  insert(environment: Environment): Promise<void>;
+  byName(name: string): Promise<Environment | undefined>;
+  list(): Promise<Environment[]>;
+  update(id: string, patch: Partial<Pick<Environment, 'description' | 'color'>> & { updatedAt: Date }): Promise<void>;
+  /** Removes the environment with its pull events and deployments. */
+  delete(id: string): Promise<void>;
+}
+
+export interface TimelineQuery {
+  limit: number;
+  order: 'asc' | 'desc';
+  repository?: string;
+  /** Keyset position: continue after this deployment (first seen, id) in the chosen order. */
+  after?: { firstSeen: Date; id: string };
+}
+
+/** Pull events and the deployments aggregate derived from them. */
+export interface DeploymentStore {
+  /**
+   * Appends a batch of attributed pulls (in time order) and folds them into the deployments aggregate, in one
+   * transaction. Events of environments that no longer exist are dropped.
+   */
+  recordPulls(batch: AttributedPull[]): Promise<void>;
+  /** Deployments of one environment by first seen. */
+  timeline(environmentId: string, query: TimelineQuery): Promise<Deployment[]>;
+  /** The latest deployment of every repository of the environment, by repository name. */
+  current(environmentId: string): Promise<Deployment[]>;
+}

@@ -1,0 +1,116 @@
+import type { Principal, RequestContext } from '../auth/principal.js';
+import type { Clock } from '../clock.js';
+import { imageKey, type ImageRef } from '../releases/ports.js';
+import type { AttributedPull, PullEvent, PullMethod } from './model.js';
+import { PullAttribution, type ParentLookup } from './pull-attribution.js';
+import type { DeploymentStore } from './ports.js';
+
+/** A manifest request the registry answered, as its protocol adapter reports it. */
+export interface ManifestPull {
+  repository: string;
+  /** The tag asked for, or null when the request named a digest. */
+  tag: string | null;
+  /** The digest the request resolved to. */
+  digest: string;
+  method: PullMethod;
+}
+
+export interface PullRecorderOptions {
+  clock: Clock;
+  /** At most this long between writes: a crash loses at most this much. */
+  flushIntervalMs: number;
+  /** Write early once this many events wait. */
+  batchSize: number;
+  /** Beyond this many waiting events (the database is down), new ones are dropped and counted. */
+  maxQueued: number;
+  /** Which indexes list a fetched manifest; without it every manifest is its own image. */
+  parentLookup?: ParentLookup;
+  onError(error: unknown): void;
+}
+
+/**
+ * Records manifest pulls made with environment tokens. `record` only appends to a queue in memory: a pull
+ * never waits for the database and never fails because of it. A timer writes the queue in batches, through
+ * attribution (HEAD + GET = one pull), into the pull events and the deployments aggregate.
+ */
+export class PullRecorder {
+  private queue: PullEvent[] = [];
+  /** Attributed events whose write failed: retried first on the next flush. */
+  private retry: AttributedPull[] = [];
+  private dropped = 0;
+  private readonly attribution = new PullAttribution();
+  private readonly timer: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: DeploymentStore,
+    private readonly options: PullRecorderOptions,
+  ) {
+    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Notes a pull if an environment token made it; anything else is not a deployment and is ignored. */
+  record(principal: Principal, pull: ManifestPull, ctx: RequestContext): void {
+    if (principal.kind !== 'token' || !principal.token || !principal.environmentId) return;
+    if (this.queue.length + this.retry.length >= this.options.maxQueued) {
+      this.dropped++;
+      return;
+    }
+    this.queue.push({
+      environmentId: principal.environmentId,
+      tokenId: principal.token.id,
+      repository: pull.repository,
+      tag: pull.tag,
+      digest: pull.digest,
+      method: pull.method,
+      at: this.options.clock.now(),
+      ip: ctx.ip,
+      client: ctx.userAgent,
+    });
+    if (this.queue.length === this.options.batchSize) void this.flush();
+  }
+
+  /** Writes what has accumulated; flushes never overlap. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.writeBatch());
+    return this.flushing;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  private async writeBatch(): Promise<void> {
+    if (this.dropped > 0) {
+      this.options.onError(new Error(`pull recording dropped ${this.dropped} events: the queue was full (is the database reachable?)`));
+      this.dropped = 0;
+    }
+    if (this.queue.length === 0 && this.retry.length === 0) return;
+    const events = this.queue;
+    this.queue = [];
+    const batch = this.retry.concat(this.attribution.attribute(events, await this.parentsOf(events)));
+    this.retry = [];
+    try {
+      await this.store.recordPulls(batch);
+    } catch (error) {
+      this.retry = batch.length > this.options.maxQueued ? batch.slice(batch.length - this.options.maxQueued) : batch;
+      this.options.onError(error);
+    }
+    this.attribution.prune(this.options.clock.now());
+  }
+
+  private async parentsOf(events: PullEvent[]): Promise<Map<string, Set<string>>> {
+    if (!this.options.parentLookup || events.length === 0) return new Map();
+    const images = new Map<string, ImageRef>();
+    for (const e of events) images.set(imageKey(e), { repository: e.repository, digest: e.digest });
+    try {
+      return await this.options.parentLookup([...images.values()]);
+    } catch (error) {
+      // Without parents, a platform manifest counts as its own image: worse attribution, no lost pull.
+      this.options.onError(error);
+      return new Map();
+    }
+  }
+}

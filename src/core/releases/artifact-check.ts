@@ -1,0 +1,49 @@
+import type { FieldIssue } from '../errors.js';
+import { normalizePypiName } from '../packages/pep503.js';
+import type { MetadataStore } from '../ports.js';
+import type { ReleaseArtifact } from './model.js';
+
+const describe = (a: ReleaseArtifact): string =>
+  a.type === 'oci' ? `image ${a.repository}@${a.digest}` : `${a.type} package ${a.name} ${a.version}`;
+
+/** The identity of an artifact within one release: one digest per repository, one version per package. */
+const slot = (a: ReleaseArtifact): string =>
+  a.type === 'oci' ? `oci\n${a.repository}` : `${a.type}\n${a.type === 'pypi' ? normalizePypiName(a.name) : a.name}`;
+
+/**
+ * Why these artifacts cannot make a release: duplicates, and artifacts the registry does not hold. Empty
+ * when all is well. The checks run concurrently; a release names at most a few hundred artifacts.
+ */
+export async function artifactProblems(store: MetadataStore, artifacts: ReleaseArtifact[]): Promise<FieldIssue[]> {
+  const issues: FieldIssue[] = [];
+  const seen = new Map<string, number>();
+  artifacts.forEach((a, i) => {
+    const first = seen.get(slot(a));
+    if (first !== undefined) issues.push({ path: `artifacts.${i}`, message: `names the same ${a.type === 'oci' ? 'repository' : 'package'} as artifacts.${first}` });
+    else seen.set(slot(a), i);
+  });
+  const exists = await Promise.all(artifacts.map((a) => artifactExists(store, a)));
+  exists.forEach((found, i) => {
+    const artifact = artifacts[i];
+    if (!found && artifact) issues.push({ path: `artifacts.${i}`, message: `${describe(artifact)} does not exist in this registry` });
+  });
+  return issues;
+}
+
+async function artifactExists(store: MetadataStore, artifact: ReleaseArtifact): Promise<boolean> {
+  switch (artifact.type) {
+    case 'oci':
+      return ociManifestExists(store, artifact.repository, artifact.digest);
+    case 'npm':
+    case 'pypi': {
+      const name = artifact.type === 'pypi' ? normalizePypiName(artifact.name) : artifact.name;
+      const pkg = await store.packages.get(artifact.type, name);
+      return pkg !== undefined && (await store.packages.version(pkg.id, artifact.version)) !== undefined;
+    }
+  }
+}
+
+async function ociManifestExists(_store: MetadataStore, _repository: string, _digest: string): Promise<boolean> {
+  // Wired to the OCI store once branch `oci` lands (store.oci.manifestByNameAndDigest).
+  return false;
+}

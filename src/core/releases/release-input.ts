@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { DIGEST_PATTERN } from '../blob-store.js';
+import { displayText } from '../validation.js';
+
+/** A release's name: lowercase, may name an image path ("shop/api"). */
+export const releaseNameInput = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .regex(/^[a-z0-9](?:[a-z0-9._/-]*[a-z0-9])?$/, 'must use lowercase letters, digits and inner ".", "_", "-" or "/"');
+
+/** Versions as release tools write them: semver with build metadata, dates, "v1"… without spaces. */
+export const versionInput = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._+!-]*$/, 'must be letters, digits and ".", "_", "+", "!" or "-", starting with a letter or digit');
+
+const digestInput = z.string().regex(DIGEST_PATTERN, 'must be sha256:<64 lowercase hex> or sha512:<128 lowercase hex>');
+const packageNameInput = z.string().min(1, 'must not be empty').max(214, 'must be at most 214 characters').regex(/^[^\s]+$/, 'must not contain spaces');
+
+export const releaseArtifactInput = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('oci'), repository: z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters'), digest: digestInput }),
+    z.strictObject({ type: z.literal('npm'), name: packageNameInput, version: versionInput }),
+    z.strictObject({ type: z.literal('pypi'), name: packageNameInput, version: versionInput }),
+  ],
+  { error: 'must be {"type":"oci","repository","digest"}, {"type":"npm","name","version"} or {"type":"pypi","name","version"}' },
+);
+
+export const releaseSourceInput = z.strictObject({
+  commit: displayText(100).optional(),
+  branch: displayText(255).optional(),
+  /** A pull/merge request number or reference. */
+  pr: z
+    .union([z.number().int().positive(), displayText(100)], { error: 'must be a number or a short text' })
+    .transform(String)
+    .optional(),
+  author: displayText(200).optional(),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000).optional(),
+});
+
+export const createReleaseInput = z.strictObject({
+  name: releaseNameInput,
+  version: versionInput,
+  artifacts: z.array(releaseArtifactInput).min(1, 'must name at least one artifact').max(200, 'must name at most 200 artifacts'),
+  source: releaseSourceInput.optional(),
+  notes: z
+    .string()
+    .max(20_000, 'must be at most 20000 characters')
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/u, 'must not contain control characters other than line breaks and tabs')
+    .nullable()
+    .optional(),
+});
+export type CreateReleaseInput = z.output<typeof createReleaseInput>;
+
+export const releaseSearchQuery = z.strictObject({
+  name: z.string().max(200).optional(),
+  version: z.string().max(128).optional(),
+  digest: z.string().max(200).optional(),
+  /** An OCI repository or package name the release contains. */
+  artifact: z.string().max(255).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  before: z.coerce.number().int().min(1).optional(),
+});

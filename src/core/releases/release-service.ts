@@ -1,0 +1,109 @@
+import type { AuditLog } from '../audit/audit-log.js';
+import { authorize } from '../auth/authorize.js';
+import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
+import type { Clock } from '../clock.js';
+import { Errors } from '../errors.js';
+import type { MetadataStore } from '../ports.js';
+import { parseInput } from '../validation.js';
+import { artifactProblems } from './artifact-check.js';
+import type { Release, ReleaseArtifact, ReleaseRef, ReleaseSource } from './model.js';
+import { createReleaseInput, releaseSearchQuery } from './release-input.js';
+
+export interface ReleaseView {
+  id: number;
+  name: string;
+  version: string;
+  artifacts: ReleaseArtifact[];
+  source: ReleaseSource;
+  notes: string | null;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface ReleaseRefView {
+  id: number;
+  name: string;
+  version: string;
+  createdAt: string;
+}
+
+export const releaseView = (r: Release): ReleaseView => ({
+  id: r.id,
+  name: r.name,
+  version: r.version,
+  artifacts: r.artifacts,
+  source: r.source,
+  notes: r.notes,
+  createdAt: r.createdAt.toISOString(),
+  createdBy: r.createdBy,
+});
+
+export const releaseRefView = (r: ReleaseRef): ReleaseRefView => ({ id: r.id, name: r.name, version: r.version, createdAt: r.createdAt.toISOString() });
+
+export interface ReleaseServiceDeps {
+  store: MetadataStore;
+  clock: Clock;
+  audit: AuditLog;
+}
+
+/** Releases: recorded by CI with a read & write token (or by a person), immutable once created. */
+export class ReleaseService {
+  constructor(private readonly deps: ReleaseServiceDeps) {}
+
+  async create(actor: Principal, input: unknown, ctx: RequestContext): Promise<ReleaseView> {
+    authorize(actor, 'push', { kind: 'release' });
+    const parsed = parseInput(createReleaseInput, input);
+    const problems = await artifactProblems(this.deps.store, parsed.artifacts);
+    if (problems.length > 0) {
+      throw Errors.validation(`Release ${parsed.name} ${parsed.version} is invalid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
+    }
+    const release: Omit<Release, 'id'> = {
+      name: parsed.name,
+      version: parsed.version,
+      artifacts: parsed.artifacts,
+      source: {
+        commit: parsed.source?.commit ?? null,
+        branch: parsed.source?.branch ?? null,
+        pr: parsed.source?.pr ?? null,
+        author: parsed.source?.author ?? null,
+        url: parsed.source?.url ?? null,
+      },
+      notes: parsed.notes ?? null,
+      createdAt: this.deps.clock.now(),
+      createdBy: actorName(actor),
+      createdByTokenId: actor.token?.id ?? null,
+    };
+    const id = await this.deps.store.transaction(async (tx) => {
+      const id = await tx.releases.insert(release);
+      await this.deps.audit.record(
+        tx.audit,
+        {
+          actor: actorName(actor),
+          action: 'release.created',
+          target: { type: 'release', id: String(id), name: `${release.name} ${release.version}` },
+          details: { artifacts: release.artifacts, source: release.source },
+        },
+        ctx,
+      );
+      return id;
+    });
+    return releaseView({ ...release, id });
+  }
+
+  async get(actor: Principal, id: string): Promise<ReleaseView> {
+    authorize(actor, 'pull', { kind: 'release' });
+    const numeric = /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
+    const release = numeric === undefined ? undefined : await this.deps.store.releases.byId(numeric);
+    if (!release) throw Errors.notFound('Release', id);
+    return releaseView(release);
+  }
+
+  /** Newest first; filter by name, version, artifact digest or artifact name; page with `nextBefore`. */
+  async search(actor: Principal, query: unknown): Promise<{ releases: ReleaseView[]; nextBefore: number | null }> {
+    authorize(actor, 'pull', { kind: 'release' });
+    const q = parseInput(releaseSearchQuery, query, 'Query');
+    const releases = await this.deps.store.releases.search(q);
+    const last = releases.at(-1);
+    return { releases: releases.map(releaseView), nextBefore: releases.length === q.limit && last ? last.id : null };
+  }
+}
