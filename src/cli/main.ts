@@ -3,8 +3,10 @@ import { homedir, hostname } from 'node:os';
 import { Command } from 'commander';
 import { clientEnvironment } from '../client/client-environment.js';
 import { registerAdmin } from './commands/admin.js';
+import { registerEnvironments } from './commands/environments.js';
 import { registerLogin } from './commands/login.js';
 import { registerMcp } from './commands/mcp.js';
+import { registerReleases } from './commands/releases.js';
 import { registerServe } from './commands/serve.js';
 import { registerSetup } from './commands/setup.js';
 import { registerTokens } from './commands/tokens.js';
@@ -17,11 +19,15 @@ const cli = new CliContext(clientEnvironment(process.env, homedir(), hostname(),
 
 const program = new Command('flyreg')
   .description('Fly Registry: Docker/OCI images, npm and Python packages behind tokens')
-  .version(version);
+  .version(version)
+  // Root options (--version) only before the subcommand, so `release create --version 1.2.0` is the release's.
+  .enablePositionalOptions();
 registerServe(program);
 registerAdmin(program);
 registerLogin(program, cli);
 registerTokens(program, cli);
+registerEnvironments(program, cli);
+registerReleases(program, cli);
 registerSetup(program, cli);
 registerMcp(program, cli, version);
 

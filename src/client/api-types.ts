@@ -31,7 +31,8 @@ export interface CreatedToken extends TokenView {
 
 export interface CreateTokenRequest {
   name: string;
-  permission: Permission;
+  /** Required, except for environment tokens (read-only by default). */
+  permission?: Permission;
   expiresAt: string | null;
   environment?: string;
 }
@@ -60,3 +61,50 @@ export interface RegistryEndpoints {
 
 /** Answers whose fields the clients pass through as they are (environments, releases). */
 export type JsonObject = Record<string, unknown>;
+
+export interface EnvironmentView {
+  id: string;
+  name: string;
+  description: string | null;
+  color: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ReleaseRef {
+  id: number;
+  name: string;
+  version: string;
+  createdAt: string;
+}
+
+/** One image an environment runs (state), or ran (timeline), as pulls with its tokens showed it. */
+export interface RunningImage {
+  repository: string;
+  digest: string;
+  tag: string | null;
+  since?: string;
+  firstSeen?: string;
+  lastSeen: string;
+  pullCount: number;
+  running?: boolean;
+  release: ReleaseRef | null;
+}
+
+export interface DriftEntry extends RunningImage {
+  status: 'up-to-date' | 'behind' | 'unknown';
+  behind: number | null;
+  latest: (ReleaseRef & { digest: string }) | null;
+}
+
+export interface ReleaseView {
+  id: number;
+  name: string;
+  version: string;
+  artifacts: JsonObject[];
+  source: JsonObject;
+  notes: string | null;
+  createdAt: string;
+  createdBy: string;
+}

@@ -1,4 +1,17 @@
-import type { CreatedToken, CreateTokenRequest, JsonObject, LoginAnswer, RegistryEndpoints, TokenView, Whoami } from './api-types.js';
+import type {
+  CreatedToken,
+  CreateTokenRequest,
+  DriftEntry,
+  EnvironmentView,
+  JsonObject,
+  LoginAnswer,
+  Permission,
+  RegistryEndpoints,
+  ReleaseView,
+  RunningImage,
+  TokenView,
+  Whoami,
+} from './api-types.js';
 import type { ApiTransport } from './transport.js';
 
 const seg = encodeURIComponent;
@@ -44,39 +57,69 @@ export class RegistryClient {
     await this.api.request('DELETE', `/api/v1/tokens/${seg(id)}`);
   }
 
-  // Environments and releases (issue 6): answers are passed through as the API shapes them.
+  // Environments and releases.
 
-  createEnvironment(input: { name: string; description?: string; color?: string }): Promise<JsonObject> {
-    return this.api.request('POST', '/api/v1/environments', input) as Promise<JsonObject>;
+  createEnvironment(input: CreateEnvironmentRequest): Promise<{ environment: EnvironmentView; token: CreatedToken | null }> {
+    return this.api.request('POST', '/api/v1/environments', input) as Promise<{ environment: EnvironmentView; token: CreatedToken | null }>;
   }
 
-  listEnvironments(): Promise<JsonObject> {
-    return this.api.request('GET', '/api/v1/environments') as Promise<JsonObject>;
+  async listEnvironments(): Promise<EnvironmentView[]> {
+    return ((await this.api.request('GET', '/api/v1/environments')) as { environments: EnvironmentView[] }).environments;
   }
 
-  environment(name: string): Promise<JsonObject> {
-    return this.api.request('GET', `/api/v1/environments/${seg(name)}`) as Promise<JsonObject>;
+  /** The environment's profile, with its tokens. */
+  environment(name: string): Promise<EnvironmentView & { tokens: TokenView[] }> {
+    return this.api.request('GET', `/api/v1/environments/${seg(name)}`) as Promise<EnvironmentView & { tokens: TokenView[] }>;
   }
 
-  /** `deployments` (the timeline), `state` (what runs now) or `drift` (against the latest releases). */
-  environmentView(name: string, view: 'deployments' | 'state' | 'drift'): Promise<JsonObject> {
-    return this.api.request('GET', `/api/v1/environments/${seg(name)}/${view}`) as Promise<JsonObject>;
+  timeline(name: string, query: Record<string, string> = {}): Promise<{ environment: string; deployments: RunningImage[]; nextCursor: string | null }> {
+    return this.api.request('GET', `/api/v1/environments/${seg(name)}/deployments${queryString(query)}`) as Promise<{
+      environment: string;
+      deployments: RunningImage[];
+      nextCursor: string | null;
+    }>;
   }
 
-  compareEnvironments(a: string, b: string): Promise<JsonObject> {
-    return this.api.request('GET', `/api/v1/environments/compare?${new URLSearchParams({ a, b })}`) as Promise<JsonObject>;
+  state(name: string): Promise<{ environment: string; repositories: RunningImage[] }> {
+    return this.api.request('GET', `/api/v1/environments/${seg(name)}/state`) as Promise<{ environment: string; repositories: RunningImage[] }>;
   }
 
-  createRelease(input: JsonObject): Promise<JsonObject> {
-    return this.api.request('POST', '/api/v1/releases', input) as Promise<JsonObject>;
+  drift(name: string): Promise<{ environment: string; repositories: DriftEntry[] }> {
+    return this.api.request('GET', `/api/v1/environments/${seg(name)}/drift`) as Promise<{ environment: string; repositories: DriftEntry[] }>;
   }
 
-  listReleases(filter: Record<string, string> = {}): Promise<JsonObject> {
-    const query = new URLSearchParams(filter).toString();
-    return this.api.request('GET', `/api/v1/releases${query ? `?${query}` : ''}`) as Promise<JsonObject>;
+  compareEnvironments(a: string, b: string): Promise<EnvironmentComparison> {
+    return this.api.request('GET', `/api/v1/environments/compare${queryString({ a, b })}`) as Promise<EnvironmentComparison>;
   }
 
-  release(id: string): Promise<JsonObject> {
-    return this.api.request('GET', `/api/v1/releases/${seg(id)}`) as Promise<JsonObject>;
+  createRelease(input: JsonObject): Promise<ReleaseView> {
+    return this.api.request('POST', '/api/v1/releases', input) as Promise<ReleaseView>;
   }
+
+  listReleases(query: Record<string, string> = {}): Promise<{ releases: ReleaseView[]; nextBefore: number | null }> {
+    return this.api.request('GET', `/api/v1/releases${queryString(query)}`) as Promise<{ releases: ReleaseView[]; nextBefore: number | null }>;
+  }
+
+  release(id: string): Promise<ReleaseView> {
+    return this.api.request('GET', `/api/v1/releases/${seg(id)}`) as Promise<ReleaseView>;
+  }
+}
+
+export interface CreateEnvironmentRequest {
+  name: string;
+  description?: string;
+  color?: string;
+  /** Also create the environment's first token (read-only unless said otherwise). */
+  token?: { name?: string; permission?: Permission; expiresAt?: string | null };
+}
+
+export interface EnvironmentComparison {
+  a: string;
+  b: string;
+  repositories: { repository: string; a: RunningImage | null; b: RunningImage | null }[];
+}
+
+function queryString(query: Record<string, string>): string {
+  const text = new URLSearchParams(query).toString();
+  return text ? `?${text}` : '';
 }

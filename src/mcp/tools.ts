@@ -32,7 +32,10 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
         '(every image pull with it is then recorded as a deployment there); environment tokens are usually read-only.',
       inputSchema: {
         name: z.string().min(1).max(100).describe('What the token is for, shown in the token list, e.g. "production deploy"'),
-        permission: z.enum(['read-only', 'read-write']).describe('"read-only": pull and install only; "read-write": also push and publish'),
+        permission: z
+          .enum(['read-only', 'read-write'])
+          .optional()
+          .describe('"read-only": pull and install only; "read-write": also push and publish. Required unless environment is given (then read-only by default)'),
         expires: expiry,
         environment: environmentName.optional(),
       },
@@ -42,7 +45,7 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
       guarded(async () => {
         const created = await backend.client().createToken({
           name,
-          permission,
+          ...(permission ? { permission } : {}),
           expiresAt: parseExpiry(expires, new Date()),
           ...(environment ? { environment } : {}),
         });
@@ -99,10 +102,18 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
       inputSchema: {
         name: environmentName,
         description: z.string().max(500).optional().describe('What the environment is, e.g. "EU production cluster"'),
-        color: z.string().max(32).optional().describe('Display colour in the dashboard, e.g. "#e11d48"'),
+        color: z
+          .string()
+          .regex(/^#[0-9a-fA-F]{6}$/, 'a colour written #rrggbb')
+          .optional()
+          .describe('Display colour in the dashboard, written #rrggbb, e.g. "#e11d48"'),
       },
     },
-    (input) => guarded(async () => ok(`Created environment "${input.name}".`, await backend.client().createEnvironment(input))),
+    (input) =>
+      guarded(async () => {
+        const { environment } = await backend.client().createEnvironment(input);
+        return ok(`Created environment "${environment.name}". Create its tokens with create_token and environment: "${environment.name}".`, environment);
+      }),
   );
 
   server.registerTool(
@@ -112,7 +123,11 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
       description: 'List the runtime environments with their descriptions.',
       annotations: { readOnlyHint: true },
     },
-    () => guarded(async () => ok('Environments:', await backend.client().listEnvironments())),
+    () =>
+      guarded(async () => {
+        const environments = await backend.client().listEnvironments();
+        return ok(`${environments.length} environment(s).`, { environments });
+      }),
   );
 
   server.registerTool(
@@ -128,8 +143,10 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
     ({ name }) =>
       guarded(async () => {
         const client = backend.client();
-        const [state, drift] = await Promise.all([client.environmentView(name, 'state'), client.environmentView(name, 'drift')]);
-        return ok(`Status of environment "${name}".`, { environment: name, state, drift });
+        const [state, drift] = await Promise.all([client.state(name), client.drift(name)]);
+        const behind = drift.repositories.filter((r) => r.status === 'behind').length;
+        const summary = `Environment "${name}" runs ${state.repositories.length} image(s); ${behind} behind the latest release.`;
+        return ok(summary, { environment: name, running: state.repositories, drift: drift.repositories });
       }),
   );
 
@@ -144,7 +161,11 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
       },
       annotations: { readOnlyHint: true },
     },
-    ({ a, b }) => guarded(async () => ok(`Comparison of "${a}" and "${b}".`, await backend.client().compareEnvironments(a, b))),
+    ({ a, b }) =>
+      guarded(async () => {
+        const comparison = await backend.client().compareEnvironments(a, b);
+        return ok(`${comparison.repositories.length} repository(ies) run different images in "${a}" and "${b}".`, comparison);
+      }),
   );
 
   server.registerTool(
@@ -162,7 +183,8 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
     (filter) =>
       guarded(async () => {
         const query = Object.fromEntries(Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === 'string'));
-        return ok('Releases:', await backend.client().listReleases(query));
+        const { releases } = await backend.client().listReleases(query);
+        return ok(`${releases.length} release(s), newest first.`, { releases });
       }),
   );
 

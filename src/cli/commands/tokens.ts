@@ -8,7 +8,7 @@ import { printJson, printLine, printTable } from '../output.js';
 
 interface CreateOptions extends JsonOption {
   name: string;
-  permission: 'read-only' | 'read-write';
+  permission?: 'read-only' | 'read-write';
   expires: string;
   env?: string;
 }
@@ -28,7 +28,7 @@ export function registerTokens(program: Command, cli: CliContext): void {
     .command('create')
     .description('create a token; its secret is printed this once only')
     .requiredOption('--name <name>', 'what the token is for, e.g. "CI deploy"')
-    .addOption(new Option('--permission <permission>', 'what it may do').choices(['read-only', 'read-write']).makeOptionMandatory())
+    .addOption(new Option('--permission <permission>', 'what it may do (required unless --env, where it defaults to read-only)').choices(['read-only', 'read-write']))
     .option('--expires <when>', '"never", a duration (30d, 12h, 4w) or a date (2030-01-31)', 'never')
     .option('--env <name>', 'scope it to a runtime environment: its image pulls become deployments')
     .option('--json', 'print the result as JSON (includes the secret)')
@@ -36,7 +36,7 @@ export function registerTokens(program: Command, cli: CliContext): void {
       const { client } = cli.session();
       const created = await client.createToken({
         name: options.name,
-        permission: options.permission,
+        ...(options.permission ? { permission: options.permission } : {}),
         expiresAt: parseExpiry(options.expires, new Date()),
         ...(options.env ? { environment: options.env } : {}),
       });
@@ -102,14 +102,22 @@ export function registerTokens(program: Command, cli: CliContext): void {
     });
 }
 
-function printCreated(created: CreatedToken): void {
+export function printCreated(created: CreatedToken): void {
   printLine(`Created token ${created.name} (${created.id}): username ${created.username}, ${created.permission}, expires ${created.expiresAt ?? 'never'}`);
   printLine();
   printLine(`Secret (shown only this once): ${created.token}`);
-  for (const [name, snippet] of Object.entries(created.snippets)) {
-    if (typeof snippet !== 'string') continue;
-    printLine();
-    printLine(`# ${name}`);
-    printLine(snippet.replace(/\n$/, ''));
+  printSnippets(created.snippets, '');
+}
+
+/** Every snippet the server returned (docker, npm, pip, and for environment tokens the Kubernetes secret). */
+function printSnippets(snippets: Record<string, unknown>, prefix: string): void {
+  for (const [name, snippet] of Object.entries(snippets)) {
+    if (typeof snippet === 'string') {
+      printLine();
+      printLine(`# ${prefix}${name}`);
+      printLine(snippet.replace(/\n$/, ''));
+    } else if (typeof snippet === 'object' && snippet !== null) {
+      printSnippets(snippet as Record<string, unknown>, `${prefix}${name} `);
+    }
   }
 }
