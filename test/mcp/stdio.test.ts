@@ -35,7 +35,8 @@ describe('flyreg mcp (stdio, with the stored login)', () => {
     expect(tools.map((t) => t.name).sort()).toEqual([...TOOL_NAMES].sort());
     for (const tool of tools) expect(tool.description?.length, tool.name).toBeGreaterThan(40);
     const create = tools.find((t) => t.name === 'create_token');
-    expect(create?.inputSchema.required).toEqual(expect.arrayContaining(['name', 'permission']));
+    // permission may be left out for environment tokens (read-only by default); the API refuses it missing otherwise.
+    expect(create?.inputSchema.required).toEqual(['name']);
     expect(create?.inputSchema.properties?.permission).toMatchObject({ enum: ['read-only', 'read-write'] });
     const configure = tools.find((t) => t.name === 'configure_package_manager');
     expect(configure?.inputSchema.properties?.tool).toMatchObject({ enum: ['docker', 'npm', 'pip'] });
@@ -71,10 +72,13 @@ describe('flyreg mcp (stdio, with the stored login)', () => {
     expect((await whoami(own.data.token as string)).status).toBe(401);
   });
 
-  it('rejects arguments outside the schema before calling the registry', async () => {
+  it('rejects arguments outside the schema, and passes on the API reason for a missing permission', async () => {
     const bad = await callTool(mcp, 'create_token', { name: 'x', permission: 'admin' });
     expect(bad.isError).toBe(true);
     expect(bad.text).toMatch(/permission/);
+    const missing = await callTool(mcp, 'create_token', { name: 'x' });
+    expect(missing.isError).toBe(true);
+    expect(missing.text).toMatch(/^Refused by the registry \(HTTP 400, validation\): .*permission/);
   });
 
   it('configure_package_manager returns the configuration, and writes it only with write: true', async () => {
@@ -91,6 +95,31 @@ describe('flyreg mcp (stdio, with the stored login)', () => {
     expect(text).toBe(written.data.configuration);
     const secret = /:_authToken=(\S+)/.exec(text)?.[1] ?? '';
     expect((await whoami(secret)).body.token?.username).toBe((written.data.token as { username: string }).username);
+  });
+
+  it('creates environments and read-only environment tokens, and reports status, comparisons and releases', async () => {
+    const env = await callTool(mcp, 'create_environment', { name: 'staging', description: 'pre-production' });
+    expect(env.isError, env.text).toBe(false);
+    expect(env.data).toMatchObject({ name: 'staging', description: 'pre-production', createdBy: 'dev-agent' });
+    expect((await callTool(mcp, 'create_environment', { name: 'production' })).isError).toBe(false);
+    const listed = await callTool(mcp, 'list_environments');
+    expect((listed.data.environments as { name: string }[]).map((e) => e.name).sort()).toEqual(['production', 'staging']);
+
+    const token = await callTool(mcp, 'create_token', { name: 'staging puller', environment: 'staging' });
+    expect(token.isError, token.text).toBe(false);
+    expect(token.data).toMatchObject({ permission: 'read-only', environment: 'staging' });
+    expect((await whoami(token.data.token as string)).body.token?.permission).toBe('read-only');
+
+    const status = await callTool(mcp, 'environment_status', { name: 'staging' });
+    expect(status.isError, status.text).toBe(false);
+    expect(status.data).toMatchObject({ environment: 'staging', running: [], drift: [] });
+    const compared = await callTool(mcp, 'compare_environments', { a: 'staging', b: 'production' });
+    expect(compared.data).toMatchObject({ a: 'staging', b: 'production', repositories: [] });
+    expect((await callTool(mcp, 'list_releases')).data).toEqual({ releases: [] });
+
+    const unknown = await callTool(mcp, 'environment_status', { name: 'nowhere' });
+    expect(unknown.isError).toBe(true);
+    expect(unknown.text).toContain('Environment "nowhere" not found');
   });
 
   it('tells the agent to log in when there is no stored login', async () => {
