@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { clientEnvironment } from '../client/client-environment.js';
 import { registerAdmin } from './commands/admin.js';
 import { registerEnvironments } from './commands/environments.js';
+import { registerGc } from './commands/gc.js';
 import { registerLogin } from './commands/login.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerReleases } from './commands/releases.js';
@@ -24,6 +25,7 @@ const program = new Command('flyreg')
   .enablePositionalOptions();
 registerServe(program);
 registerAdmin(program);
+registerGc(program);
 registerLogin(program, cli);
 registerTokens(program, cli);
 registerEnvironments(program, cli);

@@ -44,6 +44,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     flushIntervalMs: Math.min(options.pullFlushMs ?? 500, 1000),
     batchSize: 5000,
     maxQueued: 200_000,
+    parentLookup: (images) => store.deployments.indexesListing(images),
     onError: options.onBackgroundError,
   });
   return {

@@ -1,5 +1,6 @@
 import type { DeploymentStore, EnvironmentStore } from './environments/ports.js';
 import type { PackageStore } from './packages/package-store.js';
+import type { OciStore } from './oci/ports.js';
 import type { ReleaseStore } from './releases/ports.js';
 import type { AuditEvent, Invitation, Role, Session, Token, TokenWithCreator, User, UserStatus } from './model.js';
 
@@ -14,6 +15,7 @@ export interface MetadataStore {
   tokens: TokenStore;
   audit: AuditStore;
   packages: PackageStore;
+  oci: OciStore;
   environments: EnvironmentStore;
   deployments: DeploymentStore;
   releases: ReleaseStore;

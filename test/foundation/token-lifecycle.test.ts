@@ -6,6 +6,7 @@ import { startServer, type TestServer } from '../helpers/server.js';
 const TOKEN_VIEW_KEYS = [
   'createdAt',
   'createdBy',
+  'environment',
   'environmentId',
   'expiresAt',
   'id',

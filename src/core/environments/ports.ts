@@ -1,3 +1,4 @@
+import type { ImageRef } from '../releases/ports.js';
 import type { AttributedPull, Deployment, Environment } from './model.js';
 
 /** Environments as stored (part of MetadataStore, so they share its transactions). */
@@ -30,4 +31,9 @@ export interface DeploymentStore {
   timeline(environmentId: string, query: TimelineQuery): Promise<Deployment[]>;
   /** The latest deployment of every repository of the environment, by repository name. */
   current(environmentId: string): Promise<Deployment[]>;
+  /**
+   * For fetched manifests, the OCI indexes of the same repository that list them, keyed by imageKey(): how
+   * the recorder attributes a platform manifest to the index a client resolved first.
+   */
+  indexesListing(images: ImageRef[]): Promise<Map<string, Set<string>>>;
 }

@@ -1,3 +1,4 @@
+import type { Digest } from '../blob-store.js';
 import type { FieldIssue } from '../errors.js';
 import { normalizePypiName } from '../packages/pep503.js';
 import type { MetadataStore } from '../ports.js';
@@ -33,7 +34,7 @@ export async function artifactProblems(store: MetadataStore, artifacts: ReleaseA
 async function artifactExists(store: MetadataStore, artifact: ReleaseArtifact): Promise<boolean> {
   switch (artifact.type) {
     case 'oci':
-      return ociManifestExists(store, artifact.repository, artifact.digest);
+      return (await store.oci.manifestByNameAndDigest(artifact.repository, artifact.digest as Digest)) !== undefined;
     case 'npm':
     case 'pypi': {
       const name = artifact.type === 'pypi' ? normalizePypiName(artifact.name) : artifact.name;
@@ -43,7 +44,3 @@ async function artifactExists(store: MetadataStore, artifact: ReleaseArtifact): 
   }
 }
 
-async function ociManifestExists(_store: MetadataStore, _repository: string, _digest: string): Promise<boolean> {
-  // Wired to the OCI store once branch `oci` lands (store.oci.manifestByNameAndDigest).
-  return false;
-}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DIGEST_PATTERN } from '../blob-store.js';
+import { isRepositoryName } from '../oci/names.js';
 import { displayText } from '../validation.js';
 
 /** A release's name: lowercase, may name an image path ("shop/api"). */
@@ -22,7 +23,11 @@ const packageNameInput = z.string().min(1, 'must not be empty').max(214, 'must b
 export const releaseArtifactInput = z.discriminatedUnion(
   'type',
   [
-    z.strictObject({ type: z.literal('oci'), repository: z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters'), digest: digestInput }),
+    z.strictObject({
+      type: z.literal('oci'),
+      repository: z.string().refine(isRepositoryName, 'must be an OCI repository name: lowercase path components joined by "/"'),
+      digest: digestInput,
+    }),
     z.strictObject({ type: z.literal('npm'), name: packageNameInput, version: versionInput }),
     z.strictObject({ type: z.literal('pypi'), name: packageNameInput, version: versionInput }),
   ],

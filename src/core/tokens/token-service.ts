@@ -18,16 +18,24 @@ export const expiresAtInput = z.iso.datetime({ offset: true, error: 'must be an 
 /** Environment names: lowercase letters, digits, inner hyphens (they also name Kubernetes-like things). */
 export const environmentNameInput = slugName(63);
 
-export const createTokenInput = z.strictObject({
+const createTokenFields = z.strictObject({
   name: displayText(100),
-  /** Required, except for environment tokens, which default to read-only. */
-  permission: permissionInput.optional(),
+  permission: permissionInput,
   expiresAt: expiresAtInput,
   /** Scope the token to a runtime environment: its image pulls become that environment's deployments. */
   environment: environmentNameInput.optional(),
   /** Where the generated Kubernetes image-pull secret goes. */
   kubernetes: kubernetesSecretInput.optional(),
 });
+
+/** Environment tokens default to read-only; every other token must say which permission it has. */
+export const createTokenInput = z.preprocess(
+  (body) =>
+    typeof body === 'object' && body !== null && !Array.isArray(body) && 'environment' in body && !('permission' in body)
+      ? { ...body, permission: 'read-only' }
+      : body,
+  createTokenFields,
+);
 export type CreateTokenInput = z.input<typeof createTokenInput>;
 
 /** What a new token is, once its input is validated and its environment resolved. */
@@ -114,13 +122,7 @@ export class TokenService {
       }
       environment = { id: found.id, name: found.name };
     }
-    const permission = parsed.permission ?? (environment ? 'read-only' : undefined);
-    if (!permission) {
-      throw Errors.validation('Request body is invalid: permission: must be "read-only" or "read-write"', [
-        { path: 'permission', message: 'must be "read-only" or "read-write"' },
-      ]);
-    }
-    const spec: TokenSpec = { name: parsed.name, permission, expiresAt: this.expiry(parsed.expiresAt), environment };
+    const spec: TokenSpec = { name: parsed.name, permission: parsed.permission, expiresAt: this.expiry(parsed.expiresAt), environment };
     const { token, secret } = await this.deps.store.transaction((tx) => this.insert(tx, actor, spec, ctx));
     return this.created(token, secret, { ...kubernetesQuery, ...parsed.kubernetes });
   }

@@ -6,6 +6,7 @@ import { SqlAuditStore } from './stores/audit.js';
 import { SqlDeploymentStore } from './stores/deployments.js';
 import { SqlEnvironmentStore } from './stores/environments.js';
 import { SqlPackageStore } from './stores/packages.js';
+import { SqlOciStore } from './stores/oci.js';
 import { SqlReleaseStore } from './stores/releases.js';
 import { SqlInvitationStore, SqlSessionStore } from './stores/sessions.js';
 import { SqlTokenStore } from './stores/tokens.js';
@@ -19,6 +20,7 @@ function storesOver(db: Kysely<Database>, engine: SqlEngine) {
     tokens: new SqlTokenStore(db),
     audit: new SqlAuditStore(db),
     packages: new SqlPackageStore(db),
+    oci: new SqlOciStore(db),
     environments: new SqlEnvironmentStore(db),
     deployments: new SqlDeploymentStore(db, engine),
     releases: new SqlReleaseStore(db),
@@ -33,6 +35,7 @@ export class SqlMetadataStore implements MetadataStore {
   readonly tokens;
   readonly audit;
   readonly packages;
+  readonly oci;
   readonly environments;
   readonly deployments;
   readonly releases;
@@ -48,6 +51,7 @@ export class SqlMetadataStore implements MetadataStore {
       tokens: this.tokens,
       audit: this.audit,
       packages: this.packages,
+      oci: this.oci,
       environments: this.environments,
       deployments: this.deployments,
       releases: this.releases,

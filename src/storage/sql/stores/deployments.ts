@@ -3,6 +3,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { deploymentKey, foldPulls } from '../../../core/environments/deployment-fold.js';
 import type { AttributedPull, Deployment } from '../../../core/environments/model.js';
 import type { DeploymentStore, TimelineQuery } from '../../../core/environments/ports.js';
+import { imageKey, type ImageRef } from '../../../core/releases/ports.js';
 import type { SqlEngine } from '../database.js';
 import { toDate } from '../rows.js';
 import type { Database, DeploymentsTable } from '../schema.js';
@@ -155,5 +156,26 @@ export class SqlDeploymentStore implements DeploymentStore {
       .orderBy('d.repository')
       .execute();
     return rows.map(toDeployment);
+  }
+
+  async indexesListing(images: ImageRef[]): Promise<Map<string, Set<string>>> {
+    const result = new Map<string, Set<string>>();
+    if (images.length === 0) return result;
+    const wanted = new Set(images.map(imageKey));
+    const rows = await this.db
+      .selectFrom('oci_manifest_references as m')
+      .innerJoin('oci_repositories as r', 'r.id', 'm.repository_id')
+      .select(['r.name as repository', 'm.child_digest', 'm.manifest_digest'])
+      .where('m.kind', '=', 'manifest')
+      .where('m.child_digest', 'in', [...new Set(images.map((i) => i.digest))])
+      .execute();
+    for (const row of rows) {
+      const key = imageKey({ repository: row.repository, digest: row.child_digest });
+      if (!wanted.has(key)) continue;
+      const parents = result.get(key) ?? new Set<string>();
+      parents.add(row.manifest_digest);
+      result.set(key, parents);
+    }
+    return result;
   }
 }
