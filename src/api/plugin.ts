@@ -9,6 +9,7 @@ import { auditRoutes } from './handlers/audit.js';
 import { authRoutes } from './handlers/auth.js';
 import { endpointRoutes } from './handlers/endpoints.js';
 import { environmentRoutes } from './handlers/environments.js';
+import { pypiRoutes } from './handlers/pypi.js';
 import { releaseRoutes } from './handlers/releases.js';
 import { tokenRoutes } from './handlers/tokens.js';
 import { userRoutes } from './handlers/users.js';
@@ -22,6 +23,7 @@ export const API_ROUTES: ApiRoute[] = [
   ...auditRoutes,
   ...environmentRoutes,
   ...releaseRoutes,
+  ...pypiRoutes,
   ...endpointRoutes,
 ];
 

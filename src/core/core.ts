@@ -8,6 +8,7 @@ import { DeploymentService } from './environments/deployment-service.js';
 import { EnvironmentService } from './environments/environment-service.js';
 import { PullRecorder } from './environments/pull-recorder.js';
 import type { MetadataStore } from './ports.js';
+import { PypiService } from './pypi/pypi-service.js';
 import { ReleaseService } from './releases/release-service.js';
 import { registryEndpoints } from './tokens/snippets.js';
 import { TokenService } from './tokens/token-service.js';
@@ -50,6 +51,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   return {
     store,
     blobs: options.blobs,
+    pypi: new PypiService({ store, blobs: options.blobs, clock }),
     clock,
     audit,
     authenticator,

@@ -6,6 +6,7 @@ import type { Core } from '../core/core.js';
 import type { OciRegistry } from '../core/oci/registry.js';
 import { mcpPlugin } from '../mcp/http-plugin.js';
 import { ociPlugin } from '../protocols/oci/plugin.js';
+import { pypiPlugin } from '../protocols/pypi/plugin.js';
 import { registerOperations } from './operations.js';
 
 export interface AppOptions {
@@ -37,6 +38,7 @@ export async function buildApp({ core, registry, logger, publicUrl, trustProxy, 
   registerOperations(app, core);
   await app.register(apiPlugin, { core, secureCookies: publicUrl.protocol === 'https:', version });
   await app.register(ociPlugin, { core, registry, publicUrl });
+  await app.register(pypiPlugin, { core, publicUrl });
   await app.register(mcpPlugin, { core, version });
   return app;
 }
