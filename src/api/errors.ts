@@ -36,6 +36,11 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported: 415,
 };
 
+/** The HTTP status the management API answers a core error code with (also used by /mcp's refusals). */
+export function httpStatusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
 }

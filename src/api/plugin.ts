@@ -7,15 +7,25 @@ import { credentialOf, requestContext } from '../http/credentials.js';
 import { sendApiError } from './errors.js';
 import { auditRoutes } from './handlers/audit.js';
 import { authRoutes } from './handlers/auth.js';
-import { pypiRoutes } from './handlers/pypi.js';
+import { endpointRoutes } from './handlers/endpoints.js';
 import { environmentRoutes } from './handlers/environments.js';
+import { pypiRoutes } from './handlers/pypi.js';
 import { releaseRoutes } from './handlers/releases.js';
 import { tokenRoutes } from './handlers/tokens.js';
 import { userRoutes } from './handlers/users.js';
 import { openApiDocument } from './openapi.js';
 import type { ApiRoute } from './route.js';
 
-export const API_ROUTES: ApiRoute[] = [...authRoutes, ...tokenRoutes, ...userRoutes, ...auditRoutes, ...pypiRoutes, ...environmentRoutes, ...releaseRoutes];
+export const API_ROUTES: ApiRoute[] = [
+  ...authRoutes,
+  ...tokenRoutes,
+  ...userRoutes,
+  ...auditRoutes,
+  ...environmentRoutes,
+  ...releaseRoutes,
+  ...pypiRoutes,
+  ...endpointRoutes,
+];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

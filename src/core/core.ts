@@ -10,6 +10,7 @@ import { PullRecorder } from './environments/pull-recorder.js';
 import type { MetadataStore } from './ports.js';
 import { PypiService } from './pypi/pypi-service.js';
 import { ReleaseService } from './releases/release-service.js';
+import { registryEndpoints } from './tokens/snippets.js';
 import { TokenService } from './tokens/token-service.js';
 import { UsageRecorder } from './tokens/usage-recorder.js';
 import { SessionService } from './users/session-service.js';
@@ -55,6 +56,8 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     audit,
     authenticator,
     tokenCache: cache,
+    /** Where clients reach this registry (public URL + URL layout). */
+    endpoints: registryEndpoints(options.publicUrl),
     usage,
     tokens,
     environments,

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { apiPlugin } from '../api/plugin.js';
 import type { Core } from '../core/core.js';
 import type { OciRegistry } from '../core/oci/registry.js';
+import { mcpPlugin } from '../mcp/http-plugin.js';
 import { ociPlugin } from '../protocols/oci/plugin.js';
 import { pypiPlugin } from '../protocols/pypi/plugin.js';
 import { webUiPlugin } from '../web-ui/plugin.js';
@@ -39,6 +40,7 @@ export async function buildApp({ core, registry, logger, publicUrl, trustProxy, 
   await app.register(apiPlugin, { core, secureCookies: publicUrl.protocol === 'https:', version });
   await app.register(ociPlugin, { core, registry, publicUrl });
   await app.register(pypiPlugin, { core, publicUrl });
+  await app.register(mcpPlugin, { core, version });
   await app.register(webUiPlugin);
   return app;
 }

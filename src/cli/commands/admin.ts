@@ -1,17 +1,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { createCore } from '../../core/core.js';
 import { parseConfig } from '../../server/config.js';
-import { FilesystemBlobStore } from '../../storage/blobs/filesystem-blob-store.js';
-import { openDatabase } from '../../storage/sql/database.js';
-import { SqlMetadataStore } from '../../storage/sql/metadata-store.js';
-import { migrateToLatest } from '../../storage/sql/migrate.js';
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
-}
+import { readStdin } from '../prompt.js';
 
 export function registerAdmin(program: Command): void {
   const admin = program.command('admin').description('offline administration, straight against the database (FLY_DATABASE_URL / FLY_DATA_DIR)');
@@ -22,6 +12,14 @@ export function registerAdmin(program: Command): void {
     .option('--password-stdin', 'read the password from standard input (the only way: never on the command line)', true)
     .action(async (options: { username: string }) => {
       const config = parseConfig(process.env);
+      // Loaded on demand, like serve: client commands should not pay half a second for the database drivers.
+      const [{ createCore }, { FilesystemBlobStore }, { openDatabase }, { SqlMetadataStore }, { migrateToLatest }] = await Promise.all([
+        import('../../core/core.js'),
+        import('../../storage/blobs/filesystem-blob-store.js'),
+        import('../../storage/sql/database.js'),
+        import('../../storage/sql/metadata-store.js'),
+        import('../../storage/sql/migrate.js'),
+      ]);
       const database = openDatabase(config.databaseUrl);
       try {
         await migrateToLatest(database);

@@ -1,12 +1,6 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { systemClock } from '../../core/clock.js';
-import { GarbageCollector } from '../../core/oci/garbage-collector.js';
 import { parseConfig } from '../../server/config.js';
-import { FilesystemBlobStore } from '../../storage/blobs/filesystem-blob-store.js';
-import { openDatabase } from '../../storage/sql/database.js';
-import { SqlMetadataStore } from '../../storage/sql/metadata-store.js';
-import { migrateToLatest } from '../../storage/sql/migrate.js';
 
 /** Blobs and uploads touched within the last hour are never removed by default. */
 const DEFAULT_GRACE_SECONDS = 3600;
@@ -23,6 +17,15 @@ export function registerGc(program: Command): void {
       const graceSeconds = Number(options.graceSeconds);
       if (!Number.isSafeInteger(graceSeconds) || graceSeconds < 0) throw new Error('--grace-seconds must be a non-negative integer');
       const config = parseConfig(process.env, { dataDir: options.dataDir, databaseUrl: options.databaseUrl });
+      // Loaded on demand, like serve and admin: client commands should not pay for the database drivers.
+      const [{ systemClock }, { GarbageCollector }, { FilesystemBlobStore }, { openDatabase }, { SqlMetadataStore }, { migrateToLatest }] = await Promise.all([
+        import('../../core/clock.js'),
+        import('../../core/oci/garbage-collector.js'),
+        import('../../storage/blobs/filesystem-blob-store.js'),
+        import('../../storage/sql/database.js'),
+        import('../../storage/sql/metadata-store.js'),
+        import('../../storage/sql/migrate.js'),
+      ]);
       const database = openDatabase(config.databaseUrl);
       try {
         await migrateToLatest(database);

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { parseConfig, SETTINGS, type RawSettings, type SettingName } from '../../server/config.js';
-import { startServer } from '../../server/serve.js';
 import { packageVersion } from '../version.js';
 
 export function registerServe(program: Command): void {
@@ -10,6 +9,8 @@ export function registerServe(program: Command): void {
   }
   serve.action(async (flags: RawSettings) => {
     const config = parseConfig(process.env, pick(flags));
+    // Loaded on demand: the server's modules would add half a second to every client command's start.
+    const { startServer } = await import('../../server/serve.js');
     const server = await startServer(config, packageVersion());
     const stop = () => {
       server.close().then(

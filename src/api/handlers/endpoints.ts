@@ -1,0 +1,12 @@
+import type { ApiRoute } from '../route.js';
+
+export const endpointRoutes: ApiRoute[] = [
+  {
+    method: 'GET',
+    path: '/api/v1/endpoints',
+    summary: 'Where Docker, npm and pip reach this registry (from FLY_PUBLIC_URL): what `flyreg setup` writes into their configuration',
+    // The public URL and the URL layout are no secret: clients need them before they hold any credential.
+    auth: 'public',
+    handler: async ({ core }) => core.endpoints,
+  },
+];

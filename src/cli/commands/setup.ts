@@ -1,0 +1,80 @@
+import { Argument, Option, type Command } from 'commander';
+import type { Permission } from '../../client/api-types.js';
+import { parseExpiry } from '../../client/expiry.js';
+import { applyPlan, PACKAGE_MANAGERS, type PackageManager } from '../../client/package-managers/configure.js';
+import { prepareSetup, type SetupResult } from '../../client/setup-package-manager.js';
+import type { CliContext, JsonOption } from '../context.js';
+import { printJson, printLine } from '../output.js';
+
+interface SetupCliOptions extends JsonOption {
+  env?: string;
+  project?: string;
+  token?: string;
+  permission?: Permission;
+  expires: string;
+  print?: boolean;
+}
+
+/** `flyreg setup docker|npm|pip|all`: a token per tool and the tool's own configuration, merged in. */
+export function registerSetup(program: Command, cli: CliContext): void {
+  program
+    .command('setup')
+    .description(
+      "configure Docker (config.json auths), npm (.npmrc) or pip (pip.conf) for this registry, keeping everything else in those files; " +
+        'creates a token named <hostname>-<tool> unless --token is given',
+    )
+    .addArgument(new Argument('<tool>', 'docker, npm, pip or all').choices([...PACKAGE_MANAGERS, 'all']))
+    .option('--env <name>', 'use a token scoped to this runtime environment (read-only unless --permission)')
+    .option('--project <dir>', "npm: write the project's .npmrc in this directory instead of ~/.npmrc")
+    .option('--token <secret>', 'use this existing registry token instead of creating one')
+    .addOption(new Option('--permission <permission>', 'permission of the created token (default read-write; read-only with --env)').choices(['read-only', 'read-write']))
+    .option('--expires <when>', 'expiry of the created token: "never", 30d, 12h, 4w or a date', 'never')
+    .option('--print', 'only print the configuration, write no file (a token is still created unless --token)')
+    .option('--json', 'print the result as JSON')
+    .action(async (tool: PackageManager | 'all', options: SetupCliOptions) => {
+      const { client, login } = cli.session();
+      const tools = tool === 'all' ? [...PACKAGE_MANAGERS] : [tool];
+      const expiresAt = parseExpiry(options.expires, new Date());
+      const results: SetupResult[] = [];
+      for (const each of tools) {
+        const result = await prepareSetup(
+          client,
+          (secret) => cli.clientFor(login.url, secret).whoami(),
+          { machineName: cli.env.hostname, files: cli.env },
+          each,
+          {
+            environment: options.env,
+            secret: options.token,
+            permission: options.permission,
+            expiresAt,
+            projectDir: options.project,
+          },
+        );
+        if (!options.print) applyPlan(result.plan);
+        results.push(result);
+      }
+      if (options.json) {
+        return printJson(
+          results.map(({ plan, token }) => ({
+            tool: plan.tool,
+            path: plan.path,
+            written: !options.print,
+            token,
+            notes: plan.notes,
+            // The fragment holds the secret: only shown when asked to print it.
+            ...(options.print ? { fragment: plan.fragment } : {}),
+          })),
+        );
+      }
+      for (const { plan, token } of results) {
+        const origin = token.created ? `new ${token.permission} token ${token.name} (username ${token.username})` : `token ${token.name}`;
+        if (options.print) {
+          printLine(`# ${plan.tool}: add to ${plan.path} (${origin})`);
+          printLine(plan.fragment.replace(/\n$/, ''));
+        } else {
+          printLine(`${plan.tool}: updated ${plan.path} with ${origin}`);
+        }
+        for (const note of plan.notes) printLine(`  note: ${note}`);
+      }
+    });
+}

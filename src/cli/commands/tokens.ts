@@ -1,0 +1,123 @@
+import { Option, type Command } from 'commander';
+import type { CreatedToken, TokenView } from '../../client/api-types.js';
+import { parseExpiry } from '../../client/expiry.js';
+import type { RegistryClient } from '../../client/registry-client.js';
+import { findToken } from '../../client/token-lookup.js';
+import type { CliContext, JsonOption } from '../context.js';
+import { printJson, printLine, printTable } from '../output.js';
+
+interface CreateOptions extends JsonOption {
+  name: string;
+  permission?: 'read-only' | 'read-write';
+  expires: string;
+  env?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The token a person named: an id is fetched directly, a name is looked up in the list. */
+export async function resolveToken(client: RegistryClient, idOrName: string): Promise<TokenView> {
+  if (UUID.test(idOrName)) return client.getToken(idOrName);
+  return findToken(await client.listTokens(), idOrName);
+}
+
+export function registerTokens(program: Command, cli: CliContext): void {
+  const token = program.command('token').description('create, list, revoke and delete registry tokens');
+
+  token
+    .command('create')
+    .description('create a token; its secret is printed this once only')
+    .requiredOption('--name <name>', 'what the token is for, e.g. "CI deploy"')
+    .addOption(new Option('--permission <permission>', 'what it may do (required unless --env, where it defaults to read-only)').choices(['read-only', 'read-write']))
+    .option('--expires <when>', '"never", a duration (30d, 12h, 4w) or a date (2030-01-31)', 'never')
+    .option('--env <name>', 'scope it to a runtime environment: its image pulls become deployments')
+    .option('--json', 'print the result as JSON (includes the secret)')
+    .action(async (options: CreateOptions) => {
+      const { client } = cli.session();
+      const created = await client.createToken({
+        name: options.name,
+        ...(options.permission ? { permission: options.permission } : {}),
+        expiresAt: parseExpiry(options.expires, new Date()),
+        ...(options.env ? { environment: options.env } : {}),
+      });
+      if (options.json) return printJson(created);
+      printCreated(created);
+    });
+
+  token
+    .command('list')
+    .description("list the team's tokens (never their secrets)")
+    .option('--json', 'print the result as JSON')
+    .action(async (options: JsonOption) => {
+      const tokens = await cli.session().client.listTokens();
+      if (options.json) return printJson(tokens);
+      printTable(tokens as unknown as Record<string, unknown>[], [
+        ['ID', 'id'],
+        ['NAME', 'name'],
+        ['USERNAME', 'username'],
+        ['PERMISSION', 'permission'],
+        ['STATUS', 'status'],
+        ['CREATED BY', 'createdBy'],
+        ['EXPIRES', 'expiresAt'],
+        ['LAST USED', 'lastUsedAt'],
+        ['USES', 'useCount'],
+      ]);
+    });
+
+  token
+    .command('show')
+    .description('show one token')
+    .argument('<id|name>', 'the token id, or its name when only one token has it')
+    .option('--json', 'print the result as JSON')
+    .action(async (idOrName: string, options: JsonOption) => {
+      const found = await resolveToken(cli.session().client, idOrName);
+      if (options.json) return printJson(found);
+      for (const [key, value] of Object.entries(found)) printLine(`${key.padEnd(15)} ${value === null ? '-' : String(value)}`);
+    });
+
+  token
+    .command('revoke')
+    .description('revoke a token at once and for good (developers: only tokens they created)')
+    .argument('<id|name>', 'the token id, or its name when only one token has it')
+    .option('--json', 'print the result as JSON')
+    .action(async (idOrName: string, options: JsonOption) => {
+      const { client } = cli.session();
+      const target = await resolveToken(client, idOrName);
+      const result = await client.revokeToken(target.id);
+      if (options.json) return printJson(result);
+      printLine(`${result.message}: ${target.name} (${target.id}, username ${target.username})`);
+    });
+
+  token
+    .command('delete')
+    .description('remove an expired or revoked token from the list (revoke an active one first)')
+    .argument('<id|name>', 'the token id, or its name when only one token has it')
+    .option('--json', 'print the result as JSON')
+    .action(async (idOrName: string, options: JsonOption) => {
+      const { client } = cli.session();
+      const target = await resolveToken(client, idOrName);
+      await client.deleteToken(target.id);
+      if (options.json) return printJson({ deleted: true, id: target.id, name: target.name });
+      printLine(`Deleted token ${target.name} (${target.id})`);
+    });
+}
+
+export function printCreated(created: CreatedToken): void {
+  printLine(`Created token ${created.name} (${created.id}): username ${created.username}, ${created.permission}, expires ${created.expiresAt ?? 'never'}`);
+  printLine();
+  printLine(`Secret (shown only this once): ${created.token}`);
+  printSnippets(created.snippets, '');
+}
+
+/** Every snippet the server returned (docker, npm, pip, and for environment tokens the Kubernetes secret). */
+function printSnippets(snippets: Record<string, unknown>, prefix: string): void {
+  for (const [name, snippet] of Object.entries(snippets)) {
+    if (typeof snippet === 'string') {
+      printLine();
+      printLine(`# ${prefix}${name}`);
+      printLine(snippet.replace(/\n$/, ''));
+    } else if (typeof snippet === 'object' && snippet !== null) {
+      printSnippets(snippet as Record<string, unknown>, `${prefix}${name} `);
+    }
+  }
+}

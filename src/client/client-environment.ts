@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+
+/**
+ * Everything the client side takes from its surroundings, read once in the CLI entry (never at import
+ * time) and passed down: where its own login lives and where each package manager keeps its config.
+ */
+export interface ClientEnvironment {
+  /** Holds credentials.json: FLYREG_CONFIG_DIR, else $XDG_CONFIG_HOME/flyreg, else ~/.config/flyreg. */
+  configDir: string;
+  /** Docker's config directory: DOCKER_CONFIG, else ~/.docker. */
+  dockerConfigDir: string;
+  /** The user's .npmrc (npm's default location). */
+  userNpmrc: string;
+  /** pip's user configuration file: PIP_CONFIG_FILE, else $XDG_CONFIG_HOME/pip/pip.conf. */
+  pipConfigFile: string;
+  /** Names tokens that `flyreg setup` creates (`<hostname>-npm`). */
+  hostname: string;
+  /** Relative --project paths resolve against it. */
+  cwd: string;
+}
+
+export function clientEnvironment(env: Record<string, string | undefined>, home: string, hostname: string, cwd: string): ClientEnvironment {
+  const nonEmpty = (name: string) => (env[name] ? env[name] : undefined);
+  const xdgConfig = nonEmpty('XDG_CONFIG_HOME') ?? join(home, '.config');
+  return {
+    configDir: nonEmpty('FLYREG_CONFIG_DIR') ?? join(xdgConfig, 'flyreg'),
+    dockerConfigDir: nonEmpty('DOCKER_CONFIG') ?? join(home, '.docker'),
+    userNpmrc: nonEmpty('NPM_CONFIG_USERCONFIG') ?? join(home, '.npmrc'),
+    pipConfigFile: nonEmpty('PIP_CONFIG_FILE') ?? join(xdgConfig, 'pip', 'pip.conf'),
+    hostname,
+    cwd,
+  };
+}

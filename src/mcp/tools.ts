@@ -1,0 +1,235 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { parseExpiry } from '../client/expiry.js';
+import { applyPlan, PACKAGE_MANAGERS } from '../client/package-managers/configure.js';
+import { prepareSetup } from '../client/setup-package-manager.js';
+import { findToken } from '../client/token-lookup.js';
+import type { McpBackend } from './backend.js';
+import { guarded, ok } from './tool-result.js';
+
+const environmentName = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'lowercase letters, digits and inner hyphens')
+  .describe('Runtime environment name, e.g. "production" or "staging" (lowercase letters, digits, hyphens)');
+
+const expiry = z
+  .string()
+  .default('never')
+  .describe('When the token stops working: "never" (default), a duration from now such as "30d", "12h" or "4w", or an ISO-8601 date/date-time such as "2030-01-31"');
+
+/** The registry's tools for coding agents, registered once and served over stdio and Streamable HTTP alike. */
+export function registerTools(server: McpServer, backend: McpBackend): void {
+  server.registerTool(
+    'create_token',
+    {
+      title: 'Create a registry token',
+      description:
+        'Create a Fly Registry token for Docker/OCI, npm or pip clients. Returns the secret (shown only this once: hand it to the user or ' +
+        'put it straight into the client configuration, never into logs or commits) and ready-to-paste snippets. Use permission ' +
+        '"read-only" to pull/install and "read-write" to also push/publish. Set environment to scope it to a runtime environment ' +
+        '(every image pull with it is then recorded as a deployment there); environment tokens are usually read-only.',
+      inputSchema: {
+        name: z.string().min(1).max(100).describe('What the token is for, shown in the token list, e.g. "production deploy"'),
+        permission: z
+          .enum(['read-only', 'read-write'])
+          .optional()
+          .describe('"read-only": pull and install only; "read-write": also push and publish. Required unless environment is given (then read-only by default)'),
+        expires: expiry,
+        environment: environmentName.optional(),
+      },
+      annotations: { destructiveHint: false, idempotentHint: false },
+    },
+    ({ name, permission, expires, environment }) =>
+      guarded(async () => {
+        const created = await backend.client().createToken({
+          name,
+          ...(permission ? { permission } : {}),
+          expiresAt: parseExpiry(expires, new Date()),
+          ...(environment ? { environment } : {}),
+        });
+        return ok(`Created ${created.permission} token "${created.name}" (username ${created.username}). The secret is shown only this once.`, created);
+      }),
+  );
+
+  server.registerTool(
+    'list_tokens',
+    {
+      title: 'List registry tokens',
+      description:
+        "List the team's registry tokens with name, username, permission, creator, expiry, status (active, expired, revoked) and last use. " +
+        'Secrets are never listed.',
+      inputSchema: {
+        status: z.enum(['active', 'expired', 'revoked']).optional().describe('Only tokens with this status'),
+        name: z.string().optional().describe('Only tokens with exactly this name'),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    ({ status, name }) =>
+      guarded(async () => {
+        const tokens = (await backend.client().listTokens()).filter((t) => (!status || t.status === status) && (!name || t.name === name));
+        return ok(`${tokens.length} token(s).`, { tokens });
+      }),
+  );
+
+  server.registerTool(
+    'revoke_token',
+    {
+      title: 'Revoke a registry token',
+      description:
+        'Revoke a registry token at once and for good: every client using it is refused from its next request. Admins may revoke any ' +
+        'token, developers only the tokens they created. Name the token by id, or by name when only one token has that name.',
+      inputSchema: { token: z.string().min(1).describe('The token id (from list_tokens), or its name when it is unique') },
+      annotations: { destructiveHint: true, idempotentHint: true },
+    },
+    ({ token }) =>
+      guarded(async () => {
+        const client = backend.client();
+        const target = findToken(await client.listTokens(), token);
+        const result = await client.revokeToken(target.id);
+        return ok(`${result.message}: "${target.name}" (${target.id}).`, result);
+      }),
+  );
+
+  server.registerTool(
+    'create_environment',
+    {
+      title: 'Create a runtime environment',
+      description:
+        'Create a runtime environment (e.g. production, staging). Tokens scoped to it turn every image pull into a deployment record, ' +
+        'so the registry can tell what runs there and whether it is behind the latest release.',
+      inputSchema: {
+        name: environmentName,
+        description: z.string().max(500).optional().describe('What the environment is, e.g. "EU production cluster"'),
+        color: z
+          .string()
+          .regex(/^#[0-9a-fA-F]{6}$/, 'a colour written #rrggbb')
+          .optional()
+          .describe('Display colour in the dashboard, written #rrggbb, e.g. "#e11d48"'),
+      },
+    },
+    (input) =>
+      guarded(async () => {
+        const { environment } = await backend.client().createEnvironment(input);
+        return ok(`Created environment "${environment.name}". Create its tokens with create_token and environment: "${environment.name}".`, environment);
+      }),
+  );
+
+  server.registerTool(
+    'list_environments',
+    {
+      title: 'List runtime environments',
+      description: 'List the runtime environments with their descriptions.',
+      annotations: { readOnlyHint: true },
+    },
+    () =>
+      guarded(async () => {
+        const environments = await backend.client().listEnvironments();
+        return ok(`${environments.length} environment(s).`, { environments });
+      }),
+  );
+
+  server.registerTool(
+    'environment_status',
+    {
+      title: 'What runs in an environment, and its drift',
+      description:
+        'Show what is running in a runtime environment now (per repository: digest, tag, since when) and its drift: for each ' +
+        'repository, "up-to-date" (runs the latest release), "behind" (how many releases behind, and the newest version) or "unknown".',
+      inputSchema: { name: environmentName },
+      annotations: { readOnlyHint: true },
+    },
+    ({ name }) =>
+      guarded(async () => {
+        const client = backend.client();
+        const [state, drift] = await Promise.all([client.state(name), client.drift(name)]);
+        const behind = drift.repositories.filter((r) => r.status === 'behind').length;
+        const summary = `Environment "${name}" runs ${state.repositories.length} image(s); ${behind} behind the latest release.`;
+        return ok(summary, { environment: name, running: state.repositories, drift: drift.repositories });
+      }),
+  );
+
+  server.registerTool(
+    'compare_environments',
+    {
+      title: 'Compare two environments',
+      description: 'Compare two runtime environments: the repositories whose running digests differ, with the releases on each side.',
+      inputSchema: {
+        a: environmentName.describe('First environment, e.g. "staging"'),
+        b: environmentName.describe('Second environment, e.g. "production"'),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    ({ a, b }) =>
+      guarded(async () => {
+        const comparison = await backend.client().compareEnvironments(a, b);
+        return ok(`${comparison.repositories.length} repository(ies) run different images in "${a}" and "${b}".`, comparison);
+      }),
+  );
+
+  server.registerTool(
+    'list_releases',
+    {
+      title: 'List releases',
+      description: 'List recorded releases (name, version, artifacts, source commit), newest first, optionally filtered.',
+      inputSchema: {
+        name: z.string().optional().describe('Only releases of this name'),
+        version: z.string().optional().describe('Only this version'),
+        digest: z.string().optional().describe('Only releases containing this artifact digest (sha256:…)'),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    (filter) =>
+      guarded(async () => {
+        const query = Object.fromEntries(Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === 'string'));
+        const { releases } = await backend.client().listReleases(query);
+        return ok(`${releases.length} release(s), newest first.`, { releases });
+      }),
+  );
+
+  const local = backend.target.files !== null;
+  server.registerTool(
+    'configure_package_manager',
+    {
+      title: 'Configure Docker, npm or pip for this registry',
+      description:
+        'Set up docker, npm or pip to use Fly Registry: creates a token named after the machine and tool (read-write, or read-only ' +
+        'when an environment is given) unless an existing token secret is passed, and returns the configuration: the Docker ' +
+        'config.json "auths" entry, the .npmrc lines or the pip.conf [global] index-url. ' +
+        (local
+          ? 'With write: true it also writes it into the file on this machine (~/.docker/config.json, ~/.npmrc or the project\'s ' +
+            '.npmrc with projectDir, pip.conf), keeping every other entry in those files.'
+          : 'This server is remote, so it only returns the configuration for you to write (write: true is refused).'),
+      inputSchema: {
+        tool: z.enum(PACKAGE_MANAGERS).describe('Which client to configure'),
+        environment: environmentName.optional().describe('Scope the new token to this runtime environment'),
+        token: z.string().optional().describe('An existing registry token secret (flyr_…) to use instead of creating one'),
+        permission: z.enum(['read-only', 'read-write']).optional().describe('Permission of the new token (default read-write; read-only with an environment)'),
+        projectDir: z.string().optional().describe("npm only: absolute path of the project whose .npmrc to write (default: the user's ~/.npmrc)"),
+        write: z.boolean().default(false).describe('Write the configuration file on this machine (only when the MCP server runs locally via `flyreg mcp`)'),
+      },
+    },
+    ({ tool, environment, token, permission, projectDir, write }) =>
+      guarded(async () => {
+        if (write && !local) throw new Error('write: true works only with the local MCP server (`flyreg mcp`); this one returns the configuration only');
+        const { plan, token: used } = await prepareSetup(
+          backend.client(),
+          (secret) => backend.verifyToken(secret),
+          backend.target,
+          tool,
+          { environment, secret: token, permission, projectDir },
+        );
+        if (write) applyPlan(plan);
+        const where = plan.path ? (write ? `Wrote ${plan.path}` : `Add this to ${plan.path}`) : 'Add this to the client configuration';
+        return ok(`${where} (${used.created ? `new ${used.permission} token "${used.name}"` : `token "${used.name}"`}).`, {
+          tool,
+          path: plan.path,
+          written: write,
+          token: used,
+          configuration: plan.fragment,
+          notes: plan.notes,
+        });
+      }),
+  );
+}
