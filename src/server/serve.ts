@@ -39,7 +39,9 @@ export async function startServer(config: Config, version: string): Promise<Runn
   const publicUrl = config.publicUrl ?? new URL(`http://localhost:${port}`);
   mkdirSync(config.dataDir, { recursive: true });
 
-  const database = openDatabase(config.databaseUrl);
+  const database = openDatabase(config.databaseUrl, {
+    onConnectionError: (error) => logger.warn({ err: error }, 'PostgreSQL dropped an idle connection; the pool replaces it'),
+  });
   await migrateToLatest(database);
   const store = new SqlMetadataStore(database);
   const blobs = new FilesystemBlobStore(join(config.dataDir, 'blobs'));

@@ -18,7 +18,15 @@ export interface SqlDatabase {
 const PG_INT8_OID = 20;
 
 /** Opens `postgres://…` on PostgreSQL, `sqlite:<path>` (or a bare path) on embedded SQLite in WAL mode. */
-export function openDatabase(url: string): SqlDatabase {
+export interface OpenOptions {
+  /**
+   * Called when PostgreSQL drops an idle pooled connection (a restart, an administrator's terminate). The
+   * pool discards that client and opens another on demand; without a listener Node would crash the process.
+   */
+  onConnectionError?(error: Error): void;
+}
+
+export function openDatabase(url: string, options: OpenOptions = {}): SqlDatabase {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({
       connectionString: url,
@@ -29,6 +37,7 @@ export function openDatabase(url: string): SqlDatabase {
           oid === PG_INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
+    pool.on('error', (error) => options.onConnectionError?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', pool, close: () => db.destroy() };
   }
