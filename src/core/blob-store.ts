@@ -37,6 +37,10 @@ export interface ByteRange {
  * requests, or across replicas on S3). A blob becomes visible only at commit, after its digest is verified;
  * a cancelled or failed upload leaves nothing behind.
  *
+ * Input is validated before it reaches storage: a malformed digest throws InvalidDigestError from every method;
+ * an upload id that is not a UUID names no session (uploadInfo → undefined, cancelUpload → no-op,
+ * appendUpload/commitUpload → UploadNotFoundError).
+ *
  * Implementations: storage/blobs/filesystem-blob-store.ts (and later S3). All run the contract suite in
  * storage/blobs/blob-store.contract.ts.
  */
@@ -70,7 +74,10 @@ export interface BlobStore {
   put(source: Readable, expected?: Digest, options?: { signal?: AbortSignal }): Promise<BlobInfo>;
   /** Size of a stored blob, or undefined. */
   stat(digest: Digest): Promise<BlobInfo | undefined>;
-  /** Streams a blob (or an inclusive byte range of it). Throws BlobNotFoundError when missing. */
+  /**
+   * Streams a blob (or an inclusive byte range of it). Throws BlobNotFoundError when missing and
+   * RangeNotSatisfiableError when the range is not within 0 ≤ start ≤ end < size (callers clamp HTTP ranges first).
+   */
   open(digest: Digest, range?: ByteRange): Promise<Readable>;
   /** Removes a blob. No-op when it does not exist. */
   delete(digest: Digest): Promise<void>;
@@ -99,6 +106,27 @@ export class UploadOffsetError extends Error {
     readonly actual: number,
   ) {
     super(`upload is at offset ${actual}, not ${expected}`);
+  }
+}
+
+/** A digest that is not `sha256:<64 lowercase hex>` or `sha512:<128 lowercase hex>`; refused before it reaches storage. */
+export class InvalidDigestError extends Error {
+  override readonly name = 'InvalidDigestError';
+  constructor(readonly value: string) {
+    // Cut the echo short: the value comes from a client and may be huge.
+    super(`invalid digest ${JSON.stringify(value.slice(0, 80))}: expected sha256:<64 hex> or sha512:<128 hex>`);
+  }
+}
+
+/** A byte range outside the blob (HTTP 416); `size` is what the 416 response's `Content-Range` reports. */
+export class RangeNotSatisfiableError extends Error {
+  override readonly name = 'RangeNotSatisfiableError';
+  constructor(
+    readonly digest: string,
+    readonly range: ByteRange,
+    readonly size: number,
+  ) {
+    super(`range bytes=${range.start}-${range.end} is not satisfiable for blob ${digest} of ${size} bytes`);
   }
 }
 
