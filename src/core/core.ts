@@ -4,6 +4,7 @@ import { FailureLimiter } from './auth/failure-limiter.js';
 import { TokenCache } from './auth/token-cache.js';
 import { systemClock, type Clock } from './clock.js';
 import type { MetadataStore } from './ports.js';
+import { ClientTokenService } from './tokens/client-tokens.js';
 import { TokenService } from './tokens/token-service.js';
 import { UsageRecorder } from './tokens/usage-recorder.js';
 import { SessionService } from './users/session-service.js';
@@ -27,6 +28,8 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   const usage = new UsageRecorder(store.tokens, { flushIntervalMs: options.usageFlushMs, onError: options.onBackgroundError });
   const audit = new AuditLog(clock);
   const authenticator = new Authenticator({ store, clock, cache, limiter, usage });
+  const tokens = new TokenService({ store, clock, cache, audit, publicUrl: options.publicUrl });
+  const sessions = new SessionService({ store, clock, audit, authenticator, sessionTtlMs: options.sessionTtlMs });
   return {
     store,
     clock,
@@ -34,9 +37,10 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     authenticator,
     tokenCache: cache,
     usage,
-    tokens: new TokenService({ store, clock, cache, audit, publicUrl: options.publicUrl }),
+    tokens,
     users: new UserService({ store, clock, audit, cache, publicUrl: options.publicUrl }),
-    sessions: new SessionService({ store, clock, audit, authenticator, sessionTtlMs: options.sessionTtlMs }),
+    sessions,
+    clientTokens: new ClientTokenService({ tokens, sessions, store, audit, clock }),
     async stop(): Promise<void> {
       await usage.stop();
     },

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { createCore } from '../core/core.js';
+import { FilesystemBlobStore } from '../storage/blobs/filesystem-blob-store.js';
 import { openDatabase } from '../storage/sql/database.js';
 import { SqlMetadataStore } from '../storage/sql/metadata-store.js';
 import { migrateToLatest } from '../storage/sql/migrate.js';
@@ -55,7 +57,8 @@ export async function startServer(config: Config, version: string): Promise<Runn
     logger.info({ username: admin.username }, 'created the first admin from FLY_ADMIN_USERNAME / FLY_ADMIN_PASSWORD');
   }
 
-  const app = await buildApp({ core, logger, publicUrl, trustProxy: config.trustProxy, version });
+  const blobs = new FilesystemBlobStore(join(config.dataDir, 'blobs'));
+  const app = await buildApp({ core, logger, publicUrl, trustProxy: config.trustProxy, version, blobs, npm: config.npm });
   await app.listen({ port, host: config.host });
   logger.info({ port, publicUrl: publicUrl.href, database: database.engine, version }, 'listening');
 

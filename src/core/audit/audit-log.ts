@@ -15,7 +15,10 @@ export type AuditAction =
   | 'user.password_reset'
   | 'login.succeeded'
   | 'login.failed'
-  | 'logout';
+  | 'logout'
+  | 'package.published'
+  | 'package.changed'
+  | 'package.unpublished';
 
 export interface AuditEntry {
   actor: string;
