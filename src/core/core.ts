@@ -2,6 +2,7 @@ import { AuditLog } from './audit/audit-log.js';
 import { Authenticator } from './auth/authenticate.js';
 import { FailureLimiter } from './auth/failure-limiter.js';
 import { TokenCache } from './auth/token-cache.js';
+import type { BlobStore } from './blob-store.js';
 import { systemClock, type Clock } from './clock.js';
 import type { MetadataStore } from './ports.js';
 import { ClientTokenService } from './tokens/client-tokens.js';
@@ -11,6 +12,8 @@ import { SessionService } from './users/session-service.js';
 import { UserService } from './users/user-service.js';
 
 export interface CoreOptions {
+  /** The content-addressed blob store every protocol shares. */
+  blobs: BlobStore;
   publicUrl: URL;
   sessionTtlMs: number;
   tokenCacheTtlMs: number;
@@ -32,6 +35,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   const sessions = new SessionService({ store, clock, audit, authenticator, sessionTtlMs: options.sessionTtlMs });
   return {
     store,
+    blobs: options.blobs,
     clock,
     audit,
     authenticator,

@@ -2,7 +2,6 @@ import cookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { apiPlugin } from '../api/plugin.js';
-import type { BlobStore } from '../core/blob-store.js';
 import type { Core } from '../core/core.js';
 import { npmPlugin } from '../protocols/npm/plugin.js';
 import { registerOperations } from './operations.js';
@@ -13,12 +12,11 @@ export interface AppOptions {
   publicUrl: URL;
   trustProxy: boolean;
   version: string;
-  blobs: BlobStore;
   npm: { maxBodyBytes: number };
 }
 
 /** Builds the HTTP application: one host, one port, every protocol mounted as its own plugin. */
-export async function buildApp({ core, logger, publicUrl, trustProxy, version, blobs, npm }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ core, logger, publicUrl, trustProxy, version, npm }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One access-log line per request (the onResponse hook below) instead of Fastify's two.
@@ -36,6 +34,6 @@ export async function buildApp({ core, logger, publicUrl, trustProxy, version, b
   });
   registerOperations(app, core);
   await app.register(apiPlugin, { core, secureCookies: publicUrl.protocol === 'https:', version });
-  await app.register(npmPlugin, { core, blobs, publicUrl, maxBodyBytes: npm.maxBodyBytes });
+  await app.register(npmPlugin, { core, publicUrl, maxBodyBytes: npm.maxBodyBytes });
   return app;
 }

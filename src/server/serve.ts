@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createCore } from '../core/core.js';
+import { cleanAbandonedUploads } from '../storage/blobs/clean-uploads.js';
 import { FilesystemBlobStore } from '../storage/blobs/filesystem-blob-store.js';
 import { openDatabase } from '../storage/sql/database.js';
 import { SqlMetadataStore } from '../storage/sql/metadata-store.js';
@@ -22,6 +23,9 @@ function freePort(host: string): Promise<number> {
   });
 }
 
+const ABANDONED_UPLOAD_MS = 24 * 3600 * 1000;
+const UPLOAD_SWEEP_INTERVAL_MS = 15 * 60 * 1000;
+
 export interface RunningServer {
   url: URL;
   close(): Promise<void>;
@@ -37,7 +41,9 @@ export async function startServer(config: Config, version: string): Promise<Runn
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database);
   const store = new SqlMetadataStore(database);
+  const blobs = new FilesystemBlobStore(join(config.dataDir, 'blobs'));
   const core = createCore(store, {
+    blobs,
     publicUrl,
     sessionTtlMs: config.sessionTtlMs,
     tokenCacheTtlMs: config.tokenCacheTtlMs,
@@ -57,14 +63,22 @@ export async function startServer(config: Config, version: string): Promise<Runn
     logger.info({ username: admin.username }, 'created the first admin from FLY_ADMIN_USERNAME / FLY_ADMIN_PASSWORD');
   }
 
-  const blobs = new FilesystemBlobStore(join(config.dataDir, 'blobs'));
-  const app = await buildApp({ core, logger, publicUrl, trustProxy: config.trustProxy, version, blobs, npm: config.npm });
+  const app = await buildApp({ core, logger, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm });
   await app.listen({ port, host: config.host });
   logger.info({ port, publicUrl: publicUrl.href, database: database.engine, version }, 'listening');
+
+  // Upload sessions nobody has touched for a day are abandoned: reclaim their space.
+  const sweeper = setInterval(() => {
+    cleanAbandonedUploads(blobs, ABANDONED_UPLOAD_MS, new Date()).catch((error: unknown) =>
+      logger.error({ err: error }, 'cleaning abandoned uploads failed'),
+    );
+  }, UPLOAD_SWEEP_INTERVAL_MS);
+  sweeper.unref();
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      clearInterval(sweeper);
       await app.close();
       await core.stop();
       await store.close();

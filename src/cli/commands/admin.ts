@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { join } from 'node:path';
 import { createCore } from '../../core/core.js';
 import { parseConfig } from '../../server/config.js';
+import { FilesystemBlobStore } from '../../storage/blobs/filesystem-blob-store.js';
 import { openDatabase } from '../../storage/sql/database.js';
 import { SqlMetadataStore } from '../../storage/sql/metadata-store.js';
 import { migrateToLatest } from '../../storage/sql/migrate.js';
@@ -25,6 +27,7 @@ export function registerAdmin(program: Command): void {
         await migrateToLatest(database);
         const store = new SqlMetadataStore(database);
         const core = createCore(store, {
+          blobs: new FilesystemBlobStore(join(config.dataDir, 'blobs')),
           publicUrl: config.publicUrl ?? new URL('http://localhost'),
           sessionTtlMs: config.sessionTtlMs,
           tokenCacheTtlMs: 0,

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorize } from '../../core/auth/authorize.js';
 import type { Principal } from '../../core/auth/principal.js';
-import type { BlobStore } from '../../core/blob-store.js';
 import type { Core } from '../../core/core.js';
 import { Errors } from '../../core/errors.js';
 import { NpmRegistry } from '../../core/npm/npm-registry.js';
@@ -19,7 +18,6 @@ const PACKUMENT_CACHE_TTL_MS = 2000;
 
 export interface NpmPluginOptions {
   core: Core;
-  blobs: BlobStore;
   publicUrl: URL;
   /** Largest request body accepted (a publish carries its tarball as base64 inside JSON). */
   maxBodyBytes: number;
@@ -29,7 +27,7 @@ export async function npmPlugin(app: FastifyInstance, options: NpmPluginOptions)
   const { core } = options;
   const registry = new NpmRegistry({
     store: core.store,
-    blobs: options.blobs,
+    blobs: core.blobs,
     clock: core.clock,
     audit: core.audit,
     publicUrl: options.publicUrl,
