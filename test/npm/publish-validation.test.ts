@@ -118,6 +118,17 @@ describe('npm publish validation', () => {
     expect(packument['dist-tags']).toEqual({ latest: '1.0.0' });
   });
 
+  it('publishing under another tag keeps latest: set on the first version, untouched after', async () => {
+    const first = publishBody('fly-tagged', '1.0.0', randomBytes(64));
+    first['dist-tags'] = { beta: '1.0.0' };
+    expect((await put(server, writer.token, 'fly-tagged', first)).status).toBe(201);
+    const second = publishBody('fly-tagged', '2.0.0-rc.1', randomBytes(64));
+    second['dist-tags'] = { beta: '2.0.0-rc.1' };
+    expect((await put(server, writer.token, 'fly-tagged', second)).status).toBe(201);
+    const tags = await (await get('/npm/-/package/fly-tagged/dist-tags')).json();
+    expect(tags).toEqual({ latest: '1.0.0', beta: '2.0.0-rc.1' });
+  });
+
   it('republishing a version → 409', async () => {
     await expectRefused(await put(server, writer.token, 'fly-ok', publishBody('fly-ok', '1.0.0', randomBytes(50))), 409, /already published/);
   });

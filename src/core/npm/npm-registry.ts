@@ -123,10 +123,13 @@ export class NpmRegistry {
         },
         now,
       );
-      for (const tag of request.tags) await tx.packages.setTag(pkg.id, tag, request.version);
+      // `npm publish --tag beta` of a package's first version still needs a latest for plain installs.
+      const tags = [...request.tags];
+      if (!tags.includes('latest') && !(await tx.packages.tags(pkg.id)).some((t) => t.tag === 'latest')) tags.push('latest');
+      for (const tag of tags) await tx.packages.setTag(pkg.id, tag, request.version);
       await this.deps.audit.record(
         tx.audit,
-        { actor: actorName(principal), action: 'package.published', target: { type: 'npm', id: pkg.id, name }, details: { version: request.version, tags: request.tags } },
+        { actor: actorName(principal), action: 'package.published', target: { type: 'npm', id: pkg.id, name }, details: { version: request.version, tags } },
         ctx,
       );
       return this.commitState(tx, name, () => undefined);
