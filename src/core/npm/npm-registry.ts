@@ -79,7 +79,8 @@ export class NpmRegistry {
     const file = await this.deps.store.packages.file(REPOSITORY, name, filename);
     if (!file) throw Errors.notFound('Tarball', `${name}/-/${filename}`);
     try {
-      return { stream: await this.deps.blobs.open(file.blobDigest), size: file.size };
+      // The explicit range bounds the read buffer to the tarball's size (tarballs are never empty).
+      return { stream: await this.deps.blobs.open(file.blobDigest, { start: 0, end: file.size - 1 }), size: file.size };
     } catch (error) {
       if (error instanceof BlobNotFoundError) throw Errors.notFound('Tarball content', `${name}/-/${filename}`);
       throw error;
