@@ -4,7 +4,9 @@ import { FailureLimiter } from './auth/failure-limiter.js';
 import { TokenCache } from './auth/token-cache.js';
 import type { BlobStore } from './blob-store.js';
 import { systemClock, type Clock } from './clock.js';
+import { NpmRegistry } from './npm/npm-registry.js';
 import type { MetadataStore } from './ports.js';
+import { PypiService } from './pypi/pypi-service.js';
 import { ClientTokenService } from './tokens/client-tokens.js';
 import { TokenService } from './tokens/token-service.js';
 import { UsageRecorder } from './tokens/usage-recorder.js';
@@ -23,6 +25,9 @@ export interface CoreOptions {
   onBackgroundError(error: unknown): void;
 }
 
+/** Bounds how stale another replica's npm write can look in this process's packument cache. */
+const NPM_PACKUMENT_CACHE_TTL_MS = 2000;
+
 /** Core's services wired over one metadata store. Built once by the server (or a benchmark). */
 export function createCore(store: MetadataStore, options: CoreOptions) {
   const clock = options.clock ?? systemClock;
@@ -36,6 +41,8 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   return {
     store,
     blobs: options.blobs,
+    pypi: new PypiService({ store, blobs: options.blobs, clock }),
+    npm: new NpmRegistry({ store, blobs: options.blobs, clock, audit, publicUrl: options.publicUrl, packumentCacheTtlMs: NPM_PACKUMENT_CACHE_TTL_MS }),
     clock,
     audit,
     authenticator,

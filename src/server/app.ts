@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { apiPlugin } from '../api/plugin.js';
 import type { Core } from '../core/core.js';
 import { npmPlugin } from '../protocols/npm/plugin.js';
+import { pypiPlugin } from '../protocols/pypi/plugin.js';
 import { registerOperations } from './operations.js';
 
 export interface AppOptions {
@@ -34,6 +35,7 @@ export async function buildApp({ core, logger, publicUrl, trustProxy, version, n
   });
   registerOperations(app, core);
   await app.register(apiPlugin, { core, secureCookies: publicUrl.protocol === 'https:', version });
-  await app.register(npmPlugin, { core, publicUrl, maxBodyBytes: npm.maxBodyBytes });
+  await app.register(npmPlugin, { core, maxBodyBytes: npm.maxBodyBytes });
+  await app.register(pypiPlugin, { core, publicUrl });
   return app;
 }

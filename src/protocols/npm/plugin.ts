@@ -3,44 +3,29 @@ import { authorize } from '../../core/auth/authorize.js';
 import type { Principal } from '../../core/auth/principal.js';
 import type { Core } from '../../core/core.js';
 import { Errors } from '../../core/errors.js';
-import { NpmRegistry } from '../../core/npm/npm-registry.js';
 import { NPM_PATH } from '../../core/tokens/snippets.js';
 import { parseAuthorization, requestContext } from '../../http/credentials.js';
 import { sendNpmError } from './errors.js';
 import type { NpmRoute } from './route.js';
 import { NPM_ROUTES } from './routes.js';
 
-/** The documented path and the short alias: one registry (one packument cache) answers under both. */
+/** The documented path and the short alias: one registry (core.npm, one packument cache) answers under both. */
 export const NPM_MOUNT_PATHS = [NPM_PATH, '/npm/'] as const;
-
-/** Bounds how stale another replica's write can look in this process's packument cache. */
-const PACKUMENT_CACHE_TTL_MS = 2000;
 
 export interface NpmPluginOptions {
   core: Core;
-  publicUrl: URL;
   /** Largest request body accepted (a publish carries its tarball as base64 inside JSON). */
   maxBodyBytes: number;
 }
 
 export async function npmPlugin(app: FastifyInstance, options: NpmPluginOptions): Promise<void> {
-  const { core } = options;
-  const registry = new NpmRegistry({
-    store: core.store,
-    blobs: core.blobs,
-    clock: core.clock,
-    audit: core.audit,
-    publicUrl: options.publicUrl,
-    packumentCacheTtlMs: PACKUMENT_CACHE_TTL_MS,
-  });
   for (const mountPath of NPM_MOUNT_PATHS) {
-    await app.register(npmRoutes, { prefix: mountPath.replace(/\/$/, ''), core, registry, mountPath, maxBodyBytes: options.maxBodyBytes });
+    await app.register(npmRoutes, { prefix: mountPath.replace(/\/$/, ''), core: options.core, mountPath, maxBodyBytes: options.maxBodyBytes });
   }
 }
 
 interface RoutesOptions {
   core: Core;
-  registry: NpmRegistry;
   mountPath: string;
   maxBodyBytes: number;
 }
@@ -55,7 +40,7 @@ function packageNameOf(params: Record<string, string>): string {
   return params.pkg ?? '';
 }
 
-async function npmRoutes(app: FastifyInstance, { core, registry, mountPath, maxBodyBytes }: RoutesOptions): Promise<void> {
+async function npmRoutes(app: FastifyInstance, { core, mountPath, maxBodyBytes }: RoutesOptions): Promise<void> {
   // Bodies reach handlers as text: core parses them, and keeps each published manifest's exact text.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: maxBodyBytes }, (_request, body, done) => done(null, body));
@@ -95,7 +80,7 @@ async function npmRoutes(app: FastifyInstance, { core, registry, mountPath, maxB
           const params = request.params as Record<string, string>;
           return route.handler({
             core,
-            registry,
+            registry: core.npm,
             request,
             reply,
             ctx: requestContext(request),
