@@ -2,6 +2,7 @@ import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { makeBenchPackages, publishAll, type BenchPackage } from './npm-fixtures.js';
 import { median, timeColdInstalls } from './npm-install.js';
+import { processCpuMicros } from './process-cpu.js';
 import { createScratchDatabase, postgresAnswers } from './scratch-database.js';
 import type { BenchResult, BenchSection } from './section.js';
 import { spawnServer } from './server-process.js';
@@ -20,12 +21,22 @@ interface Registry {
   /** Where to GET a packument from, with a token that may read it. */
   packumentUrl: string;
   readToken: string;
+  /** The serving process, whose CPU time is measured. */
+  pid: number;
   /** The .npmrc an installing project uses. */
   npmrc: string;
   stop(): Promise<void>;
 }
 
-async function hammer(registry: Registry): Promise<{ requestsPerSecond: number; p99Ms: number }> {
+interface Hammered {
+  requestsPerSecond: number;
+  p99Ms: number;
+  /** Server CPU (user + system) per request: what req/s would be on a core of its own, independent of load. */
+  cpuUsPerRequest?: number;
+}
+
+async function hammer(registry: Registry): Promise<Hammered> {
+  const cpuBefore = processCpuMicros(registry.pid);
   const result = await autocannon({
     url: registry.packumentUrl,
     connections: CONNECTIONS,
@@ -33,7 +44,9 @@ async function hammer(registry: Registry): Promise<{ requestsPerSecond: number; 
     headers: { authorization: `Bearer ${registry.readToken}`, accept: ABBREVIATED },
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${registry.packumentUrl}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
-  return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99 };
+  const cpuAfter = processCpuMicros(registry.pid);
+  const cpuUsPerRequest = cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / result.requests.total : undefined;
+  return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, cpuUsPerRequest };
 }
 
 async function postJson<T>(url: string, body: unknown, bearer?: string): Promise<T> {
@@ -61,7 +74,7 @@ async function startFly(engine: 'sqlite' | 'postgres', pgAdminUrl: string, packa
     const registry = `${server.url}/artifactory/api/npm/npm/`;
     await publishAll(registry, writer.token, packages);
     // Installs use the .npmrc snippet exactly as it is handed out (public URL http://localhost:<port>).
-    return { packumentUrl: `${registry}${packages[0]?.name ?? ''}`, readToken: reader.token, npmrc: reader.snippets.npmrc, stop };
+    return { packumentUrl: `${registry}${packages[0]?.name ?? ''}`, readToken: reader.token, pid: server.pid, npmrc: reader.snippets.npmrc, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -82,13 +95,14 @@ async function startVerdaccioRegistry(packages: BenchPackage[]): Promise<Registr
   return {
     packumentUrl: `${verdaccio.registry}${packages[0]?.name ?? ''}`,
     readToken: verdaccio.token,
+    pid: verdaccio.pid,
     npmrc: `registry=${local}\n${local.replace(/^https?:/, '')}:_authToken=${verdaccio.token}\n`,
     stop: verdaccio.stop,
   };
 }
 
-function getRows(label: string, gets: { requestsPerSecond: number; p99Ms: number }): BenchResult[] {
-  return [
+function getRows(label: string, gets: Hammered): BenchResult[] {
+  const rows: BenchResult[] = [
     {
       metric: `authenticated abbreviated packument GETs, ${label}, ${CONNECTIONS} connections`,
       value: gets.requestsPerSecond,
@@ -98,6 +112,17 @@ function getRows(label: string, gets: { requestsPerSecond: number; p99Ms: number
     },
     { metric: `authenticated abbreviated packument GETs, ${label}: latency p99`, value: gets.p99Ms, unit: 'ms' },
   ];
+  if (gets.cpuUsPerRequest !== undefined) {
+    const budget = 1e6 / TARGET_GETS_PER_SECOND;
+    rows.push({
+      metric: `server CPU per authenticated packument GET, ${label} (load-independent)`,
+      value: gets.cpuUsPerRequest,
+      unit: 'µs',
+      target: `<= ${budget} µs (${TARGET_GETS_PER_SECOND.toLocaleString('en-US')}/s on one core)`,
+      ok: gets.cpuUsPerRequest <= budget,
+    });
+  }
+  return rows;
 }
 
 export const npmSection: BenchSection = {
@@ -124,7 +149,11 @@ export const npmSection: BenchSection = {
     try {
       rows.unshift(...getRows('server on SQLite', await hammer(fly)));
       verdaccio = await startVerdaccioRegistry(packages);
-      if (verdaccio) rows.push({ metric: 'Verdaccio 6.8.0: authenticated abbreviated packument GETs, same load', value: (await hammer(verdaccio)).requestsPerSecond, unit: 'req/s' });
+      if (verdaccio) {
+        const gets = await hammer(verdaccio);
+        rows.push({ metric: 'Verdaccio 6.8.0: authenticated abbreviated packument GETs, same load', value: gets.requestsPerSecond, unit: 'req/s' });
+        if (gets.cpuUsPerRequest !== undefined) rows.push({ metric: 'Verdaccio 6.8.0: server CPU per packument GET', value: gets.cpuUsPerRequest, unit: 'µs' });
+      }
       else process.stderr.write(`bench npm: Verdaccio is not installed in ${verdaccioDir()} (run scripts/install-verdaccio.sh); no comparison\n`);
 
       const flyTimes: number[] = [];

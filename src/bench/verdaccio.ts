@@ -14,6 +14,7 @@ export interface RunningVerdaccio {
   registry: string;
   /** A token of a freshly registered user (may read and publish every package). */
   token: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -70,7 +71,7 @@ export async function startVerdaccio(): Promise<RunningVerdaccio | undefined> {
     });
     if (!res.ok) throw new Error(`Verdaccio adduser: ${res.status} ${await res.text()}`);
     const { token } = (await res.json()) as { token: string };
-    return { registry, token, stop };
+    return { registry, token, pid: child.pid ?? -1, stop };
   } catch (error) {
     await stop();
     throw error;
