@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createCore } from '../core/core.js';
+import { createOciRegistry } from '../core/oci/registry.js';
 import { cleanAbandonedUploads } from '../storage/blobs/clean-uploads.js';
 import { FilesystemBlobStore } from '../storage/blobs/filesystem-blob-store.js';
 import { openDatabase } from '../storage/sql/database.js';
@@ -52,6 +53,8 @@ export async function startServer(config: Config, version: string): Promise<Runn
     onBackgroundError: (error) => logger.error({ err: error }, 'background write failed'),
   });
 
+  const registry = await createOciRegistry({ store, blobs: core.blobs, clock: core.clock });
+
   const admin = await core.users.bootstrapAdmin(config.admin);
   if (admin?.generatedPassword) {
     // Printed once, on the console only (never to the JSON log), so the operator can log in.
@@ -63,7 +66,7 @@ export async function startServer(config: Config, version: string): Promise<Runn
     logger.info({ username: admin.username }, 'created the first admin from FLY_ADMIN_USERNAME / FLY_ADMIN_PASSWORD');
   }
 
-  const app = await buildApp({ core, logger, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm });
+  const app = await buildApp({ core, registry, logger, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm });
   await app.listen({ port, host: config.host });
   logger.info({ port, publicUrl: publicUrl.href, database: database.engine, version }, 'listening');
 
