@@ -1,9 +1,10 @@
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { processCpuMicros } from './process-cpu.js';
 import { buildWheel } from './python-dists.js';
 import { uploadDistribution } from './pypi-upload.js';
 import { createVenv, pip, pipIndexUrl, run } from './python-tools.js';
@@ -49,21 +50,6 @@ async function publishWheels(server: ServerProcess, tokens: Tokens, dir: string,
     names.push(name);
   }
   return names;
-}
-
-/**
- * CPU time (user + system) a process has used, in µs, from /proc (Linux; undefined elsewhere). Requests/s
- * depend on what else the machine runs; CPU per request does much less, so both are reported.
- */
-function processCpuMicros(pid: number): number | undefined {
-  try {
-    const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    // Kernel clock ticks are 100 per second on Linux.
-    return Number.isFinite(ticks) ? ticks * 10_000 : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Authenticated JSON Simple API GETs of one project page, the request pip makes first for every package. */

@@ -1,8 +1,9 @@
 import { authSection } from './auth.js';
 import { environmentsSection } from './environments.js';
+import { npmSection } from './npm.js';
 import { ociSection } from './oci.js';
 import { pypiSection } from './pypi.js';
 import type { BenchSection } from './section.js';
 
 /** Every benchmark section, in the order `npm run bench` runs them. Append yours to this list. */
-export const SECTIONS: BenchSection[] = [authSection, ociSection, pypiSection, environmentsSection];
+export const SECTIONS: BenchSection[] = [authSection, ociSection, pypiSection, environmentsSection, npmSection];

@@ -7,9 +7,11 @@ import { systemClock, type Clock } from './clock.js';
 import { DeploymentService } from './environments/deployment-service.js';
 import { EnvironmentService } from './environments/environment-service.js';
 import { PullRecorder } from './environments/pull-recorder.js';
+import { NpmRegistry } from './npm/npm-registry.js';
 import type { MetadataStore } from './ports.js';
 import { PypiService } from './pypi/pypi-service.js';
 import { ReleaseService } from './releases/release-service.js';
+import { ClientTokenService } from './tokens/client-tokens.js';
 import { registryEndpoints } from './tokens/snippets.js';
 import { TokenService } from './tokens/token-service.js';
 import { UsageRecorder } from './tokens/usage-recorder.js';
@@ -30,6 +32,9 @@ export interface CoreOptions {
   onBackgroundError(error: unknown): void;
 }
 
+/** Bounds how stale another replica's npm write can look in this process's packument cache. */
+const NPM_PACKUMENT_CACHE_TTL_MS = 2000;
+
 /** Core's services wired over one metadata store. Built once by the server (or a benchmark). */
 export function createCore(store: MetadataStore, options: CoreOptions) {
   const clock = options.clock ?? systemClock;
@@ -48,10 +53,12 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     parentLookup: (images) => store.deployments.indexesListing(images),
     onError: options.onBackgroundError,
   });
+  const sessions = new SessionService({ store, clock, audit, authenticator, sessionTtlMs: options.sessionTtlMs });
   return {
     store,
     blobs: options.blobs,
     pypi: new PypiService({ store, blobs: options.blobs, clock }),
+    npm: new NpmRegistry({ store, blobs: options.blobs, clock, audit, publicUrl: options.publicUrl, packumentCacheTtlMs: NPM_PACKUMENT_CACHE_TTL_MS }),
     clock,
     audit,
     authenticator,
@@ -65,7 +72,8 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     releases: new ReleaseService({ store, clock, audit }),
     pulls,
     users: new UserService({ store, clock, audit, cache, publicUrl: options.publicUrl }),
-    sessions: new SessionService({ store, clock, audit, authenticator, sessionTtlMs: options.sessionTtlMs }),
+    sessions,
+    clientTokens: new ClientTokenService({ tokens, sessions, store, audit, clock }),
     async stop(): Promise<void> {
       await pulls.stop();
       await usage.stop();

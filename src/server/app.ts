@@ -5,6 +5,7 @@ import { apiPlugin } from '../api/plugin.js';
 import type { Core } from '../core/core.js';
 import type { OciRegistry } from '../core/oci/registry.js';
 import { mcpPlugin } from '../mcp/http-plugin.js';
+import { npmPlugin } from '../protocols/npm/plugin.js';
 import { ociPlugin } from '../protocols/oci/plugin.js';
 import { pypiPlugin } from '../protocols/pypi/plugin.js';
 import { webUiPlugin } from '../web-ui/plugin.js';
@@ -17,10 +18,11 @@ export interface AppOptions {
   publicUrl: URL;
   trustProxy: boolean;
   version: string;
+  npm: { maxBodyBytes: number };
 }
 
 /** Builds the HTTP application: one host, one port, every protocol mounted as its own plugin. */
-export async function buildApp({ core, registry, logger, publicUrl, trustProxy, version }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ core, registry, logger, publicUrl, trustProxy, version, npm }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One access-log line per request (the onResponse hook below) instead of Fastify's two.
@@ -39,6 +41,7 @@ export async function buildApp({ core, registry, logger, publicUrl, trustProxy, 
   registerOperations(app, core);
   await app.register(apiPlugin, { core, secureCookies: publicUrl.protocol === 'https:', version });
   await app.register(ociPlugin, { core, registry, publicUrl });
+  await app.register(npmPlugin, { core, maxBodyBytes: npm.maxBodyBytes });
   await app.register(pypiPlugin, { core, publicUrl });
   await app.register(mcpPlugin, { core, version });
   await app.register(webUiPlugin);

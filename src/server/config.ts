@@ -20,6 +20,7 @@ export const SETTINGS = {
   tokenCacheTtlMs: { env: 'FLY_TOKEN_CACHE_TTL_MS', flag: '--token-cache-ttl-ms <ms>', help: 'how long a verified token stays cached (revocation drops it at once)', default: '5000' },
   sessionTtlHours: { env: 'FLY_SESSION_TTL_HOURS', flag: '--session-ttl-hours <h>', help: 'login session lifetime', default: '336' },
   trustProxy: { env: 'FLY_TRUST_PROXY', flag: '--trust-proxy <bool>', help: 'take client addresses from X-Forwarded-For', default: 'false' },
+  npmMaxBodyMb: { env: 'FLY_NPM_MAX_BODY_MB', flag: '--npm-max-body-mb <mb>', help: 'largest npm publish request (base64 tarball inside JSON)', default: '100' },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -42,6 +43,7 @@ const schema = z.object({
   tokenCacheTtlMs: intText(0, 60_000),
   sessionTtlHours: intText(1, 24 * 365),
   trustProxy: boolText,
+  npmMaxBodyMb: intText(1, 4096),
 });
 
 export interface Config {
@@ -57,6 +59,7 @@ export interface Config {
   tokenCacheTtlMs: number;
   sessionTtlMs: number;
   trustProxy: boolean;
+  npm: { maxBodyBytes: number };
 }
 
 /** Flags win over environment variables, which win over defaults. */
@@ -80,5 +83,6 @@ export function parseConfig(env: Record<string, string | undefined>, flags: RawS
     tokenCacheTtlMs: s.tokenCacheTtlMs,
     sessionTtlMs: s.sessionTtlHours * 3600 * 1000,
     trustProxy: s.trustProxy,
+    npm: { maxBodyBytes: s.npmMaxBodyMb * 1024 * 1024 },
   };
 }

@@ -68,7 +68,7 @@ export async function startServer(config: Config, version: string): Promise<Runn
     logger.info({ username: admin.username }, 'created the first admin from FLY_ADMIN_USERNAME / FLY_ADMIN_PASSWORD');
   }
 
-  const app = await buildApp({ core, registry, logger, publicUrl, trustProxy: config.trustProxy, version });
+  const app = await buildApp({ core, registry, logger, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm });
   await app.listen({ port, host: config.host });
   logger.info({ port, publicUrl: publicUrl.href, database: database.engine, version }, 'listening');
 

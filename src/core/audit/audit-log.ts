@@ -19,7 +19,10 @@ export type AuditAction =
   | 'environment.created'
   | 'environment.updated'
   | 'environment.deleted'
-  | 'release.created';
+  | 'release.created'
+  | 'package.published'
+  | 'package.changed'
+  | 'package.unpublished';
 
 export interface AuditEntry {
   actor: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Permission, Role } from '../model.js';
-import { isAllowed, type Action, type Resource } from './authorize.js';
+import { authorize, isAllowed, type Action, type Resource } from './authorize.js';
 import type { Principal } from './principal.js';
 
 const ME = 'user-me';
@@ -45,6 +45,12 @@ const TABLE: [string, Resource, Action, [boolean, boolean, boolean, boolean]][] 
   ['users', { kind: 'users' }, 'manage', [true, false, false, false]],
   ['audit', { kind: 'audit' }, 'pull', [true, false, false, false]],
   ['environment', { kind: 'environment' }, 'pull', [true, true, false, false]],
+  // npm token list/revoke: the one thing a registry token may do beyond artifacts (read & write only).
+  ['own tokens (npm token)', { kind: 'own-tokens', createdBy: ME }, 'pull', [true, true, true, false]],
+  ['own tokens (npm token)', { kind: 'own-tokens', createdBy: ME }, 'manage', [true, true, true, false]],
+  ['own tokens (npm token)', { kind: 'own-tokens', createdBy: ME }, 'push', [true, true, false, false]],
+  ["someone else's tokens (npm token)", { kind: 'own-tokens', createdBy: OTHER }, 'pull', [false, false, false, false]],
+  ["someone else's tokens (npm token)", { kind: 'own-tokens', createdBy: OTHER }, 'manage', [false, false, false, false]],
 ];
 
 const PRINCIPALS: [string, (role: Role) => Principal][] = [
@@ -70,6 +76,11 @@ describe('authorize: the rights table', () => {
       expect(isAllowed(p, 'manage', othersToken)).toBe(false);
       expect(isAllowed(p, 'push', { kind: 'tokens' })).toBe(false);
       expect(isAllowed(p, 'manage', artifact)).toBe(false);
+      expect(isAllowed(p, 'manage', { kind: 'own-tokens', createdBy: OTHER })).toBe(false);
     }
+  });
+
+  it('a read-only token asking to list its own tokens is told it is read-only', () => {
+    expect(() => authorize(token('developer', 'read-only'), 'pull', { kind: 'own-tokens', createdBy: ME })).toThrow(/read-only/);
   });
 });

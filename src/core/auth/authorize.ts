@@ -10,6 +10,8 @@ export type Resource =
   | { kind: 'environment' }
   | { kind: 'tokens' }
   | { kind: 'token'; createdBy: string }
+  /** The tokens one user created, as registry clients manage them (`npm token list/revoke`). */
+  | { kind: 'own-tokens'; createdBy: string }
   | { kind: 'users' }
   | { kind: 'audit' };
 
@@ -35,6 +37,7 @@ export function isAllowed(principal: Principal, action: Action, resource: Resour
 }
 
 function authorizeToken(p: Principal, action: Action, resource: Resource): void {
+  if (resource.kind === 'own-tokens') return authorizeOwnTokens(p, action, resource.createdBy);
   if (resource.kind !== 'artifact' && resource.kind !== 'release') {
     throw Errors.forbidden('Registry tokens are for artifacts: log in with a user session to manage tokens, users and environments');
   }
@@ -44,9 +47,24 @@ function authorizeToken(p: Principal, action: Action, resource: Resource): void 
   }
 }
 
+/**
+ * The one exception to "registry tokens are for artifacts": npm has no credential but its registry token,
+ * so `npm token list` and `npm token revoke` act with it. Such a token acts for its creator, only on tokens
+ * that user created (the developer rule, whatever the creator's role), and only when it is read & write.
+ * (Creating a token is not covered: it needs the user's password, see core/tokens/client-tokens.ts.)
+ */
+function authorizeOwnTokens(p: Principal, action: Action, createdBy: string): void {
+  if (action !== 'pull' && action !== 'manage') throw Errors.forbidden('Registry tokens can only list and revoke tokens');
+  if (p.permission !== 'read-write') throw Errors.readOnly(action === 'pull' ? 'list tokens' : 'revoke tokens');
+  if (createdBy !== p.user.id) throw Errors.forbidden(`This token can only list and revoke tokens created by ${p.user.username}`);
+}
+
 function authorizeUser(p: Principal, action: Action, resource: Resource): void {
   const isAdmin = p.user.role === 'admin';
   switch (resource.kind) {
+    case 'own-tokens':
+      if (resource.createdBy === p.user.id) return;
+      throw Errors.forbidden('Only your own tokens can be managed here');
     case 'artifact':
     case 'release':
     case 'environment':

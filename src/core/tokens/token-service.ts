@@ -10,7 +10,7 @@ import { tokenStatus, type Permission, type TokenStatus, type TokenWithCreator }
 import type { MetadataStore } from '../ports.js';
 import { displayText, parseInput, slugName } from '../validation.js';
 import { kubernetesPullSecret, kubernetesSecretInput, type KubernetesPullSecret, type KubernetesSecretInput } from './kubernetes-secret.js';
-import { generateSecret, hashSecret } from './secret.js';
+import { generateSecret, hashSecret, isWellFormedSecret } from './secret.js';
 import { clientSnippets, type ClientSnippets } from './snippets.js';
 
 export const permissionInput = z.enum(['read-only', 'read-write'], { error: 'must be "read-only" or "read-write"' });
@@ -245,7 +245,32 @@ export class TokenService {
 
   /** Revocation is immediate and permanent; revoking again changes nothing and says so. */
   async revoke(actor: Principal, id: string, ctx: RequestContext): Promise<{ token: TokenView; alreadyRevoked: boolean }> {
-    const token = await this.load(actor, 'manage', id);
+    return this.revokeLoaded(actor, await this.load(actor, 'manage', id), ctx);
+  }
+
+  /**
+   * The tokens the actor's user created, as a registry client lists them (`npm token list`); a registry
+   * token may do this for its creator (authorize.ts, resource own-tokens).
+   */
+  async listOwn(actor: Principal): Promise<TokenView[]> {
+    authorize(actor, 'pull', { kind: 'own-tokens', createdBy: actor.user.id });
+    const tokens = await this.deps.store.tokens.list({ createdBy: actor.user.id });
+    return tokens.map((t) => this.view(t));
+  }
+
+  /** Revokes one of the actor's user's own tokens, named by id or by its secret (`npm token revoke`). */
+  async revokeOwn(actor: Principal, idOrSecret: string, ctx: RequestContext): Promise<{ token: TokenView; alreadyRevoked: boolean }> {
+    authorize(actor, 'manage', { kind: 'own-tokens', createdBy: actor.user.id });
+    const token = isWellFormedSecret(idOrSecret, 'token')
+      ? await this.deps.store.tokens.byHash(hashSecret(idOrSecret))
+      : await this.deps.store.tokens.byId(idOrSecret);
+    // Someone else's token is "not found" here: this view only ever holds the user's own tokens.
+    if (!token || token.createdBy !== actor.user.id) throw Errors.notFound('Token', isWellFormedSecret(idOrSecret, 'token') ? '(secret)' : idOrSecret);
+    return this.revokeLoaded(actor, token, ctx);
+  }
+
+  private async revokeLoaded(actor: Principal, token: TokenWithCreator, ctx: RequestContext): Promise<{ token: TokenView; alreadyRevoked: boolean }> {
+    const id = token.id;
     const now = this.deps.clock.now();
     const revokedNow = await this.deps.store.transaction(async (tx) => {
       const changed = await tx.tokens.revoke(id, now, actor.user.username);

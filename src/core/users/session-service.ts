@@ -5,6 +5,7 @@ import type { Authenticator } from '../auth/authenticate.js';
 import type { Principal, RequestContext } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import { Errors } from '../errors.js';
+import type { User } from '../model.js';
 import type { MetadataStore } from '../ports.js';
 import { constantTimeEqual, generateSecret, hashSecret } from '../tokens/secret.js';
 import { parseInput } from '../validation.js';
@@ -47,6 +48,29 @@ export class SessionService {
   constructor(private readonly deps: SessionServiceDeps) {}
 
   async login(input: unknown, ctx: RequestContext): Promise<LoginResult> {
+    const user = await this.checkPassword(input, ctx);
+    const now = this.deps.clock.now();
+    const secret = generateSecret('session');
+    const expiresAt = new Date(now.getTime() + this.deps.sessionTtlMs);
+    await this.deps.store.transaction(async (tx) => {
+      await tx.sessions.insert({ id: randomUUID(), userId: user.id, secretHash: hashSecret(secret), createdAt: now, expiresAt, revokedAt: null });
+      await tx.users.update(user.id, { lastLoginAt: now });
+      await this.deps.audit.record(tx.audit, { actor: user.username, action: 'login.succeeded', target: { type: 'user', id: user.id, name: user.username } }, ctx);
+    });
+    return { user: userView({ ...user, lastLoginAt: now }), sessionToken: secret, csrfToken: csrfTokenFor(secret), expiresAt: expiresAt.toISOString() };
+  }
+
+  /**
+   * The user acting in person, proven by their password, for registry clients that log in without a
+   * browser (`npm login`, `npm token create`). Rate-limited, counted and audited like a web login.
+   */
+  async passwordPrincipal(input: unknown, ctx: RequestContext): Promise<Principal> {
+    const user = await this.checkPassword(input, ctx);
+    return { kind: 'user', user: { id: user.id, username: user.username, role: user.role }, token: null, session: null, permission: 'read-write', environmentId: null };
+  }
+
+  /** Verifies username and password through the failure limiter; failures are audited. */
+  private async checkPassword(input: unknown, ctx: RequestContext): Promise<User> {
     this.deps.authenticator.checkRateLimit(ctx);
     const { username, password } = parseInput(loginInput, input);
     const now = this.deps.clock.now();
@@ -62,14 +86,7 @@ export class SessionService {
       );
       throw error;
     }
-    const secret = generateSecret('session');
-    const expiresAt = new Date(now.getTime() + this.deps.sessionTtlMs);
-    await this.deps.store.transaction(async (tx) => {
-      await tx.sessions.insert({ id: randomUUID(), userId: user.id, secretHash: hashSecret(secret), createdAt: now, expiresAt, revokedAt: null });
-      await tx.users.update(user.id, { lastLoginAt: now });
-      await this.deps.audit.record(tx.audit, { actor: user.username, action: 'login.succeeded', target: { type: 'user', id: user.id, name: user.username } }, ctx);
-    });
-    return { user: userView({ ...user, lastLoginAt: now }), sessionToken: secret, csrfToken: csrfTokenFor(secret), expiresAt: expiresAt.toISOString() };
+    return user;
   }
 
   async logout(principal: Principal, ctx: RequestContext): Promise<void> {

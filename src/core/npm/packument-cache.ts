@@ -1,0 +1,63 @@
+/** A rendered packument: the exact response body and its entity tag. */
+export interface RenderedPackument {
+  body: string;
+  etag: string;
+}
+
+interface Entry {
+  loadedAt: number;
+  variants: Map<string, Promise<RenderedPackument | undefined>>;
+}
+
+/**
+ * Rendered packuments per package, so the install hot path (GET packument) costs a map lookup instead of
+ * several queries and a JSON render. Every write through this process invalidates the package at once;
+ * the TTL only bounds how stale another replica's write can look here (ARCHITECTURE.md: scale-out).
+ *
+ * Concurrent misses share one load. A load that a write overtakes cannot be served afterwards: the entry
+ * is created before the load starts and invalidate() drops the whole entry, so the next request starts
+ * a fresh load that sees the write.
+ */
+export class PackumentCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxPackages = 10_000,
+  ) {}
+
+  get(name: string, variant: string, now: number, load: () => Promise<RenderedPackument | undefined>): Promise<RenderedPackument | undefined> {
+    let entry = this.entries.get(name);
+    if (entry && now - entry.loadedAt > this.ttlMs) {
+      this.entries.delete(name);
+      entry = undefined;
+    }
+    if (!entry) {
+      if (this.entries.size >= this.maxPackages) {
+        // Maps iterate in insertion order: drop the oldest package.
+        const oldest = this.entries.keys().next().value;
+        if (oldest !== undefined) this.entries.delete(oldest);
+      }
+      entry = { loadedAt: now, variants: new Map() };
+      this.entries.set(name, entry);
+    }
+    const cached = entry.variants.get(variant);
+    if (cached) return cached;
+    const pending = load();
+    entry.variants.set(variant, pending);
+    const owner = entry;
+    // Unknown packages and failures are not kept: a publish may create the package any moment.
+    pending.then(
+      (result) => {
+        if (result === undefined) owner.variants.delete(variant);
+      },
+      () => owner.variants.delete(variant),
+    );
+    return pending;
+  }
+
+  /** Called after every write to a package. */
+  invalidate(name: string): void {
+    this.entries.delete(name);
+  }
+}
