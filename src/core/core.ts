@@ -4,6 +4,7 @@ import { FailureLimiter } from './auth/failure-limiter.js';
 import { TokenCache } from './auth/token-cache.js';
 import type { BlobStore } from './blob-store.js';
 import { systemClock, type Clock } from './clock.js';
+import { InProcessInvalidationBus, type InvalidationBus } from './invalidation.js';
 import type { MetadataStore } from './ports.js';
 import { TokenService } from './tokens/token-service.js';
 import { UsageRecorder } from './tokens/usage-recorder.js';
@@ -18,6 +19,8 @@ export interface CoreOptions {
   tokenCacheTtlMs: number;
   authFailures: { max: number; windowMs: number };
   usageFlushMs: number;
+  /** How cache invalidations reach every replica; default: this process only (embedded SQLite). */
+  invalidations?: InvalidationBus;
   clock?: Clock;
   onBackgroundError(error: unknown): void;
 }
@@ -30,6 +33,9 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   const usage = new UsageRecorder(store.tokens, { flushIntervalMs: options.usageFlushMs, onError: options.onBackgroundError });
   const audit = new AuditLog(clock);
   const authenticator = new Authenticator({ store, clock, cache, limiter, usage });
+  const invalidations = options.invalidations ?? new InProcessInvalidationBus();
+  // Every replica's cache forgets what any replica revoked, deleted or deactivated.
+  const unsubscribe = invalidations.subscribe((event) => (event.kind === 'token' ? cache.invalidate(event.tokenId) : cache.clear()));
   return {
     store,
     blobs: options.blobs,
@@ -38,10 +44,12 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     authenticator,
     tokenCache: cache,
     usage,
-    tokens: new TokenService({ store, clock, cache, audit, publicUrl: options.publicUrl }),
-    users: new UserService({ store, clock, audit, cache, publicUrl: options.publicUrl }),
+    invalidations,
+    tokens: new TokenService({ store, clock, cache, invalidations, audit, publicUrl: options.publicUrl }),
+    users: new UserService({ store, clock, audit, cache, invalidations, publicUrl: options.publicUrl }),
     sessions: new SessionService({ store, clock, audit, authenticator, sessionTtlMs: options.sessionTtlMs }),
     async stop(): Promise<void> {
+      unsubscribe();
       await usage.stop();
     },
   };

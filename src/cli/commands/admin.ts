@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { join } from 'node:path';
 import { createCore } from '../../core/core.js';
 import { parseConfig } from '../../server/config.js';
-import { FilesystemBlobStore } from '../../storage/blobs/filesystem-blob-store.js';
+import { openBlobStore } from '../../server/open-blob-store.js';
 import { openDatabase } from '../../storage/sql/database.js';
 import { SqlMetadataStore } from '../../storage/sql/metadata-store.js';
 import { migrateToLatest } from '../../storage/sql/migrate.js';
+import { PgInvalidationBus } from '../../storage/sql/pg-invalidation-bus.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -27,7 +27,12 @@ export function registerAdmin(program: Command): void {
         await migrateToLatest(database);
         const store = new SqlMetadataStore(database);
         const core = createCore(store, {
-          blobs: new FilesystemBlobStore(join(config.dataDir, 'blobs')),
+          blobs: openBlobStore(config.blobs),
+          // On PostgreSQL, running servers hear about the reset (NOTIFY) and re-read the admin's tokens.
+          // Publishing needs no listening connection, so the bus is never started here.
+          ...(database.engine === 'postgres'
+            ? { invalidations: new PgInvalidationBus(database, { connectionString: config.databaseUrl, onError: () => undefined }) }
+            : {}),
           publicUrl: config.publicUrl ?? new URL('http://localhost'),
           sessionTtlMs: config.sessionTtlMs,
           tokenCacheTtlMs: 0,

@@ -21,8 +21,8 @@ afterAll(async () => {
 });
 
 /** A store over a fresh key prefix of the shared bucket: every test starts from an empty store. */
-function storeAt(prefix: string): S3BlobStore {
-  return new S3BlobStore({ client: s3.client(), location: parseS3Url(`s3://${s3.bucket}/${prefix}`), partBytes: PART_BYTES });
+function storeAt(prefix: string, redirectDownloads = false): S3BlobStore {
+  return new S3BlobStore({ client: s3.client(), location: parseS3Url(`s3://${s3.bucket}/${prefix}`), partBytes: PART_BYTES, redirectDownloads });
 }
 
 blobStoreContract('s3 (s3rver)', async () => {
@@ -121,8 +121,9 @@ describe('S3BlobStore in its bucket', () => {
   });
 
   it('pre-signs download URLs that fetch the blob straight from the store', async () => {
-    const store = storeAt(`presign-${randomUUID()}`);
+    const store = storeAt(`presign-${randomUUID()}`, true);
     const { digest } = await store.put(Readable.from([Buffer.from('served by the object store')]));
+    expect(await storeAt('no-redirect').presignedUrl(digest)).toBeUndefined();
     const url = new URL((await store.presignedUrl(digest)) ?? 'http://missing');
     expect(url.origin).toBe(s3.endpoint);
     expect(url.pathname).toMatch(new RegExp(`^/${s3.bucket}/presign-[^/]+/sha256/[0-9a-f]{2}/[0-9a-f]{64}$`));

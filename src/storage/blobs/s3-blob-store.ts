@@ -40,6 +40,8 @@ const DEFAULT_PRESIGN_SECONDS = 20 * 60;
 export interface S3BlobStoreOptions {
   client: S3Client;
   location: S3Location;
+  /** Hand blob downloads off to pre-signed URLs (presignedUrl answers undefined without it). */
+  redirectDownloads?: boolean;
   /** How long a pre-signed download URL stays valid. */
   presignExpiresSeconds?: number;
   /** Multipart part size (tests lower it to exercise multipart with small blobs); at least 5 MiB on real S3. */
@@ -81,7 +83,7 @@ export class S3BlobStore implements BlobStore {
   private readonly bucket: string;
   private readonly keys: S3Keys;
   private readonly partBytes: number;
-  private readonly presignSeconds: number;
+  private readonly presignSeconds: number | undefined;
   private readonly uploadLocks = new KeyedMutex();
   private readonly hashes = new RunningHashes();
 
@@ -90,7 +92,7 @@ export class S3BlobStore implements BlobStore {
     this.bucket = options.location.bucket;
     this.keys = new S3Keys(options.location.prefix);
     this.partBytes = options.partBytes ?? PART_BYTES;
-    this.presignSeconds = options.presignExpiresSeconds ?? DEFAULT_PRESIGN_SECONDS;
+    this.presignSeconds = options.redirectDownloads ? (options.presignExpiresSeconds ?? DEFAULT_PRESIGN_SECONDS) : undefined;
   }
 
   async startUpload(): Promise<string> {
@@ -212,11 +214,12 @@ export class S3BlobStore implements BlobStore {
 
   /**
    * A time-limited URL that serves the blob straight from the object store, so a registry can answer a
-   * download with a redirect and let the bytes bypass the server (FLY_BLOB_REDIRECT). It does not check
-   * that the blob exists: callers have already resolved it.
+   * download with a redirect and let the bytes bypass the server (FLY_BLOB_REDIRECT); undefined unless the
+   * store was built with redirectDownloads. It does not check that the blob exists: callers resolved it.
    */
   async presignedUrl(digest: Digest): Promise<string | undefined> {
-    return presignGetObject(this.client, this.bucket, this.keys.blob(digest), this.presignSeconds);
+    const key = this.keys.blob(digest);
+    return this.presignSeconds === undefined ? undefined : presignGetObject(this.client, this.bucket, key, this.presignSeconds);
   }
 
   private async appendLocked(
