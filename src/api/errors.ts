@@ -31,8 +31,11 @@ export interface ApiErrorBody {
 function frameworkClientError(error: FastifyError): { status: number; code: string; message: string } | null {
   const status = error.statusCode;
   if (!status || status < 400 || status >= 500) return null;
-  if (error.code === 'FST_ERR_CTP_INVALID_JSON' || error instanceof SyntaxError) {
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
     return { status: 400, code: 'validation', message: 'Request body is not valid JSON' };
+  }
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return { status: 400, code: 'validation', message: 'Request body is empty: send a JSON object' };
   }
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, code: 'payload_too_large', message: 'Request body is too large' };
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {

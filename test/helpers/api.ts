@@ -25,9 +25,11 @@ export class ApiClient {
   ) {}
 
   async request<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
-    const h: Record<string, string> = { ...headers };
+    const h: Record<string, string> = {};
     if (this.bearer) h.authorization = `Bearer ${this.bearer}`;
     if (body !== undefined) h['content-type'] = 'application/json';
+    // Explicit headers win, so a test can send another credential or content type.
+    Object.assign(h, headers);
     const res = await fetch(`${this.server.url}${path}`, {
       method,
       headers: h,
@@ -51,12 +53,30 @@ export class ApiClient {
     return this.request<T>('POST', path, body);
   }
 
+  patch<T = Record<string, unknown>>(path: string, body?: unknown) {
+    return this.request<T>('PATCH', path, body);
+  }
+
+  delete<T = Record<string, unknown>>(path: string) {
+    return this.request<T>('DELETE', path);
+  }
+
   /** Creates a token and fails loudly if the server refuses. */
   async createToken(input: { name: string; permission: 'read-only' | 'read-write'; expiresAt?: string | null; [k: string]: unknown }): Promise<CreatedToken> {
     const res = await this.post<CreatedToken>('/api/v1/tokens', { expiresAt: null, ...input });
     if (res.status !== 201) throw new Error(`token creation failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   }
+}
+
+/** The error body every management API failure carries. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+/** `Authorization: Basic …` for a username and secret. */
+export function basicAuth(username: string, secret: string): Record<string, string> {
+  return { authorization: `Basic ${Buffer.from(`${username}:${secret}`).toString('base64')}` };
 }
 
 /** Logs in and returns a client holding the session token. */

@@ -1,9 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { spawnServer } from '../../src/bench/server-process.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
-
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 export interface TestServer {
   /** Base URL without trailing slash, e.g. http://127.0.0.1:40123 */
@@ -25,80 +22,32 @@ export interface StartOptions {
   database?: TestDatabase;
 }
 
+/** The first admin of each database, so a restarted server is started (and logged into) with the same one. */
+const adminOf = new WeakMap<TestDatabase, { username: string; password: string }>();
+
 /** Starts `flyreg serve` from dist/ as a real process on a free port with a fresh database. */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase());
-  const admin = { username: 'admin', password: `pw-${randomBytes(12).toString('hex')}` };
-  const child = spawn(process.execPath, [CLI, 'serve'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      FLY_PORT: '0',
-      FLY_HOST: '127.0.0.1',
-      FLY_DATA_DIR: database.dataDir,
-      FLY_DATABASE_URL: database.url,
-      FLY_ADMIN_USERNAME: admin.username,
-      FLY_ADMIN_PASSWORD: admin.password,
-      FLY_LOG_LEVEL: 'info',
-      ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const port = await waitForListening(child, () => output);
-  const host = `127.0.0.1:${port}`;
-  const kill = () => stopProcess(child);
+  const admin = adminOf.get(database) ?? { username: 'admin', password: `pw-${randomBytes(12).toString('hex')}` };
+  adminOf.set(database, admin);
+  let server;
+  try {
+    server = await spawnServer({ databaseUrl: database.url, dataDir: database.dataDir, admin, env: options.env });
+  } catch (error) {
+    if (!options.database) await database.drop();
+    throw error;
+  }
   return {
-    url: `http://${host}`,
-    host,
-    port,
+    url: server.url,
+    host: server.host,
+    port: server.port,
     admin,
     database,
-    output: () => output,
-    kill,
+    output: server.output,
+    kill: server.stop,
     stop: async () => {
-      await kill();
+      await server.stop();
       if (!options.database) await database.drop();
     },
   };
-}
-
-function waitForListening(child: ChildProcess, output: () => string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 30 s:\n${output()}`)), 30_000);
-    const check = () => {
-      for (const line of output().split('\n')) {
-        if (!line.startsWith('{')) continue;
-        try {
-          const entry = JSON.parse(line) as { msg?: string; port?: number };
-          if (entry.msg === 'listening' && entry.port) {
-            clearTimeout(timer);
-            child.stdout?.off('data', check);
-            return resolve(entry.port);
-          }
-        } catch {
-          /* a partial line: wait for more */
-        }
-      }
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with code ${code} before listening:\n${output()}`));
-    });
-  });
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

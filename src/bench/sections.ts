@@ -1,0 +1,5 @@
+import { authSection } from './auth.js';
+import type { BenchSection } from './section.js';
+
+/** Every benchmark section, in the order `npm run bench` runs them. Append yours to this list. */
+export const SECTIONS: BenchSection[] = [authSection];

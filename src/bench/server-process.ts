@@ -1,0 +1,132 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Always the built CLI: this module runs compiled (dist/bench/) for benchmarks and from source
+ * (src/bench/, through vitest) for tests; both are two levels below the package root.
+ */
+const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
+
+export interface ServerProcessOptions {
+  /** FLY_DATABASE_URL: `sqlite:<path>` or `postgres://…`. */
+  databaseUrl: string;
+  dataDir: string;
+  /** The first admin, created when the database has no users. */
+  admin: { username: string; password: string };
+  /** Extra FLY_* settings (they win over the defaults chosen here). */
+  env?: Record<string, string>;
+}
+
+export interface ServerProcess {
+  /** Base URL without trailing slash, e.g. http://127.0.0.1:40123 */
+  url: string;
+  host: string;
+  port: number;
+  pid: number;
+  /** Everything the process printed so far (stdout and stderr). */
+  output(): string;
+  /** SIGTERM (graceful shutdown), then SIGKILL after 10 s. Resolves once the process has exited. */
+  stop(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 30_000;
+const START_ATTEMPTS = 3;
+
+/**
+ * Starts `flyreg serve` from dist/ as a child process on a free port of 127.0.0.1 and resolves once it
+ * answers /healthz. Readiness is polled rather than read from the log, so it works at any log level
+ * (benchmarks run the server at warn). The port is picked here so we know it before the first log line;
+ * if another process takes it in between, the child exits with EADDRINUSE and we try another port.
+ */
+export async function spawnServer(options: ServerProcessOptions): Promise<ServerProcess> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+    const port = await freePort();
+    try {
+      return await spawnOnPort(options, port);
+    } catch (error) {
+      lastError = error;
+      if (!(error instanceof PortTakenError)) throw error;
+    }
+  }
+  throw lastError;
+}
+
+class PortTakenError extends Error {}
+
+async function spawnOnPort(options: ServerProcessOptions, port: number): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      FLY_PORT: String(port),
+      FLY_HOST: '127.0.0.1',
+      FLY_DATA_DIR: options.dataDir,
+      FLY_DATABASE_URL: options.databaseUrl,
+      FLY_ADMIN_USERNAME: options.admin.username,
+      FLY_ADMIN_PASSWORD: options.admin.password,
+      FLY_LOG_LEVEL: 'info',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let closed = false;
+  // 'close' comes after the output streams have ended, so the reason for an early exit is in `output`.
+  child.once('close', () => (closed = true));
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const host = `127.0.0.1:${port}`;
+  const url = `http://${host}`;
+  try {
+    await waitUntilHealthy(url, () => closed, () => output, child);
+  } catch (error) {
+    await stopProcess(child);
+    throw error;
+  }
+  return { url, host, port, pid: child.pid ?? -1, output: () => output, stop: () => stopProcess(child) };
+}
+
+async function waitUntilHealthy(url: string, closed: () => boolean, output: () => string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (closed()) {
+      const text = output();
+      if (text.includes('EADDRINUSE')) throw new PortTakenError(`port taken: ${url}`);
+      throw new Error(`server exited with ${child.exitCode ?? child.signalCode} before it was ready:\n${text}`);
+    }
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`server did not answer ${url}/healthz within ${START_TIMEOUT_MS / 1000} s:\n${output()}`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

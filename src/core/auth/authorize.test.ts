@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { Permission, Role } from '../model.js';
+import { isAllowed, type Action, type Resource } from './authorize.js';
+import type { Principal } from './principal.js';
+
+const ME = 'user-me';
+const OTHER = 'user-other';
+
+function session(role: Role): Principal {
+  return { kind: 'user', user: { id: ME, username: 'me', role }, token: null, session: { id: 's', viaCookie: false }, permission: 'read-write', environmentId: null };
+}
+
+function token(role: Role, permission: Permission): Principal {
+  return {
+    kind: 'token',
+    user: { id: ME, username: 'me', role },
+    token: { id: 't', name: 'ci', username: 'ci-abc123', permission, environmentId: null },
+    session: null,
+    permission,
+    environmentId: null,
+  };
+}
+
+const artifact: Resource = { kind: 'artifact', protocol: 'oci', name: 'team/app' };
+const ownToken: Resource = { kind: 'token', createdBy: ME };
+const othersToken: Resource = { kind: 'token', createdBy: OTHER };
+
+/** [resource label, resource, action] → allowed for [admin session, developer session, read-write token, read-only token]. */
+const TABLE: [string, Resource, Action, [boolean, boolean, boolean, boolean]][] = [
+  ['artifact', artifact, 'pull', [true, true, true, true]],
+  ['artifact', artifact, 'push', [true, true, true, false]],
+  ['artifact', artifact, 'delete', [true, true, true, false]],
+  ['artifact', artifact, 'manage', [true, false, false, false]],
+  ['release', { kind: 'release' }, 'pull', [true, true, true, true]],
+  ['release', { kind: 'release' }, 'push', [true, true, true, false]],
+  ['tokens', { kind: 'tokens' }, 'pull', [true, true, false, false]],
+  ['tokens', { kind: 'tokens' }, 'push', [true, true, false, false]],
+  ['own token', ownToken, 'pull', [true, true, false, false]],
+  ['own token', ownToken, 'manage', [true, true, false, false]],
+  ['own token', ownToken, 'delete', [true, true, false, false]],
+  ["someone else's token", othersToken, 'pull', [true, true, false, false]],
+  ["someone else's token", othersToken, 'manage', [true, false, false, false]],
+  ["someone else's token", othersToken, 'delete', [true, false, false, false]],
+  ['users', { kind: 'users' }, 'pull', [true, false, false, false]],
+  ['users', { kind: 'users' }, 'manage', [true, false, false, false]],
+  ['audit', { kind: 'audit' }, 'pull', [true, false, false, false]],
+  ['environment', { kind: 'environment' }, 'pull', [true, true, false, false]],
+];
+
+const PRINCIPALS: [string, (role: Role) => Principal][] = [
+  ['admin session', () => session('admin')],
+  ['developer session', () => session('developer')],
+  ['read-write token', (role) => token(role, 'read-write')],
+  ['read-only token', (role) => token(role, 'read-only')],
+];
+
+describe('authorize: the rights table', () => {
+  for (const [label, resource, action, expected] of TABLE) {
+    PRINCIPALS.forEach(([who, make], i) => {
+      it(`${who} ${expected[i] ? 'may' : 'may not'} ${action} ${label}`, () => {
+        expect(isAllowed(make('developer'), action, resource)).toBe(expected[i]);
+      });
+    });
+  }
+
+  it("a token does not inherit its admin creator's management rights", () => {
+    for (const permission of ['read-only', 'read-write'] as const) {
+      const p = token('admin', permission);
+      expect(isAllowed(p, 'pull', { kind: 'users' })).toBe(false);
+      expect(isAllowed(p, 'manage', othersToken)).toBe(false);
+      expect(isAllowed(p, 'push', { kind: 'tokens' })).toBe(false);
+      expect(isAllowed(p, 'manage', artifact)).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../errors.js';
+import { FailureLimiter } from './failure-limiter.js';
+
+const refusal = (fn: () => void): AppError | undefined => {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+};
+
+describe('FailureLimiter', () => {
+  it('refuses an address once it reaches the limit, until its window ends', () => {
+    const limiter = new FailureLimiter(3, 60_000);
+    const t0 = 1_000_000;
+    for (let i = 0; i < 3; i++) {
+      expect(refusal(() => limiter.check('10.0.0.1', t0 + i))).toBeUndefined();
+      limiter.recordFailure('10.0.0.1', t0 + i);
+    }
+    const error = refusal(() => limiter.check('10.0.0.1', t0 + 1000));
+    expect(error?.code).toBe('rate_limited');
+    expect(error?.details.retryAfterSeconds).toBe(59);
+    expect(refusal(() => limiter.check('10.0.0.1', t0 + 59_999))?.details.retryAfterSeconds).toBe(1);
+    expect(refusal(() => limiter.check('10.0.0.1', t0 + 60_000))).toBeUndefined();
+    // A new window starts from zero.
+    limiter.recordFailure('10.0.0.1', t0 + 60_001);
+    expect(refusal(() => limiter.check('10.0.0.1', t0 + 60_002))).toBeUndefined();
+  });
+
+  it('counts each address on its own', () => {
+    const limiter = new FailureLimiter(1, 60_000);
+    limiter.recordFailure('10.0.0.1', 0);
+    expect(refusal(() => limiter.check('10.0.0.1', 1))?.code).toBe('rate_limited');
+    expect(refusal(() => limiter.check('10.0.0.2', 1))).toBeUndefined();
+  });
+
+  it('never limits requests without an address', () => {
+    const limiter = new FailureLimiter(1, 60_000);
+    limiter.recordFailure(null, 0);
+    limiter.recordFailure(null, 1);
+    expect(refusal(() => limiter.check(null, 2))).toBeUndefined();
+  });
+
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { generateSecret } from '../core/tokens/secret.js';
+import { redactString, redactValue } from './redact.js';
+
+describe('log redaction', () => {
+  const token = generateSecret('token');
+
+  it('masks our secrets, Basic/Bearer credentials and URL user info wherever they appear', () => {
+    const basic = Buffer.from(`ci:${token}`).toString('base64');
+    expect(redactString(`GET /v2/ with ${token}`)).toBe('GET /v2/ with [REDACTED]');
+    expect(redactString(`authorization: Basic ${basic}`)).toBe('authorization: Basic [REDACTED]');
+    expect(redactString('authorization: bearer abc.def-ghi')).toBe('authorization: bearer [REDACTED]');
+    expect(redactString('https://ci:hunter2@registry.example/simple/')).toBe('https://ci:[REDACTED]@registry.example/simple/');
+    expect(redactString('nothing secret here')).toBe('nothing secret here');
+  });
+
+  it('walks objects, arrays and errors without changing the original', () => {
+    const value = { nested: { list: [`x ${token}`] }, n: 1, err: new Error(`bad token ${token}`) };
+    const copy = redactValue(value) as typeof value;
+    expect(JSON.stringify(copy)).not.toContain(token);
+    expect(copy.err.message).toBe('bad token [REDACTED]');
+    expect(copy.err.stack).not.toContain(token);
+    expect(copy.n).toBe(1);
+    expect(value.nested.list[0]).toContain(token);
+  });
+});
