@@ -1,5 +1,6 @@
 import { authSection } from './auth.js';
+import { scaleSection } from './scale.js';
 import type { BenchSection } from './section.js';
 
 /** Every benchmark section, in the order `npm run bench` runs them. Append yours to this list. */
-export const SECTIONS: BenchSection[] = [authSection];
+export const SECTIONS: BenchSection[] = [authSection, scaleSection];

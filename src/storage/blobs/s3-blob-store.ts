@@ -97,7 +97,7 @@ export class S3BlobStore implements BlobStore {
 
   async startUpload(): Promise<string> {
     const id = randomUUID();
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.keys.marker(id), Body: '' }));
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.keys.marker(id), Body: '', ContentLength: 0 }));
     return id;
   }
 
@@ -302,7 +302,7 @@ export class S3BlobStore implements BlobStore {
     const actual = digestOf(algorithm, createHash(algorithm).update(bytes));
     if (expected !== undefined && actual !== expected) throw new DigestMismatchError(expected, actual);
     if ((await this.stat(actual)) === undefined) {
-      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.keys.blob(actual), Body: bytes }));
+      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.keys.blob(actual), Body: bytes, ContentLength: bytes.length }));
     }
     return { digest: actual, size: bytes.length };
   }

@@ -55,7 +55,9 @@ export class S3ObjectWriter {
 
   async finish(): Promise<void> {
     if (this.uploadId === undefined) {
-      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key, Body: this.buffer.subarray(0, this.filled) }));
+      await this.client.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: this.key, Body: this.buffer.subarray(0, this.filled), ContentLength: this.filled }),
+      );
       return;
     }
     if (this.filled > 0) await this.sendPart();
