@@ -7,12 +7,13 @@ import { credentialOf, requestContext } from '../http/credentials.js';
 import { sendApiError } from './errors.js';
 import { auditRoutes } from './handlers/audit.js';
 import { authRoutes } from './handlers/auth.js';
+import { pypiRoutes } from './handlers/pypi.js';
 import { tokenRoutes } from './handlers/tokens.js';
 import { userRoutes } from './handlers/users.js';
 import { openApiDocument } from './openapi.js';
 import type { ApiRoute } from './route.js';
 
-export const API_ROUTES: ApiRoute[] = [...authRoutes, ...tokenRoutes, ...userRoutes, ...auditRoutes];
+export const API_ROUTES: ApiRoute[] = [...authRoutes, ...tokenRoutes, ...userRoutes, ...auditRoutes, ...pypiRoutes];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

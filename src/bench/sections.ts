@@ -1,6 +1,7 @@
 import { authSection } from './auth.js';
+import { pypiSection } from './pypi.js';
 import { scaleSection } from './scale.js';
 import type { BenchSection } from './section.js';
 
 /** Every benchmark section, in the order `npm run bench` runs them. Append yours to this list. */
-export const SECTIONS: BenchSection[] = [authSection, scaleSection];
+export const SECTIONS: BenchSection[] = [authSection, pypiSection, scaleSection];

@@ -6,6 +6,7 @@ import type { BlobStore } from './blob-store.js';
 import { systemClock, type Clock } from './clock.js';
 import { InProcessInvalidationBus, type InvalidationBus } from './invalidation.js';
 import type { MetadataStore } from './ports.js';
+import { PypiService } from './pypi/pypi-service.js';
 import { TokenService } from './tokens/token-service.js';
 import { UsageRecorder } from './tokens/usage-recorder.js';
 import { SessionService } from './users/session-service.js';
@@ -39,6 +40,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   return {
     store,
     blobs: options.blobs,
+    pypi: new PypiService({ store, blobs: options.blobs, clock }),
     clock,
     audit,
     authenticator,

@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { apiPlugin } from '../api/plugin.js';
 import type { Core } from '../core/core.js';
+import { pypiPlugin } from '../protocols/pypi/plugin.js';
 import { registerOperations } from './operations.js';
 
 export interface AppOptions {
@@ -32,5 +33,6 @@ export async function buildApp({ core, logger, publicUrl, trustProxy, version }:
   });
   registerOperations(app, core);
   await app.register(apiPlugin, { core, secureCookies: publicUrl.protocol === 'https:', version });
+  await app.register(pypiPlugin, { core, publicUrl });
   return app;
 }

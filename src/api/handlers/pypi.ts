@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { displayText, parseInput } from '../../core/validation.js';
+import type { ApiRoute } from '../route.js';
+
+const yankInput = z.strictObject({ reason: displayText(500).optional() });
+
+/** Yanking (PEP 592) is a management action: the Simple API has no verb for it. */
+export const pypiRoutes: ApiRoute[] = [
+  {
+    method: 'POST',
+    path: '/api/v1/pypi/projects/:project/versions/:version/yank',
+    summary: 'Yank a Python release: pip skips it unless pinned exactly (needs delete rights: a read & write token or a user)',
+    auth: 'principal',
+    body: yankInput,
+    handler: ({ core, principal, params, request }) => {
+      const { reason } = parseInput(yankInput, request.body ?? {});
+      return core.pypi.setYanked(principal, params.project ?? '', params.version ?? '', reason ?? '');
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/pypi/projects/:project/versions/:version/unyank',
+    summary: 'Un-yank a Python release',
+    auth: 'principal',
+    handler: ({ core, principal, params }) => core.pypi.setYanked(principal, params.project ?? '', params.version ?? '', null),
+  },
+];

@@ -1,0 +1,77 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { MetadataStore } from '../ports.js';
+import type { ProjectView } from './project-view.js';
+
+/** A rendered page and its entity tag (a hash of the text, so equal pages share a tag on every replica). */
+export interface Rendered {
+  text: string;
+  etag: string;
+}
+
+interface Entry {
+  /** The package row's metadata text, which carries a revision that changes on every write. */
+  stamp: string;
+  /** When the stamp was last confirmed against the store (ms since epoch). */
+  checkedAt: number;
+  view: ProjectView;
+  /** Rendered pages, built on first use. */
+  rendered: Map<string, Rendered>;
+}
+
+/**
+ * Rendered project pages keyed by the package's revision stamp, with when that stamp was last confirmed.
+ * Bounded: the least recently used project is dropped first.
+ */
+export class ProjectCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly maxProjects = 2000) {}
+
+  /** The entry when its stamp was confirmed less than maxAgeMs ago, without asking the store. */
+  fresh(name: string, now: number, maxAgeMs: number): Entry | undefined {
+    const entry = this.entries.get(name);
+    return entry && now - entry.checkedAt < maxAgeMs ? entry : undefined;
+  }
+
+  /** The entry when the stored stamp still matches; marks it confirmed now. */
+  get(name: string, stamp: string, now: number): Entry | undefined {
+    const entry = this.entries.get(name);
+    if (!entry || entry.stamp !== stamp) return undefined;
+    entry.checkedAt = now;
+    // Re-insert to mark as most recently used (Map keeps insertion order).
+    this.entries.delete(name);
+    this.entries.set(name, entry);
+    return entry;
+  }
+
+  set(name: string, stamp: string, view: ProjectView, now: number): Entry {
+    const entry: Entry = { stamp, checkedAt: now, view, rendered: new Map() };
+    this.entries.delete(name);
+    this.entries.set(name, entry);
+    if (this.entries.size > this.maxProjects) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    return entry;
+  }
+
+  delete(name: string): void {
+    this.entries.delete(name);
+  }
+}
+
+/** Returns a rendering of the entry's view, computing it once per revision. */
+export function renderOnce(entry: { view: ProjectView; rendered: Map<string, Rendered> }, kind: string, render: (view: ProjectView) => string): Rendered {
+  let page = entry.rendered.get(kind);
+  if (page === undefined) {
+    const text = render(entry.view);
+    page = { text, etag: `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"` };
+    entry.rendered.set(kind, page);
+  }
+  return page;
+}
+
+/** Gives the package a new revision (in the caller's transaction), so every replica's cached pages go stale. */
+export function touchProject(tx: MetadataStore, packageId: string, now: Date): Promise<void> {
+  return tx.packages.setPackageMetadata(packageId, JSON.stringify({ revision: randomUUID() }), now);
+}

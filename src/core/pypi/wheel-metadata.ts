@@ -1,0 +1,65 @@
+import yauzl from 'yauzl';
+import type { BlobStore, Digest } from '../blob-store.js';
+import { Errors, isAppError } from '../errors.js';
+import { BlobRandomAccessReader } from './blob-random-access.js';
+import { readBounded } from './bounded-read.js';
+import { PYPI_LIMITS } from './limits.js';
+import { normalizeProjectName } from './names.js';
+
+/** `{name}-{version}.dist-info/METADATA` at the top of the archive. */
+const METADATA_ENTRY = /^([^/]+)-([^/-]+)\.dist-info\/METADATA$/;
+
+function bombCheck(entry: yauzl.Entry): void {
+  const { uncompressedSize, compressedSize } = entry;
+  if (uncompressedSize > PYPI_LIMITS.bombEntryBytes && uncompressedSize > compressedSize * PYPI_LIMITS.maxCompressionRatio) {
+    throw Errors.validation(
+      `Refusing the wheel: ${entry.fileName} expands ${compressedSize} bytes to ${uncompressedSize} ` +
+        `(more than ${PYPI_LIMITS.maxCompressionRatio}:1), which looks like a zip bomb`,
+    );
+  }
+}
+
+/**
+ * Reads the exact bytes of a stored wheel's METADATA with a real zip library, refusing archives that are
+ * corrupt, hostile (absolute or `..` paths, zip bombs, too many entries) or whose dist-info directory is for
+ * another project. The wheel is read in place through ranged blob reads.
+ */
+export async function readWheelMetadata(blobs: BlobStore, digest: Digest, size: number, project: string): Promise<Buffer> {
+  let zip: yauzl.ZipFile | undefined;
+  try {
+    zip = await yauzl.fromRandomAccessReaderPromise(new BlobRandomAccessReader(blobs, digest), size, {
+      lazyEntries: true,
+      autoClose: false,
+      validateEntrySizes: true,
+      strictFileNames: true,
+    });
+    if (zip.entryCount > PYPI_LIMITS.maxZipEntries) {
+      throw Errors.validation(`Refusing the wheel: ${zip.entryCount} entries (at most ${PYPI_LIMITS.maxZipEntries})`);
+    }
+    let total = 0;
+    const candidates: yauzl.Entry[] = [];
+    for await (const entry of zip.eachEntry()) {
+      bombCheck(entry);
+      total += entry.uncompressedSize;
+      if (total > PYPI_LIMITS.maxZipUncompressedBytes) {
+        throw Errors.validation(`Refusing the wheel: it expands to more than ${PYPI_LIMITS.maxZipUncompressedBytes} bytes`);
+      }
+      const match = METADATA_ENTRY.exec(entry.fileName);
+      if (match && normalizeProjectName(match[1] as string) === project) candidates.push(entry);
+    }
+    const [metadata, ...others] = candidates;
+    if (!metadata) throw Errors.validation(`Invalid wheel: no ${project}-{version}.dist-info/METADATA inside`);
+    if (others.length > 0) throw Errors.validation('Invalid wheel: more than one .dist-info/METADATA inside');
+    const tooLarge = () =>
+      Errors.validation(`Refusing the wheel: its METADATA is larger than ${PYPI_LIMITS.maxCoreMetadataBytes} bytes`);
+    if (metadata.uncompressedSize > PYPI_LIMITS.maxCoreMetadataBytes) throw tooLarge();
+    const stream = await zip.openReadStreamPromise(metadata);
+    return await readBounded(stream, PYPI_LIMITS.maxCoreMetadataBytes, tooLarge);
+  } catch (error) {
+    if (isAppError(error)) throw error;
+    // yauzl's messages name the defect (bad signature, invalid relative path, size mismatch…) and hold no secrets.
+    throw Errors.validation(`Invalid wheel: not a readable zip archive (${error instanceof Error ? error.message : String(error)})`);
+  } finally {
+    zip?.close();
+  }
+}

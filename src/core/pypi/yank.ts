@@ -1,0 +1,45 @@
+import { authorize } from '../auth/authorize.js';
+import { actorName, type Principal } from '../auth/principal.js';
+import type { Clock } from '../clock.js';
+import { Errors } from '../errors.js';
+import type { MetadataStore } from '../ports.js';
+import { normalizeProjectName } from './names.js';
+import { touchProject } from './project-cache.js';
+import { readRecord, versionMetadataSchema } from './records.js';
+import { PYPI_REPOSITORY } from './repository.js';
+import { normalizeVersion } from './versions.js';
+
+export interface YankResult {
+  project: string;
+  version: string;
+  yanked: boolean;
+  reason: string | null;
+}
+
+/**
+ * Yanks a release (reason given, '' for none) or un-yanks it (null): PEP 592, shown on every file of the
+ * release. Yanking hides a release from resolution without deleting it, so it needs the `delete` right.
+ * Cached index pages of every replica go stale through the project's revision.
+ */
+export async function setReleaseYanked(
+  deps: { store: MetadataStore; clock: Clock },
+  principal: Principal,
+  project: string,
+  version: string,
+  reason: string | null,
+): Promise<YankResult> {
+  const name = normalizeProjectName(project);
+  authorize(principal, 'delete', { kind: 'artifact', protocol: 'pypi', name });
+  const now = deps.clock.now();
+  const normalized = normalizeVersion(version) ?? version;
+  await deps.store.transaction(async (tx) => {
+    const pkg = await tx.packages.get(PYPI_REPOSITORY, name);
+    const record = pkg && (await tx.packages.version(pkg.id, normalized));
+    if (!pkg || !record) throw Errors.notFound('Release', `${name} ${version}`);
+    const meta = readRecord(versionMetadataSchema, record.metadata, 'version');
+    meta.yanked = reason === null ? null : { reason, at: now.toISOString(), by: actorName(principal) };
+    await tx.packages.setVersionMetadata(record.id, JSON.stringify(meta));
+    await touchProject(tx, pkg.id, now);
+  });
+  return { project: name, version: normalized, yanked: reason !== null, reason };
+}
