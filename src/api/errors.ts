@@ -21,6 +21,19 @@ const STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   payload_too_large: 413,
   unavailable: 503,
+  name_invalid: 400,
+  name_unknown: 404,
+  tag_invalid: 400,
+  digest_invalid: 400,
+  manifest_invalid: 400,
+  manifest_unknown: 404,
+  manifest_blob_unknown: 400,
+  blob_unknown: 404,
+  upload_unknown: 404,
+  upload_invalid: 400,
+  range_invalid: 416,
+  size_invalid: 400,
+  unsupported: 415,
 };
 
 export interface ApiErrorBody {

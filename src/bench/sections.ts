@@ -1,7 +1,8 @@
 import { authSection } from './auth.js';
+import { ociSection } from './oci.js';
 import { pypiSection } from './pypi.js';
 import { scaleSection } from './scale.js';
 import type { BenchSection } from './section.js';
 
 /** Every benchmark section, in the order `npm run bench` runs them. Append yours to this list. */
-export const SECTIONS: BenchSection[] = [authSection, pypiSection, scaleSection];
+export const SECTIONS: BenchSection[] = [authSection, ociSection, pypiSection, scaleSection];

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerAdmin } from './commands/admin.js';
+import { registerGc } from './commands/gc.js';
 import { registerServe } from './commands/serve.js';
 import { packageVersion } from './version.js';
 
@@ -9,6 +10,7 @@ const program = new Command('flyreg')
   .version(packageVersion());
 registerServe(program);
 registerAdmin(program);
+registerGc(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`flyreg: ${error instanceof Error ? error.message : String(error)}\n`);

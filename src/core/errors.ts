@@ -20,7 +20,21 @@ export type ErrorCode =
   | 'validation'
   | 'rate_limited'
   | 'payload_too_large'
-  | 'unavailable';
+  | 'unavailable'
+  // Artifact content (raised by the OCI registry; other protocols may reuse them).
+  | 'name_invalid'
+  | 'name_unknown'
+  | 'tag_invalid'
+  | 'digest_invalid'
+  | 'manifest_invalid'
+  | 'manifest_unknown'
+  | 'manifest_blob_unknown'
+  | 'blob_unknown'
+  | 'upload_unknown'
+  | 'upload_invalid'
+  | 'range_invalid'
+  | 'size_invalid'
+  | 'unsupported';
 
 export interface FieldIssue {
   path: string;
@@ -66,4 +80,26 @@ export const Errors = {
     new AppError('rate_limited', `Too many failed authentication attempts: retry in ${retryAfterSeconds} s`, { retryAfterSeconds }),
   payloadTooLarge: (limitBytes: number) => new AppError('payload_too_large', `Request body exceeds the limit of ${limitBytes} bytes`),
   unavailable: (message: string) => new AppError('unavailable', message),
+
+  nameInvalid: (name: string, why: string) => new AppError('name_invalid', `Invalid repository name ${JSON.stringify(name)}: ${why}`),
+  nameUnknown: (name: string) => new AppError('name_unknown', `Repository ${JSON.stringify(name)} does not exist`),
+  tagInvalid: (tag: string) =>
+    new AppError('tag_invalid', `Invalid tag ${JSON.stringify(tag)}: use up to 128 of [A-Za-z0-9_.-], not starting with . or -`),
+  digestInvalid: (message: string) => new AppError('digest_invalid', message),
+  manifestInvalid: (message: string) => new AppError('manifest_invalid', message),
+  manifestUnknown: (name: string, reference: string) =>
+    new AppError('manifest_unknown', `Manifest ${JSON.stringify(reference)} not found in repository ${JSON.stringify(name)}`),
+  manifestBlobUnknown: (digest: string, what: string) =>
+    new AppError('manifest_blob_unknown', `The manifest references ${what} ${digest}, which this repository does not have: push it first`),
+  blobUnknown: (name: string, digest: string) =>
+    new AppError('blob_unknown', `Blob ${digest} not found in repository ${JSON.stringify(name)}`),
+  uploadUnknown: (id: string) => new AppError('upload_unknown', `Upload ${JSON.stringify(id)} not found: it was completed, cancelled or never started`),
+  uploadInvalid: (message: string) => new AppError('upload_invalid', message),
+  /** `size` is what the server holds (an upload's received bytes or a blob's length), for the Range reply. */
+  rangeInvalid: (message: string, size: number, upload: boolean) => new AppError('range_invalid', message, { size, upload }),
+  sizeInvalid: (message: string) => new AppError('size_invalid', message),
+  unsupported: (message: string) => new AppError('unsupported', message),
+  /** An endpoint exists but not with this method; `allow` lists the methods it takes. */
+  methodNotAllowed: (method: string, allow: string[]) =>
+    new AppError('unsupported', `${method} is not supported here: use ${allow.join(', ')}`, { allow }),
 };

@@ -1,4 +1,5 @@
 import type { PackageStore } from './packages/package-store.js';
+import type { OciStore } from './oci/ports.js';
 import type { AuditEvent, Invitation, Role, Session, Token, TokenWithCreator, User, UserStatus } from './model.js';
 
 /**
@@ -12,6 +13,7 @@ export interface MetadataStore {
   tokens: TokenStore;
   audit: AuditStore;
   packages: PackageStore;
+  oci: OciStore;
   /** Runs fn with stores bound to one transaction: all of it lands or none of it does. */
   transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T>;
   /** A cheap round trip, for readiness checks. */

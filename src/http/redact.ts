@@ -1,3 +1,4 @@
+import { REGISTRY_TOKEN_PATTERN } from '../core/oci/registry-tokens.js';
 import { SECRET_PATTERN } from '../core/tokens/secret.js';
 
 const AUTH_HEADER_PATTERN = /\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]+/gi;
@@ -7,6 +8,7 @@ const URL_USERINFO_PATTERN = /(\/\/[^/:@\s]+):[^@/\s]+@/g;
 export function redactString(text: string): string {
   return text
     .replace(SECRET_PATTERN, '[REDACTED]')
+    .replace(REGISTRY_TOKEN_PATTERN, '[REDACTED]')
     .replace(AUTH_HEADER_PATTERN, '$1 [REDACTED]')
     .replace(URL_USERINFO_PATTERN, '$1:[REDACTED]@');
 }

@@ -3,11 +3,14 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { apiPlugin } from '../api/plugin.js';
 import type { Core } from '../core/core.js';
+import type { OciRegistry } from '../core/oci/registry.js';
+import { ociPlugin } from '../protocols/oci/plugin.js';
 import { pypiPlugin } from '../protocols/pypi/plugin.js';
 import { registerOperations } from './operations.js';
 
 export interface AppOptions {
   core: Core;
+  registry: OciRegistry;
   logger: Logger;
   publicUrl: URL;
   trustProxy: boolean;
@@ -15,7 +18,7 @@ export interface AppOptions {
 }
 
 /** Builds the HTTP application: one host, one port, every protocol mounted as its own plugin. */
-export async function buildApp({ core, logger, publicUrl, trustProxy, version }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ core, registry, logger, publicUrl, trustProxy, version }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One access-log line per request (the onResponse hook below) instead of Fastify's two.
@@ -33,6 +36,7 @@ export async function buildApp({ core, logger, publicUrl, trustProxy, version }:
   });
   registerOperations(app, core);
   await app.register(apiPlugin, { core, secureCookies: publicUrl.protocol === 'https:', version });
+  await app.register(ociPlugin, { core, registry, publicUrl });
   await app.register(pypiPlugin, { core, publicUrl });
   return app;
 }

@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3rver, type S3rverProcess } from '../../src/bench/s3rver-process.js';
 import { createUser, login } from '../helpers/api.js';
+import { OCI_CONFIG, OCI_LAYER_GZIP, OCI_MANIFEST, sha256 } from '../oci/helpers/oci-layout.js';
+import { pushBlob } from '../oci/helpers/push.js';
+import { basic, reg } from '../oci/helpers/registry.js';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../helpers/database.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -39,8 +43,9 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('two replicas sharing PostgreSQL and
     s3 = await startS3rver();
     database = await createTestDatabase();
     const env = { ...s3.env('replicas'), FLY_TOKEN_CACHE_TTL_MS: String(CACHE_TTL_MS) };
-    // Both at once, on an empty database: they race for the migrations and the first admin.
-    [a, b] = await Promise.all([startServer({ env, database }), startServer({ env, database })]);
+    // Both at once, on an empty database: they race for the migrations and the first admin. B hands blob
+    // downloads off to the object store (FLY_BLOB_REDIRECT); A streams them.
+    [a, b] = await Promise.all([startServer({ env, database }), startServer({ env: { ...env, FLY_BLOB_REDIRECT: 'true' }, database })]);
   });
   afterAll(async () => {
     await a?.kill();
@@ -113,5 +118,76 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('two replicas sharing PostgreSQL and
     const refused = await untilRefused(() => whoami(b, token.token));
     expect(refused).toMatchObject({ code: 'token_revoked' });
     expect(refused.ms).toBeLessThan(1000);
+  });
+
+  it('an image pushed through A with chunks alternating between A and B is pulled through B (redirected to S3) and A', async () => {
+    const token = await (await login(a)).createToken({ name: 'pusher', permission: 'read-write' });
+    const auth = basic(token);
+    const repo = 'team/across-replicas';
+    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
+    const configDigest = await pushBlob(a, token, repo, config);
+
+    // A 9 MiB chunk (a multipart upload of its own inside the store), then small ones, on alternating replicas.
+    const chunks = [randomBytes(9 * 1024 * 1024), randomBytes(100 * 1024), randomBytes(2 * 1024 * 1024)];
+    const layer = Buffer.concat(chunks);
+    const started = await reg(a, `/v2/${repo}/blobs/uploads/`, { method: 'POST', auth });
+    expect(started.status).toBe(202);
+    const session = new URL(started.headers.get('location') ?? '', a.url);
+    const path = `${session.pathname}${session.search}`;
+    let offset = 0;
+    for (const [i, chunk] of chunks.entries()) {
+      const replica = i % 2 === 0 ? a : b;
+      const res = await reg(replica, path, {
+        method: 'PATCH',
+        auth,
+        headers: { 'content-type': 'application/octet-stream', 'content-range': `${offset}-${offset + chunk.length - 1}` },
+        body: chunk,
+      });
+      expect(res.status, await res.clone().text()).toBe(202);
+      offset += chunk.length;
+      expect(res.headers.get('range')).toBe(`0-${offset - 1}`);
+    }
+    // Both replicas see the session's true size: a chunk that does not follow on is refused on either.
+    const status = await reg(a, path, { auth });
+    expect(status.status).toBe(204);
+    expect(status.headers.get('range')).toBe(`0-${layer.length - 1}`);
+    const outOfOrder = await reg(b, path, { method: 'PATCH', auth, headers: { 'content-range': '0-3' }, body: Buffer.from('oops') });
+    expect(outOfOrder.status).toBe(416);
+
+    const layerDigest = sha256(layer);
+    const committed = await reg(b, `${path}${path.includes('?') ? '&' : '?'}digest=${layerDigest}`, { method: 'PUT', auth });
+    expect(committed.status, await committed.clone().text()).toBe(201);
+
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        config: { mediaType: OCI_CONFIG, digest: configDigest, size: config.length },
+        layers: [{ mediaType: OCI_LAYER_GZIP, digest: layerDigest, size: layer.length }],
+      }),
+    );
+    const pushed = await reg(a, `/v2/${repo}/manifests/v1`, { method: 'PUT', auth, headers: { 'content-type': OCI_MANIFEST }, body: manifest });
+    expect(pushed.status, await pushed.clone().text()).toBe(201);
+
+    // Pull through B: the manifest from the database, the blobs by redirect to pre-signed S3 URLs.
+    const pulled = await reg(b, `/v2/${repo}/manifests/v1`, { auth, headers: { accept: OCI_MANIFEST } });
+    expect(pulled.status).toBe(200);
+    expect(Buffer.from(await pulled.arrayBuffer()).equals(manifest)).toBe(true);
+    for (const [digest, bytes] of [[configDigest, config], [layerDigest, layer]] as const) {
+      const redirect = await reg(b, `/v2/${repo}/blobs/${digest}`, { auth });
+      expect(redirect.status).toBe(307);
+      const location = redirect.headers.get('location') ?? '';
+      expect(location.startsWith(`${s3.endpoint}/${s3.bucket}/replicas/sha256/`)).toBe(true);
+      const fromStore = await fetch(location);
+      expect(fromStore.status).toBe(200);
+      expect(Buffer.from(await fromStore.arrayBuffer()).equals(bytes)).toBe(true);
+      // A streams the same bytes itself.
+      const streamed = await reg(a, `/v2/${repo}/blobs/${digest}`, { auth });
+      expect(streamed.status).toBe(200);
+      expect(Buffer.from(await streamed.arrayBuffer()).equals(bytes)).toBe(true);
+    }
+    // A blob the repository does not hold is refused before any redirect.
+    const unknown = await reg(b, `/v2/${repo}/blobs/${sha256('never pushed')}`, { auth });
+    expect(unknown.status).toBe(404);
   });
 });

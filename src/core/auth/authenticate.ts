@@ -48,6 +48,28 @@ export class Authenticator {
     }
   }
 
+  /**
+   * Re-authenticates a registry token by its id, with the same status checks as its secret would get.
+   * Credentials derived from a token (the OCI registry's short-lived bearer tokens) call this on every
+   * request, so revoking, expiring or deleting the token stops them at once.
+   */
+  async authenticateTokenId(tokenId: string, ctx: RequestContext): Promise<Principal> {
+    const now = this.deps.clock.now();
+    this.deps.limiter.check(ctx.ip, now.getTime());
+    try {
+      let token = this.deps.cache.getById(tokenId, now.getTime());
+      if (!token) {
+        token = await this.deps.store.tokens.byId(tokenId);
+        if (!token) throw Errors.tokenUnknown();
+        this.deps.cache.set(token.secretHash, token, now.getTime());
+      }
+      return this.tokenPrincipal(token, ctx, now);
+    } catch (error) {
+      this.noteFailure(error, ctx, now);
+      throw error;
+    }
+  }
+
   /** Counts a failed attempt (also used by password login, which is not a credential lookup). */
   noteFailure(error: unknown, ctx: RequestContext, now: Date): void {
     if (isAppError(error) && COUNTED_FAILURES.has(error.code)) this.deps.limiter.recordFailure(ctx.ip, now.getTime());
@@ -82,6 +104,10 @@ export class Authenticator {
     ) {
       throw Errors.tokenUsernameMismatch();
     }
+    return this.tokenPrincipal(token, ctx, now);
+  }
+
+  private tokenPrincipal(token: TokenWithCreator, ctx: RequestContext, now: Date): Principal {
     const status = tokenStatus(token, now);
     if (status === 'revoked') throw Errors.tokenRevoked(token.revokedAt as Date);
     if (status === 'expired') throw Errors.tokenExpired(token.expiresAt as Date);

@@ -28,6 +28,12 @@ export class TokenCache {
     return entry.token;
   }
 
+  /** The cached record of a token by its id (for credentials bound to a token id rather than its secret). */
+  getById(tokenId: string, now: number): TokenWithCreator | undefined {
+    const hash = this.hashById.get(tokenId);
+    return hash === undefined ? undefined : this.get(hash, now);
+  }
+
   set(hash: string, token: TokenWithCreator, now: number): void {
     if (this.byHash.size >= this.maxEntries) {
       // Maps iterate in insertion order: the first key is the oldest entry.

@@ -4,6 +4,7 @@ import type { SqlDatabase } from './database.js';
 import type { Database } from './schema.js';
 import { SqlAuditStore } from './stores/audit.js';
 import { SqlPackageStore } from './stores/packages.js';
+import { SqlOciStore } from './stores/oci.js';
 import { SqlInvitationStore, SqlSessionStore } from './stores/sessions.js';
 import { SqlTokenStore } from './stores/tokens.js';
 import { SqlUserStore } from './stores/users.js';
@@ -16,6 +17,7 @@ function storesOver(db: Kysely<Database>) {
     tokens: new SqlTokenStore(db),
     audit: new SqlAuditStore(db),
     packages: new SqlPackageStore(db),
+    oci: new SqlOciStore(db),
   };
 }
 
@@ -27,6 +29,7 @@ export class SqlMetadataStore implements MetadataStore {
   readonly tokens;
   readonly audit;
   readonly packages;
+  readonly oci;
 
   constructor(
     readonly database: SqlDatabase,
@@ -40,6 +43,7 @@ export class SqlMetadataStore implements MetadataStore {
       tokens: this.tokens,
       audit: this.audit,
       packages: this.packages,
+      oci: this.oci,
     } = storesOver(db));
   }
 

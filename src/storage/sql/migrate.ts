@@ -2,6 +2,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { SqlDatabase, SqlEngine } from './database.js';
 import * as foundation from './migrations/0001-foundation.js';
 import * as packages from './migrations/0002-packages.js';
+import * as oci from './migrations/0003-oci.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -12,6 +13,7 @@ type MigrationModule = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<voi
 const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-foundation': foundation,
   '0002-packages': packages,
+  '0003-oci': oci,
 };
 
 /** An arbitrary constant shared by every replica: "fly-registry migrations". */

@@ -97,6 +97,63 @@ export interface PackageTagsTable {
   version: string;
 }
 
+export interface OciRepositoriesTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface OciBlobsTable {
+  digest: string;
+  size: number | null;
+  created_at: number;
+  touched_at: number;
+}
+
+export interface OciRepositoryBlobsTable {
+  repository_id: string;
+  digest: string;
+  created_at: number;
+}
+
+export interface OciManifestsTable {
+  repository_id: string;
+  digest: string;
+  media_type: string;
+  artifact_type: string | null;
+  subject_digest: string | null;
+  size: number;
+  /** JSON object of strings, or null. */
+  annotations: string | null;
+  created_at: number;
+}
+
+export interface OciManifestReferencesTable {
+  repository_id: string;
+  manifest_digest: string;
+  child_digest: string;
+  kind: string;
+}
+
+export interface OciTagsTable {
+  repository_id: string;
+  name: string;
+  manifest_digest: string;
+  updated_at: number;
+}
+
+export interface OciUploadsTable {
+  id: string;
+  repository: string;
+  started_at: number;
+}
+
+export interface OciSecretsTable {
+  name: string;
+  value: string;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -107,4 +164,12 @@ export interface Database {
   package_versions: PackageVersionsTable;
   package_files: PackageFilesTable;
   package_tags: PackageTagsTable;
+  oci_repositories: OciRepositoriesTable;
+  oci_blobs: OciBlobsTable;
+  oci_repository_blobs: OciRepositoryBlobsTable;
+  oci_manifests: OciManifestsTable;
+  oci_manifest_references: OciManifestReferencesTable;
+  oci_tags: OciTagsTable;
+  oci_uploads: OciUploadsTable;
+  oci_secrets: OciSecretsTable;
 }

@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { systemClock } from '../../core/clock.js';
+import { GarbageCollector } from '../../core/oci/garbage-collector.js';
+import { parseConfig } from '../../server/config.js';
+import { openBlobStore } from '../../server/open-blob-store.js';
+import { openDatabase } from '../../storage/sql/database.js';
+import { withLease } from '../../storage/sql/lease.js';
+import { SqlMetadataStore } from '../../storage/sql/metadata-store.js';
+import { migrateToLatest } from '../../storage/sql/migrate.js';
+
+/** Blobs and uploads touched within the last hour are never removed by default. */
+const DEFAULT_GRACE_SECONDS = 3600;
+
+export function registerGc(program: Command): void {
+  program
+    .command('gc')
+    .description('remove registry blobs no manifest references, and abandoned uploads; safe while the server runs (FLY_DATA_DIR / FLY_DATABASE_URL)')
+    .option('--data-dir <dir>', 'the data directory of the server [FLY_DATA_DIR]')
+    .option('--database-url <url>', 'the database of the server [FLY_DATABASE_URL]')
+    .option('--grace-seconds <n>', `keep anything touched more recently than this (in-flight uploads and pushes)`, String(DEFAULT_GRACE_SECONDS))
+    .option('--dry-run', 'only report what would be removed', false)
+    .action(async (options: { dataDir?: string; databaseUrl?: string; graceSeconds: string; dryRun: boolean }) => {
+      const graceSeconds = Number(options.graceSeconds);
+      if (!Number.isSafeInteger(graceSeconds) || graceSeconds < 0) throw new Error('--grace-seconds must be a non-negative integer');
+      const config = parseConfig(process.env, { dataDir: options.dataDir, databaseUrl: options.databaseUrl });
+      const database = openDatabase(config.databaseUrl);
+      try {
+        await migrateToLatest(database);
+        const store = new SqlMetadataStore(database);
+        // The store the server uses (files or S3), and one collector at a time across replicas and cron jobs.
+        const gc = new GarbageCollector({ store, blobs: openBlobStore(config.blobs), clock: systemClock });
+        const run = await withLease(database, 'gc', () =>
+          gc.run({ graceMs: graceSeconds * 1000, dryRun: options.dryRun, log: (line) => process.stdout.write(`${line}\n`) }),
+        );
+        if (!run.acquired) {
+          process.stdout.write('Another flyreg gc is running against this database; nothing done.\n');
+          return;
+        }
+        const report = run.value;
+        process.stdout.write(
+          `${options.dryRun ? 'Would remove' : 'Removed'} ${report.blobsRemoved} blob(s) (${report.bytesRemoved} bytes) and ${report.uploadsRemoved} abandoned upload(s).\n`,
+        );
+      } finally {
+        await database.close();
+      }
+    });
+}

@@ -1,0 +1,13 @@
+import { listCatalog } from '../../../core/oci/catalog.js';
+import type { OciContext } from '../route.js';
+import { H } from './headers.js';
+import { nextLink, pageOf } from './pagination.js';
+
+/** `GET /v2/_catalog`: the repositories the caller may pull. */
+export async function catalog(c: OciContext): Promise<unknown> {
+  const { limit, last } = pageOf(c.query);
+  const page = await listCatalog(c.registry.store, c.access.principal, limit, last);
+  const link = nextLink('/v2/_catalog', limit, page.repositories.at(-1), page.more);
+  if (link) void c.reply.header(H.link, link);
+  return c.reply.send({ repositories: page.repositories });
+}

@@ -1,0 +1,37 @@
+import { MAX_MANIFEST_BYTES } from '../../../core/oci/manifest.js';
+import { parseReference } from '../../../core/oci/names.js';
+import { mediaTypeOf, readBounded } from '../body.js';
+import type { OciContext } from '../route.js';
+import { H } from './headers.js';
+
+/** `GET /v2/<name>/manifests/<reference>`: the exact bytes as pushed, with their media type and digest. */
+export async function getManifest(c: OciContext): Promise<unknown> {
+  const { manifest, bytes } = await c.registry.manifests.get(c.params.name as string, parseReference(c.params.reference as string));
+  return c.reply.header(H.contentType, manifest.mediaType).header(H.digest, manifest.digest).send(bytes);
+}
+
+/** `HEAD /v2/<name>/manifests/<reference>`: existence, size, media type and digest without the body. */
+export async function headManifest(c: OciContext): Promise<unknown> {
+  const manifest = await c.registry.manifests.resolve(c.params.name as string, parseReference(c.params.reference as string));
+  return c.reply
+    .header(H.contentType, manifest.mediaType)
+    .header(H.digest, manifest.digest)
+    .header(H.contentLength, String(manifest.size))
+    .send();
+}
+
+/** `PUT /v2/<name>/manifests/<reference>`: validate, store exact bytes, tag. Bodies over 4 MiB → 413. */
+export async function putManifest(c: OciContext): Promise<unknown> {
+  const name = c.params.name as string;
+  const reference = parseReference(c.params.reference as string);
+  const bytes = await readBounded(c.request, MAX_MANIFEST_BYTES);
+  const pushed = await c.registry.manifests.put(name, reference, bytes, mediaTypeOf(c.request));
+  if (pushed.subject) void c.reply.header(H.subject, pushed.subject);
+  return c.reply.status(201).header(H.location, `/v2/${name}/manifests/${pushed.digest}`).header(H.digest, pushed.digest).send();
+}
+
+/** `DELETE /v2/<name>/manifests/<reference>`: by digest the manifest (and its tags), by tag the tag only. */
+export async function deleteManifest(c: OciContext): Promise<unknown> {
+  await c.registry.manifests.delete(c.params.name as string, parseReference(c.params.reference as string));
+  return c.reply.status(202).send();
+}

@@ -1,0 +1,70 @@
+import { parseDigest, parseRepositoryName } from '../../../core/oci/names.js';
+import { parseContentRange } from '../../../core/oci/uploads.js';
+import { bodyStream, contentLength, hasBody } from '../body.js';
+import type { OciContext } from '../route.js';
+import { H, uploadLocation, uploadRange } from './headers.js';
+
+/**
+ * `POST /v2/<name>/blobs/uploads/`: `?mount=<digest>&from=<repo>` mounts a blob from another repository
+ * (falling back to a new session), `?digest=` takes the whole blob in this request, otherwise a session starts.
+ */
+export async function startUpload(c: OciContext): Promise<unknown> {
+  const name = c.params.name as string;
+  const mount = c.query.get('mount');
+  if (mount !== null) {
+    const digest = parseDigest(mount, 'mount digest');
+    const from = c.query.get('from');
+    const mounted = from ? await c.registry.blobs.mount(name, digest, parseRepositoryName(from), c.mayPull) : undefined;
+    if (mounted) return c.reply.status(201).header(H.location, `/v2/${name}/blobs/${digest}`).header(H.digest, digest).send();
+  } else if (c.query.has('digest')) {
+    const digest = parseDigest(c.query.get('digest') ?? '');
+    const info = await c.registry.blobs.put(name, digest, bodyStream(c.request), c.signal);
+    return c.reply.status(201).header(H.location, `/v2/${name}/blobs/${info.digest}`).header(H.digest, info.digest).send();
+  }
+  const upload = await c.registry.uploads.start(name);
+  return c.reply
+    .status(202)
+    .header(H.location, uploadLocation(name, upload.id))
+    .header(H.uploadUuid, upload.id)
+    .header(H.range, uploadRange(upload.size))
+    .send();
+}
+
+/** `PATCH /v2/<name>/blobs/uploads/<id>`: a chunk (with `Content-Range`) or the whole stream (without). */
+export async function appendUpload(c: OciContext): Promise<unknown> {
+  const name = c.params.name as string;
+  const id = c.params.id as string;
+  const rangeHeader = c.request.headers['content-range'];
+  const current = rangeHeader === undefined ? undefined : await c.registry.uploads.status(name, id);
+  const range = rangeHeader === undefined || !current ? undefined : parseContentRange(rangeHeader, current.size);
+  const upload = await c.registry.uploads.append(name, id, bodyStream(c.request), { range, contentLength: contentLength(c.request), signal: c.signal });
+  return c.reply
+    .status(202)
+    .header(H.location, uploadLocation(name, id))
+    .header(H.uploadUuid, id)
+    .header(H.range, uploadRange(upload.size))
+    .send();
+}
+
+/** `PUT /v2/<name>/blobs/uploads/<id>?digest=`: closes the upload (with an optional last chunk). */
+export async function completeUpload(c: OciContext): Promise<unknown> {
+  const name = c.params.name as string;
+  const digest = parseDigest(c.query.get('digest') ?? undefined);
+  const last = hasBody(c.request) ? bodyStream(c.request) : undefined;
+  const info = await c.registry.uploads.complete(name, c.params.id as string, digest, last, c.signal);
+  return c.reply.status(201).header(H.location, `/v2/${name}/blobs/${info.digest}`).header(H.digest, info.digest).send();
+}
+
+/** `GET /v2/<name>/blobs/uploads/<id>`: how much arrived (204 + `Range`), to resume. */
+export async function uploadStatus(c: OciContext): Promise<unknown> {
+  const name = c.params.name as string;
+  const id = c.params.id as string;
+  const upload = await c.registry.uploads.status(name, id);
+  return c.reply.status(204).header(H.location, uploadLocation(name, id)).header(H.uploadUuid, id).header(H.range, uploadRange(upload.size)).send();
+}
+
+/** `DELETE /v2/<name>/blobs/uploads/<id>`: cancels the upload and drops its bytes. */
+export async function cancelUpload(c: OciContext): Promise<unknown> {
+  await c.registry.uploads.cancel(c.params.name as string, c.params.id as string);
+  return c.reply.status(204).send();
+}
