@@ -56,7 +56,7 @@ async function hammer(url: string, bearer: string): Promise<HttpFigures> {
   return { requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99 };
 }
 
-async function postJson<T>(url: string, body: unknown, bearer?: string): Promise<T> {
+export async function postJson<T>(url: string, body: unknown, bearer?: string): Promise<T> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (bearer) headers.authorization = `Bearer ${bearer}`;
   const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });

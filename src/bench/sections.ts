@@ -3,7 +3,8 @@ import { environmentsSection } from './environments.js';
 import { npmSection } from './npm.js';
 import { ociSection } from './oci.js';
 import { pypiSection } from './pypi.js';
+import { scaleSection } from './scale.js';
 import type { BenchSection } from './section.js';
 
 /** Every benchmark section, in the order `npm run bench` runs them. Append yours to this list. */
-export const SECTIONS: BenchSection[] = [authSection, ociSection, pypiSection, environmentsSection, npmSection];
+export const SECTIONS: BenchSection[] = [authSection, ociSection, pypiSection, environmentsSection, npmSection, scaleSection];

@@ -41,7 +41,7 @@ export interface ByteRange {
  * an upload id that is not a UUID names no session (uploadInfo → undefined, cancelUpload → no-op,
  * appendUpload/commitUpload → UploadNotFoundError).
  *
- * Implementations: storage/blobs/filesystem-blob-store.ts (and later S3). All run the contract suite in
+ * Implementations: storage/blobs/filesystem-blob-store.ts and storage/blobs/s3-blob-store.ts. All run the contract suite in
  * storage/blobs/blob-store.contract.ts.
  */
 export interface BlobStore {
@@ -83,6 +83,12 @@ export interface BlobStore {
   delete(digest: Digest): Promise<void>;
   /** Every stored blob (for garbage collection). */
   list(): AsyncIterable<BlobInfo>;
+  /**
+   * Optional: a short-lived URL from which a client may fetch the blob directly, when the store is set up to
+   * hand downloads off (S3 with FLY_BLOB_REDIRECT=true), as distribution's redirects do. Undefined means
+   * "serve the bytes yourself". Callers resolve the blob first; the URL is not a promise that it exists.
+   */
+  presignedUrl?(digest: Digest): Promise<string | undefined>;
 }
 
 export class BlobNotFoundError extends Error {

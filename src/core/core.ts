@@ -8,6 +8,7 @@ import { DeploymentService } from './environments/deployment-service.js';
 import { EnvironmentService } from './environments/environment-service.js';
 import { PullRecorder } from './environments/pull-recorder.js';
 import { NpmRegistry } from './npm/npm-registry.js';
+import { InProcessInvalidationBus, type InvalidationBus } from './invalidation.js';
 import type { MetadataStore } from './ports.js';
 import { PypiService } from './pypi/pypi-service.js';
 import { ReleaseService } from './releases/release-service.js';
@@ -28,6 +29,8 @@ export interface CoreOptions {
   usageFlushMs: number;
   /** How often queued pull events are written (at most a second: a crash loses at most this much). */
   pullFlushMs?: number;
+  /** How cache invalidations reach every replica; default: this process only (embedded SQLite). */
+  invalidations?: InvalidationBus;
   clock?: Clock;
   onBackgroundError(error: unknown): void;
 }
@@ -43,7 +46,10 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   const usage = new UsageRecorder(store.tokens, { flushIntervalMs: options.usageFlushMs, onError: options.onBackgroundError });
   const audit = new AuditLog(clock);
   const authenticator = new Authenticator({ store, clock, cache, limiter, usage });
-  const tokens = new TokenService({ store, clock, cache, audit, publicUrl: options.publicUrl });
+  const invalidations = options.invalidations ?? new InProcessInvalidationBus();
+  // Every replica's cache forgets what any replica revoked, deleted or deactivated.
+  const unsubscribe = invalidations.subscribe((event) => (event.kind === 'token' ? cache.invalidate(event.tokenId) : cache.clear()));
+  const tokens = new TokenService({ store, clock, cache, invalidations, audit, publicUrl: options.publicUrl });
   const environments = new EnvironmentService({ store, clock, audit, tokens });
   const pulls = new PullRecorder(store.deployments, {
     clock,
@@ -66,15 +72,17 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     /** Where clients reach this registry (public URL + URL layout). */
     endpoints: registryEndpoints(options.publicUrl),
     usage,
+    invalidations,
     tokens,
     environments,
     deployments: new DeploymentService({ store, environments }),
     releases: new ReleaseService({ store, clock, audit }),
     pulls,
-    users: new UserService({ store, clock, audit, cache, publicUrl: options.publicUrl }),
+    users: new UserService({ store, clock, audit, cache, invalidations, publicUrl: options.publicUrl }),
     sessions,
     clientTokens: new ClientTokenService({ tokens, sessions, store, audit, clock }),
     async stop(): Promise<void> {
+      unsubscribe();
       await pulls.stop();
       await usage.stop();
     },

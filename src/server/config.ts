@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { Errors } from '../core/errors.js';
 import { parseInput } from '../core/validation.js';
+import { parseS3Url, type S3Location } from '../storage/blobs/s3-location.js';
 
 /**
  * Every setting, its environment variable and its `flyreg serve` flag. This is the only module that reads
@@ -21,6 +23,13 @@ export const SETTINGS = {
   sessionTtlHours: { env: 'FLY_SESSION_TTL_HOURS', flag: '--session-ttl-hours <h>', help: 'login session lifetime', default: '336' },
   trustProxy: { env: 'FLY_TRUST_PROXY', flag: '--trust-proxy <bool>', help: 'take client addresses from X-Forwarded-For', default: 'false' },
   npmMaxBodyMb: { env: 'FLY_NPM_MAX_BODY_MB', flag: '--npm-max-body-mb <mb>', help: 'largest npm publish request (base64 tarball inside JSON)', default: '100' },
+  blobStore: { env: 'FLY_BLOB_STORE', flag: '--blob-store <url>', help: 's3://bucket[/prefix] for an S3-compatible store; default: files in the data dir' },
+  s3Endpoint: { env: 'FLY_S3_ENDPOINT', flag: '--s3-endpoint <url>', help: 'S3 API endpoint (MinIO, Ceph RGW, R2…); default: AWS S3' },
+  s3Region: { env: 'FLY_S3_REGION', flag: '--s3-region <region>', help: 'S3 region (signing region for other stores)', default: 'us-east-1' },
+  s3AccessKeyId: { env: 'FLY_S3_ACCESS_KEY_ID', flag: '--s3-access-key-id <id>', help: "S3 access key; default: the AWS SDK's credential chain" },
+  s3SecretAccessKey: { env: 'FLY_S3_SECRET_ACCESS_KEY', flag: '--s3-secret-access-key <secret>', help: 'S3 secret key (prefer the environment variable)' },
+  s3ForcePathStyle: { env: 'FLY_S3_FORCE_PATH_STYLE', flag: '--s3-force-path-style <bool>', help: 'address buckets as endpoint/bucket (most self-hosted stores)', default: 'false' },
+  blobRedirect: { env: 'FLY_BLOB_REDIRECT', flag: '--blob-redirect <bool>', help: 'answer blob downloads with a redirect to a pre-signed S3 URL', default: 'false' },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -44,6 +53,13 @@ const schema = z.object({
   sessionTtlHours: intText(1, 24 * 365),
   trustProxy: boolText,
   npmMaxBodyMb: intText(1, 4096),
+  blobStore: z.string().startsWith('s3://', 'must be s3://<bucket>[/<prefix>] (or unset for the data dir)').optional(),
+  s3Endpoint: z.url({ protocol: /^https?$/ }).optional(),
+  s3Region: z.string().min(1),
+  s3AccessKeyId: z.string().optional(),
+  s3SecretAccessKey: z.string().optional(),
+  s3ForcePathStyle: boolText,
+  blobRedirect: boolText,
 });
 
 export interface Config {
@@ -60,7 +76,23 @@ export interface Config {
   sessionTtlMs: number;
   trustProxy: boolean;
   npm: { maxBodyBytes: number };
+  /** Where blobs live: files under the data dir (one machine) or an S3-compatible bucket (any number of replicas). */
+  blobs: BlobStoreConfig;
 }
+
+export type BlobStoreConfig =
+  | { kind: 'filesystem'; root: string }
+  | {
+      kind: 's3';
+      location: S3Location;
+      endpoint?: string;
+      region: string;
+      accessKeyId?: string;
+      secretAccessKey?: string;
+      forcePathStyle: boolean;
+      /** Redirect blob downloads to pre-signed URLs. */
+      redirect: boolean;
+    };
 
 /** Flags win over environment variables, which win over defaults. */
 export function parseConfig(env: Record<string, string | undefined>, flags: RawSettings = {}): Config {
@@ -84,5 +116,33 @@ export function parseConfig(env: Record<string, string | undefined>, flags: RawS
     sessionTtlMs: s.sessionTtlHours * 3600 * 1000,
     trustProxy: s.trustProxy,
     npm: { maxBodyBytes: s.npmMaxBodyMb * 1024 * 1024 },
+    blobs: blobStoreConfig(s, dataDir),
+  };
+}
+
+function blobStoreConfig(s: z.output<typeof schema>, dataDir: string): BlobStoreConfig {
+  if (!s.blobStore) {
+    if (s.blobRedirect) throw Errors.validation('Configuration is invalid: FLY_BLOB_REDIRECT needs FLY_BLOB_STORE=s3://…', [{ path: 'blobRedirect', message: 'needs an S3 blob store' }]);
+    return { kind: 'filesystem', root: resolve(dataDir, 'blobs') };
+  }
+  if (Boolean(s.s3AccessKeyId) !== Boolean(s.s3SecretAccessKey)) {
+    throw Errors.validation('Configuration is invalid: give both FLY_S3_ACCESS_KEY_ID and FLY_S3_SECRET_ACCESS_KEY, or neither', [
+      { path: 's3AccessKeyId', message: 'needs its secret' },
+    ]);
+  }
+  try {
+    parseS3Url(s.blobStore);
+  } catch (error) {
+    throw Errors.validation(`Configuration is invalid: FLY_BLOB_STORE: ${(error as Error).message}`, [{ path: 'blobStore', message: (error as Error).message }]);
+  }
+  return {
+    kind: 's3',
+    location: parseS3Url(s.blobStore),
+    endpoint: s.s3Endpoint,
+    region: s.s3Region,
+    accessKeyId: s.s3AccessKeyId || undefined,
+    secretAccessKey: s.s3SecretAccessKey || undefined,
+    forcePathStyle: s.s3ForcePathStyle,
+    redirect: s.blobRedirect,
   };
 }

@@ -1,16 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { createCore } from '../core/core.js';
+import { InProcessInvalidationBus, type InvalidationBus } from '../core/invalidation.js';
 import { createOciRegistry } from '../core/oci/registry.js';
 import { cleanAbandonedUploads } from '../storage/blobs/clean-uploads.js';
-import { FilesystemBlobStore } from '../storage/blobs/filesystem-blob-store.js';
 import { openDatabase } from '../storage/sql/database.js';
+import { withLease } from '../storage/sql/lease.js';
 import { SqlMetadataStore } from '../storage/sql/metadata-store.js';
 import { migrateToLatest } from '../storage/sql/migrate.js';
+import { PgInvalidationBus } from '../storage/sql/pg-invalidation-bus.js';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
+import { openBlobStore } from './open-blob-store.js';
 
 /** Asks the OS for a free port (used when FLY_PORT=0, so the public URL can name the real port). */
 function freePort(host: string): Promise<number> {
@@ -44,9 +46,11 @@ export async function startServer(config: Config, version: string): Promise<Runn
   });
   await migrateToLatest(database);
   const store = new SqlMetadataStore(database);
-  const blobs = new FilesystemBlobStore(join(config.dataDir, 'blobs'));
+  const blobs = openBlobStore(config.blobs);
+  const invalidations = await openInvalidationBus(database, config.databaseUrl, logger);
   const core = createCore(store, {
     blobs,
+    invalidations,
     publicUrl,
     sessionTtlMs: config.sessionTtlMs,
     tokenCacheTtlMs: config.tokenCacheTtlMs,
@@ -57,7 +61,10 @@ export async function startServer(config: Config, version: string): Promise<Runn
 
   const registry = await createOciRegistry({ store, blobs: core.blobs, clock: core.clock });
 
-  const admin = await core.users.bootstrapAdmin(config.admin);
+  // Under a lease: replicas starting together on an empty database must not both create the admin (the one
+  // that finds the lease taken skips; the holder creates it).
+  const bootstrap = await withLease(database, 'bootstrap-admin', () => core.users.bootstrapAdmin(config.admin));
+  const admin = bootstrap.acquired ? bootstrap.value : null;
   if (admin?.generatedPassword) {
     // Printed once, on the console only (never to the JSON log), so the operator can log in.
     process.stdout.write(
@@ -70,11 +77,11 @@ export async function startServer(config: Config, version: string): Promise<Runn
 
   const app = await buildApp({ core, registry, logger, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm });
   await app.listen({ port, host: config.host });
-  logger.info({ port, publicUrl: publicUrl.href, database: database.engine, version }, 'listening');
+  logger.info({ port, publicUrl: publicUrl.href, database: database.engine, blobStore: config.blobs.kind, version }, 'listening');
 
-  // Upload sessions nobody has touched for a day are abandoned: reclaim their space.
+  // Upload sessions nobody has touched for a day are abandoned: reclaim their space. One replica at a time.
   const sweeper = setInterval(() => {
-    cleanAbandonedUploads(blobs, ABANDONED_UPLOAD_MS, new Date()).catch((error: unknown) =>
+    withLease(database, 'abandoned-uploads', () => cleanAbandonedUploads(blobs, ABANDONED_UPLOAD_MS, new Date())).catch((error: unknown) =>
       logger.error({ err: error }, 'cleaning abandoned uploads failed'),
     );
   }, UPLOAD_SWEEP_INTERVAL_MS);
@@ -86,7 +93,27 @@ export async function startServer(config: Config, version: string): Promise<Runn
       clearInterval(sweeper);
       await app.close();
       await core.stop();
+      await invalidations.close();
       await store.close();
     })());
   return { url: publicUrl, close };
+}
+
+/**
+ * On PostgreSQL, revocations travel between replicas by LISTEN/NOTIFY; the embedded SQLite mode is one
+ * process, where the in-process bus is all there is.
+ */
+async function openInvalidationBus(
+  database: ReturnType<typeof openDatabase>,
+  databaseUrl: string,
+  logger: ReturnType<typeof createLogger>,
+): Promise<InvalidationBus> {
+  if (database.engine !== 'postgres') return new InProcessInvalidationBus();
+  const bus = new PgInvalidationBus(database, {
+    connectionString: databaseUrl,
+    onError: (error) => logger.warn({ err: error }, 'cache invalidation listener lost its connection; reconnecting (token cache TTL applies meanwhile)'),
+    onReconnected: () => logger.info('cache invalidation listener reconnected; token cache cleared'),
+  });
+  await bus.start();
+  return bus;
 }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { join } from 'node:path';
 import { parseConfig } from '../../server/config.js';
 import { readStdin } from '../prompt.js';
 
@@ -13,19 +12,26 @@ export function registerAdmin(program: Command): void {
     .action(async (options: { username: string }) => {
       const config = parseConfig(process.env);
       // Loaded on demand, like serve: client commands should not pay half a second for the database drivers.
-      const [{ createCore }, { FilesystemBlobStore }, { openDatabase }, { SqlMetadataStore }, { migrateToLatest }] = await Promise.all([
-        import('../../core/core.js'),
-        import('../../storage/blobs/filesystem-blob-store.js'),
-        import('../../storage/sql/database.js'),
-        import('../../storage/sql/metadata-store.js'),
-        import('../../storage/sql/migrate.js'),
-      ]);
+      const [{ createCore }, { openBlobStore }, { openDatabase }, { SqlMetadataStore }, { migrateToLatest }, { PgInvalidationBus }] =
+        await Promise.all([
+          import('../../core/core.js'),
+          import('../../server/open-blob-store.js'),
+          import('../../storage/sql/database.js'),
+          import('../../storage/sql/metadata-store.js'),
+          import('../../storage/sql/migrate.js'),
+          import('../../storage/sql/pg-invalidation-bus.js'),
+        ]);
       const database = openDatabase(config.databaseUrl);
       try {
         await migrateToLatest(database);
         const store = new SqlMetadataStore(database);
         const core = createCore(store, {
-          blobs: new FilesystemBlobStore(join(config.dataDir, 'blobs')),
+          blobs: openBlobStore(config.blobs),
+          // On PostgreSQL, running servers hear about the reset (NOTIFY) and re-read the admin's tokens.
+          // Publishing needs no listening connection, so the bus is never started here.
+          ...(database.engine === 'postgres'
+            ? { invalidations: new PgInvalidationBus(database, { connectionString: config.databaseUrl, onError: () => undefined }) }
+            : {}),
           publicUrl: config.publicUrl ?? new URL('http://localhost'),
           sessionTtlMs: config.sessionTtlMs,
           tokenCacheTtlMs: 0,

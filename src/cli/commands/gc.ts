@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { join } from 'node:path';
 import { parseConfig } from '../../server/config.js';
 
 /** Blobs and uploads touched within the last hour are never removed by default. */
@@ -18,21 +17,30 @@ export function registerGc(program: Command): void {
       if (!Number.isSafeInteger(graceSeconds) || graceSeconds < 0) throw new Error('--grace-seconds must be a non-negative integer');
       const config = parseConfig(process.env, { dataDir: options.dataDir, databaseUrl: options.databaseUrl });
       // Loaded on demand, like serve and admin: client commands should not pay for the database drivers.
-      const [{ systemClock }, { GarbageCollector }, { FilesystemBlobStore }, { openDatabase }, { SqlMetadataStore }, { migrateToLatest }] = await Promise.all([
-        import('../../core/clock.js'),
-        import('../../core/oci/garbage-collector.js'),
-        import('../../storage/blobs/filesystem-blob-store.js'),
-        import('../../storage/sql/database.js'),
-        import('../../storage/sql/metadata-store.js'),
-        import('../../storage/sql/migrate.js'),
-      ]);
+      const [{ systemClock }, { GarbageCollector }, { openBlobStore }, { openDatabase }, { withLease }, { SqlMetadataStore }, { migrateToLatest }] =
+        await Promise.all([
+          import('../../core/clock.js'),
+          import('../../core/oci/garbage-collector.js'),
+          import('../../server/open-blob-store.js'),
+          import('../../storage/sql/database.js'),
+          import('../../storage/sql/lease.js'),
+          import('../../storage/sql/metadata-store.js'),
+          import('../../storage/sql/migrate.js'),
+        ]);
       const database = openDatabase(config.databaseUrl);
       try {
         await migrateToLatest(database);
         const store = new SqlMetadataStore(database);
-        const blobs = new FilesystemBlobStore(join(config.dataDir, 'blobs'));
-        const gc = new GarbageCollector({ store, blobs, clock: systemClock });
-        const report = await gc.run({ graceMs: graceSeconds * 1000, dryRun: options.dryRun, log: (line) => process.stdout.write(`${line}\n`) });
+        // The store the server uses (files or S3), and one collector at a time across replicas and cron jobs.
+        const gc = new GarbageCollector({ store, blobs: openBlobStore(config.blobs), clock: systemClock });
+        const run = await withLease(database, 'gc', () =>
+          gc.run({ graceMs: graceSeconds * 1000, dryRun: options.dryRun, log: (line) => process.stdout.write(`${line}\n`) }),
+        );
+        if (!run.acquired) {
+          process.stdout.write('Another flyreg gc is running against this database; nothing done.\n');
+          return;
+        }
+        const report = run.value;
         process.stdout.write(
           `${options.dryRun ? 'Would remove' : 'Removed'} ${report.blobsRemoved} blob(s) (${report.bytesRemoved} bytes) and ${report.uploadsRemoved} abandoned upload(s).\n`,
         );

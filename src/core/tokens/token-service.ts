@@ -5,6 +5,7 @@ import { authorize } from '../auth/authorize.js';
 import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
 import type { TokenCache } from '../auth/token-cache.js';
 import type { Clock } from '../clock.js';
+import type { InvalidationBus } from '../invalidation.js';
 import { Errors } from '../errors.js';
 import { tokenStatus, type Permission, type TokenStatus, type TokenWithCreator } from '../model.js';
 import type { MetadataStore } from '../ports.js';
@@ -79,6 +80,7 @@ export interface TokenServiceDeps {
   store: MetadataStore;
   clock: Clock;
   cache: TokenCache;
+  invalidations: InvalidationBus;
   audit: AuditLog;
   publicUrl: URL;
 }
@@ -280,6 +282,8 @@ export class TokenService {
           { actor: actorName(actor), action: 'token.revoked', target: { type: 'token', id, name: token.name }, details: { username: token.username } },
           ctx,
         );
+        // Other replicas drop their cached record when this commits (PostgreSQL NOTIFY).
+        await this.deps.invalidations.publish({ kind: 'token', tokenId: id }, tx);
       }
       return changed;
     });
@@ -304,6 +308,7 @@ export class TokenService {
         },
         ctx,
       );
+      await this.deps.invalidations.publish({ kind: 'token', tokenId: id }, tx);
     });
     this.deps.cache.invalidate(id);
   }

@@ -5,6 +5,7 @@ import { authorize } from '../auth/authorize.js';
 import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
 import type { TokenCache } from '../auth/token-cache.js';
 import type { Clock } from '../clock.js';
+import type { InvalidationBus } from '../invalidation.js';
 import { Errors } from '../errors.js';
 import type { Role, User, UserStatus } from '../model.js';
 import type { MetadataStore } from '../ports.js';
@@ -59,6 +60,7 @@ export interface UserServiceDeps {
   clock: Clock;
   audit: AuditLog;
   cache: TokenCache;
+  invalidations: InvalidationBus;
   publicUrl: URL;
 }
 
@@ -110,6 +112,8 @@ export class UserService {
         });
       }
       await this.deps.audit.record(tx.audit, { actor: 'flyreg admin', action: 'user.password_reset', target: { type: 'user', name } }, null);
+      // The admin may have been re-activated: running replicas must re-read its tokens.
+      await this.deps.invalidations.publish({ kind: 'all-tokens' }, tx);
     });
     this.deps.cache.clear();
     return user ? 'reset' : 'created';
@@ -208,6 +212,8 @@ export class UserService {
         if (parsed.status === 'deactivated') await tx.sessions.revokeAllForUser(id, this.deps.clock.now());
         await this.deps.audit.record(tx.audit, { actor: actorName(actor), action, target }, ctx);
       }
+      // Cached token records carry their creator's status and role: every replica must re-read them.
+      await this.deps.invalidations.publish({ kind: 'all-tokens' }, tx);
     });
     // A deactivated creator's tokens stop working: cached records must be re-read.
     this.deps.cache.clear();

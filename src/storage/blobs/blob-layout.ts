@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { InvalidDigestError, isDigest, type Digest } from '../../core/blob-store.js';
+import { InvalidDigestError, isDigest, type ByteRange, type Digest } from '../../core/blob-store.js';
 
 /**
  * Where the filesystem blob store keeps things, under its root:
@@ -32,6 +32,11 @@ export function parseDigest(value: string): { algorithm: DigestAlgorithm; hex: s
   if (typeof value !== 'string' || !isDigest(value)) throw new InvalidDigestError(String(value));
   const [algorithm, hex] = value.split(':') as [DigestAlgorithm, string];
   return { algorithm, hex };
+}
+
+/** Whether an inclusive byte range lies inside a blob of `size` bytes (whole numbers, start ≤ end < size). */
+export function isRangeWithin(range: ByteRange, size: number): boolean {
+  return Number.isSafeInteger(range.start) && Number.isSafeInteger(range.end) && range.start >= 0 && range.start <= range.end && range.end < size;
 }
 
 /** A blob file name found on disk, turned back into its digest (undefined for anything that is not one). */

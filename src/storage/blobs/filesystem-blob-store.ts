@@ -14,7 +14,8 @@ import {
   type Digest,
   type UploadInfo,
 } from '../../core/blob-store.js';
-import { ALGORITHMS, BlobLayout, digestFromFile, isUploadId, parseDigest, type DigestAlgorithm } from './blob-layout.js';
+import { ALGORITHMS, BlobLayout, digestFromFile, isRangeWithin, isUploadId, parseDigest, type DigestAlgorithm } from './blob-layout.js';
+import { asBytes } from './chunk-bytes.js';
 import { directoryEntries, fsyncDirectory, isNotFound, statIfExists } from './fs-primitives.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { RUNNING_ALGORITHM, RunningHashes } from './running-hashes.js';
@@ -116,7 +117,7 @@ export class FilesystemBlobStore implements BlobStore {
     // Size and bytes come from the same open file, so a concurrent delete cannot cut a download short.
     try {
       const { size } = await handle.stat();
-      if (range && !isWithin(range, size)) throw new RangeNotSatisfiableError(digest, range, size);
+      if (range && !isRangeWithin(range, size)) throw new RangeNotSatisfiableError(digest, range, size);
       const stream = handle.createReadStream({ start: range?.start ?? 0, highWaterMark: READ_CHUNK_BYTES, ...(range ? { end: range.end } : {}) });
       return stream;
     } catch (error) {
@@ -254,16 +255,6 @@ export class FilesystemBlobStore implements BlobStore {
       return undefined; // missing or half-written meta: the caller falls back to the directory's time
     }
   }
-}
-
-function isWithin(range: ByteRange, size: number): boolean {
-  return Number.isSafeInteger(range.start) && Number.isSafeInteger(range.end) && range.start >= 0 && range.start <= range.end && range.end < size;
-}
-
-function asBytes(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
-  if (typeof chunk === 'string') return Buffer.from(chunk);
-  throw new TypeError('an upload source must produce bytes (Buffer, Uint8Array or string chunks)');
 }
 
 async function writeFully(handle: FileHandle, bytes: Uint8Array): Promise<void> {

@@ -39,7 +39,12 @@ export function openDatabase(url: string, options: OpenOptions = {}): SqlDatabas
     });
     pool.on('error', (error) => options.onConnectionError?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: 'postgres', pool, close: () => db.destroy() };
+    const close = async () => {
+      await db.destroy();
+      // Kysely ends the pool only if it ever used it; LISTEN clients and leases may have used it alone.
+      if (!pool.ending) await pool.end();
+    };
+    return { db, engine: 'postgres', pool, close };
   }
   const path = url.replace(/^sqlite:(\/\/)?/, '');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

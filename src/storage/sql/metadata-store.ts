@@ -42,7 +42,8 @@ export class SqlMetadataStore implements MetadataStore {
 
   constructor(
     readonly database: SqlDatabase,
-    private readonly db: Kysely<Database> = database.db,
+    /** The connection or transaction these stores run on (the PostgreSQL invalidation bus NOTIFYs on it). */
+    readonly db: Kysely<Database> = database.db,
   ) {
     ({
       users: this.users,

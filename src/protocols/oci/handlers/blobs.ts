@@ -5,6 +5,13 @@ import { H } from './headers.js';
 /** `GET /v2/<name>/blobs/<digest>`: streamed, with `Range` → 206. */
 export async function getBlob(c: OciContext): Promise<unknown> {
   const digest = parseDigest(c.params.digest);
+  // FLY_BLOB_REDIRECT (S3): once the repository is known to hold the blob, the client fetches the bytes
+  // straight from the object store by a pre-signed URL, as distribution redirects.
+  if (c.core.blobs.presignedUrl) {
+    await c.registry.blobs.stat(c.params.name as string, digest);
+    const location = await c.core.blobs.presignedUrl(digest);
+    if (location) return c.reply.status(307).header('location', location).header(H.digest, digest).send();
+  }
   const download = await c.registry.blobs.open(c.params.name as string, digest, c.request.headers.range);
   c.signal.addEventListener('abort', () => download.stream.destroy());
   void c.reply.header(H.contentType, 'application/octet-stream').header(H.digest, digest).header('accept-ranges', 'bytes');
