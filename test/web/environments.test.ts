@@ -101,12 +101,12 @@ describe('Environments and releases in the browser', () => {
     const entry = timeline.getByRole('listitem').first();
     await expect(entry.textContent()).resolves.toContain('shop/api:v1');
     await expect(entry.textContent()).resolves.toContain(short(v1.digest));
-    await expect(entry.getByRole('link', { name: 'shop/api v1' }).isVisible()).resolves.toBe(true);
-    await expect(entry.getByText('Running').isVisible()).resolves.toBe(true);
+    await entry.getByRole('link', { name: 'shop/api v1' }).waitFor();
+    await entry.getByText('Running').waitFor();
 
     const drift = page.getByRole('table', { name: /What runs in production/ });
-    await expect(drift.getByText('Behind by 1').isVisible()).resolves.toBe(true);
-    await expect(drift.getByRole('link', { name: 'shop/api v2' }).isVisible()).resolves.toBe(true);
+    await drift.getByText('Behind by 1').waitFor();
+    await drift.getByRole('link', { name: 'shop/api v2' }).waitFor();
     await screenshots(page, 'environment-profile');
     await expectNoSecretsInStorage(page, secrets);
   });
@@ -165,7 +165,7 @@ describe('Environments and releases in the browser', () => {
     await page.getByRole('heading', { name: 'shop/api v2' }).waitFor();
     await expect(page.getByRole('table', { name: 'Artifacts of this release' }).textContent()).resolves.toContain(v2.digest);
     await expect(page.getByRole('link', { name: 'https://ci.example.com/runs/v2' }).getAttribute('href')).resolves.toBe('https://ci.example.com/runs/v2');
-    await expect(page.getByText('v20123456789abcdef').isVisible()).resolves.toBe(true);
+    await page.getByText('v20123456789abcdef').waitFor();
     await screenshots(page, 'release-detail');
     await expectNoSecretsInStorage(page, secrets);
   });

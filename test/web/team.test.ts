@@ -49,7 +49,7 @@ describe('Team, invitations, audit log and profile in the browser', () => {
     await screenshots(page, 'team-invited');
     await invited.getByRole('button', { name: 'Done' }).click();
 
-    await expect(row(page, 'dana@example.com').getByText('Invited', { exact: true }).isVisible()).resolves.toBe(true);
+    await row(page, 'dana@example.com').getByText('Invited', { exact: true }).waitFor();
     await expectNoSecretsInStorage(page, secrets);
   });
 
@@ -58,7 +58,7 @@ describe('Team, invitations, audit log and profile in the browser', () => {
     const invitee = await inviteeContext.newPage();
     await invitee.goto(invitationUrl);
     await invitee.getByRole('heading', { name: 'Join Fly Registry' }).waitFor();
-    await expect(invitee.getByText('dana@example.com').isVisible()).resolves.toBe(true);
+    await invitee.getByText('dana@example.com').waitFor();
     await screenshots(invitee, 'invitation-sign-up');
 
     await invitee.getByLabel('New password').fill('correct horse battery');
@@ -124,7 +124,7 @@ describe('Team, invitations, audit log and profile in the browser', () => {
     await menuButton.click();
     await page.getByRole('menuitem', { name: 'Log out' }).click();
     await page.getByRole('heading', { name: 'Log in to Fly Registry' }).waitFor();
-    await expect(page.getByText('You are logged out.').isVisible()).resolves.toBe(true);
+    await page.getByText('You are logged out.').waitFor();
     const after = await page.evaluate(() => fetch('/api/v1/whoami').then((r) => r.status));
     expect(after).toBe(401);
     await expectNoSecretsInStorage(page, secrets);

@@ -36,7 +36,7 @@ describe('Token Management in the browser', () => {
     context = await newContext(browser, server);
     page = await context.newPage();
     await page.goto('/tokens');
-    await expect(page.getByRole('heading', { name: 'Log in to Fly Registry' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('heading', { name: 'Log in to Fly Registry' }).waitFor();
     await screenshots(page, 'login');
 
     await page.getByLabel('Username').fill(server.admin.username);
@@ -92,8 +92,8 @@ describe('Token Management in the browser', () => {
 
     await shown.getByRole('button', { name: 'Done, I have copied it' }).click();
     const created = row(page, 'ci-readonly');
-    await expect(created.getByText('Read-Only').isVisible()).resolves.toBe(true);
-    await expect(created.getByText('Active').isVisible()).resolves.toBe(true);
+    await created.getByText('Read-Only').waitFor();
+    await created.getByText('Active').waitFor();
     const [year, month, day] = expiryDate.split('-').map(Number) as [number, number, number];
     const expected = new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: 'short', day: 'numeric' }).format(new Date(Date.UTC(year, month - 1, day)));
     await expect(created.getByRole('cell').nth(5).textContent()).resolves.toBe(expected);
@@ -138,7 +138,7 @@ describe('Token Management in the browser', () => {
     expect(await names()).toEqual(['build-bot']);
     await page.getByLabel('Search').fill('');
     await page.getByLabel('Status').selectOption('revoked');
-    await expect(page.getByText('No token matches this filter.').isVisible()).resolves.toBe(true);
+    await page.getByText('No token matches this filter.').waitFor();
     await page.getByLabel('Status').selectOption('all');
     expect(await names()).toHaveLength(2);
   });
@@ -183,7 +183,7 @@ describe('Token Management in the browser', () => {
     await logInThroughPage(devPage, 'devon', 'pw-devon-0123456789');
     await row(devPage, 'build-bot').waitFor();
     await expect(row(devPage, 'build-bot').getByRole('button', { name: /Revoke/ }).count()).resolves.toBe(0);
-    await expect(row(devPage, 'devon-laptop').getByRole('button', { name: 'Revoke devon-laptop' }).isVisible()).resolves.toBe(true);
+    await row(devPage, 'devon-laptop').getByRole('button', { name: 'Revoke devon-laptop' }).waitFor();
     // Developers do not get the admin pages in the navigation.
     await expect(devPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Team' }).count()).resolves.toBe(0);
 
