@@ -1,45 +1,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isAppError, type ErrorCode } from '../core/errors.js';
-
-/** The management API's mapping from core error codes to HTTP statuses. */
-const STATUS: Record<ErrorCode, number> = {
-  unauthenticated: 401,
-  invalid_credentials: 401,
-  token_unknown: 401,
-  token_username_mismatch: 401,
-  token_expired: 401,
-  token_revoked: 401,
-  session_invalid: 401,
-  user_inactive: 403,
-  csrf_required: 403,
-  forbidden: 403,
-  read_only: 403,
-  not_found: 404,
-  conflict: 409,
-  token_still_active: 409,
-  validation: 400,
-  rate_limited: 429,
-  payload_too_large: 413,
-  unavailable: 503,
-  name_invalid: 400,
-  name_unknown: 404,
-  tag_invalid: 400,
-  digest_invalid: 400,
-  manifest_invalid: 400,
-  manifest_unknown: 404,
-  manifest_blob_unknown: 400,
-  blob_unknown: 404,
-  upload_unknown: 404,
-  upload_invalid: 400,
-  range_invalid: 416,
-  size_invalid: 400,
-  unsupported: 415,
-};
+import { isAppError } from '../core/errors.js';
+import { httpStatusOf } from '../http/http-status.js';
 
 /** The HTTP status the management API answers a core error code with (also used by /mcp's refusals). */
-export function httpStatusOf(code: ErrorCode): number {
-  return STATUS[code];
-}
+export { httpStatusOf };
 
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
@@ -68,7 +32,7 @@ export function sendApiError(error: FastifyError | Error, request: FastifyReques
     if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(retryAfterSeconds));
     const body: ApiErrorBody = { error: { code: error.code, message: error.message } };
     if (Object.keys(details).length > 0) body.error.details = details;
-    return reply.status(STATUS[error.code]).send(body);
+    return reply.status(httpStatusOf(error.code)).send(body);
   }
   const client = frameworkClientError(error as FastifyError);
   if (client) return reply.status(client.status).send({ error: { code: client.code, message: client.message } });

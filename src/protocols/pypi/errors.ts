@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isAppError, type ErrorCode } from '../../core/errors.js';
+import { isAppError } from '../../core/errors.js';
+import { httpStatusOf } from '../../http/http-status.js';
 
 /** A failure only the PyPI wire has (content negotiation), with its status chosen here like every other. */
 export class PypiWireError extends Error {
@@ -22,42 +23,6 @@ export const PypiErrors = {
 
 /** The realm pip and twine see; a 401 with it makes pip retry with the index URL's credentials. */
 export const BASIC_CHALLENGE = 'Basic realm="Fly Registry"';
-
-/** Core error code → HTTP status, PyPI's way (plain text; the message also travels as the reason phrase). */
-const STATUS: Record<ErrorCode, number> = {
-  unauthenticated: 401,
-  invalid_credentials: 401,
-  token_unknown: 401,
-  token_username_mismatch: 401,
-  token_expired: 401,
-  token_revoked: 401,
-  session_invalid: 401,
-  user_inactive: 403,
-  csrf_required: 403,
-  forbidden: 403,
-  read_only: 403,
-  not_found: 404,
-  conflict: 409,
-  token_still_active: 409,
-  validation: 400,
-  rate_limited: 429,
-  payload_too_large: 413,
-  unavailable: 503,
-  // Artifact-content codes (added with the OCI registry); PyPI may raise digest_invalid or unsupported.
-  name_invalid: 400,
-  name_unknown: 404,
-  tag_invalid: 400,
-  digest_invalid: 400,
-  manifest_invalid: 400,
-  manifest_unknown: 404,
-  manifest_blob_unknown: 400,
-  blob_unknown: 404,
-  upload_unknown: 404,
-  upload_invalid: 400,
-  range_invalid: 416,
-  size_invalid: 400,
-  unsupported: 415,
-};
 
 /** Errors @fastify/multipart raises for malformed or oversized forms, as PyPI statuses. */
 const MULTIPART_STATUS: Record<string, number> = {
@@ -90,7 +55,7 @@ export function pypiErrorHandler(error: FastifyError | Error, request: FastifyRe
   if (isAppError(error)) {
     const retryAfter = error.details.retryAfterSeconds;
     if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
-    return sendPypiError(reply, STATUS[error.code], error.message);
+    return sendPypiError(reply, httpStatusOf(error.code), error.message);
   }
   if (error instanceof PypiWireError) return sendPypiError(reply, error.status, error.message);
   const code = (error as FastifyError).code;
