@@ -48,9 +48,7 @@ export const ociSection: BenchSection = {
       const plain = await plainNodeThroughput(join(dataDir, 'blobs', 'sha256', big.slice(7, 9), big.slice(7)), 256 * MiB);
       results.push({ metric: 'for comparison: a bare Node http server streaming the same file', value: plain, unit: 'GB/s' });
 
-      const peak = await peakRssDuring(server.pid, () => uploadStream(server.url, auth, 'bench/app', 1024 * MiB));
-      const peakMb = peak / 1e6;
-      results.push({ metric: 'server RSS peak while pushing a 1 GiB layer', value: peakMb, unit: 'MB', target: '< 200 MB', ok: peakMb < 200 });
+      results.push(...(await pushMemory()));
       return results;
     } finally {
       await server.stop();
@@ -58,6 +56,33 @@ export const ociSection: BenchSection = {
     }
   },
 };
+
+/**
+ * Memory while a 1 GiB layer streams in, on a server of its own: the load runs above leave the heap grown
+ * (RSS is a high-water mark), which would measure them, not the push.
+ */
+async function pushMemory(): Promise<BenchResult[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'flyreg-bench-oci-rss-'));
+  const server = await spawnServer({
+    databaseUrl: `sqlite:${join(dataDir, 'fly.db')}`,
+    dataDir,
+    admin: ADMIN,
+    env: { FLY_LOG_LEVEL: 'warn', FLY_AUTH_FAILURE_LIMIT: '1000000' },
+  });
+  try {
+    const token = await createToken(server.url);
+    const auth = await bearer(server.url, token, 'repository:bench/big:pull,push');
+    const idleMb = (await peakRssDuring(server.pid, () => Promise.resolve())) / 1e6;
+    const peakMb = (await peakRssDuring(server.pid, () => uploadStream(server.url, auth, 'bench/big', 1024 * MiB))) / 1e6;
+    return [
+      { metric: 'server RSS before the 1 GiB push (fresh server)', value: idleMb, unit: 'MB' },
+      { metric: 'server RSS peak while pushing a 1 GiB layer', value: peakMb, unit: 'MB', target: '< 200 MB', ok: peakMb < 200 },
+    ];
+  } finally {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
 
 const ADMIN = { username: 'admin', password: `bench-${randomBytes(12).toString('hex')}` };
 
