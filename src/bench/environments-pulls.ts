@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { createHash, randomBytes } from 'node:crypto';
+import { processCpuMicros } from './process-cpu.js';
 import { spawnServer, type ServerProcess } from './server-process.js';
 
 export interface PullFigures {
@@ -8,6 +9,8 @@ export interface PullFigures {
   environment: number;
   /** 1 − environment / plain, in percent: the median over alternating rounds. */
   costPercent: number;
+  /** Extra server CPU per manifest GET with recording, in percent: the median over the same rounds (load-independent). */
+  cpuCostPercent: number | undefined;
   /** Pulls the environment's timeline counted afterwards: shows the recording happened. */
   recordedDeployments: number;
 }
@@ -32,17 +35,23 @@ export async function measurePullRecording(databaseUrl: string, dataDir: string)
     const env = (await call<{ token: Token }>(server, 'POST', '/api/v1/environments', { name: 'production', token: {} }, session)).token;
     await pushImage(server, basic(writer));
 
-    const plainRates: number[] = [];
-    const envRates: number[] = [];
+    const plainRuns: LoadRun[] = [];
+    const envRuns: LoadRun[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       if (round % 2 === 0) {
-        plainRates.push(await manifestGets(server, basic(plain)));
-        envRates.push(await manifestGets(server, basic(env)));
+        plainRuns.push(await manifestGets(server, basic(plain)));
+        envRuns.push(await manifestGets(server, basic(env)));
       } else {
-        envRates.push(await manifestGets(server, basic(env)));
-        plainRates.push(await manifestGets(server, basic(plain)));
+        envRuns.push(await manifestGets(server, basic(env)));
+        plainRuns.push(await manifestGets(server, basic(plain)));
       }
     }
+    const plainRates = plainRuns.map((r) => r.rate);
+    const envRates = envRuns.map((r) => r.rate);
+    const cpuCosts = plainRuns.flatMap((p, i) => {
+      const e = envRuns[i];
+      return p.cpuPerRequest && e?.cpuPerRequest ? [(e.cpuPerRequest / p.cpuPerRequest - 1) * 100] : [];
+    });
     // Let the last batch land, then check it did.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const timeline = await call<{ deployments: { pullCount: number }[] }>(server, 'GET', '/api/v1/environments/production/deployments', undefined, session);
@@ -51,6 +60,7 @@ export async function measurePullRecording(databaseUrl: string, dataDir: string)
       plain: median(plainRates),
       environment: median(envRates),
       costPercent: median(costs),
+      cpuCostPercent: cpuCosts.length === ROUNDS ? median(cpuCosts) : undefined,
       recordedDeployments: timeline.deployments.length,
     };
   } finally {
@@ -67,15 +77,24 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const basic = (t: Token) => `Basic ${Buffer.from(`${t.username}:${t.token}`).toString('base64')}`;
 const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
-async function manifestGets(server: ServerProcess, auth: string): Promise<number> {
+interface LoadRun {
+  rate: number;
+  /** Server CPU time per request in µs, when /proc tells it. */
+  cpuPerRequest: number | undefined;
+}
+
+async function manifestGets(server: ServerProcess, auth: string): Promise<LoadRun> {
+  const cpuBefore = processCpuMicros(server.pid);
   const result = await autocannon({
     url: `${server.url}/v2/bench/app/manifests/v1`,
     connections: CONNECTIONS,
     duration: ROUND_SECONDS,
     headers: { authorization: auth, accept: MANIFEST_TYPE },
   });
+  const cpuAfter = processCpuMicros(server.pid);
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`manifest GETs: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
-  return result.requests.average;
+  const cpuPerRequest = cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / result.requests.total : undefined;
+  return { rate: result.requests.average, cpuPerRequest };
 }
 
 /** A one-layer image through the registry's own API: monolithic blob uploads, then the manifest. */

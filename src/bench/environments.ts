@@ -31,6 +31,15 @@ export const environmentsSection: BenchSection = {
           ok: pulls.costPercent < RECORDING_TARGET_PERCENT && pulls.recordedDeployments === 1,
         },
       );
+      if (pulls.cpuCostPercent !== undefined) {
+        rows.push({
+          metric: 'cost of recording pulls in server CPU per manifest GET (load-independent)',
+          value: pulls.cpuCostPercent,
+          unit: '%',
+          target: `< ${RECORDING_TARGET_PERCENT} %`,
+          ok: pulls.cpuCostPercent < RECORDING_TARGET_PERCENT && pulls.recordedDeployments === 1,
+        });
+      }
     } finally {
       await served.drop();
     }
