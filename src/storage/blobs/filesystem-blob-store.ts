@@ -17,7 +17,7 @@ import {
 import { ALGORITHMS, BlobLayout, digestFromFile, isRangeWithin, isUploadId, parseDigest, type DigestAlgorithm } from './blob-layout.js';
 import { asBytes } from './chunk-bytes.js';
 import { directoryEntries, fsyncDirectory, isNotFound, statIfExists } from './fs-primitives.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import { LockedUploadSessions } from './locked-upload-sessions.js';
 import { RUNNING_ALGORITHM, RunningHashes } from './running-hashes.js';
 
 // Reads in 1 MiB slices: far fewer syscalls and event-loop turns than the 64 KiB default when serving
@@ -30,12 +30,12 @@ const READ_CHUNK_BYTES = 1 << 20;
  * straight to the file with backpressure (one chunk in memory at a time) while a sha256 runs alongside;
  * commit verifies the digest, fsyncs and renames the file into place.
  */
-export class FilesystemBlobStore implements BlobStore {
+export class FilesystemBlobStore extends LockedUploadSessions implements BlobStore {
   private readonly layout: BlobLayout;
-  private readonly uploadLocks = new KeyedMutex();
   private readonly hashes = new RunningHashes();
 
   constructor(root: string) {
+    super();
     this.layout = new BlobLayout(path.resolve(root));
   }
 
@@ -58,28 +58,6 @@ export class FilesystemBlobStore implements BlobStore {
     return { id: uploadId, size: data?.size ?? 0, startedAt, updatedAt: data?.mtime ?? dir.mtime };
   }
 
-  async appendUpload(
-    uploadId: string,
-    source: Readable,
-    options: { expectedOffset?: number; signal?: AbortSignal } = {},
-  ): Promise<number> {
-    if (!isUploadId(uploadId)) throw new UploadNotFoundError(uploadId);
-    return this.uploadLocks.run(uploadId, () => this.appendLocked(uploadId, source, options));
-  }
-
-  async commitUpload(uploadId: string, expected: Digest): Promise<BlobInfo> {
-    parseDigest(expected); // a malformed digest is the caller's error: refuse it and keep the upload
-    if (!isUploadId(uploadId)) throw new UploadNotFoundError(uploadId);
-    return this.uploadLocks.run(uploadId, () => this.commitLocked(uploadId, expected));
-  }
-
-  async cancelUpload(uploadId: string): Promise<void> {
-    if (!isUploadId(uploadId)) return;
-    // Deliberately not behind the upload lock: cancelling must not wait for a stalled client's append.
-    // The append then writes into an unlinked file and its session is gone.
-    await this.discard(uploadId);
-  }
-
   async *listUploads(): AsyncIterable<UploadInfo> {
     for await (const entry of directoryEntries(this.layout.uploadsDir())) {
       if (!entry.isDirectory() || !isUploadId(entry.name)) continue;
@@ -90,15 +68,9 @@ export class FilesystemBlobStore implements BlobStore {
 
   async put(source: Readable, expected?: Digest, options: { signal?: AbortSignal } = {}): Promise<BlobInfo> {
     if (expected !== undefined) parseDigest(expected);
-    const uploadId = await this.startUpload();
-    try {
-      await this.appendUpload(uploadId, source, { signal: options.signal });
-      return await this.uploadLocks.run(uploadId, () => this.commitLocked(uploadId, expected));
-    } catch (error) {
-      await this.discard(uploadId);
-      throw error;
-    }
+    return this.putThroughSession(source, expected, { signal: options.signal });
   }
+
 
   async stat(digest: Digest): Promise<BlobInfo | undefined> {
     const file = await statIfExists(this.layout.blobPath(digest));
@@ -149,7 +121,7 @@ export class FilesystemBlobStore implements BlobStore {
     }
   }
 
-  private async appendLocked(
+  protected async appendLocked(
     uploadId: string,
     source: Readable,
     { expectedOffset, signal }: { expectedOffset?: number; signal?: AbortSignal },
@@ -192,7 +164,7 @@ export class FilesystemBlobStore implements BlobStore {
   }
 
   /** `expected` undefined (from put) means "store under the sha256 of whatever arrived". */
-  private async commitLocked(uploadId: string, expected: Digest | undefined): Promise<BlobInfo> {
+  protected async commitLocked(uploadId: string, expected: Digest | undefined): Promise<BlobInfo> {
     const dataPath = this.layout.uploadData(uploadId);
     let handle: FileHandle;
     try {
@@ -240,7 +212,7 @@ export class FilesystemBlobStore implements BlobStore {
     return `${algorithm}:${hash.digest('hex')}`;
   }
 
-  private async discard(uploadId: string): Promise<void> {
+  protected async discard(uploadId: string): Promise<void> {
     this.hashes.forget(uploadId);
     await rm(this.layout.uploadDir(uploadId), { recursive: true, force: true });
   }

@@ -21,9 +21,10 @@ import {
   type Digest,
   type UploadInfo,
 } from '../../core/blob-store.js';
+import { LockedUploadSessions } from './locked-upload-sessions.js';
 import { ALGORITHMS, digestFromFile, isRangeWithin, isUploadId, parseDigest, type DigestAlgorithm } from './blob-layout.js';
 import { asBytes } from './chunk-bytes.js';
-import { KeyedMutex } from './keyed-mutex.js';
+
 import { RUNNING_ALGORITHM, RunningHashes } from './running-hashes.js';
 import { isS3NotFound, isS3RangeNotSatisfiable } from './s3-errors.js';
 import { S3Keys, type S3Location } from './s3-location.js';
@@ -78,16 +79,16 @@ interface Session {
  * Concurrency: appends and commits on one session are serialised within a process; across replicas a
  * session belongs to one client, which sends its chunks one after another (the OCI protocol requires it).
  */
-export class S3BlobStore implements BlobStore {
+export class S3BlobStore extends LockedUploadSessions implements BlobStore {
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly keys: S3Keys;
   private readonly partBytes: number;
   private readonly presignSeconds: number | undefined;
-  private readonly uploadLocks = new KeyedMutex();
   private readonly hashes = new RunningHashes();
 
   constructor(options: S3BlobStoreOptions) {
+    super();
     this.client = options.client;
     this.bucket = options.location.bucket;
     this.keys = new S3Keys(options.location.prefix);
@@ -104,28 +105,6 @@ export class S3BlobStore implements BlobStore {
   async uploadInfo(uploadId: string): Promise<UploadInfo | undefined> {
     if (!isUploadId(uploadId)) return undefined;
     return (await this.readSession(uploadId))?.info;
-  }
-
-  async appendUpload(
-    uploadId: string,
-    source: Readable,
-    options: { expectedOffset?: number; signal?: AbortSignal } = {},
-  ): Promise<number> {
-    if (!isUploadId(uploadId)) throw new UploadNotFoundError(uploadId);
-    return this.uploadLocks.run(uploadId, () => this.appendLocked(uploadId, source, options));
-  }
-
-  async commitUpload(uploadId: string, expected: Digest): Promise<BlobInfo> {
-    parseDigest(expected); // a malformed digest is the caller's error: refuse it and keep the upload
-    if (!isUploadId(uploadId)) throw new UploadNotFoundError(uploadId);
-    return this.uploadLocks.run(uploadId, () => this.commitLocked(uploadId, expected));
-  }
-
-  async cancelUpload(uploadId: string): Promise<void> {
-    if (!isUploadId(uploadId)) return;
-    // Not behind the upload lock, like the filesystem store: cancelling must not wait for a stalled append
-    // (which notices the missing session when it finishes and removes its own chunk).
-    await this.discard(uploadId);
   }
 
   async *listUploads(): AsyncIterable<UploadInfo> {
@@ -162,14 +141,7 @@ export class S3BlobStore implements BlobStore {
       head.push(bytes);
       headBytes += bytes.length;
     }
-    const uploadId = await this.startUpload();
-    try {
-      await this.uploadLocks.run(uploadId, () => this.appendLocked(uploadId, Readable.from(prepend(head, iterator)), {}));
-      return await this.uploadLocks.run(uploadId, () => this.commitLocked(uploadId, expected));
-    } catch (error) {
-      await this.discard(uploadId);
-      throw error;
-    }
+    return this.putThroughSession(Readable.from(prepend(head, iterator)), expected);
   }
 
   async stat(digest: Digest): Promise<BlobInfo | undefined> {
@@ -222,7 +194,7 @@ export class S3BlobStore implements BlobStore {
     return this.presignSeconds === undefined ? undefined : presignGetObject(this.client, this.bucket, key, this.presignSeconds);
   }
 
-  private async appendLocked(
+  protected async appendLocked(
     uploadId: string,
     source: Readable,
     { expectedOffset, signal }: { expectedOffset?: number; signal?: AbortSignal },
@@ -260,7 +232,7 @@ export class S3BlobStore implements BlobStore {
   }
 
   /** `expected` undefined (from put) means "store under the sha256 of whatever arrived". */
-  private async commitLocked(uploadId: string, expected: Digest | undefined): Promise<BlobInfo> {
+  protected async commitLocked(uploadId: string, expected: Digest | undefined): Promise<BlobInfo> {
     const session = await this.readSession(uploadId);
     if (!session) throw new UploadNotFoundError(uploadId);
     const { size } = session.info;
@@ -387,7 +359,7 @@ export class S3BlobStore implements BlobStore {
   }
 
   /** Removes a session: chunks first and the marker last, so an interrupted discard leaves a session the sweeper still finds. */
-  private async discard(uploadId: string): Promise<void> {
+  protected async discard(uploadId: string): Promise<void> {
     this.hashes.forget(uploadId);
     const marker = this.keys.marker(uploadId);
     const keys: string[] = [];
