@@ -1,15 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Credential, RequestContext } from '../core/auth/principal.js';
-import { createCore, type Core } from '../core/core.js';
 import type { Token } from '../core/model.js';
+import type { Core } from '../core/core.js';
 import { generateSecret, hashSecret } from '../core/tokens/secret.js';
-import { FilesystemBlobStore } from '../storage/blobs/filesystem-blob-store.js';
-import { openDatabase } from '../storage/sql/database.js';
-import { SqlMetadataStore } from '../storage/sql/metadata-store.js';
-import { migrateToLatest } from '../storage/sql/migrate.js';
+import { openInProcessCore } from './in-process-core.js';
 
 export interface AuthCoreFigures {
   tokens: number;
@@ -30,19 +25,10 @@ const CONTEXT: RequestContext = { ip: '127.0.0.1', userAgent: 'flyreg-bench' };
  * (the steady state) and with it cleared before every call (one indexed lookup each).
  */
 export async function measureAuthCore(databaseUrl: string, stages: number[]): Promise<AuthCoreFigures[]> {
-  const database = openDatabase(databaseUrl);
-  await migrateToLatest(database);
-  const store = new SqlMetadataStore(database);
-  const core = createCore(store, {
-    // Authentication never touches blobs; the store is here because core is built whole.
-    blobs: new FilesystemBlobStore(join(tmpdir(), 'flyreg-bench-unused-blobs')),
-    publicUrl: new URL('http://localhost:8080'),
-    sessionTtlMs: 3600_000,
+  const { core, store, close } = await openInProcessCore(databaseUrl, {
     tokenCacheTtlMs: 60_000,
-    authFailures: { max: 1_000_000, windowMs: 60_000 },
     // Usage stamps are flushed once, at stop(), so no background write lands inside a measurement.
     usageFlushMs: 3600_000,
-    onBackgroundError: (error) => process.stderr.write(`bench: usage flush failed: ${String(error)}\n`),
   });
   try {
     const creatorId = randomUUID();
@@ -71,8 +57,7 @@ export async function measureAuthCore(databaseUrl: string, stages: number[]): Pr
     }
     return figures;
   } finally {
-    await core.stop();
-    await store.close();
+    await close();
   }
 }
 

@@ -1,14 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Principal } from '../core/auth/principal.js';
-import { createCore } from '../core/core.js';
 import type { AttributedPull } from '../core/environments/model.js';
-import { FilesystemBlobStore } from '../storage/blobs/filesystem-blob-store.js';
-import { openDatabase } from '../storage/sql/database.js';
-import { SqlMetadataStore } from '../storage/sql/metadata-store.js';
-import { migrateToLatest } from '../storage/sql/migrate.js';
+import { openInProcessCore } from './in-process-core.js';
 
 export interface QueryFigures {
   pullEvents: number;
@@ -46,19 +40,7 @@ const ADMIN: Principal = {
  * repositories, each redeployed every 200 pulls, with releases naming every image plus ten newer ones.
  */
 export async function measureEnvironmentQueries(databaseUrl: string, events: number): Promise<QueryFigures> {
-  const database = openDatabase(databaseUrl);
-  await migrateToLatest(database);
-  const store = new SqlMetadataStore(database);
-  const core = createCore(store, {
-    // The queries never touch blobs; core is built whole.
-    blobs: new FilesystemBlobStore(join(tmpdir(), 'flyreg-bench-unused-blobs')),
-    publicUrl: new URL('http://localhost:8080'),
-    sessionTtlMs: 3600_000,
-    tokenCacheTtlMs: 5000,
-    authFailures: { max: 1_000_000, windowMs: 60_000 },
-    usageFlushMs: 1000,
-    onBackgroundError: (error) => process.stderr.write(`bench: background write failed: ${String(error)}\n`),
-  });
+  const { core, store, close } = await openInProcessCore(databaseUrl);
   try {
     const environment = { id: randomUUID(), name: 'production', description: null, color: null, createdBy: 'bench', createdAt: new Date(), updatedAt: new Date() };
     await store.environments.insert(environment);
@@ -117,8 +99,7 @@ export async function measureEnvironmentQueries(databaseUrl: string, events: num
       drift: await timed(() => core.deployments.drift(ADMIN, 'production')),
     };
   } finally {
-    await core.stop();
-    await store.close();
+    await close();
   }
 }
 
