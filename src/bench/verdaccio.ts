@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../server/free-port.js';
+import { stopProcess } from './stop-process.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -59,7 +60,7 @@ export async function startVerdaccio(): Promise<RunningVerdaccio | undefined> {
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
   const registry = `http://127.0.0.1:${port}/`;
   const stop = async () => {
-    await stopProcess(child);
+    await stopProcess(child, 5000);
     rmSync(root, { recursive: true, force: true });
   };
   try {
@@ -90,27 +91,4 @@ async function waitFor(url: string, child: ChildProcess, output: () => string): 
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`Verdaccio did not answer ${url}:\n${output()}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { createCore } from '../core/core.js';
 import { InProcessInvalidationBus, type InvalidationBus } from '../core/invalidation.js';
 import { createOciRegistry } from '../core/oci/registry.js';
@@ -12,19 +11,8 @@ import { PgInvalidationBus } from '../storage/sql/pg-invalidation-bus.js';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
+import { freePort } from './free-port.js';
 import { openBlobStore } from './open-blob-store.js';
-
-/** Asks the OS for a free port (used when FLY_PORT=0, so the public URL can name the real port). */
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 const ABANDONED_UPLOAD_MS = 24 * 3600 * 1000;
 const UPLOAD_SWEEP_INTERVAL_MS = 15 * 60 * 1000;
