@@ -16,12 +16,12 @@ import {
 } from '../../core/blob-store.js';
 import { ALGORITHMS, BlobLayout, digestFromFile, isRangeWithin, isUploadId, parseDigest, type DigestAlgorithm } from './blob-layout.js';
 import { asBytes } from './chunk-bytes.js';
+import { FileRangeStream } from './file-range-stream.js';
 import { directoryEntries, fsyncDirectory, isNotFound, statIfExists } from './fs-primitives.js';
 import { LockedUploadSessions } from './locked-upload-sessions.js';
 import { RUNNING_ALGORITHM, RunningHashes } from './running-hashes.js';
 
-// Reads in 1 MiB slices: far fewer syscalls and event-loop turns than the 64 KiB default when serving
-// large layers, while each open stream still holds at most a slice or two.
+// Re-hashing an upload (sha512, or after a restart) reads 1 MiB slices.
 const READ_CHUNK_BYTES = 1 << 20;
 
 /**
@@ -90,8 +90,7 @@ export class FilesystemBlobStore extends LockedUploadSessions implements BlobSto
     try {
       const { size } = await handle.stat();
       if (range && !isRangeWithin(range, size)) throw new RangeNotSatisfiableError(digest, range, size);
-      const stream = handle.createReadStream({ start: range?.start ?? 0, highWaterMark: READ_CHUNK_BYTES, ...(range ? { end: range.end } : {}) });
-      return stream;
+      return new FileRangeStream(handle, range ?? { start: 0, end: size - 1 });
     } catch (error) {
       await handle.close();
       throw error;
