@@ -15,6 +15,16 @@ export interface Environment {
 
 export type PullMethod = 'GET' | 'HEAD';
 
+/** A manifest request the registry answered, as its protocol adapter reports it. */
+export interface ManifestPull {
+  repository: string;
+  /** The tag asked for, or null when the request named a digest. */
+  tag: string | null;
+  /** The digest the request resolved to. */
+  digest: string;
+  method: PullMethod;
+}
+
 /** One manifest request made with an environment token, as the registry saw it. */
 export interface PullEvent {
   environmentId: string;

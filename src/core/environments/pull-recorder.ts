@@ -1,19 +1,9 @@
 import type { Principal, RequestContext } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import { imageKey, type ImageRef } from '../releases/ports.js';
-import type { AttributedPull, PullEvent, PullMethod } from './model.js';
+import type { AttributedPull, ManifestPull, PullEvent } from './model.js';
 import { PullAttribution, type ParentLookup } from './pull-attribution.js';
 import type { DeploymentStore } from './ports.js';
-
-/** A manifest request the registry answered, as its protocol adapter reports it. */
-export interface ManifestPull {
-  repository: string;
-  /** The tag asked for, or null when the request named a digest. */
-  tag: string | null;
-  /** The digest the request resolved to. */
-  digest: string;
-  method: PullMethod;
-}
 
 export interface PullRecorderOptions {
   clock: Clock;
@@ -52,24 +42,27 @@ export class PullRecorder {
 
   /** Notes a pull if an environment token made it; anything else is not a deployment and is ignored. */
   record(principal: Principal, pull: ManifestPull, ctx: RequestContext): void {
-    if (principal.kind !== 'token' || !principal.token || !principal.environmentId) return;
+    const token = principal.token;
+    if (principal.kind !== 'token' || !token || !principal.environmentId) return;
+    const at = this.options.clock.nowMs();
+    if (this.attribution.repeats(token.id, pull, ctx, at)) return;
     const event: PullEvent = {
       environmentId: principal.environmentId,
-      tokenId: principal.token.id,
+      tokenId: token.id,
       repository: pull.repository,
       tag: pull.tag,
       digest: pull.digest,
       method: pull.method,
-      at: this.options.clock.now(),
+      at: new Date(at),
       ip: ctx.ip,
       client: ctx.userAgent,
     };
-    if (this.attribution.continuesOpenPull(event)) return;
     if (this.queue.length + this.retry.length >= this.options.maxQueued) {
       this.dropped++;
       return;
     }
     this.queue.push(event);
+    this.attribution.queue(event);
     if (this.queue.length === this.options.batchSize) void this.flush();
   }
 

@@ -4,7 +4,8 @@ import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../../../../
 import type { Principal } from '../../../core/auth/principal.js';
 import type { Clock } from '../../../core/clock.js';
 import type { DeploymentStore } from '../../../core/environments/ports.js';
-import { PullRecorder, type ManifestPull } from '../../../core/environments/pull-recorder.js';
+import type { ManifestPull } from '../../../core/environments/model.js';
+import { PullRecorder } from '../../../core/environments/pull-recorder.js';
 import { openDatabase, type SqlDatabase } from '../database.js';
 import { SqlMetadataStore } from '../metadata-store.js';
 import { migrateToLatest } from '../migrate.js';
@@ -24,6 +25,9 @@ class SteppingClock implements Clock {
   constructor(private ms: number) {}
   now(): Date {
     return new Date(this.ms);
+  }
+  nowMs(): number {
+    return this.ms;
   }
   advance(seconds: number): void {
     this.ms += seconds * 1000;
