@@ -38,7 +38,8 @@ describe('flyreg setup pip with the real pip', () => {
     // pip reads only its own configuration here: the user's pip.conf under this HOME, no PIP_INDEX_URL.
     const pipEnv = { HOME: user.home, XDG_CONFIG_HOME: join(user.home, '.config'), PIP_NO_CACHE_DIR: '1', PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1' };
 
-    const before = await run(python, ['-m', 'pip', 'download', '--no-deps', '-d', join(work, 'nothing'), 'fly-private'], pipEnv);
+    // pypi.org is unreachable from some machines: no retries, so that this fails at once rather than after pip's back-off.
+    const before = await run(python, ['-m', 'pip', 'download', '--retries', '0', '--no-deps', '-d', join(work, 'nothing'), 'fly-private'], pipEnv);
     expect(before.code, 'without the configuration pip must not find the private package').not.toBe(0);
 
     const [result] = await user.json<{ path: string; token: { permission: string } }[]>(['setup', 'pip', '--permission', 'read-only']);
