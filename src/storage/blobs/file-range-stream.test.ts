@@ -101,6 +101,19 @@ describe('FileRangeStream', () => {
     expect(sink.writableFinished).toBe(false);
   });
 
+  it('pipes and reads an empty blob as an empty stream', async () => {
+    const empty = path.join(dir, 'empty');
+    await writeFile(empty, '');
+    const piped = new FileRangeStream(await open(empty, 'r'), { start: 0, end: -1 });
+    const { sink, received } = slowSink();
+    piped.pipe(sink);
+    await new Promise((resolve) => sink.on('finish', resolve));
+    expect(received().length).toBe(0);
+    const chunks: Buffer[] = [];
+    for await (const chunk of new FileRangeStream(await open(empty, 'r'), { start: 0, end: -1 })) chunks.push(chunk as Buffer);
+    expect(chunks).toEqual([]);
+  });
+
   it('reports a file shorter than its range as an error', async () => {
     const stream = await streamOf({ start: 0, end: content.length + MiB });
     const { sink } = slowSink();
