@@ -1,4 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
+import { ServerResponse } from 'node:http';
 import { finished, Readable, type Writable } from 'node:stream';
 
 /** Slices read at a time: far fewer syscalls and event-loop turns than the 64 KiB default on large layers. */
@@ -7,16 +8,18 @@ const SLICE_BYTES = 1 << 20;
 /**
  * An inclusive byte range of an open file as a Readable; it owns the handle and closes it when done.
  *
- * Read as a stream (`for await`, `'data'`), every chunk is a fresh Buffer, as any consumer may keep it.
- * Piped (`reply.send(stream)` in Fastify pipes it into the response), it instead cycles through two buffers
- * of its own, reusing one only once the destination's write callback says the bytes have left it. A 256 MiB
- * download then allocates 2 MiB instead of 256 MiB: each Buffer counts as V8 external memory, and every
- * ~32 MB of it forces a full mark of the heap, which on a long-running server cut downloads from 1.6 to
- * 0.7 GB/s on loopback. The two buffers keep one read and one write in flight, and bound what a slow
- * client holds in memory to 2 MiB.
+ * Read as a stream (`for await`, `'data'`, or piped into any other stream), every chunk is a fresh Buffer,
+ * as the consumer may keep it. Piped into an HTTP response (`reply.send(stream)` in Fastify pipes it into
+ * the raw response), it instead cycles through two buffers of its own, reusing one only once the response's
+ * write callback says the socket has taken its bytes. A 256 MiB download then allocates 2 MiB instead of
+ * 256 MiB: each Buffer counts as V8 external memory, and every ~32 MB of it forces a full mark of the heap,
+ * which on a long-running server cut downloads from 1.6 to 0.7 GB/s on loopback. The two buffers keep one
+ * read and one write in flight, and bound what a slow client holds in memory to 2 MiB.
  *
- * The reusing path serves the common case only: one `pipe()` into a stream nothing has read yet. Any other
- * use (a second pipe, a pipe after reads) falls back to Node's own pipe over fresh buffers.
+ * Only an http.ServerResponse qualifies: its write callback fires once the socket has written the bytes.
+ * A Transform such as a PassThrough calls back while the chunk still waits in its readable buffer, so
+ * reusing the buffer there would change bytes not yet read. The reusing path also needs a stream nothing
+ * has read yet and a single pipe; anything else falls back to Node's own pipe over fresh buffers.
  */
 export class FileRangeStream extends Readable {
   private position: number;
@@ -53,7 +56,7 @@ export class FileRangeStream extends Readable {
   }
 
   override pipe<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T {
-    if (this.pumping || this.readableDidRead || this.readableFlowing !== null || !isWritable(destination)) {
+    if (this.pumping || this.readableDidRead || this.readableFlowing !== null || !(destination instanceof ServerResponse)) {
       return super.pipe(destination, options);
     }
     this.pumping = true;
@@ -73,7 +76,7 @@ export class FileRangeStream extends Readable {
     return destination;
   }
 
-  private async pump(destination: Writable, end: boolean): Promise<'done' | 'destination gone'> {
+  private async pump(destination: ServerResponse, end: boolean): Promise<'done' | 'destination gone'> {
     const watch = watchDestination(destination);
     try {
       const buffers = [Buffer.allocUnsafe(this.sliceLength()), Buffer.allocUnsafe(this.sliceLength())];
@@ -108,10 +111,6 @@ export class FileRangeStream extends Readable {
   private sliceLength(): number {
     return Math.max(1, Math.min(SLICE_BYTES, this.endExclusive - this.position));
   }
-}
-
-function isWritable(destination: NodeJS.WritableStream): destination is Writable {
-  return typeof (destination as Partial<Writable>).writableEnded === 'boolean';
 }
 
 /** `gone` resolves to false once the destination closes or fails (it never resolves otherwise). */
