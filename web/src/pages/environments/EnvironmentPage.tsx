@@ -195,8 +195,7 @@ export function EnvironmentPage({ name }: { name: string }) {
           title={`Delete ${name}?`}
           confirmLabel="Delete environment"
           danger
-          pending={remove.pending}
-          error={remove.error}
+          action={remove}
           onClose={() => setDeleting(false)}
           onConfirm={async () => {
             const answer = await remove.run(name);

@@ -123,8 +123,7 @@ export function TeamPage() {
           title={statusChange.status === 'deactivated' ? `Deactivate ${statusChange.user.username}?` : `Reactivate ${statusChange.user.username}?`}
           confirmLabel={statusChange.status === 'deactivated' ? 'Deactivate' : 'Reactivate'}
           danger={statusChange.status === 'deactivated'}
-          pending={update.pending}
-          error={update.error}
+          action={update}
           onClose={() => {
             setStatusChange(null);
             update.clearError();
