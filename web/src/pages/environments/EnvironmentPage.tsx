@@ -1,11 +1,13 @@
 import { useState } from 'react';
 import { deleteEnvironment, getDeployments, getDrift, getEnvironment } from '../../api/endpoints';
-import type { CreatedToken } from '../../api/types';
+import type { CreatedToken, Drift } from '../../api/types';
 import { Badge } from '../../components/Badge';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { DataTable, type TableColumn } from '../../components/DataTable';
 import { Digest, DriftBadge, EnvironmentSwatch, ImageName, ReleaseLink } from '../../components/EnvironmentBits';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { Timestamp } from '../../components/Timestamp';
 import { useNotify } from '../../components/Toasts';
 import { formatDateTime, formatRelative } from '../../format/dates';
 import { useAction, useAsync } from '../../hooks/useAsync';
@@ -15,6 +17,15 @@ import { CreateTokenDialog } from '../tokens/CreateTokenDialog';
 import { TokenConfirmDialogs, type TokenAction } from '../tokens/TokenConfirmDialogs';
 import { TokenSecretDialog } from '../tokens/TokenSecretDialog';
 import { TokenTable } from '../tokens/TokenTable';
+
+const driftColumns: TableColumn<Drift>[] = [
+  { key: 'image', label: 'Image', render: (r) => <ImageName repository={r.repository} tag={r.tag} /> },
+  { key: 'digest', label: 'Digest', render: (r) => <Digest digest={r.digest} /> },
+  { key: 'release', label: 'Release', render: (r) => <ReleaseLink release={r.release} /> },
+  { key: 'drift', label: 'Drift', render: (r) => <DriftBadge drift={r} /> },
+  { key: 'latest', label: 'Latest release', render: (r) => (r.latest ? <ReleaseLink release={r.latest} /> : <span className="muted">—</span>) },
+  { key: 'since', label: 'Since', render: (r) => <Timestamp at={r.since} format={formatRelative} /> },
+];
 
 /** One environment: drift from the latest releases, the deployment timeline, and its tokens. */
 export function EnvironmentPage({ name }: { name: string }) {
@@ -78,45 +89,12 @@ export function EnvironmentPage({ name }: { name: string }) {
           <p className="card empty">Nothing pulled with this environment's tokens yet. Give a token to the cluster and pull an image.</p>
         ) : null}
         {drift.data && drift.data.repositories.length > 0 ? (
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="visually-hidden">What runs in {name}, compared with the latest releases</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Image</th>
-                  <th scope="col">Digest</th>
-                  <th scope="col">Release</th>
-                  <th scope="col">Drift</th>
-                  <th scope="col">Latest release</th>
-                  <th scope="col">Since</th>
-                </tr>
-              </thead>
-              <tbody>
-                {drift.data.repositories.map((r) => (
-                  <tr key={r.repository}>
-                    <td data-label="Image">
-                      <ImageName repository={r.repository} tag={r.tag} />
-                    </td>
-                    <td data-label="Digest">
-                      <Digest digest={r.digest} />
-                    </td>
-                    <td data-label="Release">
-                      <ReleaseLink release={r.release} />
-                    </td>
-                    <td data-label="Drift">
-                      <DriftBadge drift={r} />
-                    </td>
-                    <td data-label="Latest release">{r.latest ? <ReleaseLink release={r.latest} /> : <span className="muted">—</span>}</td>
-                    <td data-label="Since">
-                      <time dateTime={r.since} title={formatDateTime(r.since)}>
-                        {formatRelative(r.since)}
-                      </time>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={`What runs in ${name}, compared with the latest releases`}
+            columns={driftColumns}
+            rows={drift.data.repositories}
+            rowKey={(r) => r.repository}
+          />
         ) : null}
       </section>
 
