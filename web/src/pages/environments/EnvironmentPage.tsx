@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { deleteEnvironment, getDeployments, getDrift, getEnvironment } from '../../api/endpoints';
-import type { CreatedToken, Drift } from '../../api/types';
+import type { Drift } from '../../api/types';
 import { Badge } from '../../components/Badge';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DataTable, type TableColumn } from '../../components/DataTable';
@@ -13,10 +13,8 @@ import { formatDateTime, formatRelative } from '../../format/dates';
 import { useAction, useAsync } from '../../hooks/useAsync';
 import { Link, navigate } from '../../router/router';
 import { useMe } from '../../session/session';
-import { CreateTokenDialog } from '../tokens/CreateTokenDialog';
-import { TokenConfirmDialogs, type TokenAction } from '../tokens/TokenConfirmDialogs';
-import { TokenSecretDialog } from '../tokens/TokenSecretDialog';
 import { TokenTable } from '../tokens/TokenTable';
+import { useTokenDialogs } from '../tokens/useTokenDialogs';
 
 const driftColumns: TableColumn<Drift>[] = [
   { key: 'image', label: 'Image', render: (r) => <ImageName repository={r.repository} tag={r.tag} /> },
@@ -34,9 +32,7 @@ export function EnvironmentPage({ name }: { name: string }) {
   const profile = useAsync(() => getEnvironment(name), [name]);
   const drift = useAsync(() => getDrift(name), [name]);
   const timeline = useAsync(() => getDeployments(name), [name]);
-  const [creating, setCreating] = useState(false);
-  const [created, setCreated] = useState<CreatedToken | null>(null);
-  const [tokenAction, setTokenAction] = useState<TokenAction>(null);
+  const tokenDialogs = useTokenDialogs({ environment: name, onChanged: () => void profile.reload() });
   const [deleting, setDeleting] = useState(false);
   const remove = useAction(deleteEnvironment);
 
@@ -133,7 +129,7 @@ export function EnvironmentPage({ name }: { name: string }) {
             Tokens
           </h2>
           {me.can.manageTokens ? (
-            <button type="button" className="button button-primary button-small" onClick={() => setCreating(true)}>
+            <button type="button" className="button button-primary button-small" onClick={tokenDialogs.create}>
               Create token
             </button>
           ) : null}
@@ -142,32 +138,14 @@ export function EnvironmentPage({ name }: { name: string }) {
           <TokenTable
             me={me}
             tokens={environment.tokens}
-            onRevoke={(token) => setTokenAction({ kind: 'revoke', token })}
-            onDelete={(token) => setTokenAction({ kind: 'delete', token })}
+            onRevoke={tokenDialogs.revoke}
+            onDelete={tokenDialogs.remove}
             empty="This environment has no tokens. Create one for the cluster that runs it."
           />
         ) : null}
       </section>
 
-      {creating ? (
-        <CreateTokenDialog
-          environment={name}
-          onClose={() => setCreating(false)}
-          onCreated={(token) => {
-            setCreating(false);
-            setCreated(token);
-            void profile.reload();
-          }}
-        />
-      ) : null}
-      {created ? <TokenSecretDialog created={created} onClose={() => setCreated(null)} /> : null}
-      <TokenConfirmDialogs
-        action={tokenAction}
-        onDone={(changed) => {
-          setTokenAction(null);
-          if (changed) void profile.reload();
-        }}
-      />
+      {tokenDialogs.dialogs}
       {deleting ? (
         <ConfirmDialog
           title={`Delete ${name}?`}
