@@ -1,12 +1,9 @@
 import { useMemo, useState, type ReactNode } from 'react';
+import { DataTable, type SortDirection, type TableColumn } from './DataTable';
 
-export interface Column<T> {
-  key: string;
-  label: string;
+export interface Column<T> extends TableColumn<T> {
   /** The value sorted on; columns without one are not sortable. */
   sortValue?: (row: T) => string | number | null;
-  render: (row: T) => ReactNode;
-  className?: string;
 }
 
 interface SortableTableProps<T> {
@@ -14,14 +11,11 @@ interface SortableTableProps<T> {
   columns: Column<T>[];
   rows: T[];
   rowKey: (row: T) => string;
-  initialSort?: { key: string; direction: 'ascending' | 'descending' };
+  initialSort?: { key: string; direction: SortDirection };
   empty: ReactNode;
 }
 
-/**
- * A readable data table: click a header (or press Enter on it) to sort. Under 720 px wide each row
- * becomes a card whose cells carry their column name (data-label), so nothing overflows a phone.
- */
+/** A DataTable whose sortable columns have header buttons: click one (or press Enter on it) to sort. */
 export function SortableTable<T>({ caption, columns, rows, rowKey, initialSort, empty }: SortableTableProps<T>) {
   const [sort, setSort] = useState(initialSort ?? null);
   const sorted = useMemo(() => {
@@ -43,46 +37,21 @@ export function SortableTable<T>({ caption, columns, rows, rowKey, initialSort, 
       current?.key === key ? { key, direction: current.direction === 'ascending' ? 'descending' : 'ascending' } : { key, direction: 'ascending' },
     );
 
-  return (
-    <div className="table-wrap">
-      <table className="table">
-        <caption className="visually-hidden">{caption}</caption>
-        <thead>
-          <tr>
-            {columns.map((column) => (
-              <th key={column.key} scope="col" className={column.className} aria-sort={sort?.key === column.key ? sort.direction : undefined}>
-                {column.sortValue ? (
-                  <button type="button" className="sort-button" onClick={() => toggle(column.key)}>
-                    {column.label}
-                    <span className="sort-indicator" aria-hidden="true">
-                      {sort?.key === column.key ? (sort.direction === 'ascending' ? '▲' : '▼') : '↕'}
-                    </span>
-                  </button>
-                ) : (
-                  column.label
-                )}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {sorted.length === 0 ? (
-            <tr className="empty-row">
-              <td colSpan={columns.length}>{empty}</td>
-            </tr>
-          ) : (
-            sorted.map((row) => (
-              <tr key={rowKey(row)}>
-                {columns.map((column) => (
-                  <td key={column.key} data-label={column.label} className={column.className}>
-                    {column.render(row)}
-                  </td>
-                ))}
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
-    </div>
+  const withSortButtons = columns.map((column) =>
+    column.sortValue
+      ? {
+          ...column,
+          header: (
+            <button type="button" className="sort-button" onClick={() => toggle(column.key)}>
+              {column.label}
+              <span className="sort-indicator" aria-hidden="true">
+                {sort?.key === column.key ? (sort.direction === 'ascending' ? '▲' : '▼') : '↕'}
+              </span>
+            </button>
+          ),
+        }
+      : column,
   );
+
+  return <DataTable caption={caption} columns={withSortButtons} rows={sorted} rowKey={rowKey} empty={empty} sortedBy={sort} />;
 }

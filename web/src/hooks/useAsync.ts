@@ -39,6 +39,12 @@ export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): A
   return { data, error, loading, reload };
 }
 
+/** Whether an action is in flight and the error it ended with: what its dialog's button and alert show. */
+export interface ActionState {
+  pending: boolean;
+  error: ApiError | null;
+}
+
 /** Runs an action (a write), tracking whether it is in flight and the error it ended with. */
 export function useAction<A extends unknown[], R>(action: (...args: A) => Promise<R>) {
   const [pending, setPending] = useState(false);

@@ -1,6 +1,7 @@
 import { compareEnvironments, listEnvironments } from '../../api/endpoints';
 import type { RunningImage } from '../../api/types';
 import { Digest, EnvironmentSwatch, ReleaseLink } from '../../components/EnvironmentBits';
+import { DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { useAsync } from '../../hooks/useAsync';
@@ -16,6 +17,14 @@ function Side({ image }: { image: RunningImage | null }) {
       <small>
         <ReleaseLink release={image.release} />
       </small>
+    </span>
+  );
+}
+
+function SideHeading({ name, color }: { name: string; color: string | null }) {
+  return (
+    <span className="environment-heading">
+      <EnvironmentSwatch color={color} /> {name}
     </span>
   );
 }
@@ -64,43 +73,16 @@ export function ComparePage() {
         </p>
       ) : null}
       {comparison.data && comparison.data.repositories.length > 0 ? (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="visually-hidden">
-              Differences between {a} and {b}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Repository</th>
-                <th scope="col">
-                  <span className="environment-heading">
-                    <EnvironmentSwatch color={colorOf(a)} /> {a}
-                  </span>
-                </th>
-                <th scope="col">
-                  <span className="environment-heading">
-                    <EnvironmentSwatch color={colorOf(b)} /> {b}
-                  </span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {comparison.data.repositories.map((r) => (
-                <tr key={r.repository}>
-                  <td data-label="Repository">
-                    <strong>{r.repository}</strong>
-                  </td>
-                  <td data-label={a}>
-                    <Side image={r.a} />
-                  </td>
-                  <td data-label={b}>
-                    <Side image={r.b} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={`Differences between ${a} and ${b}`}
+          columns={[
+            { key: 'repository', label: 'Repository', render: (r) => <strong>{r.repository}</strong> },
+            { key: 'a', label: a, header: <SideHeading name={a} color={colorOf(a)} />, render: (r) => <Side image={r.a} /> },
+            { key: 'b', label: b, header: <SideHeading name={b} color={colorOf(b)} />, render: (r) => <Side image={r.b} /> },
+          ]}
+          rows={comparison.data.repositories}
+          rowKey={(r) => r.repository}
+        />
       ) : null}
     </>
   );

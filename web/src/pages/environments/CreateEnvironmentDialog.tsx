@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { createEnvironment, type NewEnvironment } from '../../api/endpoints';
 import type { CreatedToken, Environment, Permission } from '../../api/types';
-import { Dialog } from '../../components/Dialog';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormDialog } from '../../components/FormDialog';
+import { TextField } from '../../components/TextField';
 import { useAction } from '../../hooks/useAsync';
 import { ExpiryField, PermissionField, useExpiry } from '../tokens/TokenFields';
 
@@ -32,8 +32,7 @@ export function CreateEnvironmentDialog({ onCreated, onClose }: CreateEnvironmen
   const { expiry, setExpiry, expiresAt } = useExpiry('never');
   const action = useAction(createEnvironment);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async () => {
     const input: NewEnvironment = { name: name.trim(), description: description.trim() || null, color };
     if (withToken) input.token = { permission, expiresAt };
     const answer = await action.run(input);
@@ -41,68 +40,49 @@ export function CreateEnvironmentDialog({ onCreated, onClose }: CreateEnvironmen
   };
 
   return (
-    <Dialog title="Create environment" onClose={onClose}>
-      <form className="form" onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="environment-name">Name</label>
-          <input
-            id="environment-name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            pattern="[a-z0-9]([a-z0-9-]*[a-z0-9])?"
-            maxLength={63}
-            placeholder="production"
-            aria-describedby="environment-name-hint"
-            required
-            autoFocus
-          />
-          <p id="environment-name-hint" className="field-hint">
-            Lowercase letters, digits and hyphens.
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor="environment-description">Description (optional)</label>
-          <input id="environment-description" value={description} onChange={(e) => setDescription(e.target.value)} maxLength={500} />
-        </div>
-        <fieldset className="field">
-          <legend>Colour</legend>
-          <div className="color-choices">
-            {PRESET_COLORS.map((preset) => (
-              <label key={preset.value} className="color-choice" title={preset.label}>
-                <input type="radio" name="environment-color" value={preset.value} checked={color === preset.value} onChange={() => setColor(preset.value)} />
-                <span className="swatch swatch-large" style={{ backgroundColor: preset.value }} aria-hidden="true" />
-                <span className="visually-hidden">{preset.label}</span>
-              </label>
-            ))}
-            <label className="color-custom">
-              <span>Other</span>
-              <input type="color" value={color} onChange={(e) => setColor(e.target.value)} aria-label="Custom colour" />
+    <FormDialog title="Create environment" onClose={onClose} onSubmit={submit} action={action} submitLabel="Create environment" pendingLabel="Creating…">
+      <TextField
+        id="environment-name"
+        label="Name"
+        value={name}
+        onChange={setName}
+        pattern="[a-z0-9]([a-z0-9-]*[a-z0-9])?"
+        maxLength={63}
+        placeholder="production"
+        hint="Lowercase letters, digits and hyphens."
+        required
+        autoFocus
+      />
+      <TextField id="environment-description" label="Description (optional)" value={description} onChange={setDescription} maxLength={500} />
+      <fieldset className="field">
+        <legend>Colour</legend>
+        <div className="color-choices">
+          {PRESET_COLORS.map((preset) => (
+            <label key={preset.value} className="color-choice" title={preset.label}>
+              <input type="radio" name="environment-color" value={preset.value} checked={color === preset.value} onChange={() => setColor(preset.value)} />
+              <span className="swatch swatch-large" style={{ backgroundColor: preset.value }} aria-hidden="true" />
+              <span className="visually-hidden">{preset.label}</span>
             </label>
-          </div>
-        </fieldset>
-        <label className="checkbox">
-          <input type="checkbox" checked={withToken} onChange={(e) => setWithToken(e.target.checked)} />
-          <span>
-            <strong>Generate a token</strong>
-            <small>For the cluster or servers that pull images into this environment</small>
-          </span>
-        </label>
-        {withToken ? (
-          <div className="nested-fields">
-            <PermissionField value={permission} onChange={setPermission} name="environment-token-permission" />
-            <ExpiryField value={expiry} onChange={setExpiry} idPrefix="environment-token" />
-          </div>
-        ) : null}
-        <ErrorAlert error={action.error} />
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={action.pending}>
-            {action.pending ? 'Creating…' : 'Create environment'}
-          </button>
+          ))}
+          <label className="color-custom">
+            <span>Other</span>
+            <input type="color" value={color} onChange={(e) => setColor(e.target.value)} aria-label="Custom colour" />
+          </label>
         </div>
-      </form>
-    </Dialog>
+      </fieldset>
+      <label className="checkbox">
+        <input type="checkbox" checked={withToken} onChange={(e) => setWithToken(e.target.checked)} />
+        <span>
+          <strong>Generate a token</strong>
+          <small>For the cluster or servers that pull images into this environment</small>
+        </span>
+      </label>
+      {withToken ? (
+        <div className="nested-fields">
+          <PermissionField value={permission} onChange={setPermission} name="environment-token-permission" />
+          <ExpiryField value={expiry} onChange={setExpiry} idPrefix="environment-token" />
+        </div>
+      ) : null}
+    </FormDialog>
   );
 }

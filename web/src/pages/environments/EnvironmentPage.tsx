@@ -1,20 +1,29 @@
 import { useState } from 'react';
 import { deleteEnvironment, getDeployments, getDrift, getEnvironment } from '../../api/endpoints';
-import type { CreatedToken } from '../../api/types';
+import type { Drift } from '../../api/types';
 import { Badge } from '../../components/Badge';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { DataTable, type TableColumn } from '../../components/DataTable';
 import { Digest, DriftBadge, EnvironmentSwatch, ImageName, ReleaseLink } from '../../components/EnvironmentBits';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { Timestamp } from '../../components/Timestamp';
 import { useNotify } from '../../components/Toasts';
 import { formatDateTime, formatRelative } from '../../format/dates';
 import { useAction, useAsync } from '../../hooks/useAsync';
 import { Link, navigate } from '../../router/router';
 import { useMe } from '../../session/session';
-import { CreateTokenDialog } from '../tokens/CreateTokenDialog';
-import { TokenConfirmDialogs, type TokenAction } from '../tokens/TokenConfirmDialogs';
-import { TokenSecretDialog } from '../tokens/TokenSecretDialog';
 import { TokenTable } from '../tokens/TokenTable';
+import { useTokenDialogs } from '../tokens/useTokenDialogs';
+
+const driftColumns: TableColumn<Drift>[] = [
+  { key: 'image', label: 'Image', render: (r) => <ImageName repository={r.repository} tag={r.tag} /> },
+  { key: 'digest', label: 'Digest', render: (r) => <Digest digest={r.digest} /> },
+  { key: 'release', label: 'Release', render: (r) => <ReleaseLink release={r.release} /> },
+  { key: 'drift', label: 'Drift', render: (r) => <DriftBadge drift={r} /> },
+  { key: 'latest', label: 'Latest release', render: (r) => (r.latest ? <ReleaseLink release={r.latest} /> : <span className="muted">—</span>) },
+  { key: 'since', label: 'Since', render: (r) => <Timestamp at={r.since} format={formatRelative} /> },
+];
 
 /** One environment: drift from the latest releases, the deployment timeline, and its tokens. */
 export function EnvironmentPage({ name }: { name: string }) {
@@ -23,9 +32,7 @@ export function EnvironmentPage({ name }: { name: string }) {
   const profile = useAsync(() => getEnvironment(name), [name]);
   const drift = useAsync(() => getDrift(name), [name]);
   const timeline = useAsync(() => getDeployments(name), [name]);
-  const [creating, setCreating] = useState(false);
-  const [created, setCreated] = useState<CreatedToken | null>(null);
-  const [tokenAction, setTokenAction] = useState<TokenAction>(null);
+  const tokenDialogs = useTokenDialogs({ environment: name, onChanged: () => void profile.reload() });
   const [deleting, setDeleting] = useState(false);
   const remove = useAction(deleteEnvironment);
 
@@ -78,45 +85,12 @@ export function EnvironmentPage({ name }: { name: string }) {
           <p className="card empty">Nothing pulled with this environment's tokens yet. Give a token to the cluster and pull an image.</p>
         ) : null}
         {drift.data && drift.data.repositories.length > 0 ? (
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="visually-hidden">What runs in {name}, compared with the latest releases</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Image</th>
-                  <th scope="col">Digest</th>
-                  <th scope="col">Release</th>
-                  <th scope="col">Drift</th>
-                  <th scope="col">Latest release</th>
-                  <th scope="col">Since</th>
-                </tr>
-              </thead>
-              <tbody>
-                {drift.data.repositories.map((r) => (
-                  <tr key={r.repository}>
-                    <td data-label="Image">
-                      <ImageName repository={r.repository} tag={r.tag} />
-                    </td>
-                    <td data-label="Digest">
-                      <Digest digest={r.digest} />
-                    </td>
-                    <td data-label="Release">
-                      <ReleaseLink release={r.release} />
-                    </td>
-                    <td data-label="Drift">
-                      <DriftBadge drift={r} />
-                    </td>
-                    <td data-label="Latest release">{r.latest ? <ReleaseLink release={r.latest} /> : <span className="muted">—</span>}</td>
-                    <td data-label="Since">
-                      <time dateTime={r.since} title={formatDateTime(r.since)}>
-                        {formatRelative(r.since)}
-                      </time>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={`What runs in ${name}, compared with the latest releases`}
+            columns={driftColumns}
+            rows={drift.data.repositories}
+            rowKey={(r) => r.repository}
+          />
         ) : null}
       </section>
 
@@ -155,7 +129,7 @@ export function EnvironmentPage({ name }: { name: string }) {
             Tokens
           </h2>
           {me.can.manageTokens ? (
-            <button type="button" className="button button-primary button-small" onClick={() => setCreating(true)}>
+            <button type="button" className="button button-primary button-small" onClick={tokenDialogs.create}>
               Create token
             </button>
           ) : null}
@@ -164,39 +138,20 @@ export function EnvironmentPage({ name }: { name: string }) {
           <TokenTable
             me={me}
             tokens={environment.tokens}
-            onRevoke={(token) => setTokenAction({ kind: 'revoke', token })}
-            onDelete={(token) => setTokenAction({ kind: 'delete', token })}
+            onRevoke={tokenDialogs.revoke}
+            onDelete={tokenDialogs.remove}
             empty="This environment has no tokens. Create one for the cluster that runs it."
           />
         ) : null}
       </section>
 
-      {creating ? (
-        <CreateTokenDialog
-          environment={name}
-          onClose={() => setCreating(false)}
-          onCreated={(token) => {
-            setCreating(false);
-            setCreated(token);
-            void profile.reload();
-          }}
-        />
-      ) : null}
-      {created ? <TokenSecretDialog created={created} onClose={() => setCreated(null)} /> : null}
-      <TokenConfirmDialogs
-        action={tokenAction}
-        onDone={(changed) => {
-          setTokenAction(null);
-          if (changed) void profile.reload();
-        }}
-      />
+      {tokenDialogs.dialogs}
       {deleting ? (
         <ConfirmDialog
           title={`Delete ${name}?`}
           confirmLabel="Delete environment"
           danger
-          pending={remove.pending}
-          error={remove.error}
+          action={remove}
           onClose={() => setDeleting(false)}
           onConfirm={async () => {
             const answer = await remove.run(name);

@@ -1,11 +1,13 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { listReleases } from '../../api/endpoints';
 import type { Release } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageHeader } from '../../components/PageHeader';
 import { SortableTable, type Column } from '../../components/SortableTable';
-import { formatDate, formatDateTime } from '../../format/dates';
-import { useAction } from '../../hooks/useAsync';
+import { Timestamp } from '../../components/Timestamp';
+import { formatDate } from '../../format/dates';
+import { useKeysetList } from '../../hooks/useKeysetList';
 import { Link } from '../../router/router';
 
 const artifactKinds = (r: Release) => {
@@ -15,28 +17,16 @@ const artifactKinds = (r: Release) => {
   return [...counts].map(([type, n]) => `${n} ${label[type as keyof typeof label]}${n === 1 ? '' : 's'}`).join(', ');
 };
 
+const loadReleasesPage = async (before?: number) => {
+  const page = await listReleases(before);
+  return { items: page.releases, nextBefore: page.nextBefore };
+};
+
 /** Releases recorded by CI or people, newest first; filtered in the page by name, version, commit or branch. */
 export function ReleasesPage() {
-  const [releases, setReleases] = useState<Release[]>([]);
-  const [nextBefore, setNextBefore] = useState<number | null>(null);
-  const [loaded, setLoaded] = useState(false);
+  const list = useKeysetList(loadReleasesPage);
+  const releases = list.items;
   const [query, setQuery] = useState('');
-  const load = useAction(listReleases);
-  const { run } = load;
-
-  const fetchPage = useCallback(
-    async (before?: number) => {
-      const page = await run(before);
-      if (!page) return;
-      setReleases((current) => (before ? [...current, ...page.releases] : page.releases));
-      setNextBefore(page.nextBefore);
-      setLoaded(true);
-    },
-    [run],
-  );
-  useEffect(() => {
-    void fetchPage();
-  }, [fetchPage]);
 
   const shown = useMemo(() => {
     const needle = query.trim().toLowerCase();
@@ -75,11 +65,7 @@ export function ReleasesPage() {
       key: 'createdAt',
       label: 'Created',
       sortValue: (r) => r.id,
-      render: (r) => (
-        <time dateTime={r.createdAt} title={formatDateTime(r.createdAt)}>
-          {formatDate(r.createdAt)}
-        </time>
-      ),
+      render: (r) => <Timestamp at={r.createdAt} format={formatDate} />,
     },
   ];
 
@@ -92,8 +78,8 @@ export function ReleasesPage() {
           <input id="release-search" type="search" placeholder="Name, version, commit or branch" value={query} onChange={(e) => setQuery(e.target.value)} />
         </div>
       </div>
-      <ErrorAlert error={load.error} title="Could not load the releases." />
-      {loaded ? (
+      <ErrorAlert error={list.error} title="Could not load the releases." />
+      {list.loaded ? (
         <SortableTable
           caption="Releases"
           columns={columns}
@@ -103,13 +89,7 @@ export function ReleasesPage() {
           empty={<p className="empty">{releases.length === 0 ? 'No releases recorded yet.' : 'No release matches this search.'}</p>}
         />
       ) : null}
-      {nextBefore ? (
-        <div className="load-more">
-          <button type="button" className="button" onClick={() => void fetchPage(nextBefore)} disabled={load.pending}>
-            {load.pending ? 'Loading…' : 'Load older releases'}
-          </button>
-        </div>
-      ) : null}
+      <LoadMoreButton list={list} label="Load older releases" />
     </>
   );
 }

@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { inviteUser } from '../../api/endpoints';
 import type { Invitation, Role } from '../../api/types';
 import { CopyButton } from '../../components/CopyButton';
 import { Dialog } from '../../components/Dialog';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormDialog } from '../../components/FormDialog';
+import { TextField } from '../../components/TextField';
 import { formatDateTime } from '../../format/dates';
 import { useAction } from '../../hooks/useAsync';
 
@@ -16,8 +17,7 @@ export function InviteDialog({ onInvited, onClose }: { onInvited: () => void; on
   const [invitation, setInvitation] = useState<Invitation | null>(null);
   const action = useAction(inviteUser);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async () => {
     const answer = await action.run({ username: username.trim(), email: email.trim(), role, ...(name.trim() ? { name: name.trim() } : {}) });
     if (answer) {
       setInvitation(answer);
@@ -50,48 +50,26 @@ export function InviteDialog({ onInvited, onClose }: { onInvited: () => void; on
   }
 
   return (
-    <Dialog title="Invite a person" onClose={onClose}>
-      <form className="form" onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="invite-username-field">Username</label>
-          <input
-            id="invite-username-field"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            pattern="[a-z0-9][a-z0-9-]*"
-            aria-describedby="invite-username-hint"
-            required
-            autoFocus
-          />
-          <p id="invite-username-hint" className="field-hint">
-            Lowercase letters, digits and hyphens.
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor="invite-email">Email</label>
-          <input id="invite-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} required />
-        </div>
-        <div className="field">
-          <label htmlFor="invite-name">Full name (optional)</label>
-          <input id="invite-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
-        </div>
-        <div className="field">
-          <label htmlFor="invite-role">Role</label>
-          <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            <option value="developer">Developer: manages their own tokens</option>
-            <option value="admin">Admin: manages the team and every token</option>
-          </select>
-        </div>
-        <ErrorAlert error={action.error} />
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={action.pending}>
-            {action.pending ? 'Inviting…' : 'Create invitation'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog title="Invite a person" onClose={onClose} onSubmit={submit} action={action} submitLabel="Create invitation" pendingLabel="Inviting…">
+      <TextField
+        id="invite-username-field"
+        label="Username"
+        value={username}
+        onChange={setUsername}
+        pattern="[a-z0-9][a-z0-9-]*"
+        hint="Lowercase letters, digits and hyphens."
+        required
+        autoFocus
+      />
+      <TextField id="invite-email" label="Email" type="email" value={email} onChange={setEmail} required />
+      <TextField id="invite-name" label="Full name (optional)" value={name} onChange={setName} maxLength={100} />
+      <div className="field">
+        <label htmlFor="invite-role">Role</label>
+        <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          <option value="developer">Developer: manages their own tokens</option>
+          <option value="admin">Admin: manages the team and every token</option>
+        </select>
+      </div>
+    </FormDialog>
   );
 }

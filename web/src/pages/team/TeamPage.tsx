@@ -6,8 +6,9 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { SortableTable, type Column } from '../../components/SortableTable';
+import { Timestamp } from '../../components/Timestamp';
 import { useNotify } from '../../components/Toasts';
-import { formatDateTime, formatRelative } from '../../format/dates';
+import { formatRelative } from '../../format/dates';
 import { useAction, useAsync } from '../../hooks/useAsync';
 import { useMe } from '../../session/session';
 import { InviteDialog } from './InviteDialog';
@@ -68,14 +69,7 @@ export function TeamPage() {
       key: 'lastLoginAt',
       label: 'Last Login',
       sortValue: (u) => (u.lastLoginAt ? new Date(u.lastLoginAt).getTime() : null),
-      render: (u) =>
-        u.lastLoginAt ? (
-          <time dateTime={u.lastLoginAt} title={formatDateTime(u.lastLoginAt)}>
-            {formatRelative(u.lastLoginAt)}
-          </time>
-        ) : (
-          <span className="muted">Never</span>
-        ),
+      render: (u) => <Timestamp at={u.lastLoginAt} format={formatRelative} missing="Never" />,
     },
     {
       key: 'actions',
@@ -123,8 +117,7 @@ export function TeamPage() {
           title={statusChange.status === 'deactivated' ? `Deactivate ${statusChange.user.username}?` : `Reactivate ${statusChange.user.username}?`}
           confirmLabel={statusChange.status === 'deactivated' ? 'Deactivate' : 'Reactivate'}
           danger={statusChange.status === 'deactivated'}
-          pending={update.pending}
-          error={update.error}
+          action={update}
           onClose={() => {
             setStatusChange(null);
             update.clearError();

@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { createEnvironmentToken, createToken, listEnvironments, type NewToken } from '../../api/endpoints';
 import type { CreatedToken, Permission } from '../../api/types';
-import { Dialog } from '../../components/Dialog';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormDialog } from '../../components/FormDialog';
+import { TextField } from '../../components/TextField';
 import { useAction, useAsync } from '../../hooks/useAsync';
 import { ExpiryField, PermissionField, useExpiry } from './TokenFields';
 
@@ -24,8 +24,7 @@ export function CreateTokenDialog({ environment: fixedEnvironment, onCreated, on
     fixedEnvironment ? createEnvironmentToken(fixedEnvironment, input) : createToken(input),
   );
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async () => {
     const input: NewToken = { name: name.trim(), permission, expiresAt };
     if (environment) input.environment = environment;
     const created = await action.run(input);
@@ -33,60 +32,51 @@ export function CreateTokenDialog({ environment: fixedEnvironment, onCreated, on
   };
 
   return (
-    <Dialog title={fixedEnvironment ? `Create a token for ${fixedEnvironment}` : 'Create token'} onClose={onClose}>
-      <form className="form" onSubmit={submit}>
+    <FormDialog
+      title={fixedEnvironment ? `Create a token for ${fixedEnvironment}` : 'Create token'}
+      onClose={onClose}
+      onSubmit={submit}
+      action={action}
+      submitLabel="Create token"
+      pendingLabel="Creating…"
+    >
+      <TextField
+        id="token-name"
+        label="Name"
+        value={name}
+        onChange={setName}
+        maxLength={100}
+        placeholder="e.g. GitHub Actions deploy"
+        hint="Say where the token will be used. Its username is derived from the name."
+        required
+        autoFocus
+      />
+      <PermissionField value={permission} onChange={setPermission} />
+      <ExpiryField value={expiry} onChange={setExpiry} idPrefix="token" />
+      {!fixedEnvironment && environments.data && environments.data.length > 0 ? (
         <div className="field">
-          <label htmlFor="token-name">Name</label>
-          <input
-            id="token-name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            maxLength={100}
-            placeholder="e.g. GitHub Actions deploy"
-            aria-describedby="token-name-hint"
-            required
-            autoFocus
-          />
-          <p id="token-name-hint" className="field-hint">
-            Say where the token will be used. Its username is derived from the name.
+          <label htmlFor="token-environment">Environment (optional)</label>
+          <select
+            id="token-environment"
+            value={environment}
+            onChange={(e) => {
+              setEnvironment(e.target.value);
+              if (e.target.value) setPermission('read-only');
+            }}
+            aria-describedby="token-environment-hint"
+          >
+            <option value="">None</option>
+            {environments.data.map((env) => (
+              <option key={env.id} value={env.name}>
+                {env.name}
+              </option>
+            ))}
+          </select>
+          <p id="token-environment-hint" className="field-hint">
+            Image pulls made with an environment token become that environment's deployment history.
           </p>
         </div>
-        <PermissionField value={permission} onChange={setPermission} />
-        <ExpiryField value={expiry} onChange={setExpiry} idPrefix="token" />
-        {!fixedEnvironment && environments.data && environments.data.length > 0 ? (
-          <div className="field">
-            <label htmlFor="token-environment">Environment (optional)</label>
-            <select
-              id="token-environment"
-              value={environment}
-              onChange={(e) => {
-                setEnvironment(e.target.value);
-                if (e.target.value) setPermission('read-only');
-              }}
-              aria-describedby="token-environment-hint"
-            >
-              <option value="">None</option>
-              {environments.data.map((env) => (
-                <option key={env.id} value={env.name}>
-                  {env.name}
-                </option>
-              ))}
-            </select>
-            <p id="token-environment-hint" className="field-hint">
-              Image pulls made with an environment token become that environment's deployment history.
-            </p>
-          </div>
-        ) : null}
-        <ErrorAlert error={action.error} />
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={action.pending}>
-            {action.pending ? 'Creating…' : 'Create token'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      ) : null}
+    </FormDialog>
   );
 }

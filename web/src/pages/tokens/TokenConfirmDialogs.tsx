@@ -20,8 +20,7 @@ export function TokenConfirmDialogs({ action, onDone }: { action: TokenAction; o
         title="Revoke token?"
         confirmLabel="Revoke token"
         danger
-        pending={revoke.pending}
-        error={revoke.error}
+        action={revoke}
         onClose={() => onDone(false)}
         onConfirm={async () => {
           const answer = await revoke.run(token.id);
@@ -42,8 +41,7 @@ export function TokenConfirmDialogs({ action, onDone }: { action: TokenAction; o
       title="Delete token?"
       confirmLabel="Delete token"
       danger
-      pending={remove.pending}
-      error={remove.error}
+      action={remove}
       onClose={() => onDone(false)}
       onConfirm={async () => {
         if (!(await remove.run(token.id))) return;

@@ -1,6 +1,7 @@
 import type { Token, Whoami } from '../../api/types';
 import { TokenStatusBadge } from '../../components/Badge';
 import { SortableTable, type Column } from '../../components/SortableTable';
+import { Timestamp } from '../../components/Timestamp';
 import { formatDate, formatDateTime, formatRelative } from '../../format/dates';
 import { canDelete, canRevoke, PERMISSION_LABELS } from './token-rules';
 
@@ -39,20 +40,13 @@ export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, e
       key: 'createdAt',
       label: 'Created',
       sortValue: (t) => time(t.createdAt),
-      render: (t) => <time dateTime={t.createdAt} title={formatDateTime(t.createdAt)}>{formatDate(t.createdAt)}</time>,
+      render: (t) => <Timestamp at={t.createdAt} format={formatDate} />,
     },
     {
       key: 'expiresAt',
       label: 'Expires',
       sortValue: (t) => time(t.expiresAt),
-      render: (t) =>
-        t.expiresAt ? (
-          <time dateTime={t.expiresAt} title={formatDateTime(t.expiresAt)}>
-            {formatDate(t.expiresAt)}
-          </time>
-        ) : (
-          <span className="muted">Never</span>
-        ),
+      render: (t) => <Timestamp at={t.expiresAt} format={formatDate} missing="Never" />,
     },
     { key: 'status', label: 'Status', sortValue: (t) => t.status, render: (t) => <TokenStatusBadge status={t.status} /> },
     {

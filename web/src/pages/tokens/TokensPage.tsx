@@ -1,14 +1,12 @@
 import { useMemo, useState } from 'react';
 import { listTokens } from '../../api/endpoints';
-import type { CreatedToken, TokenStatus } from '../../api/types';
+import type { TokenStatus } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { useAsync } from '../../hooks/useAsync';
 import { useMe } from '../../session/session';
-import { CreateTokenDialog } from './CreateTokenDialog';
-import { TokenConfirmDialogs, type TokenAction } from './TokenConfirmDialogs';
-import { TokenSecretDialog } from './TokenSecretDialog';
 import { TokenTable } from './TokenTable';
+import { useTokenDialogs } from './useTokenDialogs';
 
 type StatusFilter = 'all' | TokenStatus;
 
@@ -17,9 +15,7 @@ export function TokensPage() {
   const tokens = useAsync(listTokens, []);
   const [status, setStatus] = useState<StatusFilter>('all');
   const [query, setQuery] = useState('');
-  const [creating, setCreating] = useState(false);
-  const [created, setCreated] = useState<CreatedToken | null>(null);
-  const [action, setAction] = useState<TokenAction>(null);
+  const tokenDialogs = useTokenDialogs({ onChanged: () => void tokens.reload() });
 
   const all = tokens.data ?? [];
   const shown = useMemo(() => {
@@ -44,7 +40,7 @@ export function TokensPage() {
         description="Tokens let Docker, npm, pip and CI systems use the registry. Each has its own username and can be revoked at any time."
         actions={
           me.can.manageTokens ? (
-            <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+            <button type="button" className="button button-primary" onClick={tokenDialogs.create}>
               Create token
             </button>
           ) : null
@@ -75,30 +71,13 @@ export function TokensPage() {
         <TokenTable
           me={me}
           tokens={shown}
-          onRevoke={(token) => setAction({ kind: 'revoke', token })}
-          onDelete={(token) => setAction({ kind: 'delete', token })}
+          onRevoke={tokenDialogs.revoke}
+          onDelete={tokenDialogs.remove}
           empty={all.length === 0 ? 'No tokens yet. Create one to connect Docker, npm or pip.' : 'No token matches this filter.'}
         />
       ) : null}
 
-      {creating ? (
-        <CreateTokenDialog
-          onClose={() => setCreating(false)}
-          onCreated={(token) => {
-            setCreating(false);
-            setCreated(token);
-            void tokens.reload();
-          }}
-        />
-      ) : null}
-      {created ? <TokenSecretDialog created={created} onClose={() => setCreated(null)} /> : null}
-      <TokenConfirmDialogs
-        action={action}
-        onDone={(changed) => {
-          setAction(null);
-          if (changed) void tokens.reload();
-        }}
-      />
+      {tokenDialogs.dialogs}
     </>
   );
 }
