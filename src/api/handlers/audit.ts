@@ -1,5 +1,7 @@
 import { auditPageQuery, listAudit } from '../../core/audit/audit-queries.js';
+import type { AuditPage } from '../answers.js';
 import type { ApiRoute } from '../route.js';
+import { auditEventAnswer } from '../serialize.js';
 
 export const auditRoutes: ApiRoute[] = [
   {
@@ -8,6 +10,9 @@ export const auditRoutes: ApiRoute[] = [
     summary: 'The audit log, newest first (admins); page with ?limit=&before=<nextBefore>',
     auth: 'principal',
     query: auditPageQuery,
-    handler: ({ core, principal, request }) => listAudit(core.store.audit, principal, request.query),
+    async handler({ core, principal, request }): Promise<AuditPage> {
+      const { events, nextBefore } = await listAudit(core.store.audit, principal, request.query);
+      return { events: events.map(auditEventAnswer), nextBefore };
+    },
   },
 ];

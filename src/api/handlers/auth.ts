@@ -1,4 +1,6 @@
+import type { LoggedOut, LoginAnswer, Whoami } from '../answers.js';
 import type { ApiRoute } from '../route.js';
+import { userAnswer } from '../serialize.js';
 import { SESSION_COOKIE } from '../../http/credentials.js';
 import { csrfTokenFor, loginInput } from '../../core/users/session-service.js';
 import { Errors } from '../../core/errors.js';
@@ -11,16 +13,16 @@ export const authRoutes: ApiRoute[] = [
     summary: 'Log in with username and password: returns a session token and sets the session cookie',
     auth: 'public',
     body: loginInput,
-    async handler({ core, request, reply, ctx, secureCookies }) {
+    async handler({ core, request, reply, ctx, secureCookies }): Promise<LoginAnswer> {
       const result = await core.sessions.login(request.body, ctx);
       void reply.setCookie(SESSION_COOKIE, result.sessionToken, {
         path: '/',
         httpOnly: true,
         sameSite: 'strict',
         secure: secureCookies,
-        expires: new Date(result.expiresAt),
+        expires: result.expiresAt,
       });
-      return result;
+      return { user: userAnswer(result.user), sessionToken: result.sessionToken, csrfToken: result.csrfToken, expiresAt: result.expiresAt.toISOString() };
     },
   },
   {
@@ -28,7 +30,7 @@ export const authRoutes: ApiRoute[] = [
     path: '/api/v1/auth/logout',
     summary: 'Revoke the current session',
     auth: 'principal',
-    async handler({ core, principal, reply, ctx }) {
+    async handler({ core, principal, reply, ctx }): Promise<LoggedOut> {
       await core.sessions.logout(principal, ctx);
       void reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return { loggedOut: true };
@@ -39,7 +41,7 @@ export const authRoutes: ApiRoute[] = [
     path: '/api/v1/whoami',
     summary: 'Who the credential (session or registry token) belongs to and what it may do',
     auth: 'principal',
-    async handler({ principal, request }) {
+    async handler({ principal, request }): Promise<Whoami> {
       const artifact = { kind: 'artifact', protocol: 'oci', name: '*' } as const;
       const cookieSecret = principal.session?.viaCookie ? request.cookies[SESSION_COOKIE] : undefined;
       if (principal.session?.viaCookie && !cookieSecret) throw Errors.sessionInvalid();

@@ -1,3 +1,4 @@
+import type { RegistryEndpoints } from '../answers.js';
 import type { ApiRoute } from '../route.js';
 
 export const endpointRoutes: ApiRoute[] = [
@@ -7,6 +8,6 @@ export const endpointRoutes: ApiRoute[] = [
     summary: 'Where Docker, npm and pip reach this registry (from FLY_PUBLIC_URL): what `flyreg setup` writes into their configuration',
     // The public URL and the URL layout are no secret: clients need them before they hold any credential.
     auth: 'public',
-    handler: async ({ core }) => core.endpoints,
+    handler: async ({ core }): Promise<RegistryEndpoints> => core.endpoints,
   },
 ];

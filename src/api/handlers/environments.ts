@@ -7,7 +7,28 @@ import {
 } from '../../core/environments/environment-service.js';
 import { kubernetesSecretInput } from '../../core/tokens/kubernetes-secret.js';
 import { kubernetesQuery } from '../kubernetes-query.js';
+import type {
+  Comparison,
+  CreatedEnvironment,
+  CreatedToken,
+  DeletedEnvironment,
+  DeploymentTimeline,
+  Environment,
+  EnvironmentDrift,
+  EnvironmentList,
+  EnvironmentProfile,
+  EnvironmentState,
+} from '../answers.js';
 import type { ApiRoute } from '../route.js';
+import {
+  createdTokenAnswer,
+  deploymentAnswer,
+  driftAnswer,
+  environmentAnswer,
+  perRepository,
+  runningImageAnswer,
+  tokenAnswer,
+} from '../serialize.js';
 
 export const environmentRoutes: ApiRoute[] = [
   {
@@ -15,7 +36,7 @@ export const environmentRoutes: ApiRoute[] = [
     path: '/api/v1/environments',
     summary: 'List runtime environments',
     auth: 'principal',
-    handler: async ({ core, principal }) => ({ environments: await core.environments.list(principal) }),
+    handler: async ({ core, principal }): Promise<EnvironmentList> => ({ environments: (await core.environments.list(principal)).map(environmentAnswer) }),
   },
   {
     method: 'POST',
@@ -25,7 +46,10 @@ export const environmentRoutes: ApiRoute[] = [
     status: 201,
     body: createEnvironmentInput,
     query: kubernetesSecretInput,
-    handler: ({ core, principal, request, ctx }) => core.environments.create(principal, request.body, ctx, kubernetesQuery(request.query)),
+    async handler({ core, principal, request, ctx }): Promise<CreatedEnvironment> {
+      const { environment, token } = await core.environments.create(principal, request.body, ctx, kubernetesQuery(request.query));
+      return { environment: environmentAnswer(environment), token: token && createdTokenAnswer(token) };
+    },
   },
   {
     // Before /:name, so "compare" is never taken for an environment name.
@@ -34,14 +58,24 @@ export const environmentRoutes: ApiRoute[] = [
     summary: 'Repositories whose running images differ between environments ?a= and ?b=, with their releases',
     auth: 'principal',
     query: compareQuery,
-    handler: ({ core, principal, request }) => core.deployments.compare(principal, request.query),
+    async handler({ core, principal, request }): Promise<Comparison> {
+      const { a, b, repositories } = await core.deployments.compare(principal, request.query);
+      return {
+        a,
+        b,
+        repositories: repositories.map((r) => ({ repository: r.repository, a: r.a && runningImageAnswer(r.a), b: r.b && runningImageAnswer(r.b) })),
+      };
+    },
   },
   {
     method: 'GET',
     path: '/api/v1/environments/:name',
     summary: "An environment's profile, with its tokens",
     auth: 'principal',
-    handler: ({ core, principal, params }) => core.environments.get(principal, params.name ?? ''),
+    async handler({ core, principal, params }): Promise<EnvironmentProfile> {
+      const { environment, tokens } = await core.environments.get(principal, params.name ?? '');
+      return { ...environmentAnswer(environment), tokens: tokens.map(tokenAnswer) };
+    },
   },
   {
     method: 'PATCH',
@@ -49,7 +83,8 @@ export const environmentRoutes: ApiRoute[] = [
     summary: "Change an environment's description or colour",
     auth: 'principal',
     body: updateEnvironmentInput,
-    handler: ({ core, principal, params, request, ctx }) => core.environments.update(principal, params.name ?? '', request.body, ctx),
+    handler: async ({ core, principal, params, request, ctx }): Promise<Environment> =>
+      environmentAnswer(await core.environments.update(principal, params.name ?? '', request.body, ctx)),
   },
   {
     method: 'DELETE',
@@ -57,7 +92,7 @@ export const environmentRoutes: ApiRoute[] = [
     summary: 'Delete an environment (needs ?confirm=true): revokes its tokens; the audit log keeps its history',
     auth: 'principal',
     query: deleteEnvironmentQuery,
-    async handler({ core, principal, params, request, ctx }) {
+    async handler({ core, principal, params, request, ctx }): Promise<DeletedEnvironment> {
       const { revokedTokens } = await core.environments.delete(principal, params.name ?? '', request.query, ctx);
       return { deleted: true, revokedTokens };
     },
@@ -70,8 +105,8 @@ export const environmentRoutes: ApiRoute[] = [
     status: 201,
     body: environmentTokenInput,
     query: kubernetesSecretInput,
-    handler: ({ core, principal, params, request, ctx }) =>
-      core.environments.createToken(principal, params.name ?? '', request.body, ctx, kubernetesQuery(request.query)),
+    handler: async ({ core, principal, params, request, ctx }): Promise<CreatedToken> =>
+      createdTokenAnswer(await core.environments.createToken(principal, params.name ?? '', request.body, ctx, kubernetesQuery(request.query))),
   },
   {
     method: 'GET',
@@ -79,20 +114,25 @@ export const environmentRoutes: ApiRoute[] = [
     summary: 'Deployment timeline derived from pulls (?order=asc|desc&limit=&repository=&cursor=)',
     auth: 'principal',
     query: timelineQuery,
-    handler: ({ core, principal, params, request }) => core.deployments.timeline(principal, params.name ?? '', request.query),
+    async handler({ core, principal, params, request }): Promise<DeploymentTimeline> {
+      const timeline = await core.deployments.timeline(principal, params.name ?? '', request.query);
+      return { environment: timeline.environment, deployments: timeline.deployments.map(deploymentAnswer), nextCursor: timeline.nextCursor };
+    },
   },
   {
     method: 'GET',
     path: '/api/v1/environments/:name/state',
     summary: 'What runs in the environment now, per repository',
     auth: 'principal',
-    handler: ({ core, principal, params }) => core.deployments.state(principal, params.name ?? ''),
+    handler: async ({ core, principal, params }): Promise<EnvironmentState> =>
+      perRepository(await core.deployments.state(principal, params.name ?? ''), runningImageAnswer),
   },
   {
     method: 'GET',
     path: '/api/v1/environments/:name/drift',
     summary: 'Per running repository: up-to-date, behind (by how many releases) or unknown',
     auth: 'principal',
-    handler: ({ core, principal, params }) => core.deployments.drift(principal, params.name ?? ''),
+    handler: async ({ core, principal, params }): Promise<EnvironmentDrift> =>
+      perRepository(await core.deployments.drift(principal, params.name ?? ''), driftAnswer),
   },
 ];

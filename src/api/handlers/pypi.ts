@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { displayText, parseInput } from '../../core/validation.js';
+import type { YankAnswer } from '../answers.js';
 import type { ApiRoute } from '../route.js';
 
 const yankInput = z.strictObject({ reason: displayText(500).optional() });
@@ -12,7 +13,7 @@ export const pypiRoutes: ApiRoute[] = [
     summary: 'Yank a Python release: pip skips it unless pinned exactly (needs delete rights: a read & write token or a user)',
     auth: 'principal',
     body: yankInput,
-    handler: ({ core, principal, params, request }) => {
+    handler: ({ core, principal, params, request }): Promise<YankAnswer> => {
       const { reason } = parseInput(yankInput, request.body ?? {});
       return core.pypi.setYanked(principal, params.project ?? '', params.version ?? '', reason ?? '');
     },
@@ -22,6 +23,6 @@ export const pypiRoutes: ApiRoute[] = [
     path: '/api/v1/pypi/projects/:project/versions/:version/unyank',
     summary: 'Un-yank a Python release',
     auth: 'principal',
-    handler: ({ core, principal, params }) => core.pypi.setYanked(principal, params.project ?? '', params.version ?? '', null),
+    handler: ({ core, principal, params }): Promise<YankAnswer> => core.pypi.setYanked(principal, params.project ?? '', params.version ?? '', null),
   },
 ];

@@ -1,5 +1,7 @@
 import { createReleaseInput, releaseSearchQuery } from '../../core/releases/release-input.js';
+import type { Release, ReleasePage } from '../answers.js';
 import type { ApiRoute } from '../route.js';
+import { releaseAnswer } from '../serialize.js';
 
 export const releaseRoutes: ApiRoute[] = [
   {
@@ -9,7 +11,7 @@ export const releaseRoutes: ApiRoute[] = [
     auth: 'principal',
     status: 201,
     body: createReleaseInput,
-    handler: ({ core, principal, request, ctx }) => core.releases.create(principal, request.body, ctx),
+    handler: async ({ core, principal, request, ctx }): Promise<Release> => releaseAnswer(await core.releases.create(principal, request.body, ctx)),
   },
   {
     method: 'GET',
@@ -17,13 +19,16 @@ export const releaseRoutes: ApiRoute[] = [
     summary: 'Releases, newest first (?name=&version=&digest=&artifact=&limit=&before=)',
     auth: 'principal',
     query: releaseSearchQuery,
-    handler: ({ core, principal, request }) => core.releases.search(principal, request.query),
+    async handler({ core, principal, request }): Promise<ReleasePage> {
+      const { releases, nextBefore } = await core.releases.search(principal, request.query);
+      return { releases: releases.map(releaseAnswer), nextBefore };
+    },
   },
   {
     method: 'GET',
     path: '/api/v1/releases/:id',
     summary: 'Show one release',
     auth: 'principal',
-    handler: ({ core, principal, params }) => core.releases.get(principal, params.id ?? ''),
+    handler: async ({ core, principal, params }): Promise<Release> => releaseAnswer(await core.releases.get(principal, params.id ?? '')),
   },
 ];

@@ -1,7 +1,9 @@
 import { kubernetesSecretInput } from '../../core/tokens/kubernetes-secret.js';
 import { createTokenInput } from '../../core/tokens/token-service.js';
 import { kubernetesQuery } from '../kubernetes-query.js';
+import type { CreatedToken, Deleted, RevokedToken, Token, TokenList } from '../answers.js';
 import type { ApiRoute } from '../route.js';
+import { createdTokenAnswer, tokenAnswer } from '../serialize.js';
 
 export const tokenRoutes: ApiRoute[] = [
   {
@@ -9,7 +11,7 @@ export const tokenRoutes: ApiRoute[] = [
     path: '/api/v1/tokens',
     summary: "List the team's tokens (never their secrets)",
     auth: 'principal',
-    handler: async ({ core, principal }) => ({ tokens: await core.tokens.list(principal) }),
+    handler: async ({ core, principal }): Promise<TokenList> => ({ tokens: (await core.tokens.list(principal)).map(tokenAnswer) }),
   },
   {
     method: 'POST',
@@ -19,23 +21,24 @@ export const tokenRoutes: ApiRoute[] = [
     status: 201,
     body: createTokenInput,
     query: kubernetesSecretInput,
-    handler: ({ core, principal, request, ctx }) => core.tokens.create(principal, request.body, ctx, kubernetesQuery(request.query)),
+    handler: async ({ core, principal, request, ctx }): Promise<CreatedToken> =>
+      createdTokenAnswer(await core.tokens.create(principal, request.body, ctx, kubernetesQuery(request.query))),
   },
   {
     method: 'GET',
     path: '/api/v1/tokens/:id',
     summary: 'Show one token',
     auth: 'principal',
-    handler: ({ core, principal, params }) => core.tokens.get(principal, params.id ?? ''),
+    handler: async ({ core, principal, params }): Promise<Token> => tokenAnswer(await core.tokens.get(principal, params.id ?? '')),
   },
   {
     method: 'POST',
     path: '/api/v1/tokens/:id/revoke',
     summary: 'Revoke a token at once and for good (admins: any token; developers: their own)',
     auth: 'principal',
-    async handler({ core, principal, params, ctx }) {
+    async handler({ core, principal, params, ctx }): Promise<RevokedToken> {
       const { token, alreadyRevoked } = await core.tokens.revoke(principal, params.id ?? '', ctx);
-      return { token, alreadyRevoked, message: alreadyRevoked ? 'Token was already revoked' : 'Token revoked' };
+      return { token: tokenAnswer(token), alreadyRevoked, message: alreadyRevoked ? 'Token was already revoked' : 'Token revoked' };
     },
   },
   {
@@ -43,7 +46,7 @@ export const tokenRoutes: ApiRoute[] = [
     path: '/api/v1/tokens/:id',
     summary: 'Delete an expired or revoked token from the list',
     auth: 'principal',
-    async handler({ core, principal, params, ctx }) {
+    async handler({ core, principal, params, ctx }): Promise<Deleted> {
       await core.tokens.delete(principal, params.id ?? '', ctx);
       return { deleted: true };
     },

@@ -1,6 +1,8 @@
 
 import { acceptInvitationInput, inviteInput, updateUserInput } from '../../core/users/user-service.js';
+import type { AcceptedInvitation, Invitation, InvitationInfo, User, UserList } from '../answers.js';
 import type { ApiRoute } from '../route.js';
+import { userAnswer } from '../serialize.js';
 
 export const userRoutes: ApiRoute[] = [
   {
@@ -8,7 +10,7 @@ export const userRoutes: ApiRoute[] = [
     path: '/api/v1/users',
     summary: 'List the team (admins)',
     auth: 'principal',
-    handler: async ({ core, principal }) => ({ users: await core.users.list(principal) }),
+    handler: async ({ core, principal }): Promise<UserList> => ({ users: (await core.users.list(principal)).map(userAnswer) }),
   },
   {
     method: 'POST',
@@ -17,14 +19,22 @@ export const userRoutes: ApiRoute[] = [
     auth: 'principal',
     status: 201,
     body: inviteInput,
-    handler: ({ core, principal, request, ctx }) => core.users.invite(principal, request.body, ctx),
+    async handler({ core, principal, request, ctx }): Promise<Invitation> {
+      const invitation = await core.users.invite(principal, request.body, ctx);
+      return {
+        user: userAnswer(invitation.user),
+        invitationToken: invitation.invitationToken,
+        invitationUrl: invitation.invitationUrl,
+        expiresAt: invitation.expiresAt.toISOString(),
+      };
+    },
   },
   {
     method: 'GET',
     path: '/api/v1/users/:id',
     summary: 'Show a user (admins, or yourself)',
     auth: 'principal',
-    handler: ({ core, principal, params }) => core.users.get(principal, params.id ?? ''),
+    handler: async ({ core, principal, params }): Promise<User> => userAnswer(await core.users.get(principal, params.id ?? '')),
   },
   {
     method: 'PATCH',
@@ -32,14 +42,17 @@ export const userRoutes: ApiRoute[] = [
     summary: "Change a user's role or deactivate / reactivate them (admins)",
     auth: 'principal',
     body: updateUserInput,
-    handler: ({ core, principal, params, request, ctx }) => core.users.update(principal, params.id ?? '', request.body, ctx),
+    handler: async ({ core, principal, params, request, ctx }): Promise<User> => userAnswer(await core.users.update(principal, params.id ?? '', request.body, ctx)),
   },
   {
     method: 'GET',
     path: '/api/v1/invitations/:token',
     summary: 'Who an invitation link is for (public: the link is the credential)',
     auth: 'public',
-    handler: ({ core, params }) => core.users.invitation(params.token ?? ''),
+    async handler({ core, params }): Promise<InvitationInfo> {
+      const { username, email, expiresAt } = await core.users.invitation(params.token ?? '');
+      return { username, email, expiresAt: expiresAt.toISOString() };
+    },
   },
   {
     method: 'POST',
@@ -47,7 +60,7 @@ export const userRoutes: ApiRoute[] = [
     summary: 'Accept an invitation by choosing a password; then log in',
     auth: 'public',
     body: acceptInvitationInput,
-    handler: async ({ core, request, ctx }) => ({ user: await core.users.acceptInvitation(request.body, ctx) }),
+    handler: async ({ core, request, ctx }): Promise<AcceptedInvitation> => ({ user: userAnswer(await core.users.acceptInvitation(request.body, ctx)) }),
   },
 ];
 

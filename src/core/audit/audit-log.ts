@@ -49,25 +49,3 @@ export class AuditLog {
     return store.append(event);
   }
 }
-
-export interface AuditEventView {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: { type: string; id: string | null; name: string | null };
-  ip: string | null;
-  details: Record<string, unknown>;
-}
-
-export function auditEventView(e: AuditEvent): AuditEventView {
-  return {
-    id: e.id,
-    at: e.at.toISOString(),
-    actor: e.actor,
-    action: e.action,
-    target: { type: e.targetType, id: e.targetId, name: e.targetName },
-    ip: e.ip,
-    details: e.details,
-  };
-}

@@ -3,7 +3,7 @@ import { authorize } from '../auth/authorize.js';
 import type { Principal } from '../auth/principal.js';
 import type { AuditStore } from '../ports.js';
 import { parseInput } from '../validation.js';
-import { auditEventView, type AuditEventView } from './audit-log.js';
+import type { AuditEvent } from '../model.js';
 
 export const auditPageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -15,10 +15,10 @@ export async function listAudit(
   store: AuditStore,
   actor: Principal,
   query: unknown,
-): Promise<{ events: AuditEventView[]; nextBefore: number | null }> {
+): Promise<{ events: AuditEvent[]; nextBefore: number | null }> {
   authorize(actor, 'pull', { kind: 'audit' });
   const { limit, before } = parseInput(auditPageQuery, query, 'Query');
   const events = await store.list({ limit, before });
   const last = events.at(-1);
-  return { events: events.map(auditEventView), nextBefore: events.length === limit && last ? last.id : null };
+  return { events, nextBefore: events.length === limit && last ? last.id : null };
 }

@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal.js';
 import { Errors } from '../errors.js';
 import type { MetadataStore } from '../ports.js';
 import { imageKey, type ImageRef } from '../releases/ports.js';
-import { releaseRefView, type ReleaseRefView } from '../releases/release-service.js';
+import type { ReleaseRef } from '../releases/model.js';
 import { parseInput } from '../validation.js';
 import type { EnvironmentService } from './environment-service.js';
 import type { Deployment } from './model.js';
@@ -26,37 +26,34 @@ export const compareQuery = z.strictObject({
   b: z.string().min(1, 'name the second environment'),
 });
 
-export interface DeploymentView {
-  repository: string;
-  digest: string;
-  tag: string | null;
-  firstSeen: string;
-  lastSeen: string;
-  pullCount: number;
-  /** Whether this is what the environment runs now for the repository. */
+/** A deployment on the timeline: whether the environment runs it now, and the newest release containing its image. */
+export interface TimelineEntry {
+  deployment: Deployment;
   running: boolean;
-  /** The newest release containing this image, if any. */
-  release: ReleaseRefView | null;
+  release: ReleaseRef | null;
 }
 
-export interface RunningImageView {
-  repository: string;
-  digest: string;
-  tag: string | null;
-  since: string;
-  lastSeen: string;
-  pullCount: number;
-  release: ReleaseRefView | null;
+/** What an environment runs now for one repository: its latest deployment, and the newest release containing the image. */
+export interface RunningImage {
+  deployment: Deployment;
+  release: ReleaseRef | null;
 }
 
 export type DriftStatus = 'up-to-date' | 'behind' | 'unknown';
 
-export interface DriftView extends RunningImageView {
+export interface DriftEntry extends RunningImage {
   status: DriftStatus;
   /** How many newer releases contain the repository: 0 when up to date, null when the image is in no release. */
   behind: number | null;
   /** The newest release containing the repository, and the image it names. */
-  latest: (ReleaseRefView & { digest: string }) | null;
+  latest: { release: ReleaseRef; digest: string } | null;
+}
+
+/** Repositories whose running images differ between environments a and b (null: not running there). */
+export interface EnvironmentComparison {
+  a: string;
+  b: string;
+  repositories: { repository: string; a: RunningImage | null; b: RunningImage | null }[];
 }
 
 const cursorOf = (d: Deployment) => `${d.firstSeen.getTime()}_${d.id}`;
@@ -70,7 +67,7 @@ export interface DeploymentServiceDeps {
 export class DeploymentService {
   constructor(private readonly deps: DeploymentServiceDeps) {}
 
-  async timeline(actor: Principal, name: string, query: unknown): Promise<{ environment: string; deployments: DeploymentView[]; nextCursor: string | null }> {
+  async timeline(actor: Principal, name: string, query: unknown): Promise<{ environment: string; deployments: TimelineEntry[]; nextCursor: string | null }> {
     const environment = await this.deps.environments.resolve(actor, name);
     const q = parseInput(timelineQuery, query, 'Query');
     let after: { firstSeen: Date; id: string } | undefined;
@@ -87,26 +84,17 @@ export class DeploymentService {
     const last = page.at(-1);
     return {
       environment: environment.name,
-      deployments: page.map((d) => ({
-        repository: d.repository,
-        digest: d.digest,
-        tag: d.tag,
-        firstSeen: d.firstSeen.toISOString(),
-        lastSeen: d.lastSeen.toISOString(),
-        pullCount: d.pullCount,
-        running: running.has(d.id),
-        release: releases.get(imageKey(d)) ?? null,
-      })),
+      deployments: page.map((d) => ({ deployment: d, running: running.has(d.id), release: releases.get(imageKey(d)) ?? null })),
       nextCursor: page.length === q.limit && last ? cursorOf(last) : null,
     };
   }
 
   /** Per repository, what runs in the environment now: the image of its latest deployment. */
-  async state(actor: Principal, name: string): Promise<{ environment: string; repositories: RunningImageView[] }> {
+  async state(actor: Principal, name: string): Promise<{ environment: string; repositories: RunningImage[] }> {
     const environment = await this.deps.environments.resolve(actor, name);
     const current = await this.deps.store.deployments.current(environment.id);
     const releases = await this.releasesOf(actor, current);
-    return { environment: environment.name, repositories: current.map((d) => running(d, releases.get(imageKey(d)) ?? null)) };
+    return { environment: environment.name, repositories: current.map((d) => ({ deployment: d, release: releases.get(imageKey(d)) ?? null })) };
   }
 
   /**
@@ -114,7 +102,7 @@ export class DeploymentService {
    * repository), behind (how many newer releases contain it, and the newest), or unknown (in no release).
    * Releases are ordered by creation.
    */
-  async drift(actor: Principal, name: string): Promise<{ environment: string; repositories: DriftView[] }> {
+  async drift(actor: Principal, name: string): Promise<{ environment: string; repositories: DriftEntry[] }> {
     const environment = await this.deps.environments.resolve(actor, name);
     authorize(actor, 'pull', { kind: 'release' });
     const current = await this.deps.store.deployments.current(environment.id);
@@ -136,10 +124,11 @@ export class DeploymentService {
         const newest = latest.get(d.repository) ?? null;
         const status: DriftStatus = !own ? 'unknown' : newest && newest.release.id !== own.id ? 'behind' : 'up-to-date';
         return {
-          ...running(d, own && releaseRefView(own)),
+          deployment: d,
+          release: own,
           status,
           behind: status === 'unknown' ? null : status === 'up-to-date' ? 0 : (newer.get(d.repository) ?? 0),
-          latest: newest && { ...releaseRefView(newest.release), digest: newest.digest },
+          latest: newest,
         };
       }),
     };
@@ -149,7 +138,7 @@ export class DeploymentService {
   async compare(
     actor: Principal,
     query: unknown,
-  ): Promise<{ a: string; b: string; repositories: { repository: string; a: RunningImageView | null; b: RunningImageView | null }[] }> {
+  ): Promise<EnvironmentComparison> {
     const q = parseInput(compareQuery, query, 'Query');
     if (q.a === q.b) throw Errors.validation('Compare two different environments', [{ path: 'b', message: 'must differ from a' }]);
     const [envA, envB] = await Promise.all([this.deps.environments.resolve(actor, q.a), this.deps.environments.resolve(actor, q.b)]);
@@ -161,7 +150,7 @@ export class DeploymentService {
       .sort();
     const differing = repositories.flatMap((r) => [byRepoA.get(r), byRepoB.get(r)]).filter((d): d is Deployment => d !== undefined);
     const releases = await this.releasesOf(actor, differing);
-    const side = (d: Deployment | undefined) => (d ? running(d, releases.get(imageKey(d)) ?? null) : null);
+    const side = (d: Deployment | undefined): RunningImage | null => (d ? { deployment: d, release: releases.get(imageKey(d)) ?? null } : null);
     return {
       a: envA.name,
       b: envB.name,
@@ -170,21 +159,8 @@ export class DeploymentService {
   }
 
   /** The newest release containing each image, keyed by imageKey(). */
-  private async releasesOf(actor: Principal, images: ImageRef[]): Promise<Map<string, ReleaseRefView>> {
+  private async releasesOf(actor: Principal, images: ImageRef[]): Promise<Map<string, ReleaseRef>> {
     authorize(actor, 'pull', { kind: 'release' });
-    const found = await this.deps.store.releases.newestContaining(images);
-    return new Map([...found].map(([key, ref]) => [key, releaseRefView(ref)]));
+    return this.deps.store.releases.newestContaining(images);
   }
-}
-
-function running(d: Deployment, release: ReleaseRefView | null): RunningImageView {
-  return {
-    repository: d.repository,
-    digest: d.digest,
-    tag: d.tag,
-    since: d.firstSeen.toISOString(),
-    lastSeen: d.lastSeen.toISOString(),
-    pullCount: d.pullCount,
-    release,
-  };
 }

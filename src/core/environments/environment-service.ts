@@ -11,9 +11,9 @@ import {
   environmentNameInput,
   expiresAtInput,
   permissionInput,
-  type CreatedToken,
+  type IssuedToken,
+  type TokenDetails,
   type TokenService,
-  type TokenView,
 } from '../tokens/token-service.js';
 import { displayText, parseInput } from '../validation.js';
 import type { Environment } from './model.js';
@@ -49,25 +49,11 @@ export const updateEnvironmentInput = z
 
 export const deleteEnvironmentQuery = z.strictObject({ confirm: z.enum(['true', 'false']).optional() });
 
-export interface EnvironmentView {
-  id: string;
-  name: string;
-  description: string | null;
-  color: string | null;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
+/** An environment's profile: itself and its tokens. */
+export interface EnvironmentProfile {
+  environment: Environment;
+  tokens: TokenDetails[];
 }
-
-export const environmentView = (e: Environment): EnvironmentView => ({
-  id: e.id,
-  name: e.name,
-  description: e.description,
-  color: e.color,
-  createdBy: e.createdBy,
-  createdAt: e.createdAt.toISOString(),
-  updatedAt: e.updatedAt.toISOString(),
-});
 
 export interface EnvironmentServiceDeps {
   store: MetadataStore;
@@ -89,16 +75,16 @@ export class EnvironmentService {
     return environment;
   }
 
-  async list(actor: Principal): Promise<EnvironmentView[]> {
+  async list(actor: Principal): Promise<Environment[]> {
     authorize(actor, 'pull', { kind: 'environment' });
-    return (await this.deps.store.environments.list()).map(environmentView);
+    return this.deps.store.environments.list();
   }
 
   /** The environment's profile: itself and its tokens. */
-  async get(actor: Principal, name: string): Promise<EnvironmentView & { tokens: TokenView[] }> {
+  async get(actor: Principal, name: string): Promise<EnvironmentProfile> {
     const environment = await this.resolve(actor, name);
     authorize(actor, 'pull', { kind: 'tokens' });
-    return { ...environmentView(environment), tokens: await this.deps.tokens.listForEnvironment(environment.id) };
+    return { environment, tokens: await this.deps.tokens.listForEnvironment(environment.id) };
   }
 
   async create(
@@ -106,7 +92,7 @@ export class EnvironmentService {
     input: unknown,
     ctx: RequestContext,
     kubernetesQuery: KubernetesSecretInput = {},
-  ): Promise<{ environment: EnvironmentView; token: CreatedToken | null }> {
+  ): Promise<{ environment: Environment; token: IssuedToken | null }> {
     authorize(actor, 'push', { kind: 'environment' });
     const parsed = parseInput(createEnvironmentInput, input);
     if (parsed.token) authorize(actor, 'push', { kind: 'tokens' });
@@ -147,13 +133,13 @@ export class EnvironmentService {
       );
     });
     return {
-      environment: environmentView(environment),
+      environment,
       token: issued && this.deps.tokens.created(issued.token, issued.secret, { ...kubernetesQuery, ...parsed.token?.kubernetes }),
     };
   }
 
   /** Another token for the environment (read-only unless asked otherwise). */
-  async createToken(actor: Principal, name: string, input: unknown, ctx: RequestContext, kubernetesQuery: KubernetesSecretInput = {}): Promise<CreatedToken> {
+  async createToken(actor: Principal, name: string, input: unknown, ctx: RequestContext, kubernetesQuery: KubernetesSecretInput = {}): Promise<IssuedToken> {
     const environment = await this.resolve(actor, name);
     authorize(actor, 'push', { kind: 'tokens' });
     const parsed = parseInput(environmentTokenInput, input ?? {});
@@ -174,7 +160,7 @@ export class EnvironmentService {
     return this.deps.tokens.created(issued.token, issued.secret, { ...kubernetesQuery, ...parsed.kubernetes });
   }
 
-  async update(actor: Principal, name: string, input: unknown, ctx: RequestContext): Promise<EnvironmentView> {
+  async update(actor: Principal, name: string, input: unknown, ctx: RequestContext): Promise<Environment> {
     const environment = await this.resolve(actor, name);
     authorize(actor, 'push', { kind: 'environment' });
     const patch = parseInput(updateEnvironmentInput, input);
@@ -198,12 +184,12 @@ export class EnvironmentService {
         ctx,
       );
     });
-    return environmentView({
+    return {
       ...environment,
       description: patch.description === undefined ? environment.description : patch.description,
       color: patch.color === undefined ? environment.color : patch.color,
       updatedAt: now,
-    });
+    };
   }
 
   /**

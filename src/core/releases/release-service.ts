@@ -6,39 +6,8 @@ import { Errors } from '../errors.js';
 import type { MetadataStore } from '../ports.js';
 import { parseInput } from '../validation.js';
 import { artifactProblems } from './artifact-check.js';
-import type { Release, ReleaseArtifact, ReleaseRef, ReleaseSource } from './model.js';
+import type { Release } from './model.js';
 import { createReleaseInput, releaseSearchQuery } from './release-input.js';
-
-export interface ReleaseView {
-  id: number;
-  name: string;
-  version: string;
-  artifacts: ReleaseArtifact[];
-  source: ReleaseSource;
-  notes: string | null;
-  createdAt: string;
-  createdBy: string;
-}
-
-export interface ReleaseRefView {
-  id: number;
-  name: string;
-  version: string;
-  createdAt: string;
-}
-
-export const releaseView = (r: Release): ReleaseView => ({
-  id: r.id,
-  name: r.name,
-  version: r.version,
-  artifacts: r.artifacts,
-  source: r.source,
-  notes: r.notes,
-  createdAt: r.createdAt.toISOString(),
-  createdBy: r.createdBy,
-});
-
-export const releaseRefView = (r: ReleaseRef): ReleaseRefView => ({ id: r.id, name: r.name, version: r.version, createdAt: r.createdAt.toISOString() });
 
 export interface ReleaseServiceDeps {
   store: MetadataStore;
@@ -50,7 +19,7 @@ export interface ReleaseServiceDeps {
 export class ReleaseService {
   constructor(private readonly deps: ReleaseServiceDeps) {}
 
-  async create(actor: Principal, input: unknown, ctx: RequestContext): Promise<ReleaseView> {
+  async create(actor: Principal, input: unknown, ctx: RequestContext): Promise<Release> {
     authorize(actor, 'push', { kind: 'release' });
     const parsed = parseInput(createReleaseInput, input);
     const problems = await artifactProblems(this.deps.store, parsed.artifacts);
@@ -87,23 +56,23 @@ export class ReleaseService {
       );
       return id;
     });
-    return releaseView({ ...release, id });
+    return { ...release, id };
   }
 
-  async get(actor: Principal, id: string): Promise<ReleaseView> {
+  async get(actor: Principal, id: string): Promise<Release> {
     authorize(actor, 'pull', { kind: 'release' });
     const numeric = /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
     const release = numeric === undefined ? undefined : await this.deps.store.releases.byId(numeric);
     if (!release) throw Errors.notFound('Release', id);
-    return releaseView(release);
+    return release;
   }
 
   /** Newest first; filter by name, version, artifact digest or artifact name; page with `nextBefore`. */
-  async search(actor: Principal, query: unknown): Promise<{ releases: ReleaseView[]; nextBefore: number | null }> {
+  async search(actor: Principal, query: unknown): Promise<{ releases: Release[]; nextBefore: number | null }> {
     authorize(actor, 'pull', { kind: 'release' });
     const q = parseInput(releaseSearchQuery, query, 'Query');
     const releases = await this.deps.store.releases.search(q);
     const last = releases.at(-1);
-    return { releases: releases.map(releaseView), nextBefore: releases.length === q.limit && last ? last.id : null };
+    return { releases, nextBefore: releases.length === q.limit && last ? last.id : null };
   }
 }

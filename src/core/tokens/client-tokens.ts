@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Permission } from '../model.js';
 import type { MetadataStore } from '../ports.js';
 import type { SessionService } from '../users/session-service.js';
-import type { CreatedToken, TokenService } from './token-service.js';
+import type { IssuedToken, TokenService } from './token-service.js';
 
 export interface ClientTokenRequest {
   name: string;
@@ -33,7 +33,7 @@ export class ClientTokenService {
   constructor(private readonly deps: ClientTokenDeps) {}
 
   /** `npm login`: username and password in exchange for a new read & write token. */
-  async login(username: string, password: string, tokenName: string, ctx: RequestContext): Promise<CreatedToken> {
+  async login(username: string, password: string, tokenName: string, ctx: RequestContext): Promise<IssuedToken> {
     const user = await this.deps.sessions.passwordPrincipal({ username, password }, ctx);
     await this.deps.audit.record(
       this.deps.store.audit,
@@ -44,7 +44,7 @@ export class ClientTokenService {
   }
 
   /** `npm token create`: the caller's user, proven by their password, creates a token. */
-  async create(actor: Principal, password: string, request: ClientTokenRequest, ctx: RequestContext): Promise<CreatedToken> {
+  async create(actor: Principal, password: string, request: ClientTokenRequest, ctx: RequestContext): Promise<IssuedToken> {
     const user = await this.deps.sessions.passwordPrincipal({ username: actor.user.username, password }, ctx);
     const expiresAt = request.expiresInDays === undefined ? null : new Date(this.deps.clock.now().getTime() + request.expiresInDays * DAY_MS).toISOString();
     return this.deps.tokens.create(user, { name: request.name, permission: request.permission, expiresAt }, ctx);

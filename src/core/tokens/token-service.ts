@@ -47,30 +47,18 @@ export interface TokenSpec {
   environment: { id: string; name: string } | null;
 }
 
-/** A token as the API and dashboard show it: never the secret, never its hash. */
-export interface TokenView {
-  id: string;
-  name: string;
-  username: string;
-  permission: Permission;
-  createdBy: string;
-  createdAt: string;
-  expiresAt: string | null;
+/**
+ * A token as the services hand it out: its record, its creator's and environment's names, and its derived
+ * status. The record holds the secret's hash: whoever shows a token picks the fields it shows.
+ */
+export interface TokenDetails extends TokenWithCreator {
   status: TokenStatus;
-  revokedAt: string | null;
-  revokedBy: string | null;
-  environmentId: string | null;
-  /** The environment's name; null for a token without one (or whose environment was deleted). */
-  environment: string | null;
-  lastUsedAt: string | null;
-  lastUsedIp: string | null;
-  lastUsedClient: string | null;
-  useCount: number;
 }
 
-export interface CreatedToken extends TokenView {
-  /** The secret: returned here once and never again. */
-  token: string;
+/** A token just created: the secret (returned this once and never again) and ready-to-paste client configuration. */
+export interface IssuedToken {
+  token: TokenDetails;
+  secret: string;
   snippets: ClientSnippets & { kubernetes: KubernetesPullSecret };
 }
 
@@ -88,29 +76,12 @@ export interface TokenServiceDeps {
 export class TokenService {
   constructor(private readonly deps: TokenServiceDeps) {}
 
-  view(t: TokenWithCreator): TokenView {
-    return {
-      id: t.id,
-      name: t.name,
-      username: t.username,
-      permission: t.permission,
-      createdBy: t.creatorUsername,
-      createdAt: t.createdAt.toISOString(),
-      expiresAt: iso(t.expiresAt),
-      status: tokenStatus(t, this.deps.clock.now()),
-      revokedAt: iso(t.revokedAt),
-      revokedBy: t.revokedBy,
-      environmentId: t.environmentId,
-      environment: t.environmentName,
-      lastUsedAt: iso(t.lastUsedAt),
-      lastUsedIp: t.lastUsedIp,
-      lastUsedClient: t.lastUsedClient,
-      useCount: t.useCount,
-    };
+  details(t: TokenWithCreator): TokenDetails {
+    return { ...t, status: tokenStatus(t, this.deps.clock.now()) };
   }
 
   /** `kubernetesQuery` is the query string's say on the image-pull secret; the body's `kubernetes` wins. */
-  async create(actor: Principal, input: unknown, ctx: RequestContext, kubernetesQuery: KubernetesSecretInput = {}): Promise<CreatedToken> {
+  async create(actor: Principal, input: unknown, ctx: RequestContext, kubernetesQuery: KubernetesSecretInput = {}): Promise<IssuedToken> {
     authorize(actor, 'push', { kind: 'tokens' });
     const parsed = parseInput(createTokenInput, input);
     let environment: TokenSpec['environment'] = null;
@@ -187,10 +158,10 @@ export class TokenService {
   }
 
   /** The creation answer: the secret (this once) and ready-to-paste client configuration. */
-  created(token: TokenWithCreator, secret: string, kubernetes: KubernetesSecretInput = {}): CreatedToken {
+  created(token: TokenWithCreator, secret: string, kubernetes: KubernetesSecretInput = {}): IssuedToken {
     return {
-      ...this.view(token),
-      token: secret,
+      token: this.details(token),
+      secret,
       snippets: {
         ...clientSnippets(this.deps.publicUrl, token.username, secret),
         kubernetes: kubernetesPullSecret(this.deps.publicUrl, token.username, secret, kubernetes),
@@ -231,22 +202,22 @@ export class TokenService {
   }
 
   /** The tokens of one environment, newest first. */
-  async listForEnvironment(environmentId: string): Promise<TokenView[]> {
-    return (await this.deps.store.tokens.list({ environmentId })).map((t) => this.view(t));
+  async listForEnvironment(environmentId: string): Promise<TokenDetails[]> {
+    return (await this.deps.store.tokens.list({ environmentId })).map((t) => this.details(t));
   }
 
-  async list(actor: Principal): Promise<TokenView[]> {
+  async list(actor: Principal): Promise<TokenDetails[]> {
     authorize(actor, 'pull', { kind: 'tokens' });
     const tokens = await this.deps.store.tokens.list();
-    return tokens.map((t) => this.view(t));
+    return tokens.map((t) => this.details(t));
   }
 
-  async get(actor: Principal, id: string): Promise<TokenView> {
-    return this.view(await this.load(actor, 'pull', id));
+  async get(actor: Principal, id: string): Promise<TokenDetails> {
+    return this.details(await this.load(actor, 'pull', id));
   }
 
   /** Revocation is immediate and permanent; revoking again changes nothing and says so. */
-  async revoke(actor: Principal, id: string, ctx: RequestContext): Promise<{ token: TokenView; alreadyRevoked: boolean }> {
+  async revoke(actor: Principal, id: string, ctx: RequestContext): Promise<{ token: TokenDetails; alreadyRevoked: boolean }> {
     return this.revokeLoaded(actor, await this.load(actor, 'manage', id), ctx);
   }
 
@@ -254,14 +225,14 @@ export class TokenService {
    * The tokens the actor's user created, as a registry client lists them (`npm token list`); a registry
    * token may do this for its creator (authorize.ts, resource own-tokens).
    */
-  async listOwn(actor: Principal): Promise<TokenView[]> {
+  async listOwn(actor: Principal): Promise<TokenDetails[]> {
     authorize(actor, 'pull', { kind: 'own-tokens', createdBy: actor.user.id });
     const tokens = await this.deps.store.tokens.list({ createdBy: actor.user.id });
-    return tokens.map((t) => this.view(t));
+    return tokens.map((t) => this.details(t));
   }
 
   /** Revokes one of the actor's user's own tokens, named by id or by its secret (`npm token revoke`). */
-  async revokeOwn(actor: Principal, idOrSecret: string, ctx: RequestContext): Promise<{ token: TokenView; alreadyRevoked: boolean }> {
+  async revokeOwn(actor: Principal, idOrSecret: string, ctx: RequestContext): Promise<{ token: TokenDetails; alreadyRevoked: boolean }> {
     authorize(actor, 'manage', { kind: 'own-tokens', createdBy: actor.user.id });
     const token = isWellFormedSecret(idOrSecret, 'token')
       ? await this.deps.store.tokens.byHash(hashSecret(idOrSecret))
@@ -271,7 +242,7 @@ export class TokenService {
     return this.revokeLoaded(actor, token, ctx);
   }
 
-  private async revokeLoaded(actor: Principal, token: TokenWithCreator, ctx: RequestContext): Promise<{ token: TokenView; alreadyRevoked: boolean }> {
+  private async revokeLoaded(actor: Principal, token: TokenWithCreator, ctx: RequestContext): Promise<{ token: TokenDetails; alreadyRevoked: boolean }> {
     const id = token.id;
     const now = this.deps.clock.now();
     const revokedNow = await this.deps.store.transaction(async (tx) => {
@@ -289,7 +260,7 @@ export class TokenService {
     });
     this.deps.cache.invalidate(id);
     const fresh = await this.deps.store.tokens.byId(id);
-    return { token: this.view(fresh ?? token), alreadyRevoked: !revokedNow };
+    return { token: this.details(fresh ?? token), alreadyRevoked: !revokedNow };
   }
 
   /** Only expired or revoked tokens may be deleted: an active one must be revoked first. */

@@ -10,7 +10,6 @@ import type { MetadataStore } from '../ports.js';
 import { constantTimeEqual, generateSecret, hashSecret } from '../tokens/secret.js';
 import { parseInput } from '../validation.js';
 import { verifyPassword } from './passwords.js';
-import { userView, type UserView } from './user-service.js';
 
 export const loginInput = z.strictObject({
   username: z.string().min(1).max(200),
@@ -18,10 +17,10 @@ export const loginInput = z.strictObject({
 });
 
 export interface LoginResult {
-  user: UserView;
+  user: User;
   sessionToken: string;
   csrfToken: string;
-  expiresAt: string;
+  expiresAt: Date;
 }
 
 /**
@@ -57,7 +56,7 @@ export class SessionService {
       await tx.users.update(user.id, { lastLoginAt: now });
       await this.deps.audit.record(tx.audit, { actor: user.username, action: 'login.succeeded', target: { type: 'user', id: user.id, name: user.username } }, ctx);
     });
-    return { user: userView({ ...user, lastLoginAt: now }), sessionToken: secret, csrfToken: csrfTokenFor(secret), expiresAt: expiresAt.toISOString() };
+    return { user: { ...user, lastLoginAt: now }, sessionToken: secret, csrfToken: csrfTokenFor(secret), expiresAt };
   }
 
   /**

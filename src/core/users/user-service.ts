@@ -7,7 +7,7 @@ import type { TokenCache } from '../auth/token-cache.js';
 import type { Clock } from '../clock.js';
 import type { InvalidationBus } from '../invalidation.js';
 import { Errors } from '../errors.js';
-import type { Role, User, UserStatus } from '../model.js';
+import type { User } from '../model.js';
 import type { MetadataStore } from '../ports.js';
 import { generateSecret, hashSecret, isWellFormedSecret } from '../tokens/secret.js';
 import { displayText, email, parseInput, password, slugName } from '../validation.js';
@@ -30,30 +30,6 @@ export const updateUserInput = z
   .refine((v) => v.role !== undefined || v.status !== undefined, 'give role and/or status');
 
 export const acceptInvitationInput = z.strictObject({ token: z.string().min(1).max(200), password });
-
-export interface UserView {
-  id: string;
-  username: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  status: UserStatus;
-  createdAt: string;
-  lastLoginAt: string | null;
-}
-
-export function userView(u: User): UserView {
-  return {
-    id: u.id,
-    username: u.username,
-    email: u.email,
-    name: u.name,
-    role: u.role,
-    status: u.status,
-    createdAt: u.createdAt.toISOString(),
-    lastLoginAt: u.lastLoginAt ? u.lastLoginAt.toISOString() : null,
-  };
-}
 
 export interface UserServiceDeps {
   store: MetadataStore;
@@ -119,16 +95,16 @@ export class UserService {
     return user ? 'reset' : 'created';
   }
 
-  async list(actor: Principal): Promise<UserView[]> {
+  async list(actor: Principal): Promise<User[]> {
     authorize(actor, 'pull', { kind: 'users' });
-    return (await this.deps.store.users.list()).map(userView);
+    return this.deps.store.users.list();
   }
 
-  async get(actor: Principal, id: string): Promise<UserView> {
+  async get(actor: Principal, id: string): Promise<User> {
     if (actor.user.id !== id) authorize(actor, 'pull', { kind: 'users' });
     const user = await this.deps.store.users.byId(id);
     if (!user) throw Errors.notFound('User', id);
-    return userView(user);
+    return user;
   }
 
   async invite(actor: Principal, input: unknown, ctx: RequestContext) {
@@ -167,20 +143,20 @@ export class UserService {
       );
     });
     return {
-      user: userView(user),
+      user,
       invitationToken: secret,
       invitationUrl: new URL(`invite/${secret}`, withSlash(this.deps.publicUrl)).href,
-      expiresAt: expiresAt.toISOString(),
+      expiresAt,
     };
   }
 
   /** What the sign-up page shows before the password is set. */
-  async invitation(secret: string): Promise<{ username: string; email: string; expiresAt: string }> {
+  async invitation(secret: string): Promise<{ username: string; email: string; expiresAt: Date }> {
     const { user, invitation } = await this.openInvitation(secret);
-    return { username: user.username, email: user.email, expiresAt: invitation.expiresAt.toISOString() };
+    return { username: user.username, email: user.email, expiresAt: invitation.expiresAt };
   }
 
-  async acceptInvitation(input: unknown, ctx: RequestContext): Promise<UserView> {
+  async acceptInvitation(input: unknown, ctx: RequestContext): Promise<User> {
     const parsed = parseInput(acceptInvitationInput, input);
     const { user, invitation } = await this.openInvitation(parsed.token);
     const hash = await hashPassword(parsed.password);
@@ -189,10 +165,10 @@ export class UserService {
       await tx.users.update(user.id, { passwordHash: hash, status: 'active' });
       await this.deps.audit.record(tx.audit, { actor: user.username, action: 'user.activated', target: { type: 'user', id: user.id, name: user.username } }, ctx);
     });
-    return userView({ ...user, status: 'active' });
+    return { ...user, status: 'active' };
   }
 
-  async update(actor: Principal, id: string, input: unknown, ctx: RequestContext): Promise<UserView> {
+  async update(actor: Principal, id: string, input: unknown, ctx: RequestContext): Promise<User> {
     authorize(actor, 'manage', { kind: 'users' });
     const parsed = parseInput(updateUserInput, input);
     const user = await this.deps.store.users.byId(id);
@@ -217,7 +193,7 @@ export class UserService {
     });
     // A deactivated creator's tokens stop working: cached records must be re-read.
     this.deps.cache.clear();
-    return userView({ ...user, ...parsed });
+    return { ...user, ...parsed };
   }
 
   private async openInvitation(secret: string) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseJsonText } from '../../../core/npm/json-text.js';
-import type { TokenView } from '../../../core/tokens/token-service.js';
+import type { TokenDetails } from '../../../core/tokens/token-service.js';
 import { Errors } from '../../../core/errors.js';
 import { parseInput } from '../../../core/validation.js';
 import type { NpmContext } from '../route.js';
@@ -10,16 +10,16 @@ import type { NpmContext } from '../route.js';
  * the secret's fixed prefix: secrets are never stored, and npm matches a pasted full token against it
  * before sending that secret to revoke.
  */
-function npmToken(t: TokenView) {
+function npmToken(t: TokenDetails) {
   return {
     key: t.id,
     token: 'flyr_',
     name: t.name,
     readonly: t.permission === 'read-only',
     cidr_whitelist: null,
-    created: t.createdAt,
-    updated: t.createdAt,
-    expires: t.expiresAt,
+    created: t.createdAt.toISOString(),
+    updated: t.createdAt.toISOString(),
+    expires: t.expiresAt ? t.expiresAt.toISOString() : null,
   };
 }
 
@@ -53,7 +53,7 @@ export async function createToken(c: NpmContext): Promise<unknown> {
     { name: body.name || `npm token create (${c.core.clock.now().toISOString().slice(0, 10)})`, permission: readOnly ? 'read-only' : 'read-write', expiresInDays: body.expires },
     c.ctx,
   );
-  return c.reply.status(201).send({ ...npmToken(created), token: created.token });
+  return c.reply.status(201).send({ ...npmToken(created.token), token: created.secret });
 }
 
 export async function revokeToken(c: NpmContext): Promise<unknown> {
@@ -76,5 +76,5 @@ export async function couchLogin(c: NpmContext): Promise<unknown> {
   }
   const tokenName = `npm login (${c.ctx.ip ?? 'unknown address'})`;
   const created = await c.core.clientTokens.login(body.name, body.password, tokenName, c.ctx);
-  return c.reply.status(201).send({ ok: true, id, rev: `1-${created.id.replace(/-/g, '')}`, token: created.token });
+  return c.reply.status(201).send({ ok: true, id, rev: `1-${created.token.id.replace(/-/g, '')}`, token: created.secret });
 }

@@ -1,0 +1,299 @@
+/**
+ * The management API's answers (/api/v1) as JSON carries them: the one definition of the contract.
+ * The API layer builds every answer against these types (src/api/serialize.ts and the route handlers),
+ * and the CLI, the MCP tools and Fly Web read them through these types, so a change that breaks the
+ * contract fails the type check. Times are ISO-8601 strings.
+ *
+ * Types only, with no imports: Fly Web compiles this file too (web/src/api/types.ts re-exports it), in
+ * the browser's tsconfig, without Node types.
+ */
+
+export type Role = 'admin' | 'developer';
+export type UserStatus = 'invited' | 'active' | 'deactivated';
+export type Permission = 'read-only' | 'read-write';
+/** Derived, never stored: revoked > expired > active. */
+export type TokenStatus = 'active' | 'expired' | 'revoked';
+
+// Sessions and identity.
+
+export interface User {
+  id: string;
+  username: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  status: UserStatus;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+/** POST /auth/login. The session cookie carries the same session; scripts use `sessionToken` as a bearer. */
+export interface LoginAnswer {
+  user: User;
+  sessionToken: string;
+  csrfToken: string;
+  expiresAt: string;
+}
+
+/** GET /whoami: who the credential belongs to and what it may do. */
+export interface Whoami {
+  kind: 'user' | 'token';
+  user: { id: string; username: string; role: Role };
+  token: { id: string; name: string; username: string; permission: Permission; environmentId: string | null } | null;
+  permission: Permission;
+  environmentId: string | null;
+  can: { pull: boolean; push: boolean; delete: boolean; manageTokens: boolean; manageUsers: boolean };
+  /** Only for a session cookie: what writes must send as X-CSRF-Token. */
+  csrfToken?: string;
+}
+
+/** GET /endpoints: where Docker, npm and pip reach this registry. */
+export interface RegistryEndpoints {
+  publicUrl: string;
+  docker: { registry: string };
+  npm: { registry: string; authKey: string };
+  pypi: { indexUrl: string };
+}
+
+// Tokens.
+
+/** A token as the API shows it: never the secret, never its hash. */
+export interface Token {
+  id: string;
+  name: string;
+  username: string;
+  permission: Permission;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string | null;
+  status: TokenStatus;
+  revokedAt: string | null;
+  revokedBy: string | null;
+  environmentId: string | null;
+  /** The environment's name; null for a token without one (or whose environment was deleted). */
+  environment: string | null;
+  lastUsedAt: string | null;
+  lastUsedIp: string | null;
+  lastUsedClient: string | null;
+  useCount: number;
+}
+
+export interface KubernetesPullSecret {
+  namespace: string;
+  secretName: string;
+  /** A `kubernetes.io/dockerconfigjson` Secret manifest (YAML), ready for `kubectl apply -f -`. */
+  manifest: string;
+  /** The equivalent `kubectl create secret docker-registry …` command. */
+  kubectl: string;
+}
+
+/** Ready-to-paste client configuration for a new token. */
+export interface TokenSnippets {
+  dockerLogin: string;
+  npmrc: string;
+  pipIndexUrl: string;
+  kubernetes: KubernetesPullSecret;
+}
+
+/** A token creation answer: the only answer that ever carries the secret. */
+export interface CreatedToken extends Token {
+  token: string;
+  snippets: TokenSnippets;
+}
+
+export interface TokenList {
+  tokens: Token[];
+}
+
+export interface RevokedToken {
+  token: Token;
+  alreadyRevoked: boolean;
+  message: string;
+}
+
+/** DELETE answers. */
+export interface Deleted {
+  deleted: true;
+}
+
+// Users and invitations.
+
+export interface UserList {
+  users: User[];
+}
+
+/** POST /users: the one-time invitation link to hand over. */
+export interface Invitation {
+  user: User;
+  invitationToken: string;
+  invitationUrl: string;
+  expiresAt: string;
+}
+
+/** GET /invitations/:token: what the sign-up page shows before the password is set. */
+export interface InvitationInfo {
+  username: string;
+  email: string;
+  expiresAt: string;
+}
+
+export interface AcceptedInvitation {
+  user: User;
+}
+
+// Audit log.
+
+export interface AuditEvent {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: { type: string; id: string | null; name: string | null };
+  ip: string | null;
+  details: Record<string, unknown>;
+}
+
+/** Newest first; `nextBefore` fetches the following page. */
+export interface AuditPage {
+  events: AuditEvent[];
+  nextBefore: number | null;
+}
+
+// Environments and what runs in them.
+
+export interface Environment {
+  id: string;
+  name: string;
+  description: string | null;
+  color: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EnvironmentList {
+  environments: Environment[];
+}
+
+/** GET /environments/:name: the environment and its tokens. */
+export interface EnvironmentProfile extends Environment {
+  tokens: Token[];
+}
+
+export interface CreatedEnvironment {
+  environment: Environment;
+  /** The first token, when the request asked for one. */
+  token: CreatedToken | null;
+}
+
+export interface DeletedEnvironment extends Deleted {
+  revokedTokens: number;
+}
+
+/** Enough of a release to name it beside an image. */
+export interface ReleaseRef {
+  id: number;
+  name: string;
+  version: string;
+  createdAt: string;
+}
+
+/** One uninterrupted run of one image in an environment, derived from pulls. */
+export interface Deployment {
+  repository: string;
+  digest: string;
+  tag: string | null;
+  firstSeen: string;
+  lastSeen: string;
+  pullCount: number;
+  /** Whether this is what the environment runs now for the repository. */
+  running: boolean;
+  /** The newest release containing this image, if any. */
+  release: ReleaseRef | null;
+}
+
+export interface DeploymentTimeline {
+  environment: string;
+  deployments: Deployment[];
+  /** Pass as ?cursor= for the following page; null on the last one. */
+  nextCursor: string | null;
+}
+
+/** What an environment runs now for one repository. */
+export interface RunningImage {
+  repository: string;
+  digest: string;
+  tag: string | null;
+  since: string;
+  lastSeen: string;
+  pullCount: number;
+  release: ReleaseRef | null;
+}
+
+export interface EnvironmentState {
+  environment: string;
+  repositories: RunningImage[];
+}
+
+export interface Drift extends RunningImage {
+  status: 'up-to-date' | 'behind' | 'unknown';
+  /** How many newer releases contain the repository: 0 when up to date, null when the image is in no release. */
+  behind: number | null;
+  /** The newest release containing the repository, and the image it names. */
+  latest: (ReleaseRef & { digest: string }) | null;
+}
+
+export interface EnvironmentDrift {
+  environment: string;
+  repositories: Drift[];
+}
+
+/** Repositories whose running images differ between environments a and b (null: not running there). */
+export interface Comparison {
+  a: string;
+  b: string;
+  repositories: { repository: string; a: RunningImage | null; b: RunningImage | null }[];
+}
+
+// Releases.
+
+export type ReleaseArtifact =
+  | { type: 'oci'; repository: string; digest: string }
+  | { type: 'npm'; name: string; version: string }
+  | { type: 'pypi'; name: string; version: string };
+
+/** The CI run or change a release came from; null where it was not said. */
+export type ReleaseSource = Record<'commit' | 'branch' | 'pr' | 'author' | 'url', string | null>;
+
+export interface Release {
+  id: number;
+  name: string;
+  version: string;
+  artifacts: ReleaseArtifact[];
+  source: ReleaseSource;
+  notes: string | null;
+  createdAt: string;
+  /** The actor as the audit log names it (user, or user and token). */
+  createdBy: string;
+}
+
+/** Newest first; `nextBefore` fetches the following page. */
+export interface ReleasePage {
+  releases: Release[];
+  nextBefore: number | null;
+}
+
+// Python packages.
+
+/** POST /pypi/projects/:project/versions/:version/yank and …/unyank. */
+export interface YankAnswer {
+  project: string;
+  version: string;
+  yanked: boolean;
+  reason: string | null;
+}
+
+/** POST /auth/logout. */
+export interface LoggedOut {
+  loggedOut: true;
+}

@@ -1,0 +1,132 @@
+import type { AuditEvent as AuditRecord, User as UserRecord } from '../core/model.js';
+import type { DriftEntry, RunningImage as RunningRecord, TimelineEntry } from '../core/environments/deployment-service.js';
+import type { Environment as EnvironmentRecord } from '../core/environments/model.js';
+import type { Release as ReleaseRecord, ReleaseRef as ReleaseRefRecord } from '../core/releases/model.js';
+import type { IssuedToken, TokenDetails } from '../core/tokens/token-service.js';
+import type {
+  AuditEvent,
+  CreatedToken,
+  Deployment,
+  Drift,
+  Environment,
+  Release,
+  ReleaseRef,
+  RunningImage,
+  Token,
+  User,
+} from './answers.js';
+
+/**
+ * Core results as the management API sends them (answers.ts): every field named, so a record's other
+ * fields (a token's or user's hashes) never leave, and times as ISO-8601 strings.
+ */
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export const tokenAnswer = (t: TokenDetails): Token => ({
+  id: t.id,
+  name: t.name,
+  username: t.username,
+  permission: t.permission,
+  createdBy: t.creatorUsername,
+  createdAt: t.createdAt.toISOString(),
+  expiresAt: iso(t.expiresAt),
+  status: t.status,
+  revokedAt: iso(t.revokedAt),
+  revokedBy: t.revokedBy,
+  environmentId: t.environmentId,
+  environment: t.environmentName,
+  lastUsedAt: iso(t.lastUsedAt),
+  lastUsedIp: t.lastUsedIp,
+  lastUsedClient: t.lastUsedClient,
+  useCount: t.useCount,
+});
+
+export const createdTokenAnswer = (issued: IssuedToken): CreatedToken => ({
+  ...tokenAnswer(issued.token),
+  token: issued.secret,
+  snippets: issued.snippets,
+});
+
+export const userAnswer = (u: UserRecord): User => ({
+  id: u.id,
+  username: u.username,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  status: u.status,
+  createdAt: u.createdAt.toISOString(),
+  lastLoginAt: iso(u.lastLoginAt),
+});
+
+export const auditEventAnswer = (e: AuditRecord): AuditEvent => ({
+  id: e.id,
+  at: e.at.toISOString(),
+  actor: e.actor,
+  action: e.action,
+  target: { type: e.targetType, id: e.targetId, name: e.targetName },
+  ip: e.ip,
+  details: e.details,
+});
+
+export const environmentAnswer = (e: EnvironmentRecord): Environment => ({
+  id: e.id,
+  name: e.name,
+  description: e.description,
+  color: e.color,
+  createdBy: e.createdBy,
+  createdAt: e.createdAt.toISOString(),
+  updatedAt: e.updatedAt.toISOString(),
+});
+
+export const releaseRefAnswer = (r: ReleaseRefRecord): ReleaseRef => ({
+  id: r.id,
+  name: r.name,
+  version: r.version,
+  createdAt: r.createdAt.toISOString(),
+});
+
+export const releaseAnswer = (r: ReleaseRecord): Release => ({
+  id: r.id,
+  name: r.name,
+  version: r.version,
+  artifacts: r.artifacts,
+  source: r.source,
+  notes: r.notes,
+  createdAt: r.createdAt.toISOString(),
+  createdBy: r.createdBy,
+});
+
+export const deploymentAnswer = ({ deployment: d, running, release }: TimelineEntry): Deployment => ({
+  repository: d.repository,
+  digest: d.digest,
+  tag: d.tag,
+  firstSeen: d.firstSeen.toISOString(),
+  lastSeen: d.lastSeen.toISOString(),
+  pullCount: d.pullCount,
+  running,
+  release: release && releaseRefAnswer(release),
+});
+
+export const runningImageAnswer = ({ deployment: d, release }: RunningRecord): RunningImage => ({
+  repository: d.repository,
+  digest: d.digest,
+  tag: d.tag,
+  since: d.firstSeen.toISOString(),
+  lastSeen: d.lastSeen.toISOString(),
+  pullCount: d.pullCount,
+  release: release && releaseRefAnswer(release),
+});
+
+export const driftAnswer = (entry: DriftEntry): Drift => ({
+  ...runningImageAnswer(entry),
+  status: entry.status,
+  behind: entry.behind,
+  latest: entry.latest && { ...releaseRefAnswer(entry.latest.release), digest: entry.latest.digest },
+});
+
+/** An environment's per-repository answer (state, drift), each entry serialized by `one`. */
+export const perRepository = <T, A>({ environment, repositories }: { environment: string; repositories: T[] }, one: (entry: T) => A) => ({
+  environment,
+  repositories: repositories.map(one),
+});
