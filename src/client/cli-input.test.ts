@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TokenView } from './api-types.js';
+import type { Token } from '../api/answers.js';
 import { parseArtifactSpec } from './artifact-spec.js';
 import { parseExpiry } from './expiry.js';
 import { findToken } from './token-lookup.js';
@@ -32,7 +32,7 @@ describe('parseArtifactSpec', () => {
 });
 
 describe('findToken', () => {
-  const token = (id: string, name: string) => ({ id, name, username: `${name}-u`, status: 'active', createdAt: 'then', createdBy: 'admin' }) as TokenView;
+  const token = (id: string, name: string) => ({ id, name, username: `${name}-u`, status: 'active', createdAt: 'then', createdBy: 'admin' }) as Token;
   const tokens = [token('id-1', 'ci'), token('id-2', 'twin'), token('id-3', 'twin')];
   it('finds by id first, then by a unique name', () => {
     expect(findToken(tokens, 'id-2').id).toBe('id-2');

@@ -1,17 +1,23 @@
 import type {
+  CreatedEnvironment,
   CreatedToken,
-  CreateTokenRequest,
-  DriftEntry,
-  EnvironmentView,
-  JsonObject,
+  Comparison,
+  DeploymentTimeline,
+  EnvironmentDrift,
+  Environment,
+  EnvironmentList,
+  EnvironmentProfile,
+  EnvironmentState,
   LoginAnswer,
   Permission,
   RegistryEndpoints,
-  ReleaseView,
-  RunningImage,
-  TokenView,
+  Release,
+  ReleasePage,
+  RevokedToken,
+  Token,
+  TokenList,
   Whoami,
-} from './api-types.js';
+} from '../api/answers.js';
 import type { ApiTransport } from './transport.js';
 
 const seg = encodeURIComponent;
@@ -36,21 +42,21 @@ export class RegistryClient {
     return this.api.request('GET', '/api/v1/endpoints') as Promise<RegistryEndpoints>;
   }
 
-  async listTokens(): Promise<TokenView[]> {
-    const answer = (await this.api.request('GET', '/api/v1/tokens')) as { tokens: TokenView[] };
+  async listTokens(): Promise<Token[]> {
+    const answer = (await this.api.request('GET', '/api/v1/tokens')) as TokenList;
     return answer.tokens;
   }
 
-  getToken(id: string): Promise<TokenView> {
-    return this.api.request('GET', `/api/v1/tokens/${seg(id)}`) as Promise<TokenView>;
+  getToken(id: string): Promise<Token> {
+    return this.api.request('GET', `/api/v1/tokens/${seg(id)}`) as Promise<Token>;
   }
 
   createToken(input: CreateTokenRequest): Promise<CreatedToken> {
     return this.api.request('POST', '/api/v1/tokens', input) as Promise<CreatedToken>;
   }
 
-  revokeToken(id: string): Promise<{ token: TokenView; alreadyRevoked: boolean; message: string }> {
-    return this.api.request('POST', `/api/v1/tokens/${seg(id)}/revoke`) as Promise<{ token: TokenView; alreadyRevoked: boolean; message: string }>;
+  revokeToken(id: string): Promise<RevokedToken> {
+    return this.api.request('POST', `/api/v1/tokens/${seg(id)}/revoke`) as Promise<RevokedToken>;
   }
 
   async deleteToken(id: string): Promise<void> {
@@ -59,49 +65,45 @@ export class RegistryClient {
 
   // Environments and releases.
 
-  createEnvironment(input: CreateEnvironmentRequest): Promise<{ environment: EnvironmentView; token: CreatedToken | null }> {
-    return this.api.request('POST', '/api/v1/environments', input) as Promise<{ environment: EnvironmentView; token: CreatedToken | null }>;
+  createEnvironment(input: CreateEnvironmentRequest): Promise<CreatedEnvironment> {
+    return this.api.request('POST', '/api/v1/environments', input) as Promise<CreatedEnvironment>;
   }
 
-  async listEnvironments(): Promise<EnvironmentView[]> {
-    return ((await this.api.request('GET', '/api/v1/environments')) as { environments: EnvironmentView[] }).environments;
+  async listEnvironments(): Promise<Environment[]> {
+    return ((await this.api.request('GET', '/api/v1/environments')) as EnvironmentList).environments;
   }
 
   /** The environment's profile, with its tokens. */
-  environment(name: string): Promise<EnvironmentView & { tokens: TokenView[] }> {
-    return this.api.request('GET', `/api/v1/environments/${seg(name)}`) as Promise<EnvironmentView & { tokens: TokenView[] }>;
+  environment(name: string): Promise<EnvironmentProfile> {
+    return this.api.request('GET', `/api/v1/environments/${seg(name)}`) as Promise<EnvironmentProfile>;
   }
 
-  timeline(name: string, query: Record<string, string> = {}): Promise<{ environment: string; deployments: RunningImage[]; nextCursor: string | null }> {
-    return this.api.request('GET', `/api/v1/environments/${seg(name)}/deployments${queryString(query)}`) as Promise<{
-      environment: string;
-      deployments: RunningImage[];
-      nextCursor: string | null;
-    }>;
+  timeline(name: string, query: Record<string, string> = {}): Promise<DeploymentTimeline> {
+    return this.api.request('GET', `/api/v1/environments/${seg(name)}/deployments${queryString(query)}`) as Promise<DeploymentTimeline>;
   }
 
-  state(name: string): Promise<{ environment: string; repositories: RunningImage[] }> {
-    return this.api.request('GET', `/api/v1/environments/${seg(name)}/state`) as Promise<{ environment: string; repositories: RunningImage[] }>;
+  state(name: string): Promise<EnvironmentState> {
+    return this.api.request('GET', `/api/v1/environments/${seg(name)}/state`) as Promise<EnvironmentState>;
   }
 
-  drift(name: string): Promise<{ environment: string; repositories: DriftEntry[] }> {
-    return this.api.request('GET', `/api/v1/environments/${seg(name)}/drift`) as Promise<{ environment: string; repositories: DriftEntry[] }>;
+  drift(name: string): Promise<EnvironmentDrift> {
+    return this.api.request('GET', `/api/v1/environments/${seg(name)}/drift`) as Promise<EnvironmentDrift>;
   }
 
-  compareEnvironments(a: string, b: string): Promise<EnvironmentComparison> {
-    return this.api.request('GET', `/api/v1/environments/compare${queryString({ a, b })}`) as Promise<EnvironmentComparison>;
+  compareEnvironments(a: string, b: string): Promise<Comparison> {
+    return this.api.request('GET', `/api/v1/environments/compare${queryString({ a, b })}`) as Promise<Comparison>;
   }
 
-  createRelease(input: JsonObject): Promise<ReleaseView> {
-    return this.api.request('POST', '/api/v1/releases', input) as Promise<ReleaseView>;
+  createRelease(input: Record<string, unknown>): Promise<Release> {
+    return this.api.request('POST', '/api/v1/releases', input) as Promise<Release>;
   }
 
-  listReleases(query: Record<string, string> = {}): Promise<{ releases: ReleaseView[]; nextBefore: number | null }> {
-    return this.api.request('GET', `/api/v1/releases${queryString(query)}`) as Promise<{ releases: ReleaseView[]; nextBefore: number | null }>;
+  listReleases(query: Record<string, string> = {}): Promise<ReleasePage> {
+    return this.api.request('GET', `/api/v1/releases${queryString(query)}`) as Promise<ReleasePage>;
   }
 
-  release(id: string): Promise<ReleaseView> {
-    return this.api.request('GET', `/api/v1/releases/${seg(id)}`) as Promise<ReleaseView>;
+  release(id: string): Promise<Release> {
+    return this.api.request('GET', `/api/v1/releases/${seg(id)}`) as Promise<Release>;
   }
 }
 
@@ -113,10 +115,12 @@ export interface CreateEnvironmentRequest {
   token?: { name?: string; permission?: Permission; expiresAt?: string | null };
 }
 
-export interface EnvironmentComparison {
-  a: string;
-  b: string;
-  repositories: { repository: string; a: RunningImage | null; b: RunningImage | null }[];
+export interface CreateTokenRequest {
+  name: string;
+  /** Required, except for environment tokens (read-only by default). */
+  permission?: Permission;
+  expiresAt: string | null;
+  environment?: string;
 }
 
 function queryString(query: Record<string, string>): string {

@@ -1,4 +1,4 @@
-import type { CreatedToken, Permission, Whoami } from './api-types.js';
+import type { CreatedToken, Permission, Whoami } from '../api/answers.js';
 import type { ClientEnvironment } from './client-environment.js';
 import { configFragment, planConfig, type ConfigPlan, type PackageManager } from './package-managers/configure.js';
 import type { RegistryClient } from './registry-client.js';

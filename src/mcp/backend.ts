@@ -1,4 +1,4 @@
-import type { Whoami } from '../client/api-types.js';
+import type { Whoami } from '../api/answers.js';
 import type { RegistryClient } from '../client/registry-client.js';
 import type { SetupTarget } from '../client/setup-package-manager.js';
 

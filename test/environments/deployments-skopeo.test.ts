@@ -2,36 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, login, type CreatedToken } from '../helpers/api.js';
+import type { Comparison, CreatedToken, Deployment, EnvironmentDrift } from '../../src/api/answers.js';
+import { ApiClient, login } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { OciLayout, type Descriptor } from '../oci/helpers/oci-layout.js';
 import { basic, creds, reg, skopeo } from '../oci/helpers/registry.js';
 import { dockerConfigOf } from './helpers/pull-secret.js';
-
-interface ReleaseRef {
-  id: number;
-  name: string;
-  version: string;
-}
-interface DeploymentView {
-  repository: string;
-  digest: string;
-  tag: string | null;
-  firstSeen: string;
-  lastSeen: string;
-  pullCount: number;
-  running: boolean;
-  release: ReleaseRef | null;
-}
-interface DriftView {
-  repository: string;
-  digest: string;
-  status: string;
-  behind: number | null;
-  latest: (ReleaseRef & { digest: string }) | null;
-  release: ReleaseRef | null;
-}
-type EnvToken = CreatedToken & { snippets: CreatedToken['snippets'] & { kubernetes: { manifest: string } } };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Longer than the pull recorder's flush interval (500 ms) with room for a slow machine. */
@@ -42,8 +18,8 @@ describe('environments, pulls and drift with the real skopeo client', () => {
   let admin: ApiClient;
   let ci: CreatedToken;
   let reader: CreatedToken;
-  let stagingToken: EnvToken;
-  let productionToken: EnvToken;
+  let stagingToken: CreatedToken;
+  let productionToken: CreatedToken;
   let v1: Descriptor;
   let v2: Descriptor;
   let index: Descriptor;
@@ -53,12 +29,12 @@ describe('environments, pulls and drift with the real skopeo client', () => {
   const pull = (token: CreatedToken, ref: string) =>
     skopeo(['copy', '--src-tls-verify=false', '--src-creds', creds(token), image(ref), `oci:${new OciLayout().dir}:x`]);
   const timeline = async (env: string) => {
-    const res = await admin.get<{ deployments: DeploymentView[] }>(`/api/v1/environments/${env}/deployments`);
+    const res = await admin.get<{ deployments: Deployment[] }>(`/api/v1/environments/${env}/deployments`);
     expect(res.status).toBe(200);
     return res.body.deployments;
   };
   /** Polls until the recorder's batch has landed (it is written off the request path). */
-  const timelineWhen = async (env: string, ready: (d: DeploymentView[]) => boolean) => {
+  const timelineWhen = async (env: string, ready: (d: Deployment[]) => boolean) => {
     for (let i = 0; i < 50; i++) {
       const deployments = await timeline(env);
       if (ready(deployments)) return deployments;
@@ -72,8 +48,8 @@ describe('environments, pulls and drift with the real skopeo client', () => {
     admin = await login(server);
     ci = await admin.createToken({ name: 'CI', permission: 'read-write' });
     reader = await admin.createToken({ name: 'laptop', permission: 'read-only' });
-    const staging = await admin.post<{ token: EnvToken }>('/api/v1/environments', { name: 'staging', token: {} });
-    const production = await admin.post<{ token: EnvToken }>('/api/v1/environments', { name: 'production', token: { name: 'prod nodes' } });
+    const staging = await admin.post<{ token: CreatedToken }>('/api/v1/environments', { name: 'staging', token: {} });
+    const production = await admin.post<{ token: CreatedToken }>('/api/v1/environments', { name: 'production', token: { name: 'prod nodes' } });
     stagingToken = staging.body.token;
     productionToken = production.body.token;
 
@@ -142,7 +118,7 @@ describe('environments, pulls and drift with the real skopeo client', () => {
   });
 
   it("says production is behind by 1 (latest 2.0.0) and staging is up to date", async () => {
-    const production = await admin.get<{ repositories: DriftView[] }>('/api/v1/environments/production/drift');
+    const production = await admin.get<EnvironmentDrift>('/api/v1/environments/production/drift');
     expect(production.body.repositories).toEqual([
       expect.objectContaining({
         repository: 'team/shop',
@@ -153,12 +129,12 @@ describe('environments, pulls and drift with the real skopeo client', () => {
         latest: expect.objectContaining({ name: 'shop', version: '2.0.0', digest: v2.digest }),
       }),
     ]);
-    const staging = await admin.get<{ repositories: DriftView[] }>('/api/v1/environments/staging/drift');
+    const staging = await admin.get<EnvironmentDrift>('/api/v1/environments/staging/drift');
     expect(staging.body.repositories).toEqual([expect.objectContaining({ repository: 'team/shop', status: 'up-to-date', behind: 0 })]);
   });
 
   it('compares staging with production: the repository with both digests and their releases', async () => {
-    const res = await admin.get<{ repositories: { repository: string; a: DeploymentView | null; b: DeploymentView | null }[] }>(
+    const res = await admin.get<Comparison>(
       '/api/v1/environments/compare?a=staging&b=production',
     );
     expect(res.status).toBe(200);
@@ -172,7 +148,7 @@ describe('environments, pulls and drift with the real skopeo client', () => {
   });
 
   it('counts a HEAD then a GET of the same image as one pull of one deployment', async () => {
-    const second = (await admin.post<EnvToken>('/api/v1/environments/staging/tokens', { name: 'node 2' })).body;
+    const second = (await admin.post<CreatedToken>('/api/v1/environments/staging/tokens', { name: 'node 2' })).body;
     const head = await reg(server, '/v2/team/shop/manifests/v2', { method: 'HEAD', auth: basic(second) });
     expect(head.status).toBe(200);
     const get = await reg(server, `/v2/team/shop/manifests/${v2.digest}`, { auth: basic(second), headers: { accept: v2.mediaType } });
@@ -190,7 +166,7 @@ describe('environments, pulls and drift with the real skopeo client', () => {
     expect(staging.filter((d) => d.repository === 'team/multi').map((d) => [d.digest, d.tag, d.release?.name])).toEqual([
       [index.digest, '1', 'multi'],
     ]);
-    const drift = await admin.get<{ repositories: DriftView[] }>('/api/v1/environments/staging/drift');
+    const drift = await admin.get<EnvironmentDrift>('/api/v1/environments/staging/drift');
     expect(drift.body.repositories.map((r) => [r.repository, r.status])).toEqual([
       ['team/multi', 'up-to-date'],
       ['team/shop', 'up-to-date'],
@@ -220,7 +196,7 @@ describe('environments, pulls and drift with the real skopeo client', () => {
   });
 
   it('hands out a pull secret whose decoded .dockerconfigjson skopeo accepts, and that pull deploys v2 to production', async () => {
-    const created = await admin.post<EnvToken>('/api/v1/environments/production/tokens?secretName=shop-pull', { name: 'prod nodes 2' });
+    const created = await admin.post<CreatedToken>('/api/v1/environments/production/tokens?secretName=shop-pull', { name: 'prod nodes 2' });
     expect(created.status).toBe(201);
     const dir = mkdtempSync(join(tmpdir(), 'flyreg-authfile-'));
     const authfile = join(dir, 'config.json');
@@ -238,7 +214,7 @@ describe('environments, pulls and drift with the real skopeo client', () => {
       [v1.digest, 'v1', false, '1.0.0'],
       [v2.digest, 'v2', true, '2.0.0'],
     ]);
-    const drift = await admin.get<{ repositories: DriftView[] }>('/api/v1/environments/production/drift');
+    const drift = await admin.get<EnvironmentDrift>('/api/v1/environments/production/drift');
     expect(drift.body.repositories.map((r) => [r.status, r.behind])).toEqual([['up-to-date', 0]]);
     const compare = await admin.get<{ repositories: unknown[] }>('/api/v1/environments/compare?a=staging&b=production');
     expect(compare.body.repositories.map((r) => (r as { repository: string }).repository)).toEqual(['team/multi', 'team/tools']);

@@ -1,21 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, createUser, login, type ApiErrorBody } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-
-interface AuditEvent {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: { type: string; id: string | null; name: string | null };
-  ip: string | null;
-  details: Record<string, unknown>;
-}
-
-interface AuditPage {
-  events: AuditEvent[];
-  nextBefore: number | null;
-}
+import type { AuditEvent, AuditPage } from '../../src/api/answers.js';
 
 describe('the audit log', () => {
   let server: TestServer;

@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, login, type ApiClient, type ApiErrorBody, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-
-interface TokenView {
-  id: string;
-  status: string;
-  createdBy: string;
-  revokedBy: string | null;
-}
+import type { Token } from '../../src/api/answers.js';
 
 describe('roles: admin and developer, both ways', () => {
   let server: TestServer;
@@ -28,7 +22,7 @@ describe('roles: admin and developer, both ways', () => {
   it('a developer creates tokens and sees the whole team list', async () => {
     const mine = await dev.createToken({ name: 'dana laptop', permission: 'read-only' });
     expect(mine.createdBy).toBe('dana');
-    const list = await dev.get<{ tokens: TokenView[] }>('/api/v1/tokens');
+    const list = await dev.get<{ tokens: Token[] }>('/api/v1/tokens');
     expect(list.status).toBe(200);
     expect(list.body.tokens.map((t) => t.id)).toEqual(expect.arrayContaining([mine.id, adminToken.id]));
     expect((await dev.get(`/api/v1/tokens/${adminToken.id}`)).status).toBe(200);
@@ -41,14 +35,14 @@ describe('roles: admin and developer, both ways', () => {
     expect(revoke.body.error.message).toMatch(/only revoke or delete tokens they created/);
     const del = await dev.delete<ApiErrorBody>(`/api/v1/tokens/${adminToken.id}`);
     expect(del.status).toBe(403);
-    expect((await admin.get<TokenView>(`/api/v1/tokens/${adminToken.id}`)).body.status).toBe('active');
+    expect((await admin.get<Token>(`/api/v1/tokens/${adminToken.id}`)).body.status).toBe('active');
   });
 
   it("a developer cannot revoke another developer's token either, but can revoke and delete their own", async () => {
     const oscars = await otherDev.createToken({ name: 'oscar ci', permission: 'read-write' });
     expect((await dev.post(`/api/v1/tokens/${oscars.id}/revoke`)).status).toBe(403);
     const own = await dev.createToken({ name: 'dana ci', permission: 'read-write' });
-    const revoked = await dev.post<{ token: TokenView }>(`/api/v1/tokens/${own.id}/revoke`);
+    const revoked = await dev.post<{ token: Token }>(`/api/v1/tokens/${own.id}/revoke`);
     expect(revoked.status).toBe(200);
     expect(revoked.body.token).toMatchObject({ status: 'revoked', revokedBy: 'dana' });
     expect((await dev.delete(`/api/v1/tokens/${own.id}`)).status).toBe(200);
@@ -56,7 +50,7 @@ describe('roles: admin and developer, both ways', () => {
 
   it("an admin revokes and deletes a developer's token", async () => {
     const devToken = await dev.createToken({ name: 'dana deploy', permission: 'read-write' });
-    const revoked = await admin.post<{ token: TokenView }>(`/api/v1/tokens/${devToken.id}/revoke`);
+    const revoked = await admin.post<{ token: Token }>(`/api/v1/tokens/${devToken.id}/revoke`);
     expect(revoked.status).toBe(200);
     expect(revoked.body.token).toMatchObject({ status: 'revoked', createdBy: 'dana', revokedBy: 'admin' });
     expect((await admin.delete(`/api/v1/tokens/${devToken.id}`)).status).toBe(200);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, login, type ApiErrorBody } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import type { RevokedToken, Token, TokenList } from '../../src/api/answers.js';
 
 /** Exactly the dashboard's columns (plus id, revocation and environment); never a secret or its hash. */
 const TOKEN_VIEW_KEYS = [
@@ -21,8 +22,6 @@ const TOKEN_VIEW_KEYS = [
   'useCount',
   'username',
 ];
-
-type TokenView = Record<string, unknown> & { id: string; status: string };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -69,12 +68,12 @@ describe('token lifecycle through HTTP', () => {
 
   it('never returns the secret again: not in GET, not in the list, exact list columns', async () => {
     const created = await create({ name: 'shown once', permission: 'read-only' });
-    const one = await admin.get<TokenView>(`/api/v1/tokens/${created.id}`);
+    const one = await admin.get<Token>(`/api/v1/tokens/${created.id}`);
     expect(one.status).toBe(200);
     expect(Object.keys(one.body).sort()).toEqual(TOKEN_VIEW_KEYS);
     expect(JSON.stringify(one.body)).not.toContain(created.token);
 
-    const list = await admin.get<{ tokens: TokenView[] }>('/api/v1/tokens');
+    const list = await admin.get<TokenList>('/api/v1/tokens');
     expect(list.status).toBe(200);
     const listed = list.body.tokens.find((t) => t.id === created.id);
     expect(listed).toEqual(one.body);
@@ -100,10 +99,10 @@ describe('token lifecycle through HTTP', () => {
       const res = await new ApiClient(server, created.token).request('GET', '/api/v1/whoami', undefined, { 'user-agent': 'usage-test/1.0' });
       expect(res.status).toBe(200);
     }
-    let view: TokenView | undefined;
+    let view: Token | undefined;
     for (let i = 0; i < 50 && view?.useCount !== 3; i++) {
       await sleep(100);
-      view = (await admin.get<TokenView>(`/api/v1/tokens/${created.id}`)).body;
+      view = (await admin.get<Token>(`/api/v1/tokens/${created.id}`)).body;
     }
     expect(view).toMatchObject({ useCount: 3, lastUsedIp: '127.0.0.1', lastUsedClient: 'usage-test/1.0' });
     expect(Date.parse(String(view?.lastUsedAt))).toBeGreaterThan(Date.parse(String(created.createdAt)) - 1);
@@ -116,7 +115,7 @@ describe('token lifecycle through HTTP', () => {
     expect(created.expiresAt).toBe(expiresAt);
     expect((await whoamiWith(created.token)).status).toBe(200);
     await sleep(Date.parse(expiresAt) - Date.now() + 300);
-    expect((await admin.get<TokenView>(`/api/v1/tokens/${created.id}`)).body.status).toBe('expired');
+    expect((await admin.get<Token>(`/api/v1/tokens/${created.id}`)).body.status).toBe('expired');
     const refused = await whoamiWith(created.token);
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe('token_expired');
@@ -129,7 +128,7 @@ describe('token lifecycle through HTTP', () => {
     const created = await create({ name: 'to revoke', permission: 'read-write' });
     // Warm the auth cache so the revoke must drop it.
     expect((await whoamiWith(created.token)).status).toBe(200);
-    const revoked = await admin.post<{ token: TokenView; alreadyRevoked: boolean; message: string }>(`/api/v1/tokens/${created.id}/revoke`);
+    const revoked = await admin.post<RevokedToken>(`/api/v1/tokens/${created.id}/revoke`);
     expect(revoked.status).toBe(200);
     expect(revoked.body.alreadyRevoked).toBe(false);
     expect(revoked.body.token).toMatchObject({ status: 'revoked', revokedBy: 'admin' });
@@ -137,13 +136,13 @@ describe('token lifecycle through HTTP', () => {
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe('token_revoked');
     expect(refused.body.error.message).toMatch(/^Token was revoked at \d{4}-\d\d-\d\dT/);
-    expect((await admin.get<TokenView>(`/api/v1/tokens/${created.id}`)).body.status).toBe('revoked');
+    expect((await admin.get<Token>(`/api/v1/tokens/${created.id}`)).body.status).toBe('revoked');
   });
 
   it('revoking twice is a no-op that says it was already revoked', async () => {
     const created = await create({ name: 'revoke twice', permission: 'read-only' });
-    const first = await admin.post<{ token: TokenView; alreadyRevoked: boolean; message: string }>(`/api/v1/tokens/${created.id}/revoke`);
-    const second = await admin.post<{ token: TokenView; alreadyRevoked: boolean; message: string }>(`/api/v1/tokens/${created.id}/revoke`);
+    const first = await admin.post<RevokedToken>(`/api/v1/tokens/${created.id}/revoke`);
+    const second = await admin.post<RevokedToken>(`/api/v1/tokens/${created.id}/revoke`);
     expect(second.status).toBe(200);
     expect(second.body.alreadyRevoked).toBe(true);
     expect(second.body.message).toMatch(/already revoked/i);
@@ -162,7 +161,7 @@ describe('token lifecycle through HTTP', () => {
     const deleted = await admin.delete(`/api/v1/tokens/${created.id}`);
     expect(deleted.status).toBe(200);
     expect((await admin.get(`/api/v1/tokens/${created.id}`)).status).toBe(404);
-    const list = await admin.get<{ tokens: TokenView[] }>('/api/v1/tokens');
+    const list = await admin.get<TokenList>('/api/v1/tokens');
     expect(list.body.tokens.map((t) => t.id)).not.toContain(created.id);
     const unknown = await whoamiWith(created.token);
     expect(unknown.status).toBe(401);

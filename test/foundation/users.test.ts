@@ -1,21 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, basicAuth, createUser, login, type ApiErrorBody } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-
-interface UserView {
-  id: string;
-  username: string;
-  email: string;
-  role: string;
-  status: string;
-}
-
-interface Invitation {
-  user: UserView;
-  invitationToken: string;
-  invitationUrl: string;
-  expiresAt: string;
-}
+import type { Invitation, User } from '../../src/api/answers.js';
 
 describe('users: invitations, roles and deactivation', () => {
   let server: TestServer;
@@ -44,7 +30,7 @@ describe('users: invitations, roles and deactivation', () => {
     expect(preview.status).toBe(200);
     expect(preview.body).toMatchObject({ username: 'ivy', email: 'ivy@example.com' });
 
-    const accept = await anonymous.post<{ user: UserView }>('/api/v1/invitations/accept', { token: invite.body.invitationToken, password: 'ivy-password-123' });
+    const accept = await anonymous.post<{ user: User }>('/api/v1/invitations/accept', { token: invite.body.invitationToken, password: 'ivy-password-123' });
     expect(accept.status).toBe(200);
     expect(accept.body.user).toMatchObject({ username: 'ivy', status: 'active' });
 
@@ -55,10 +41,10 @@ describe('users: invitations, roles and deactivation', () => {
 
     // The first password holds; the second never took.
     const ivy = await login(server, 'ivy', 'ivy-password-123');
-    expect((await ivy.get<{ user: UserView }>('/api/v1/whoami')).body.user).toMatchObject({ username: 'ivy', role: 'developer' });
+    expect((await ivy.get<{ user: User }>('/api/v1/whoami')).body.user).toMatchObject({ username: 'ivy', role: 'developer' });
     expect((await anonymous.post('/api/v1/auth/login', { username: 'ivy', password: 'other-password-456' })).status).toBe(401);
 
-    const list = await admin.get<{ users: UserView[] }>('/api/v1/users');
+    const list = await admin.get<{ users: User[] }>('/api/v1/users');
     expect(list.body.users.map((u) => [u.username, u.status])).toEqual([
       ['admin', 'active'],
       ['ivy', 'active'],
@@ -86,7 +72,7 @@ describe('users: invitations, roles and deactivation', () => {
     const tokenClient = new ApiClient(server, token.token);
     expect((await tokenClient.get('/api/v1/whoami')).status).toBe(200);
 
-    const deactivated = await admin.patch<UserView>(`/api/v1/users/${devId}`, { status: 'deactivated' });
+    const deactivated = await admin.patch<User>(`/api/v1/users/${devId}`, { status: 'deactivated' });
     expect(deactivated.status).toBe(200);
     expect(deactivated.body.status).toBe('deactivated');
 
@@ -120,11 +106,11 @@ describe('users: invitations, roles and deactivation', () => {
 
     const ana = await createUser(admin, 'ana');
     const anaId = (await ana.get<{ user: { id: string } }>('/api/v1/whoami')).body.user.id;
-    const promoted = await admin.patch<UserView>(`/api/v1/users/${anaId}`, { role: 'admin' });
+    const promoted = await admin.patch<User>(`/api/v1/users/${anaId}`, { role: 'admin' });
     expect(promoted.body.role).toBe('admin');
     expect((await ana.get<{ user: { role: string } }>('/api/v1/whoami')).body.user.role).toBe('admin');
     // Now there are two admins: the first may step down.
-    const stepDown = await ana.patch<UserView>(`/api/v1/users/${adminId}`, { role: 'developer' });
+    const stepDown = await ana.patch<User>(`/api/v1/users/${adminId}`, { role: 'developer' });
     expect(stepDown.status).toBe(200);
     expect((await admin.get('/api/v1/users')).status).toBe(403);
     expect((await ana.patch(`/api/v1/users/${adminId}`, { role: 'admin' })).status).toBe(200);
@@ -132,8 +118,8 @@ describe('users: invitations, roles and deactivation', () => {
 
   it('refuses to patch an unknown user, or with nothing to change', async () => {
     expect((await admin.patch('/api/v1/users/00000000-0000-0000-0000-000000000000', { role: 'admin' })).status).toBe(404);
-    const users = await admin.get<{ users: UserView[] }>('/api/v1/users');
-    const someone = users.body.users[0] as UserView;
+    const users = await admin.get<{ users: User[] }>('/api/v1/users');
+    const someone = users.body.users[0] as User;
     const empty = await admin.patch<ApiErrorBody>(`/api/v1/users/${someone.id}`, {});
     expect(empty.status).toBe(400);
     expect(empty.body.error.message).toContain('give role and/or status');

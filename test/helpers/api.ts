@@ -1,20 +1,12 @@
+import type { CreatedToken } from '../../src/api/answers.js';
 import type { TestServer } from './server.js';
+
+export type { CreatedToken };
 
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
   headers: Headers;
   body: T;
-}
-
-export interface CreatedToken {
-  id: string;
-  name: string;
-  username: string;
-  permission: 'read-only' | 'read-write';
-  token: string;
-  status: string;
-  snippets: { dockerLogin: string; npmrc: string; pipIndexUrl: string };
-  [key: string]: unknown;
 }
 
 /** A small JSON client for the management API, authenticated by a bearer secret (session or token). */

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { RunningImage } from '../../client/api-types.js';
+import type { Deployment, RunningImage } from '../../api/answers.js';
 import { parseExpiry } from '../../client/expiry.js';
 import type { CliContext, JsonOption } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
@@ -21,7 +21,7 @@ interface TimelineOptions extends JsonOption {
 }
 
 const short = (digest: string) => digest.replace(/^(sha\d+:)([0-9a-f]{12})[0-9a-f]*$/, '$1$2');
-const releaseOf = (image: RunningImage) => (image.release ? `${image.release.name} ${image.release.version}` : '');
+const releaseOf = (image: RunningImage | Deployment) => (image.release ? `${image.release.name} ${image.release.version}` : '');
 
 /** `flyreg env …`: runtime environments, what runs there, drift and comparisons. */
 export function registerEnvironments(program: Command, cli: CliContext): void {
@@ -91,7 +91,7 @@ export function registerEnvironments(program: Command, cli: CliContext): void {
       printLine();
       printLine('Running now:');
       if (state.repositories.length === 0) printLine('  nothing pulled with its tokens yet');
-      else printImages(state.repositories, 'since');
+      else printImages(state.repositories.map((image) => ({ ...image, time: image.since })), 'SINCE');
       printLine();
       printLine('Tokens:');
       if (profile.tokens.length === 0) printLine('  none');
@@ -123,7 +123,7 @@ export function registerEnvironments(program: Command, cli: CliContext): void {
       const timeline = await cli.session().client.timeline(name, query);
       if (options.json) return printJson(timeline);
       if (timeline.deployments.length === 0) return printLine(`No deployments recorded in ${timeline.environment} yet.`);
-      printImages(timeline.deployments, 'firstSeen');
+      printImages(timeline.deployments.map((deployment) => ({ ...deployment, time: deployment.firstSeen })), 'FIRST SEEN');
       if (timeline.nextCursor) printLine(`(more: the API's cursor=${timeline.nextCursor})`);
     });
 
@@ -174,14 +174,15 @@ export function registerEnvironments(program: Command, cli: CliContext): void {
     });
 }
 
-function printImages(images: RunningImage[], time: 'since' | 'firstSeen'): void {
+/** Running images (time: since) or deployments (time: first seen), one row each. */
+function printImages(images: ((RunningImage | Deployment) & { time: string })[], timeHeading: 'SINCE' | 'FIRST SEEN'): void {
   printTable(
-    images.map((i) => ({ ...i, digest: short(i.digest), release: releaseOf(i), time: i[time] })),
+    images.map((i) => ({ ...i, digest: short(i.digest), release: releaseOf(i) })),
     [
       ['REPOSITORY', 'repository'],
       ['TAG', 'tag'],
       ['DIGEST', 'digest'],
-      [time === 'since' ? 'SINCE' : 'FIRST SEEN', 'time'],
+      [timeHeading, 'time'],
       ['LAST SEEN', 'lastSeen'],
       ['PULLS', 'pullCount'],
       ['RELEASE', 'release'],

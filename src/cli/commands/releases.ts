@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ReleaseView } from '../../client/api-types.js';
+import type { Release } from '../../api/answers.js';
 import { parseArtifactSpec } from '../../client/artifact-spec.js';
 import type { CliContext, JsonOption } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
@@ -96,7 +96,7 @@ export function registerReleases(program: Command, cli: CliContext): void {
     .argument('<id>', 'the release id (see release list)')
     .option('--json', 'print the result as JSON')
     .action(async (id: string, options: JsonOption) => {
-      const found: ReleaseView = await cli.session().client.release(id);
+      const found: Release = await cli.session().client.release(id);
       if (options.json) return printJson(found);
       printLine(`${found.name} ${found.version} (id ${found.id}), recorded by ${found.createdBy} at ${found.createdAt}`);
       for (const [key, value] of Object.entries(found.source)) printLine(`  ${key}: ${String(value)}`);

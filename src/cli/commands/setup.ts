@@ -1,5 +1,5 @@
 import { Argument, Option, type Command } from 'commander';
-import type { Permission } from '../../client/api-types.js';
+import type { Permission } from '../../api/answers.js';
 import { parseExpiry } from '../../client/expiry.js';
 import { applyPlan, PACKAGE_MANAGERS, type PackageManager } from '../../client/package-managers/configure.js';
 import { prepareSetup, type SetupResult } from '../../client/setup-package-manager.js';

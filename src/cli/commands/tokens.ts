@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { CreatedToken, TokenView } from '../../client/api-types.js';
+import type { CreatedToken, Token } from '../../api/answers.js';
 import { parseExpiry } from '../../client/expiry.js';
 import type { RegistryClient } from '../../client/registry-client.js';
 import { findToken } from '../../client/token-lookup.js';
@@ -16,7 +16,7 @@ interface CreateOptions extends JsonOption {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The token a person named: an id is fetched directly, a name is looked up in the list. */
-export async function resolveToken(client: RegistryClient, idOrName: string): Promise<TokenView> {
+export async function resolveToken(client: RegistryClient, idOrName: string): Promise<Token> {
   if (UUID.test(idOrName)) return client.getToken(idOrName);
   return findToken(await client.listTokens(), idOrName);
 }
@@ -110,14 +110,14 @@ export function printCreated(created: CreatedToken): void {
 }
 
 /** Every snippet the server returned (docker, npm, pip, and for environment tokens the Kubernetes secret). */
-function printSnippets(snippets: Record<string, unknown>, prefix: string): void {
-  for (const [name, snippet] of Object.entries(snippets)) {
+function printSnippets(snippets: object, prefix: string): void {
+  for (const [name, snippet] of Object.entries(snippets) as [string, unknown][]) {
     if (typeof snippet === 'string') {
       printLine();
       printLine(`# ${prefix}${name}`);
       printLine(snippet.replace(/\n$/, ''));
     } else if (typeof snippet === 'object' && snippet !== null) {
-      printSnippets(snippet as Record<string, unknown>, `${prefix}${name} `);
+      printSnippets(snippet, `${prefix}${name} `);
     }
   }
 }

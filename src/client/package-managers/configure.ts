@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { RegistryEndpoints } from '../api-types.js';
+import type { RegistryEndpoints } from '../../api/answers.js';
 import type { ClientEnvironment } from '../client-environment.js';
 import { writePrivateFile } from '../private-file.js';
 import { editDockerConfig, type FileEdit } from './docker-config.js';
