@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { BenchResult, BenchSection } from './section.js';
-import { spawnServer } from './server-process.js';
+import { spawnServer, type ServerProcess } from './server-process.js';
 
 const MiB = 1024 * 1024;
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -20,17 +20,8 @@ const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const ociSection: BenchSection = {
   name: 'oci',
   async run(): Promise<BenchResult[]> {
-    const dataDir = mkdtempSync(join(tmpdir(), 'flyreg-bench-oci-'));
-    // Logging at warn: an access-log line per request would be measured too.
-    const server = await spawnServer({
-      databaseUrl: `sqlite:${join(dataDir, 'fly.db')}`,
-      dataDir,
-      admin: ADMIN,
-      env: { FLY_LOG_LEVEL: 'warn', FLY_AUTH_FAILURE_LIMIT: '1000000' },
-    });
+    const { server, dataDir, auth, stop } = await benchServer('bench/app');
     try {
-      const token = await createToken(server.url);
-      const auth = await bearer(server.url, token, 'repository:bench/app:pull,push');
       const results: BenchResult[] = [];
 
       const pushSeconds = await pushImage(server.url, auth, 'bench/app', 'v1', [32 * MiB, 32 * MiB, 32 * MiB]);
@@ -56,27 +47,41 @@ export const ociSection: BenchSection = {
       results.push(...(await pushMemory()));
       return results;
     } finally {
-      await server.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await stop();
     }
   },
 };
 
-/**
- * Memory while a 1 GiB layer streams in, on a server of its own: the load runs above leave the heap grown
- * (RSS is a high-water mark), which would measure them, not the push.
- */
-async function pushMemory(): Promise<BenchResult[]> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'flyreg-bench-oci-rss-'));
+/** A fresh `flyreg serve` on SQLite with a bearer token that may pull and push `repository`. */
+async function benchServer(repository: string): Promise<{ server: ServerProcess; dataDir: string; auth: string; stop: () => Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'flyreg-bench-oci-'));
+  // Logging at warn: an access-log line per request would be measured too.
   const server = await spawnServer({
     databaseUrl: `sqlite:${join(dataDir, 'fly.db')}`,
     dataDir,
     admin: ADMIN,
     env: { FLY_LOG_LEVEL: 'warn', FLY_AUTH_FAILURE_LIMIT: '1000000' },
   });
+  const stop = async () => {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   try {
-    const token = await createToken(server.url);
-    const auth = await bearer(server.url, token, 'repository:bench/big:pull,push');
+    const auth = await bearer(server.url, await createToken(server.url), `repository:${repository}:pull,push`);
+    return { server, dataDir, auth, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * Memory while a 1 GiB layer streams in, on a server of its own: the load runs above leave the heap grown
+ * (RSS is a high-water mark), which would measure them, not the push.
+ */
+async function pushMemory(): Promise<BenchResult[]> {
+  const { server, auth, stop } = await benchServer('bench/big');
+  try {
     const idleMb = (await peakRssDuring(server.pid, () => Promise.resolve())) / 1e6;
     const peakMb = (await peakRssDuring(server.pid, () => uploadStream(server.url, auth, 'bench/big', 1024 * MiB))) / 1e6;
     return [
@@ -84,8 +89,7 @@ async function pushMemory(): Promise<BenchResult[]> {
       { metric: 'server RSS peak while pushing a 1 GiB layer', value: peakMb, unit: 'MB', target: '< 200 MB', ok: peakMb < 200 },
     ];
   } finally {
-    await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }
 
