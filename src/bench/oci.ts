@@ -34,15 +34,16 @@ export const ociSection: BenchSection = {
       results.push({ metric: 'for comparison: GET /healthz on the same server (no auth, no database)', value: ceiling, unit: 'req/s' });
 
       const big = await uploadStream(server.url, auth, 'bench/app', 256 * MiB);
-      const gbps = await downloadThroughput(`${server.url}/v2/bench/app/blobs/${big}`, auth, 256 * MiB);
-      results.push({ metric: '256 MiB blob download on loopback, Node client (best of 3)', value: gbps, unit: 'GB/s', target: '>= 1.5 GB/s', ok: gbps >= 1.5 });
-      const native = await curlThroughput(`${server.url}/v2/bench/app/blobs/${big}`, auth, 256 * MiB);
-      if (native !== undefined) {
-        // Docker and containerd are native clients; Node's own HTTP client costs as much CPU as the server.
-        results.push({ metric: '256 MiB blob download on loopback, curl as the client (best of 3)', value: native, unit: 'GB/s', target: '>= 1.5 GB/s', ok: native >= 1.5 });
-      }
+      // The target row: a native client, as the pullers are (containerd, Docker and skopeo are Go programs).
+      const blobUrl = `${server.url}/v2/bench/app/blobs/${big}`;
+      const native = await curlThroughput(blobUrl, auth, 256 * MiB);
+      results.push({ metric: '256 MiB blob download on loopback, curl as the client (best of 3)', value: native, unit: 'GB/s', target: '>= 1.5 GB/s', ok: native >= 1.5 });
+      // Node's own HTTP client allocates a Buffer per socket read and is the slower end here: the bare server
+      // below, measured with it, shows where that client tops out.
+      const viaNode = await downloadThroughput(blobUrl, auth, 256 * MiB);
+      results.push({ metric: 'for comparison: the same download with Node’s HTTP client (best of 3)', value: viaNode, unit: 'GB/s' });
       const plain = await plainNodeThroughput(join(dataDir, 'blobs', 'sha256', big.slice(7, 9), big.slice(7)), 256 * MiB);
-      results.push({ metric: 'for comparison: a bare Node http server streaming the same file', value: plain, unit: 'GB/s' });
+      results.push({ metric: 'for comparison: a bare Node http server streaming the same file, Node’s client', value: plain, unit: 'GB/s' });
 
       results.push(...(await pushMemory()));
       return results;
@@ -212,8 +213,8 @@ async function downloadThroughput(url: string, auth: string, size: number): Prom
   return Number(out);
 }
 
-/** The same download with curl (when installed) as the client; undefined when curl is missing. */
-async function curlThroughput(url: string, auth: string, size: number): Promise<number | undefined> {
+/** The download with curl as the client, best of 3. */
+async function curlThroughput(url: string, auth: string, size: number): Promise<number> {
   let best = 0;
   for (let i = 0; i < 3; i++) {
     const result = await new Promise<{ code: number | null; out: string }>((resolvePromise) => {
@@ -225,7 +226,7 @@ async function curlThroughput(url: string, auth: string, size: number): Promise<
       child.once('error', () => resolvePromise({ code: null, out: '' }));
       child.once('close', (code) => resolvePromise({ code, out }));
     });
-    if (result.code === null) return undefined;
+    if (result.code === null) throw new Error('curl is not installed: the download is measured with it');
     const [bytes, seconds] = result.out.trim().split(' ').map(Number);
     if (result.code !== 0 || bytes !== size || !seconds) throw new Error(`curl download failed: exit ${result.code}, ${result.out}`);
     best = Math.max(best, size / seconds / 1e9);
