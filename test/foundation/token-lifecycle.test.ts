@@ -184,7 +184,7 @@ describe('token lifecycle through HTTP', () => {
     expect((await admin.get(`/api/v1/whoami?token=${leaky.token}`)).status).toBe(200);
     expect((await admin.get(`/api/v1/${leaky.token}`)).status).toBe(404);
     expect((await new ApiClient(server).get(`/api/v1/tokens?password=${leaky.token}`)).status).toBe(401);
-    const output = server.output();
+    const output = await server.settledOutput();
     expect(output).toContain('[REDACTED]');
     expect(output).toContain('"msg":"request"');
     expect(secrets.length).toBeGreaterThan(5);

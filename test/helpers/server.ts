@@ -11,6 +11,11 @@ export interface TestServer {
   database: TestDatabase;
   /** Everything the process printed so far (stdout and stderr), for log assertions. */
   output(): string;
+  /**
+   * Everything the process logged for the requests answered so far. Log lines reach us through a pipe, after
+   * the answers: this sends one more request with a unique path and waits for its line, which comes last.
+   */
+  settledOutput(): Promise<string>;
   stop(): Promise<void>;
   /** Stop the process but keep the database and data dir, to start again over them. */
   kill(): Promise<void>;
@@ -44,6 +49,16 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     admin,
     database,
     output: server.output,
+    settledOutput: async () => {
+      const marker = `/log-barrier-${randomBytes(8).toString('hex')}`;
+      await (await fetch(`${server.url}${marker}`)).arrayBuffer();
+      const deadline = Date.now() + 10_000;
+      while (!server.output().includes(marker)) {
+        if (Date.now() > deadline) throw new Error(`the server never logged ${marker}: is the access log off?`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return server.output();
+    },
     kill: server.stop,
     stop: async () => {
       await server.stop();

@@ -116,8 +116,7 @@ describe('PyPI with the real twine and pip', () => {
     const install = await pip(python, pipIndexUrl(server.host, doomed.username, doomed.token), ['download', '--no-deps', '-d', join(work, 'nothing'), 'fly-base']);
     expect(install.code).not.toBe(0);
     // pip reports "no versions" to its user; the server log shows why: the index answered 401.
-    const answered = server
-      .output()
+    const answered = (await server.settledOutput())
       .slice(before)
       .split('\n')
       .filter((line) => line.includes('"url":"/artifactory/api/pypi/pypi/simple/fly-base/"'));
