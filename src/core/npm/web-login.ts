@@ -153,7 +153,10 @@ export class NpmWebLoginService {
       );
       return true;
     });
-    if (!decided) throw Errors.npmWebLoginEnded(webLoginState((await this.deps.store.npmWebLogins.byId(id)) ?? login, now));
+    if (!decided) {
+      const state = webLoginState((await this.deps.store.npmWebLogins.byId(id)) ?? login, now);
+      throw state === 'expired' ? Errors.npmWebLoginEnded(state) : Errors.conflict(`This npm login request was already ${state === 'consumed' ? 'approved and used' : state}`);
+    }
     return this.view(actor, id);
   }
 
