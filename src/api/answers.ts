@@ -141,6 +141,22 @@ export interface AcceptedInvitation {
   user: User;
 }
 
+// npm web login.
+
+/** GET /npm-logins/:id: an `npm login` waiting in a terminal, as the approval page shows it. */
+export interface NpmWebLoginRequest {
+  id: string;
+  /** pending: awaiting a decision; approved: npm is about to collect its token; consumed: it has. */
+  state: 'pending' | 'approved' | 'denied' | 'expired' | 'consumed';
+  /** What npm said its machine is called. */
+  hostname: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: string;
+  expiresAt: string;
+  decidedAt: string | null;
+}
+
 // Audit log.
 
 export interface AuditEvent {

@@ -9,6 +9,7 @@ import { auditRoutes } from './handlers/audit.js';
 import { authRoutes } from './handlers/auth.js';
 import { endpointRoutes } from './handlers/endpoints.js';
 import { environmentRoutes } from './handlers/environments.js';
+import { npmLoginRoutes } from './handlers/npm-logins.js';
 import { pypiRoutes } from './handlers/pypi.js';
 import { releaseRoutes } from './handlers/releases.js';
 import { tokenRoutes } from './handlers/tokens.js';
@@ -24,6 +25,7 @@ export const API_ROUTES: ApiRoute[] = [
   ...environmentRoutes,
   ...releaseRoutes,
   ...pypiRoutes,
+  ...npmLoginRoutes,
   ...endpointRoutes,
 ];
 

@@ -2,6 +2,7 @@ import type { AuditEvent as AuditRecord, User as UserRecord } from '../core/mode
 import type { DriftEntry, RunningImage as RunningRecord, TimelineEntry } from '../core/environments/deployment-service.js';
 import type { Environment as EnvironmentRecord } from '../core/environments/model.js';
 import type { Release as ReleaseRecord, ReleaseRef as ReleaseRefRecord } from '../core/releases/model.js';
+import type { WebLoginView } from '../core/npm/web-login.js';
 import type { IssuedToken, TokenDetails } from '../core/tokens/token-service.js';
 import type {
   AuditEvent,
@@ -9,6 +10,7 @@ import type {
   Deployment,
   Drift,
   Environment,
+  NpmWebLoginRequest,
   Release,
   ReleaseRef,
   RunningImage,
@@ -129,4 +131,16 @@ export const driftAnswer = (entry: DriftEntry): Drift => ({
 export const perRepository = <T, A>({ environment, repositories }: { environment: string; repositories: T[] }, one: (entry: T) => A) => ({
   environment,
   repositories: repositories.map(one),
+});
+
+/** Never the done secret's hash, nor who decided (the page shows the state). */
+export const npmWebLoginAnswer = ({ login, state }: WebLoginView): NpmWebLoginRequest => ({
+  id: login.id,
+  state,
+  hostname: login.hostname,
+  ip: login.ip,
+  userAgent: login.userAgent,
+  createdAt: login.createdAt.toISOString(),
+  expiresAt: login.expiresAt.toISOString(),
+  decidedAt: iso(login.decidedAt),
 });

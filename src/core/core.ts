@@ -8,6 +8,7 @@ import { DeploymentService } from './environments/deployment-service.js';
 import { EnvironmentService } from './environments/environment-service.js';
 import { PullRecorder } from './environments/pull-recorder.js';
 import { NpmRegistry } from './npm/npm-registry.js';
+import { NpmWebLoginService } from './npm/web-login.js';
 import { InProcessInvalidationBus, type InvalidationBus } from './invalidation.js';
 import type { MetadataStore } from './ports.js';
 import { PypiService } from './pypi/pypi-service.js';
@@ -24,6 +25,8 @@ export interface CoreOptions {
   blobs: BlobStore;
   publicUrl: URL;
   sessionTtlMs: number;
+  /** How long an `npm login --auth-type=web` request waits for approval (default 10 minutes). */
+  npmWebLoginTtlMs?: number;
   tokenCacheTtlMs: number;
   authFailures: { max: number; windowMs: number };
   usageFlushMs: number;
@@ -60,6 +63,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     onError: options.onBackgroundError,
   });
   const sessions = new SessionService({ store, clock, audit, authenticator, sessionTtlMs: options.sessionTtlMs });
+  const clientTokens = new ClientTokenService({ tokens, sessions, store, audit, clock });
   return {
     store,
     blobs: options.blobs,
@@ -80,7 +84,16 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     pulls,
     users: new UserService({ store, clock, audit, cache, invalidations, publicUrl: options.publicUrl }),
     sessions,
-    clientTokens: new ClientTokenService({ tokens, sessions, store, audit, clock }),
+    clientTokens,
+    npmWebLogins: new NpmWebLoginService({
+      store,
+      clock,
+      audit,
+      authenticator,
+      clientTokens,
+      publicUrl: options.publicUrl,
+      ttlMs: options.npmWebLoginTtlMs ?? 10 * 60 * 1000,
+    }),
     async stop(): Promise<void> {
       unsubscribe();
       await pulls.stop();

@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'payload_too_large'
   | 'unavailable'
+  | 'login_expired'
   // Artifact content (raised by the OCI registry; other protocols may reuse them).
   | 'name_invalid'
   | 'name_unknown'
@@ -80,6 +81,14 @@ export const Errors = {
     new AppError('rate_limited', `Too many failed authentication attempts: retry in ${retryAfterSeconds} s`, { retryAfterSeconds }),
   payloadTooLarge: (limitBytes: number) => new AppError('payload_too_large', `Request body exceeds the limit of ${limitBytes} bytes`),
   unavailable: (message: string) => new AppError('unavailable', message),
+  npmWebLoginUnknown: () =>
+    new AppError('not_found', 'Unknown npm login request, or wrong secret: run npm login again', { kind: 'npm login request' }),
+  /** A web login that can no longer give a token; the message is what npm shows its user. */
+  npmWebLoginEnded: (state: 'approved' | 'denied' | 'expired' | 'consumed' | 'pending') => {
+    if (state === 'denied') return new AppError('forbidden', 'This npm login was denied in Fly Registry: no token was created');
+    if (state === 'expired') return new AppError('login_expired', 'This npm login request expired before it was approved: run npm login again');
+    return new AppError('conflict', `This npm login request is already ${state === 'consumed' ? 'used: its token was issued' : state}`);
+  },
 
   nameInvalid: (name: string, why: string) => new AppError('name_invalid', `Invalid repository name ${JSON.stringify(name)}: ${why}`),
   nameUnknown: (name: string) => new AppError('name_unknown', `Repository ${JSON.stringify(name)} does not exist`),

@@ -1,4 +1,5 @@
 import type { DeploymentStore, EnvironmentStore } from './environments/ports.js';
+import type { NpmWebLoginStore } from './npm/web-login-model.js';
 import type { PackageStore } from './packages/package-store.js';
 import type { OciStore } from './oci/ports.js';
 import type { ReleaseStore } from './releases/ports.js';
@@ -19,6 +20,7 @@ export interface MetadataStore {
   environments: EnvironmentStore;
   deployments: DeploymentStore;
   releases: ReleaseStore;
+  npmWebLogins: NpmWebLoginStore;
   /** Runs fn with stores bound to one transaction: all of it lands or none of it does. */
   transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T>;
   /** A cheap round trip, for readiness checks. */

@@ -41,6 +41,7 @@ export async function startServer(config: Config, version: string): Promise<Runn
     invalidations,
     publicUrl,
     sessionTtlMs: config.sessionTtlMs,
+    npmWebLoginTtlMs: config.npmWebLoginTtlMs,
     tokenCacheTtlMs: config.tokenCacheTtlMs,
     authFailures: config.authFailures,
     usageFlushMs: 1000,

@@ -204,13 +204,13 @@ describe('npm CLI against the registry', () => {
     expect(whoami.status).toBe(401);
   });
 
-  it('npm login with the Fly password yields a token listed by the API', async () => {
+  it('npm login with the Fly password (auth-type legacy) yields a token listed by the API', async () => {
     const project = sandbox.project(registryLineOf(writer.snippets.npmrc));
-    const bad = await sandbox.run(project, ['login'], { answers: [[/Username:/, 'admin'], [/Password:/, 'wrong-password-123']] });
+    const bad = await sandbox.run(project, ['login', '--auth-type=legacy'], { answers: [[/Username:/, 'admin'], [/Password:/, 'wrong-password-123']] });
     expect(bad.code).not.toBe(0);
     expect(bad.output).toContain('E401');
 
-    const result = await sandbox.run(project, ['login'], { answers: [[/Username:/, 'admin'], [/Password:/, server.admin.password]] });
+    const result = await sandbox.run(project, ['login', '--auth-type=legacy'], { answers: [[/Username:/, 'admin'], [/Password:/, server.admin.password]] });
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain('Logged in on');
     const saved = /:_authToken=(flyr_\w+)/.exec(readFileSync(sandbox.userconfig, 'utf8'))?.[1];

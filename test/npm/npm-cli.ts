@@ -47,9 +47,14 @@ export class NpmSandbox {
 
   /**
    * Runs `npm <args>` in `cwd`. `answers` feeds interactive prompts: when the output ends with a prompt
-   * (e.g. "Username:"), its answer is written to stdin.
+   * (e.g. "Username:"), its answer is written to stdin. `onOutput` sees everything printed so far as it
+   * arrives (e.g. the URL `npm login` prints while it keeps waiting).
    */
-  run(cwd: string, args: string[], options: { cache?: string; answers?: [RegExp, string][]; timeoutMs?: number } = {}): Promise<NpmResult> {
+  run(
+    cwd: string,
+    args: string[],
+    options: { cache?: string; answers?: [RegExp, string][]; timeoutMs?: number; onOutput?: (soFar: string) => void } = {},
+  ): Promise<NpmResult> {
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: this.root,
@@ -65,6 +70,7 @@ export class NpmSandbox {
       let stderr = '';
       const pending = [...(options.answers ?? [])];
       const answer = () => {
+        options.onOutput?.(stdout + stderr);
         const next = pending[0];
         if (next && next[0].test(stdout + stderr)) {
           pending.shift();

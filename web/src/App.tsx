@@ -7,6 +7,7 @@ import { EnvironmentsPage } from './pages/environments/EnvironmentsPage';
 import { InvitePage } from './pages/invite/InvitePage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { NpmLoginPage } from './pages/npm-login/NpmLoginPage';
 import { ProfilePage } from './pages/profile/ProfilePage';
 import { ReleasePage } from './pages/releases/ReleasePage';
 import { ReleasesPage } from './pages/releases/ReleasesPage';
@@ -35,6 +36,8 @@ const ROUTES: Route[] = [
   { path: '/team', title: 'Team', adminOnly: true, render: () => <TeamPage /> },
   { path: '/audit', title: 'Audit log', adminOnly: true, render: () => <AuditPage /> },
   { path: '/profile', title: 'Your profile', render: () => <ProfilePage /> },
+  // Where `npm login` sends a person; signed out, the login page shows first and this page after it.
+  { path: '/npm-login/:id', title: 'npm login', render: ({ id = '' }) => <NpmLoginPage key={id} id={id} /> },
 ];
 
 function AdminOnly() {

@@ -22,7 +22,10 @@ export type AuditAction =
   | 'release.created'
   | 'package.published'
   | 'package.changed'
-  | 'package.unpublished';
+  | 'package.unpublished'
+  | 'npm_login.approved'
+  | 'npm_login.denied'
+  | 'npm_login.token_issued';
 
 export interface AuditEntry {
   actor: string;

@@ -45,6 +45,9 @@ const TABLE: [string, Resource, Action, [boolean, boolean, boolean, boolean]][] 
   ['users', { kind: 'users' }, 'manage', [true, false, false, false]],
   ['audit', { kind: 'audit' }, 'pull', [true, false, false, false]],
   ['environment', { kind: 'environment' }, 'pull', [true, true, false, false]],
+  // npm web login: any signed-in user approves for themselves; a registry token never can.
+  ['npm login request', { kind: 'npm-login' }, 'pull', [true, true, false, false]],
+  ['npm login request', { kind: 'npm-login' }, 'push', [true, true, false, false]],
   // npm token list/revoke: the one thing a registry token may do beyond artifacts (read & write only).
   ['own tokens (npm token)', { kind: 'own-tokens', createdBy: ME }, 'pull', [true, true, true, false]],
   ['own tokens (npm token)', { kind: 'own-tokens', createdBy: ME }, 'manage', [true, true, true, false]],

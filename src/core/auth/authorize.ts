@@ -13,6 +13,8 @@ export type Resource =
   /** The tokens one user created, as registry clients manage them (`npm token list/revoke`). */
   | { kind: 'own-tokens'; createdBy: string }
   | { kind: 'users' }
+  /** A pending `npm login --auth-type=web`: a signed-in user views it, and approves it for themselves or denies it. */
+  | { kind: 'npm-login' }
   | { kind: 'audit' };
 
 const VERB: Record<Action, string> = { pull: 'download or view', push: 'upload or publish', delete: 'delete', manage: 'manage' };
@@ -70,6 +72,9 @@ function authorizeUser(p: Principal, action: Action, resource: Resource): void {
     case 'environment':
     case 'tokens':
       if (action === 'manage' && resource.kind === 'artifact' && !isAdmin) throw Errors.forbidden('Only admins can manage repositories');
+      return;
+    case 'npm-login':
+      // Approving gives the npm that asked a token of the approving user's own: anyone signed in may.
       return;
     case 'token':
       if (action === 'pull' || isAdmin || resource.createdBy === p.user.id) return;

@@ -1,7 +1,8 @@
 import type { AuditLog } from '../audit/audit-log.js';
+import { authorize } from '../auth/authorize.js';
 import type { Principal, RequestContext } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
-import type { Permission } from '../model.js';
+import type { Permission, TokenWithCreator } from '../model.js';
 import type { MetadataStore } from '../ports.js';
 import type { SessionService } from '../users/session-service.js';
 import type { IssuedToken, TokenService } from './token-service.js';
@@ -23,6 +24,11 @@ export interface ClientTokenDeps {
 
 const DAY_MS = 24 * 3600 * 1000;
 
+/** How a token from `npm login` (password or web) is named in the token list: by the address it came from. */
+export function npmLoginTokenName(ctx: RequestContext): string {
+  return `npm login (${ctx.ip ?? 'unknown address'})`;
+}
+
 /**
  * How registry clients that have no browser session get tokens (`npm login`, `npm token create`):
  * by proving the user's password, through the same check, limiter and audit as a web login. The new
@@ -32,15 +38,26 @@ const DAY_MS = 24 * 3600 * 1000;
 export class ClientTokenService {
   constructor(private readonly deps: ClientTokenDeps) {}
 
-  /** `npm login`: username and password in exchange for a new read & write token. */
-  async login(username: string, password: string, tokenName: string, ctx: RequestContext): Promise<IssuedToken> {
+  /** `npm login` (legacy): username and password in exchange for a new read & write token. */
+  async login(username: string, password: string, ctx: RequestContext): Promise<IssuedToken> {
     const user = await this.deps.sessions.passwordPrincipal({ username, password }, ctx);
+    const tokenName = npmLoginTokenName(ctx);
     await this.deps.audit.record(
       this.deps.store.audit,
       { actor: user.user.username, action: 'login.succeeded', target: { type: 'user', id: user.user.id, name: user.user.username }, details: { via: tokenName } },
       ctx,
     );
-    return this.deps.tokens.create(user, { name: tokenName, permission: 'read-write', expiresAt: null }, ctx);
+    const { token, secret } = await this.deps.store.transaction((tx) => this.issueNpmLoginToken(tx, user, ctx));
+    return this.deps.tokens.created(token, secret);
+  }
+
+  /**
+   * The token every `npm login` ends with (legacy and web): read & write, never expiring, created by `user`
+   * through `tx`, so a caller can land it together with its own change (the web login's consumption).
+   */
+  async issueNpmLoginToken(tx: MetadataStore, user: Principal, ctx: RequestContext): Promise<{ token: TokenWithCreator; secret: string }> {
+    authorize(user, 'push', { kind: 'tokens' });
+    return this.deps.tokens.insert(tx, user, { name: npmLoginTokenName(ctx), permission: 'read-write', expiresAt: null, environment: null }, ctx);
   }
 
   /** `npm token create`: the caller's user, proven by their password, creates a token. */

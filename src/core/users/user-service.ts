@@ -208,6 +208,7 @@ export class UserService {
 
 const invitationGone = () => Errors.invitationInvalid();
 
-function withSlash(url: URL): URL {
+/** The URL as a base that relative paths extend (a public URL may sit under a path). */
+export function withSlash(url: URL): URL {
   return url.href.endsWith('/') ? url : new URL(`${url.href}/`);
 }

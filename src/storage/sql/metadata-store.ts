@@ -8,6 +8,7 @@ import { SqlEnvironmentStore } from './stores/environments.js';
 import { SqlPackageStore } from './stores/packages.js';
 import { SqlOciStore } from './stores/oci.js';
 import { SqlReleaseStore } from './stores/releases.js';
+import { SqlNpmWebLoginStore } from './stores/npm-web-logins.js';
 import { SqlInvitationStore, SqlSessionStore } from './stores/sessions.js';
 import { SqlTokenStore } from './stores/tokens.js';
 import { SqlUserStore } from './stores/users.js';
@@ -24,6 +25,7 @@ function storesOver(db: Kysely<Database>, engine: SqlEngine) {
     environments: new SqlEnvironmentStore(db),
     deployments: new SqlDeploymentStore(db, engine),
     releases: new SqlReleaseStore(db),
+    npmWebLogins: new SqlNpmWebLoginStore(db),
   };
 }
 
@@ -39,6 +41,7 @@ export class SqlMetadataStore implements MetadataStore {
   readonly environments;
   readonly deployments;
   readonly releases;
+  readonly npmWebLogins;
 
   constructor(
     readonly database: SqlDatabase,
@@ -56,6 +59,7 @@ export class SqlMetadataStore implements MetadataStore {
       environments: this.environments,
       deployments: this.deployments,
       releases: this.releases,
+      npmWebLogins: this.npmWebLogins,
     } = storesOver(db, database.engine));
   }
 

@@ -4,6 +4,7 @@ import * as foundation from './migrations/0001-foundation.js';
 import * as packages from './migrations/0002-packages.js';
 import * as oci from './migrations/0003-oci.js';
 import * as environments from './migrations/0006-environments.js';
+import * as npmWebLogins from './migrations/0007-npm-web-logins.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0002-packages': packages,
   '0003-oci': oci,
   '0006-environments': environments,
+  '0007-npm-web-logins': npmWebLogins,
 };
 
 /** An arbitrary constant shared by every replica: "fly-registry migrations". */

@@ -32,6 +32,20 @@ export interface InvitationsTable {
   accepted_at: number | null;
 }
 
+export interface NpmWebLoginsTable {
+  id: string;
+  done_secret_hash: string;
+  hostname: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: number;
+  expires_at: number;
+  decision: string | null;
+  decided_by: string | null;
+  decided_at: number | null;
+  consumed_at: number | null;
+}
+
 export interface TokensTable {
   id: string;
   name: string;
@@ -236,4 +250,5 @@ export interface Database {
   deployments: DeploymentsTable;
   releases: ReleasesTable;
   release_artifacts: ReleaseArtifactsTable;
+  npm_web_logins: NpmWebLoginsTable;
 }

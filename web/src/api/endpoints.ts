@@ -10,6 +10,7 @@ import type {
   Invitation,
   InvitationInfo,
   LoginAnswer,
+  NpmWebLoginRequest,
   Permission,
   Release,
   Role,
@@ -64,6 +65,11 @@ export const updateUser = (id: string, change: { role?: Role; status?: 'active' 
 export const getInvitation = (token: string) => apiRequest<InvitationInfo>('GET', `/api/v1/invitations/${encodeURIComponent(token)}`);
 export const acceptInvitation = (token: string, password: string) =>
   apiRequest<{ user: User }>('POST', '/api/v1/invitations/accept', { token, password });
+
+const npmLogin = (id: string) => `/api/v1/npm-logins/${encodeURIComponent(id)}`;
+export const getNpmLogin = (id: string) => apiRequest<NpmWebLoginRequest>('GET', npmLogin(id));
+export const approveNpmLogin = (id: string) => apiRequest<NpmWebLoginRequest>('POST', `${npmLogin(id)}/approve`);
+export const denyNpmLogin = (id: string) => apiRequest<NpmWebLoginRequest>('POST', `${npmLogin(id)}/deny`);
 
 export const listAudit = (before?: number) =>
   apiRequest<{ events: AuditEvent[]; nextBefore: number | null }>('GET', `/api/v1/audit?limit=50${before ? `&before=${before}` : ''}`);

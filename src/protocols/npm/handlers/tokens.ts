@@ -65,7 +65,7 @@ const COUCH_USER_PREFIX = 'org.couchdb.user:';
 const couchLoginBody = z.looseObject({ name: z.string().min(1).max(200), password: z.string().min(1).max(1024) });
 
 /**
- * `npm login` (CouchDB style, which npm falls back to since there is no web login here): the Fly
+ * `npm login --auth-type=legacy` (CouchDB style; the default web login is web-login.ts): the Fly
  * username and password in exchange for a new read & write token, listed like any other token.
  */
 export async function couchLogin(c: NpmContext): Promise<unknown> {
@@ -74,7 +74,6 @@ export async function couchLogin(c: NpmContext): Promise<unknown> {
   if (!id.startsWith(COUCH_USER_PREFIX) || id.slice(COUCH_USER_PREFIX.length) !== body.name) {
     throw Errors.validation(`The URL must name the user being logged in (${COUCH_USER_PREFIX}${body.name})`, [{ path: 'name', message: 'does not match the URL' }]);
   }
-  const tokenName = `npm login (${c.ctx.ip ?? 'unknown address'})`;
-  const created = await c.core.clientTokens.login(body.name, body.password, tokenName, c.ctx);
+  const created = await c.core.clientTokens.login(body.name, body.password, c.ctx);
   return c.reply.status(201).send({ ok: true, id, rev: `1-${created.token.id.replace(/-/g, '')}`, token: created.secret });
 }

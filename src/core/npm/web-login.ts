@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Authenticator } from '../auth/authenticate.js';
+import { authorize } from '../auth/authorize.js';
+import type { Principal, RequestContext } from '../auth/principal.js';
+import type { Clock } from '../clock.js';
+import { Errors } from '../errors.js';
+import type { MetadataStore } from '../ports.js';
+import type { ClientTokenService } from '../tokens/client-tokens.js';
+import { constantTimeEqual, generateSecret, hashSecret, isWellFormedSecret } from '../tokens/secret.js';
+import { withSlash } from '../users/user-service.js';
+import { parseInput } from '../validation.js';
+import { webLoginState, type NpmWebLogin, type NpmWebLoginState } from './web-login-model.js';
+
+/** npm's POST body: `{hostname}` (npm 9+) or nothing at all (older clients). */
+export const webLoginStartInput = z.looseObject({ hostname: z.string().max(255).optional() });
+
+/** How long npm waits between polls while nobody has decided (the Retry-After it is given). */
+export const POLL_INTERVAL_SECONDS = 1;
+
+export interface NpmWebLoginDeps {
+  store: MetadataStore;
+  clock: Clock;
+  audit: AuditLog;
+  authenticator: Authenticator;
+  clientTokens: ClientTokenService;
+  publicUrl: URL;
+  ttlMs: number;
+}
+
+/** A request just opened: where the person goes, and the secret only npm holds. */
+export interface StartedWebLogin {
+  id: string;
+  loginUrl: string;
+  doneSecret: string;
+  expiresAt: Date;
+}
+
+/** What the approval page shows. */
+export interface WebLoginView {
+  login: NpmWebLogin;
+  state: NpmWebLoginState;
+}
+
+export type PollResult = { state: 'pending'; retryAfterSeconds: number } | { state: 'issued'; secret: string };
+
+/**
+ * `npm login --auth-type=web`: npm opens a request and polls it with a secret only it holds; a signed-in
+ * user approves it on the dashboard page the request's public id names; the first poll after approval
+ * creates that user's npm login token and ends the request, in one transaction.
+ */
+export class NpmWebLoginService {
+  constructor(private readonly deps: NpmWebLoginDeps) {}
+
+  async start(input: unknown, ctx: RequestContext): Promise<StartedWebLogin> {
+    // Unauthenticated: an address that keeps failing authentication may not open requests either.
+    this.deps.authenticator.checkRateLimit(ctx);
+    const { hostname } = parseInput(webLoginStartInput, input, 'Login request');
+    const now = this.deps.clock.now();
+    const id = randomUUID();
+    const doneSecret = generateSecret('npmWebLogin');
+    const expiresAt = new Date(now.getTime() + this.deps.ttlMs);
+    await this.deps.store.transaction(async (tx) => {
+      await tx.npmWebLogins.deleteExpired(new Date(now.getTime() - this.deps.ttlMs));
+      await tx.npmWebLogins.insert({
+        id,
+        doneSecretHash: hashSecret(doneSecret),
+        hostname: hostname?.trim() || null,
+        ip: ctx.ip,
+        userAgent: ctx.userAgent,
+        createdAt: now,
+        expiresAt,
+        decision: null,
+        decidedBy: null,
+        decidedAt: null,
+        consumedAt: null,
+      });
+    });
+    return { id, loginUrl: new URL(`npm-login/${id}`, withSlash(this.deps.publicUrl)).href, doneSecret, expiresAt };
+  }
+
+  async view(actor: Principal, id: string): Promise<WebLoginView> {
+    authorize(actor, 'pull', { kind: 'npm-login' });
+    const login = await this.load(id);
+    return { login, state: webLoginState(login, this.deps.clock.now()) };
+  }
+
+  approve(actor: Principal, id: string, ctx: RequestContext): Promise<WebLoginView> {
+    return this.decide(actor, id, 'approved', ctx);
+  }
+
+  deny(actor: Principal, id: string, ctx: RequestContext): Promise<WebLoginView> {
+    return this.decide(actor, id, 'denied', ctx);
+  }
+
+  /**
+   * npm's poll. Pending: wait. Approved: the first poll consumes the request and gets a new token in the
+   * same transaction, so two polls can never both get one. Anything else fails with the reason.
+   */
+  async poll(id: string, doneSecret: string, ctx: RequestContext): Promise<PollResult> {
+    this.deps.authenticator.checkRateLimit(ctx);
+    const now = this.deps.clock.now();
+    const login = await this.deps.store.npmWebLogins.byId(id);
+    if (!login || !isWellFormedSecret(doneSecret, 'npmWebLogin') || !constantTimeEqual(login.doneSecretHash, hashSecret(doneSecret))) {
+      // A guessed id or secret counts towards the address's limit like a wrong password.
+      this.deps.authenticator.noteFailure(Errors.invalidCredentials(), ctx, now);
+      throw Errors.npmWebLoginUnknown();
+    }
+    const state = webLoginState(login, now);
+    if (state === 'pending') return { state, retryAfterSeconds: POLL_INTERVAL_SECONDS };
+    if (state !== 'approved') throw Errors.npmWebLoginEnded(state);
+    const issued = await this.deps.store.transaction(async (tx) => {
+      if (!(await tx.npmWebLogins.consume(id, now))) return null;
+      const user = await tx.users.byId(login.decidedBy ?? '');
+      if (!user || user.status !== 'active') throw Errors.userInactive(user?.username ?? 'who approved this login');
+      const principal: Principal = {
+        kind: 'user',
+        user: { id: user.id, username: user.username, role: user.role },
+        token: null,
+        session: null,
+        permission: 'read-write',
+        environmentId: null,
+      };
+      const created = await this.deps.clientTokens.issueNpmLoginToken(tx, principal, ctx);
+      await this.deps.audit.record(
+        tx.audit,
+        { actor: user.username, action: 'npm_login.token_issued', target: { type: 'token', id: created.token.id, name: created.token.name }, details: { request: id } },
+        ctx,
+      );
+      return created.secret;
+    });
+    // Lost the race to another poll (or the request expired in between): that poll has the token.
+    if (issued === null) throw Errors.npmWebLoginEnded('consumed');
+    return { state: 'issued', secret: issued };
+  }
+
+  private async decide(actor: Principal, id: string, decision: 'approved' | 'denied', ctx: RequestContext): Promise<WebLoginView> {
+    authorize(actor, 'push', { kind: 'npm-login' });
+    const login = await this.load(id);
+    const now = this.deps.clock.now();
+    const decided = await this.deps.store.transaction(async (tx) => {
+      if (!(await tx.npmWebLogins.decide(id, decision, actor.user.id, now))) return false;
+      await this.deps.audit.record(
+        tx.audit,
+        {
+          actor: actor.user.username,
+          action: decision === 'approved' ? 'npm_login.approved' : 'npm_login.denied',
+          target: { type: 'npm_login', id, name: login.hostname },
+          details: { requestIp: login.ip },
+        },
+        ctx,
+      );
+      return true;
+    });
+    if (!decided) {
+      const state = webLoginState((await this.deps.store.npmWebLogins.byId(id)) ?? login, now);
+      throw state === 'expired' ? Errors.npmWebLoginEnded(state) : Errors.conflict(`This npm login request was already ${state === 'consumed' ? 'approved and used' : state}`);
+    }
+    return this.view(actor, id);
+  }
+
+  private async load(id: string): Promise<NpmWebLogin> {
+    const login = z.uuid().safeParse(id).success ? await this.deps.store.npmWebLogins.byId(id) : undefined;
+    if (!login) throw Errors.npmWebLoginUnknown();
+    return login;
+  }
+}
