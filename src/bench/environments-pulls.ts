@@ -16,7 +16,7 @@ export interface PullFigures {
 }
 
 const ROUND_SECONDS = 3;
-const ROUNDS = 6;
+const ROUNDS = 10;
 const CONNECTIONS = 10;
 const MANIFEST_TYPE = 'application/vnd.oci.image.manifest.v1+json';
 
