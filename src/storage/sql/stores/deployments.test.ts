@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../../../../test/helpers/database.js';
+import { openTestStore, TEST_ENGINE } from '../../../../test/helpers/database.js';
 import type { Principal } from '../../../core/auth/principal.js';
 import type { Clock } from '../../../core/clock.js';
 import type { DeploymentStore } from '../../../core/environments/ports.js';
 import type { ManifestPull } from '../../../core/environments/model.js';
 import { PullRecorder } from '../../../core/environments/pull-recorder.js';
-import { openDatabase, type SqlDatabase } from '../database.js';
-import { SqlMetadataStore } from '../metadata-store.js';
-import { migrateToLatest } from '../migrate.js';
+import type { SqlMetadataStore } from '../metadata-store.js';
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 
@@ -35,9 +33,8 @@ class SteppingClock implements Clock {
 }
 
 describe(`pull recorder over the deployments store on ${TEST_ENGINE}`, () => {
-  let testDb: TestDatabase;
-  let database: SqlDatabase;
   let store: SqlMetadataStore;
+  let close: () => Promise<void>;
   const clock = new SteppingClock(Date.UTC(2026, 0, 1));
   const errors: unknown[] = [];
 
@@ -52,15 +49,9 @@ describe(`pull recorder over the deployments store on ${TEST_ENGINE}`, () => {
   const get = (repository: string, d: string, tag: string | null = null): ManifestPull => ({ repository, digest: d, tag, method: 'GET' });
 
   beforeAll(async () => {
-    testDb = await createTestDatabase();
-    database = openDatabase(testDb.url);
-    await migrateToLatest(database);
-    store = new SqlMetadataStore(database);
+    ({ store, close } = await openTestStore());
   });
-  afterAll(async () => {
-    await store?.close();
-    await testDb?.drop();
-  });
+  afterAll(() => close?.());
 
   it('turns pulls into a timeline and a current state, one deployment per HEAD + GET', async () => {
     const env = await environment('staging');

@@ -1,28 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../../../../test/helpers/database.js';
+import { openTestStore, TEST_ENGINE } from '../../../../test/helpers/database.js';
 import { isAppError } from '../../../core/errors.js';
-import { openDatabase, type SqlDatabase } from '../database.js';
-import { SqlMetadataStore } from '../metadata-store.js';
-import { migrateToLatest } from '../migrate.js';
+import type { SqlMetadataStore } from '../metadata-store.js';
 
 const digest = (c: string) => `sha256:${c.repeat(64)}` as const;
 
 describe(`package store on ${TEST_ENGINE}`, () => {
-  let testDb: TestDatabase;
-  let database: SqlDatabase;
   let store: SqlMetadataStore;
+  let close: () => Promise<void>;
   const now = new Date('2026-01-01T00:00:00Z');
 
   beforeAll(async () => {
-    testDb = await createTestDatabase();
-    database = openDatabase(testDb.url);
-    await migrateToLatest(database);
-    store = new SqlMetadataStore(database);
+    ({ store, close } = await openTestStore());
   });
-  afterAll(async () => {
-    await store?.close();
-    await testDb?.drop();
-  });
+  afterAll(() => close?.());
 
   it('stores packages, versions, files and tags and loads them back in one call', async () => {
     const pkg = await store.packages.ensure('npm', '@team/lib', '@team/lib', now);
