@@ -3,11 +3,11 @@ import { readdirSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, type CreatedToken } from '../helpers/api.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import type { CreatedToken } from '../helpers/api.js';
+import type { TestServer } from '../helpers/server.js';
 import { OCI_CONFIG, OCI_MANIFEST, sha256 } from './helpers/oci-layout.js';
 import { pushBlob } from './helpers/push.js';
-import { basic, errorCode, reg } from './helpers/registry.js';
+import { errorCode, reg, startWithWriter } from './helpers/registry.js';
 
 /** A request with the path sent exactly as written (fetch would normalise `..`). */
 function raw(server: TestServer, method: string, path: string, auth: string): Promise<{ status: number; code: string | undefined }> {
@@ -51,9 +51,7 @@ describe('bad input gets a clear spec error and stores nothing', () => {
   let config: { mediaType: string; digest: string; size: number };
 
   beforeAll(async () => {
-    server = await startServer();
-    rw = await (await login(server)).createToken({ name: 'rw', permission: 'read-write' });
-    auth = basic(rw);
+    ({ server, rw, auth } = await startWithWriter());
     const bytes = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
     config = { mediaType: OCI_CONFIG, digest: await pushBlob(server, rw, 'bad/base', bytes), size: bytes.length };
   });

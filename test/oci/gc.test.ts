@@ -4,10 +4,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, type CreatedToken } from '../helpers/api.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import type { CreatedToken } from '../helpers/api.js';
+import type { TestServer } from '../helpers/server.js';
 import { pushBlob, pushImage } from './helpers/push.js';
-import { basic, reg } from './helpers/registry.js';
+import { reg, startWithWriter } from './helpers/registry.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -17,9 +17,7 @@ describe('flyreg gc beside a running server', () => {
   let auth: string;
 
   beforeAll(async () => {
-    server = await startServer();
-    rw = await (await login(server)).createToken({ name: 'rw', permission: 'read-write' });
-    auth = basic(rw);
+    ({ server, rw, auth } = await startWithWriter());
   });
   afterAll(() => server?.stop());
 

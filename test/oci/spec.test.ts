@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, type CreatedToken } from '../helpers/api.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import type { CreatedToken } from '../helpers/api.js';
+import type { TestServer } from '../helpers/server.js';
 import { OCI_INDEX, OCI_MANIFEST, sha256 } from './helpers/oci-layout.js';
 import { pushBlob, pushImage } from './helpers/push.js';
-import { basic, errorCode, reg } from './helpers/registry.js';
+import { errorCode, reg, startWithWriter } from './helpers/registry.js';
 
 describe('OCI distribution spec behaviour', () => {
   let server: TestServer;
@@ -12,9 +12,7 @@ describe('OCI distribution spec behaviour', () => {
   let auth: string;
 
   beforeAll(async () => {
-    server = await startServer();
-    rw = await (await login(server)).createToken({ name: 'rw', permission: 'read-write' });
-    auth = basic(rw);
+    ({ server, rw, auth } = await startWithWriter());
   });
   afterAll(() => server?.stop());
 

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CreatedToken } from '../../helpers/api.js';
-import type { TestServer } from '../../helpers/server.js';
+import { login, type CreatedToken } from '../../helpers/api.js';
+import { startServer, type TestServer } from '../../helpers/server.js';
 
 export interface SkopeoResult {
   code: number;
@@ -56,4 +56,11 @@ export async function bearerFor(server: TestServer, token: CreatedToken, scopes:
   const res = await reg(server, `/v2/token?service=${server.host}&${query}`, { auth: basic(token) });
   if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${await res.text()}`);
   return `Bearer ${((await res.json()) as { token: string }).token}`;
+}
+
+/** A fresh server and a read & write token on it, with its Basic header: what most registry tests start from. */
+export async function startWithWriter(): Promise<{ server: TestServer; rw: CreatedToken; auth: string }> {
+  const server = await startServer();
+  const rw = await (await login(server)).createToken({ name: 'rw', permission: 'read-write' });
+  return { server, rw, auth: basic(rw) };
 }
