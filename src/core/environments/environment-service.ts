@@ -164,9 +164,14 @@ export class EnvironmentService {
     const environment = await this.resolve(actor, name);
     authorize(actor, 'push', { kind: 'environment' });
     const patch = parseInput(updateEnvironmentInput, input);
-    const now = this.deps.clock.now();
+    const updated: Environment = {
+      ...environment,
+      description: patch.description === undefined ? environment.description : patch.description,
+      color: patch.color === undefined ? environment.color : patch.color,
+      updatedAt: this.deps.clock.now(),
+    };
     await this.deps.store.transaction(async (tx) => {
-      await tx.environments.update(environment.id, { ...patch, updatedAt: now });
+      await tx.environments.update(environment.id, { ...patch, updatedAt: updated.updatedAt });
       await this.deps.audit.record(
         tx.audit,
         {
@@ -175,21 +180,13 @@ export class EnvironmentService {
           target: { type: 'environment', id: environment.id, name: environment.name },
           details: {
             before: { description: environment.description, color: environment.color },
-            after: {
-              description: patch.description === undefined ? environment.description : patch.description,
-              color: patch.color === undefined ? environment.color : patch.color,
-            },
+            after: { description: updated.description, color: updated.color },
           },
         },
         ctx,
       );
     });
-    return {
-      ...environment,
-      description: patch.description === undefined ? environment.description : patch.description,
-      color: patch.color === undefined ? environment.color : patch.color,
-      updatedAt: now,
-    };
+    return updated;
   }
 
   /**
