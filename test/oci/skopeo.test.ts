@@ -21,7 +21,8 @@ describe('the real skopeo client against the registry', () => {
     rw = await admin.createToken({ name: 'CI push', permission: 'read-write' });
     ro = await admin.createToken({ name: 'cluster pull', permission: 'read-only' });
     source = new OciLayout();
-    image = await source.addImage({ layers: 3 });
+    // Layers of several MiB: the server streams them through its reused read buffers (file-range-stream.ts).
+    image = await source.addImage({ layers: 3, layerBytes: 3 * 1024 * 1024 });
     source.tag(image, 'v1');
     index = await source.addIndex(['amd64', 'arm64']);
     source.tag(index, 'multi');
