@@ -109,6 +109,7 @@ export class PullAttribution {
     const out = this.attributedRepeats;
     for (const open of this.repeatedPulls) {
       out.push(continuation(open, open, open.imageDigest));
+      open.repeated = false;
     }
     this.repeatedPulls = [];
     this.attributedRepeats = [];
@@ -164,7 +165,6 @@ function continuation(
   repeat: Repeats,
   imageDigest: string,
 ): AttributedPull {
-  repeat.repeated = false;
   return {
     environmentId: origin.environmentId,
     tokenId: origin.tokenId,
