@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { adminSession } from './api-calls.js';
 import { randomBytes } from 'node:crypto';
 import { spawnServer } from './server-process.js';
 
@@ -28,12 +29,8 @@ export async function measureAuthHttp(databaseUrl: string, dataDir: string): Pro
     env: { FLY_LOG_LEVEL: 'warn', FLY_AUTH_FAILURE_LIMIT: '1000000' },
   });
   try {
-    const session = await postJson<{ sessionToken: string }>(`${server.url}/api/v1/auth/login`, admin);
-    const token = await postJson<{ id: string; token: string }>(
-      `${server.url}/api/v1/tokens`,
-      { name: 'bench', permission: 'read-only', expiresAt: null },
-      session.sessionToken,
-    );
+    const session = await adminSession(server.url, admin);
+    const token = await session.createToken('bench', 'read-only');
     return {
       tokenById: await hammer(`${server.url}/api/v1/tokens/${token.id}`, session.sessionToken),
       whoamiWithToken: await hammer(`${server.url}/api/v1/whoami`, token.token),
@@ -54,12 +51,4 @@ async function hammer(url: string, bearer: string): Promise<HttpFigures> {
     throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
   }
   return { requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99 };
-}
-
-export async function postJson<T>(url: string, body: unknown, bearer?: string): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (bearer) headers.authorization = `Bearer ${bearer}`;
-  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
 }

@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { createHash, randomBytes } from 'node:crypto';
+import { adminSession, postJson } from './api-calls.js';
 import { processCpuMicros } from './process-cpu.js';
 import { spawnServer, type ServerProcess } from './server-process.js';
 
@@ -29,10 +30,10 @@ export async function measurePullRecording(databaseUrl: string, dataDir: string)
   const admin = { username: 'admin', password: `bench-${randomBytes(12).toString('hex')}` };
   const server = await spawnServer({ databaseUrl, dataDir, admin, env: { FLY_LOG_LEVEL: 'warn', FLY_AUTH_FAILURE_LIMIT: '1000000' } });
   try {
-    const session = (await call<{ sessionToken: string }>(server, 'POST', '/api/v1/auth/login', admin)).sessionToken;
-    const writer = await call<Token>(server, 'POST', '/api/v1/tokens', { name: 'push', permission: 'read-write', expiresAt: null }, session);
-    const plain = await call<Token>(server, 'POST', '/api/v1/tokens', { name: 'pull', permission: 'read-only', expiresAt: null }, session);
-    const env = (await call<{ token: Token }>(server, 'POST', '/api/v1/environments', { name: 'production', token: {} }, session)).token;
+    const session = await adminSession(server.url, admin);
+    const writer = await session.createToken('push', 'read-write');
+    const plain = await session.createToken('pull', 'read-only');
+    const env = (await postJson<{ token: Token }>(`${server.url}/api/v1/environments`, { name: 'production', token: {} }, session.sessionToken)).token;
     await pushImage(server, basic(writer));
 
     const plainRuns: LoadRun[] = [];
@@ -54,7 +55,9 @@ export async function measurePullRecording(databaseUrl: string, dataDir: string)
     });
     // Let the last batch land, then check it did.
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const timeline = await call<{ deployments: { pullCount: number }[] }>(server, 'GET', '/api/v1/environments/production/deployments', undefined, session);
+    const res = await fetch(`${server.url}/api/v1/environments/production/deployments`, { headers: { authorization: `Bearer ${session.sessionToken}` } });
+    if (!res.ok) throw new Error(`timeline: ${res.status} ${await res.text()}`);
+    const timeline = (await res.json()) as { deployments: { pullCount: number }[] };
     const costs = plainRates.map((p, i) => (1 - (envRates[i] ?? 0) / p) * 100);
     return {
       plain: median(plainRates),
@@ -121,13 +124,4 @@ async function pushImage(server: ServerProcess, auth: string): Promise<void> {
     body: manifest,
   });
   if (res.status !== 201) throw new Error(`manifest push: ${res.status} ${await res.text()}`);
-}
-
-async function call<T>(server: ServerProcess, method: string, path: string, body?: unknown, bearer?: string): Promise<T> {
-  const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (bearer) headers.authorization = `Bearer ${bearer}`;
-  const res = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
 }

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { adminSession } from './api-calls.js';
 import { randomBytes } from 'node:crypto';
 import { makeBenchPackages, publishAll, type BenchPackage } from './npm-fixtures.js';
 import { median, timeColdInstalls } from './npm-install.js';
@@ -49,14 +50,6 @@ async function hammer(registry: Registry): Promise<Hammered> {
   return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, cpuUsPerRequest };
 }
 
-async function postJson<T>(url: string, body: unknown, bearer?: string): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (bearer) headers.authorization = `Bearer ${bearer}`;
-  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 /** A Fly server on a scratch database, logging at warn, with the packages published by a read & write token. */
 async function startFly(engine: 'sqlite' | 'postgres', pgAdminUrl: string, packages: BenchPackage[]): Promise<Registry> {
   const scratch = await createScratchDatabase(engine, pgAdminUrl, 'flybench');
@@ -67,10 +60,9 @@ async function startFly(engine: 'sqlite' | 'postgres', pgAdminUrl: string, packa
     await scratch.drop();
   };
   try {
-    const { sessionToken } = await postJson<{ sessionToken: string }>(`${server.url}/api/v1/auth/login`, admin);
-    type Created = { token: string; snippets: { npmrc: string } };
-    const writer = await postJson<Created>(`${server.url}/api/v1/tokens`, { name: 'bench publish', permission: 'read-write', expiresAt: null }, sessionToken);
-    const reader = await postJson<Created>(`${server.url}/api/v1/tokens`, { name: 'bench install', permission: 'read-only', expiresAt: null }, sessionToken);
+    const session = await adminSession(server.url, admin);
+    const writer = await session.createToken('bench publish', 'read-write');
+    const reader = await session.createToken('bench install', 'read-only');
     const registry = `${server.url}/artifactory/api/npm/npm/`;
     await publishAll(registry, writer.token, packages);
     // Installs use the .npmrc snippet exactly as it is handed out (public URL http://localhost:<port>).

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { adminSession } from './api-calls.js';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -68,7 +69,8 @@ async function benchServer(repository: string): Promise<{ server: ServerProcess;
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const auth = await bearer(server.url, await createToken(server.url), `repository:${repository}:pull,push`);
+    const token = await (await adminSession(server.url, ADMIN)).createToken('bench', 'read-write');
+    const auth = await bearer(server.url, token, `repository:${repository}:pull,push`);
     return { server, dataDir, auth, stop };
   } catch (error) {
     await stop();
@@ -95,18 +97,6 @@ async function pushMemory(): Promise<BenchResult[]> {
 }
 
 const ADMIN = { username: 'admin', password: `bench-${randomBytes(12).toString('hex')}` };
-
-async function createToken(url: string): Promise<{ username: string; token: string }> {
-  const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
-  const { sessionToken } = (await login.json()) as { sessionToken: string };
-  const res = await fetch(`${url}/api/v1/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${sessionToken}` },
-    body: JSON.stringify({ name: 'bench', permission: 'read-write', expiresAt: null }),
-  });
-  if (res.status !== 201) throw new Error(`token creation failed: ${res.status}`);
-  return (await res.json()) as { username: string; token: string };
-}
 
 async function bearer(url: string, token: { username: string; token: string }, scope: string): Promise<string> {
   const basic = Buffer.from(`${token.username}:${token.token}`).toString('base64');

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { adminSession } from './api-calls.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,24 +20,14 @@ const CONNECTIONS = 10;
 /** What pip 23 asks the index for. */
 const PIP_ACCEPT = 'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01';
 
-async function postJson<T>(url: string, body: unknown, bearer?: string): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (bearer) headers.authorization = `Bearer ${bearer}`;
-  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 interface Tokens {
   writer: { username: string; token: string };
   reader: { username: string; token: string };
 }
 
 async function tokensFor(server: ServerProcess, admin: { username: string; password: string }): Promise<Tokens> {
-  const { sessionToken } = await postJson<{ sessionToken: string }>(`${server.url}/api/v1/auth/login`, admin);
-  const create = (name: string, permission: string) =>
-    postJson<{ username: string; token: string }>(`${server.url}/api/v1/tokens`, { name, permission, expiresAt: null }, sessionToken);
-  return { writer: await create('bench upload', 'read-write'), reader: await create('bench install', 'read-only') };
+  const session = await adminSession(server.url, admin);
+  return { writer: await session.createToken('bench upload', 'read-write'), reader: await session.createToken('bench install', 'read-only') };
 }
 
 /** Builds and uploads `count` small wheels (fly-bench-00…), each depending on nothing. */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { postJson } from './auth-http.js';
+import { adminSession } from './api-calls.js';
 import type { S3rverProcess } from './s3rver-process.js';
 import { createScratchDatabase } from './scratch-database.js';
 import { spawnServer } from './server-process.js';
@@ -39,12 +39,7 @@ async function pullThroughServer(s3: S3rverProcess, layer: Buffer, digest: strin
     env: { ...s3.env(redirect ? 'bench-redirect' : 'bench-stream'), FLY_BLOB_REDIRECT: String(redirect), FLY_LOG_LEVEL: 'warn' },
   });
   try {
-    const { sessionToken } = await postJson<{ sessionToken: string }>(`${server.url}/api/v1/auth/login`, admin);
-    const token = await postJson<{ username: string; token: string }>(
-      `${server.url}/api/v1/tokens`,
-      { name: 'bench', permission: 'read-write', expiresAt: null },
-      sessionToken,
-    );
+    const token = await (await adminSession(server.url, admin)).createToken('bench', 'read-write');
     const authorization = `Basic ${Buffer.from(`${token.username}:${token.token}`).toString('base64')}`;
     const pushed = await fetch(`${server.url}/v2/${REPO}/blobs/uploads/?digest=${digest}`, {
       method: 'POST',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { postJson } from './auth-http.js';
+import { adminSession, postJson } from './api-calls.js';
 import type { S3rverProcess } from './s3rver-process.js';
 import { spawnServer } from './server-process.js';
 
@@ -23,16 +23,12 @@ export async function measureRevocationPropagation(databaseUrl: string, dataDir:
   try {
     const b = await spawnServer({ databaseUrl, dataDir, admin, env });
     try {
-      const { sessionToken } = await postJson<{ sessionToken: string }>(`${a.url}/api/v1/auth/login`, admin);
+      const session = await adminSession(a.url, admin);
       const delays: number[] = [];
       for (let i = 0; i < SAMPLES; i++) {
-        const token = await postJson<{ id: string; token: string }>(
-          `${a.url}/api/v1/tokens`,
-          { name: `propagation ${i}`, permission: 'read-only', expiresAt: null },
-          sessionToken,
-        );
+        const token = await session.createToken(`propagation ${i}`, 'read-only');
         if ((await whoamiStatus(b.url, token.token)) !== 200) throw new Error('replica B refused a fresh token');
-        await postJson(`${a.url}/api/v1/tokens/${token.id}/revoke`, {}, sessionToken);
+        await postJson(`${a.url}/api/v1/tokens/${token.id}/revoke`, {}, session.sessionToken);
         const answeredAt = performance.now();
         while ((await whoamiStatus(b.url, token.token)) === 200) {
           if (performance.now() - answeredAt > 10_000) throw new Error('replica B still accepts a token revoked 10 s ago');
