@@ -32,6 +32,14 @@ export async function logInThroughPage(page: Page, username: string, password: s
   await page.getByRole('button', { name: /^Account menu for / }).waitFor();
 }
 
+/** A fresh profile with the first admin logged in through the login page; `sessionCookie` is the secret it holds. */
+export async function adminPage(browser: Browser, server: TestServer): Promise<{ context: BrowserContext; page: Page; sessionCookie: string }> {
+  const context = await newContext(browser, server);
+  const page = await context.newPage();
+  await logInThroughPage(page, server.admin.username, server.admin.password);
+  return { context, page, sessionCookie: (await sessionCookie(context))?.value ?? 'missing' };
+}
+
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-results', 'screenshots');
 
 /**

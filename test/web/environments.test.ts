@@ -1,7 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, type ApiClient, type CreatedToken } from '../helpers/api.js';
-import { expectNoSecretsInStorage, launchBrowser, logInThroughPage, newContext, screenshots, sessionCookie } from '../helpers/browser.js';
+import { adminPage, expectNoSecretsInStorage, launchBrowser, screenshots } from '../helpers/browser.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { OciLayout, type Descriptor } from '../oci/helpers/oci-layout.js';
 import { creds, skopeo } from '../oci/helpers/registry.js';
@@ -12,7 +12,6 @@ const short = (digest: string) => digest.slice(0, 'sha256:'.length + 12);
 describe('Environments and releases in the browser', () => {
   let server: TestServer;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let admin: ApiClient;
   let v1: Descriptor;
@@ -45,10 +44,9 @@ describe('Environments and releases in the browser', () => {
       expect(release.status, JSON.stringify(release.body)).toBe(201);
     }
 
-    context = await newContext(browser, server);
-    page = await context.newPage();
-    await logInThroughPage(page, server.admin.username, server.admin.password);
-    secrets.push((await sessionCookie(context))?.value ?? 'missing');
+    let cookie: string;
+    ({ page, sessionCookie: cookie } = await adminPage(browser, server));
+    secrets.push(cookie);
   });
   afterAll(async () => {
     await browser?.close();

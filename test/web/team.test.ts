@@ -1,7 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, type ApiClient } from '../helpers/api.js';
-import { expectNoSecretsInStorage, launchBrowser, logInThroughPage, newContext, screenshots, sessionCookie } from '../helpers/browser.js';
+import { adminPage, expectNoSecretsInStorage, launchBrowser, newContext, screenshots, sessionCookie } from '../helpers/browser.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 const row = (page: Page, text: string) => page.getByRole('row').filter({ hasText: text });
@@ -9,7 +9,6 @@ const row = (page: Page, text: string) => page.getByRole('row').filter({ hasText
 describe('Team, invitations, audit log and profile in the browser', () => {
   let server: TestServer;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let admin: ApiClient;
   let invitationUrl = '';
@@ -19,10 +18,9 @@ describe('Team, invitations, audit log and profile in the browser', () => {
     server = await startServer();
     browser = await launchBrowser();
     admin = await login(server);
-    context = await newContext(browser, server);
-    page = await context.newPage();
-    await logInThroughPage(page, server.admin.username, server.admin.password);
-    secrets.push((await sessionCookie(context))?.value ?? 'missing');
+    let cookie: string;
+    ({ page, sessionCookie: cookie } = await adminPage(browser, server));
+    secrets.push(cookie);
   });
   afterAll(async () => {
     await browser?.close();
