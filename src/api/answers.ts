@@ -4,15 +4,13 @@
  * and the CLI, the MCP tools and Fly Web read them through these types, so a change that breaks the
  * contract fails the type check. Times are ISO-8601 strings.
  *
- * Types only, with no imports: Fly Web compiles this file too (web/src/api/types.ts re-exports it), in
- * the browser's tsconfig, without Node types.
+ * Types only: Fly Web compiles this file too (web/src/api/types.ts re-exports it), in the browser's
+ * tsconfig, without Node types; its one import is core's vocabulary (src/core/model.ts, which imports nothing).
  */
 
-export type Role = 'admin' | 'developer';
-export type UserStatus = 'invited' | 'active' | 'deactivated';
-export type Permission = 'read-only' | 'read-write';
-/** Derived, never stored: revoked > expired > active. */
-export type TokenStatus = 'active' | 'expired' | 'revoked';
+// The vocabulary is core's own (roles, statuses, permissions), sent as is.
+export type { Permission, Role, TokenStatus, UserStatus } from '../core/model.js';
+import type { Permission, Role, TokenStatus, UserStatus } from '../core/model.js';
 
 // Sessions and identity.
 
