@@ -1,5 +1,5 @@
 import { parseDigest, parseRepositoryName } from '../../../core/oci/names.js';
-import { parseContentRange } from '../../../core/oci/uploads.js';
+import { parseContentRange, type ChunkRange } from '../../../core/oci/uploads.js';
 import { bodyStream, contentLength, hasBody } from '../body.js';
 import type { OciContext } from '../route.js';
 import { H, uploadLocation, uploadRange } from './headers.js';
@@ -34,9 +34,7 @@ export async function startUpload(c: OciContext): Promise<unknown> {
 export async function appendUpload(c: OciContext): Promise<unknown> {
   const name = c.params.name as string;
   const id = c.params.id as string;
-  const rangeHeader = c.request.headers['content-range'];
-  const current = rangeHeader === undefined ? undefined : await c.registry.uploads.status(name, id);
-  const range = rangeHeader === undefined || !current ? undefined : parseContentRange(rangeHeader, current.size);
+  const range = await chunkRange(c, name, id);
   const upload = await c.registry.uploads.append(name, id, bodyStream(c.request), { range, contentLength: contentLength(c.request), signal: c.signal });
   return c.reply
     .status(202)
@@ -50,9 +48,18 @@ export async function appendUpload(c: OciContext): Promise<unknown> {
 export async function completeUpload(c: OciContext): Promise<unknown> {
   const name = c.params.name as string;
   const digest = parseDigest(c.query.get('digest') ?? undefined);
+  const id = c.params.id as string;
   const last = hasBody(c.request) ? bodyStream(c.request) : undefined;
-  const info = await c.registry.uploads.complete(name, c.params.id as string, digest, last, c.signal);
+  const range = last ? await chunkRange(c, name, id) : undefined;
+  const info = await c.registry.uploads.complete(name, id, digest, last, { range, contentLength: contentLength(c.request), signal: c.signal });
   return c.reply.status(201).header(H.location, `/v2/${name}/blobs/${info.digest}`).header(H.digest, info.digest).send();
+}
+
+/** The chunk's `Content-Range`, when it has one (a PATCH chunk, or the last chunk a PUT carries). */
+async function chunkRange(c: OciContext, name: string, id: string): Promise<ChunkRange | undefined> {
+  const header = c.request.headers['content-range'];
+  if (header === undefined) return undefined;
+  return parseContentRange(header, (await c.registry.uploads.status(name, id)).size);
 }
 
 /** `GET /v2/<name>/blobs/uploads/<id>`: how much arrived (204 + `Range`), to resume. */
