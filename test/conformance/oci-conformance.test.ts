@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { runTool, type RunResult } from '../helpers/run-tool.js';
 import { goTool } from '../helpers/tools.js';
 import { parseJunit, type ConformanceCase } from './junit.js';
 
@@ -27,46 +27,44 @@ const EXPECTED_SKIPS: Record<string, string> = {
   'OCI Conformance Test/sha512 blobs/mount anonymous/blob-mount-anonymous': ANONYMOUS_MOUNT,
 };
 
-function runSuite(binary: string, cwd: string, env: Record<string, string>): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(binary, [], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env }, timeout: 10 * 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}\n${stderr}` });
-    });
-  });
-}
-
 describe('the OCI distribution-spec conformance suite', () => {
   let server: TestServer;
   let rw: CreatedToken;
   let work: string;
   let cases: ConformanceCase[];
-  let suite: { code: number; output: string };
+  let suite: RunResult;
 
   beforeAll(async () => {
     const binary = goTool('conformance');
     server = await startServer();
     rw = await (await login(server)).createToken({ name: 'oci conformance', permission: 'read-write' });
     work = mkdtempSync(join(tmpdir(), 'flyreg-oci-conformance-'));
-    suite = await runSuite(binary, work, {
-      // Everything is set here: the suite's configuration file (./oci-conformance.yaml) does not exist in `work`.
-      OCI_RESULTS_DIR: join(work, 'results'),
-      OCI_VERSION: '1.1',
-      OCI_LOG: 'error',
-      OCI_REGISTRY: server.host,
-      OCI_TLS: 'disabled',
-      OCI_REPO1: 'conformance/repo1',
-      OCI_REPO2: 'conformance/repo2',
-      OCI_USERNAME: rw.username,
-      OCI_PASSWORD: rw.token,
-      OCI_API_PULL: 'true',
-      OCI_API_PUSH: 'true',
-      OCI_API_BLOBS_DELETE: 'true',
-      OCI_API_BLOBS_MOUNT_ANONYMOUS: 'true',
-      OCI_API_BLOBS_UPLOAD_CANCEL: 'true',
-      OCI_API_MANIFESTS_DELETE: 'true',
-      OCI_API_TAGS_DELETE: 'true',
-      OCI_API_TAGS_LIST: 'true',
-      OCI_API_REFERRER: 'true',
+    suite = await runTool(binary, [], {
+      cwd: work,
+      timeoutMs: 10 * 60_000,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: work,
+        // Everything is set here: the suite's configuration file (./oci-conformance.yaml) does not exist in `work`.
+        OCI_RESULTS_DIR: join(work, 'results'),
+        OCI_VERSION: '1.1',
+        OCI_LOG: 'error',
+        OCI_REGISTRY: server.host,
+        OCI_TLS: 'disabled',
+        OCI_REPO1: 'conformance/repo1',
+        OCI_REPO2: 'conformance/repo2',
+        OCI_USERNAME: rw.username,
+        OCI_PASSWORD: rw.token,
+        OCI_API_PULL: 'true',
+        OCI_API_PUSH: 'true',
+        OCI_API_BLOBS_DELETE: 'true',
+        OCI_API_BLOBS_MOUNT_ANONYMOUS: 'true',
+        OCI_API_BLOBS_UPLOAD_CANCEL: 'true',
+        OCI_API_MANIFESTS_DELETE: 'true',
+        OCI_API_TAGS_DELETE: 'true',
+        OCI_API_TAGS_LIST: 'true',
+        OCI_API_REFERRER: 'true',
+      },
     });
     const report = join(work, 'results', 'junit.xml');
     // The suite exits 0 when it cannot even start (a bad setting): no report means it did not run.

@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunResult } from '../../src/bench/python-tools.js';
 import { login, type ApiClient, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { runTool, type RunResult } from '../helpers/run-tool.js';
 import { goTool } from '../helpers/tools.js';
 import { OCI_MANIFEST, OciLayout, type Descriptor } from './helpers/oci-layout.js';
 import { basic, reg } from './helpers/registry.js';
@@ -33,11 +32,7 @@ describe('the Go registry clients crane, oras and regctl', () => {
     homes[user] ??= mkdtempSync(join(work, `home-${user}-`));
     const home = homes[user];
     const env = { PATH: process.env.PATH ?? '', HOME: home, DOCKER_CONFIG: join(home, '.docker'), XDG_CONFIG_HOME: join(home, '.config') };
-    return new Promise((resolve) => {
-      execFile(goTool(name), args, { cwd: work, env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr, output: `${stdout}\n${stderr}` });
-      });
-    });
+    return runTool(goTool(name), args, { cwd: work, env, timeoutMs: 120_000 });
   }
 
   beforeAll(async () => {

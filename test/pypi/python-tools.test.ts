@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunResult } from '../../src/bench/python-tools.js';
 import { login, type ApiClient, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { runTool, type RunResult } from '../helpers/run-tool.js';
 import { pythonTool } from '../helpers/tools.js';
 
 /**
@@ -44,11 +43,7 @@ describe('uv, python -m build, poetry and pdm', () => {
       HTTPS_PROXY: 'http://127.0.0.1:9',
       NO_PROXY: '127.0.0.1,localhost',
     };
-    return new Promise((resolve) => {
-      execFile(file, args, { cwd, env: { ...base, ...env }, timeout: 300_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr, output: `${stdout}\n${stderr}` });
-      });
-    });
+    return runTool(file, args, { cwd, env: { ...base, ...env } });
   }
 
   /** A project directory with these files. */
