@@ -4,14 +4,15 @@
 #
 # Each lands in $FLY_TOOLS_CACHE/go/bin/<name>@<version>/<name> (default cache /var/cache/fly-registry as
 # root, else ~/.cache/fly-registry), linked from $FLY_TOOLS_CACHE/bin/<name> where the tests find it; the
-# version in the path means a new pin builds again and an installed one is never rebuilt. Go's module and build caches live beside them
-# ($FLY_TOOLS_CACHE/go/mod, /go/build), so later builds on the same machine are quick; nothing requires them.
-# Prints nothing and does nothing when every tool is there. Needs `go` (1.26 or newer) on PATH.
+# version in the path means a new pin builds again and an installed one is never rebuilt. Go's module and
+# build caches live beside them ($FLY_TOOLS_CACHE/go/mod, /go/build), so later builds on the same machine
+# are quick; nothing requires them. Prints nothing and does nothing when every tool is there.
+# Needs `go` on PATH: 1.26, or 1.21+ which fetches the toolchain a module asks for through the proxy.
 set -euo pipefail
 # shellcheck source=tools-cache.sh
 source "$(dirname "$0")/tools-cache.sh"
 
-# name  package@version  (keep in step with test/helpers/tools.ts)
+# name  package@version  (test/helpers/tools.ts knows the names)
 TOOLS=(
   "conformance github.com/opencontainers/distribution-spec/conformance@v0.0.0-20260831232431-97274622c111"
   "crane github.com/google/go-containerregistry/cmd/crane@v0.22.1"
@@ -36,7 +37,7 @@ flock 9
 missing || exit 0
 
 if ! command -v go >/dev/null 2>&1; then
-  echo "Go is needed to build the OCI test tools (${missing[*]}); install Go 1.26 or newer." >&2
+  echo "Go is needed to build the OCI test tools (${missing[*]}): install Go 1.26 (or 1.21+)." >&2
   exit 1
 fi
 
