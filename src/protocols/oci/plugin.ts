@@ -47,6 +47,8 @@ export async function ociPlugin(app: FastifyInstance, { core, publicUrl }: Mount
       ctx,
       params,
       bodyLimit,
+      realm,
+      service,
       query: new URLSearchParams(q < 0 ? '' : request.url.slice(q + 1)),
       get principal(): Principal {
       return callerOf(principal);

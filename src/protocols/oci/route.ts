@@ -20,6 +20,9 @@ export interface OciContext {
   bodyLimit: number | undefined;
   /** Aborts when the client goes away mid-request (streamed bodies stop at once). */
   signal: AbortSignal;
+  /** The token service's address and this registry's name, for a challenge a handler builds itself. */
+  realm: string;
+  service: string;
   /** Whether the caller may pull another repository (a cross-repository mount's source). */
   mayPull(name: string): boolean;
 }

@@ -1,7 +1,7 @@
-import { isAllowed } from '../../../core/auth/authorize.js';
+import { grantsAllow } from '../../../core/auth/grants.js';
 import { Errors } from '../../../core/errors.js';
 import { parseDigest, parseRepositoryName } from '../../../core/oci/names.js';
-import { challengeScope, grantAllows } from '../../../core/oci/scopes.js';
+import { OCI_PROTOCOL, challengeScope } from '../../../core/oci/scopes.js';
 import { parseContentRange, type ChunkRange } from '../../../core/oci/uploads.js';
 import { bodyStream, contentLength, hasBody } from '../body.js';
 import { bearerChallenge, sendOciError } from '../errors.js';
@@ -48,9 +48,9 @@ export async function startUpload(c: OciContext): Promise<unknown> {
  * gets the plain fallback (an upload session), which says nothing about what the source holds.
  */
 function bearerLacksSource(c: OciContext, from: string): boolean {
-  const { grant, principal } = c.access;
-  if (grant === null || grantAllows(grant, from, 'pull')) return false;
-  return isAllowed(principal, 'pull', { kind: 'artifact', protocol: 'oci', name: from });
+  const { scope, grants } = c.principal;
+  if (scope === null || grantsAllow(scope, OCI_PROTOCOL, from, 'pull')) return false;
+  return grantsAllow(grants, OCI_PROTOCOL, from, 'pull');
 }
 
 /** `PATCH /v2/<name>/blobs/uploads/<id>`: a chunk (with `Content-Range`) or the whole stream (without). */
