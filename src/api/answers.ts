@@ -74,6 +74,8 @@ export interface Token {
   lastUsedIp: string | null;
   lastUsedClient: string | null;
   useCount: number;
+  /** For a token a CI job got by exchanging its OIDC ID token: the run it was issued to. */
+  ci: CiRun | null;
 }
 
 export interface KubernetesPullSecret {
@@ -310,4 +312,59 @@ export interface YankAnswer {
 /** POST /auth/logout. */
 export interface LoggedOut {
   loggedOut: true;
+}
+
+// OIDC exchange for CI.
+
+/** A claim rule: the claim must equal one of `values` (`*` matches any run of characters). */
+export interface ClaimRule {
+  claim: string;
+  values: string[];
+}
+
+export interface ScopeGrant {
+  protocol: string;
+  resource: string;
+  actions: ('pull' | 'push' | 'delete')[];
+}
+
+export interface TrustPolicy {
+  id: string;
+  name: string;
+  issuer: string;
+  audience: string;
+  rules: ClaimRule[];
+  permission: Permission;
+  scope: ScopeGrant[] | null;
+  environment: string | null;
+  tokenTtlSeconds: number;
+  /** The id of the admin who created it; exchanged tokens are created on their behalf. */
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface TrustPolicyList {
+  policies: TrustPolicy[];
+}
+
+/** What an exchanged token remembers of the CI run it was issued to (from the verified ID token). */
+export interface CiRun {
+  trustPolicyId: string;
+  issuer: string;
+  subject: string;
+  repository: string | null;
+  ref: string | null;
+  refName: string | null;
+  refType: 'tag' | 'branch' | null;
+  pullRequest: string | null;
+  sha: string | null;
+  workflow: string | null;
+  runId: string | null;
+  runUrl: string | null;
+  actor: string | null;
+}
+
+/** POST /oidc/exchange: a short-lived token (secret shown this once), the policy that allowed it. */
+export interface OidcExchange extends CreatedToken {
+  trustPolicy: string;
 }

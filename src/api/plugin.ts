@@ -10,6 +10,7 @@ import { authRoutes } from './handlers/auth.js';
 import { endpointRoutes } from './handlers/endpoints.js';
 import { environmentRoutes } from './handlers/environments.js';
 import { npmLoginRoutes } from './handlers/npm-logins.js';
+import { oidcRoutes } from './handlers/oidc.js';
 import { pypiRoutes } from './handlers/pypi.js';
 import { releaseRoutes } from './handlers/releases.js';
 import { tokenRoutes } from './handlers/tokens.js';
@@ -26,6 +27,7 @@ export const API_ROUTES: ApiRoute[] = [
   ...releaseRoutes,
   ...pypiRoutes,
   ...npmLoginRoutes,
+  ...oidcRoutes,
   ...endpointRoutes,
 ];
 

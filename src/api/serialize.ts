@@ -3,9 +3,11 @@ import type { DriftEntry, RunningImage as RunningRecord, TimelineEntry } from '.
 import type { Environment as EnvironmentRecord } from '../core/environments/model.js';
 import type { Release as ReleaseRecord, ReleaseRef as ReleaseRefRecord } from '../core/releases/model.js';
 import type { WebLoginView } from '../core/npm/web-login.js';
+import type { CiProvenance, TrustPolicy as TrustPolicyRecord } from '../core/oidc/model.js';
 import type { IssuedToken, TokenDetails } from '../core/tokens/token-service.js';
 import type {
   AuditEvent,
+  CiRun,
   CreatedToken,
   Deployment,
   Drift,
@@ -15,6 +17,7 @@ import type {
   ReleaseRef,
   RunningImage,
   Token,
+  TrustPolicy,
   User,
 } from './answers.js';
 
@@ -25,7 +28,37 @@ import type {
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-export const tokenAnswer = (t: TokenDetails): Token => ({
+export const ciRunAnswer = (p: CiProvenance): CiRun => ({
+  trustPolicyId: p.policyId,
+  issuer: p.issuer,
+  subject: p.subject,
+  repository: p.repository,
+  ref: p.ref,
+  refName: p.refName,
+  refType: p.refType,
+  pullRequest: p.pullRequest,
+  sha: p.sha,
+  workflow: p.workflow,
+  runId: p.runId,
+  runUrl: p.runUrl,
+  actor: p.actor,
+});
+
+export const trustPolicyAnswer = (p: TrustPolicyRecord): TrustPolicy => ({
+  id: p.id,
+  name: p.name,
+  issuer: p.issuer,
+  audience: p.audience,
+  rules: p.rules,
+  permission: p.permission,
+  scope: p.scope,
+  environment: p.environment,
+  tokenTtlSeconds: p.tokenTtlSeconds,
+  createdBy: p.createdBy,
+  createdAt: p.createdAt.toISOString(),
+});
+
+export const tokenAnswer = (t: TokenDetails, ci: CiProvenance | null = null): Token => ({
   id: t.id,
   name: t.name,
   username: t.username,
@@ -42,10 +75,11 @@ export const tokenAnswer = (t: TokenDetails): Token => ({
   lastUsedIp: t.lastUsedIp,
   lastUsedClient: t.lastUsedClient,
   useCount: t.useCount,
+  ci: ci && ciRunAnswer(ci),
 });
 
-export const createdTokenAnswer = (issued: IssuedToken): CreatedToken => ({
-  ...tokenAnswer(issued.token),
+export const createdTokenAnswer = (issued: IssuedToken, ci: CiProvenance | null = null): CreatedToken => ({
+  ...tokenAnswer(issued.token, ci),
   token: issued.secret,
   snippets: issued.snippets,
 });

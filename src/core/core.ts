@@ -9,6 +9,8 @@ import { EnvironmentService } from './environments/environment-service.js';
 import { PullRecorder } from './environments/pull-recorder.js';
 import { NpmRegistry } from './npm/npm-registry.js';
 import { NpmWebLoginService } from './npm/web-login.js';
+import { IdTokenVerifier } from './oidc/id-token-verifier.js';
+import { OidcService } from './oidc/oidc-service.js';
 import { InProcessInvalidationBus, type InvalidationBus } from './invalidation.js';
 import type { MetadataStore } from './ports.js';
 import { PypiService } from './pypi/pypi-service.js';
@@ -28,6 +30,8 @@ export interface CoreOptions {
   /** How long an `npm login --auth-type=web` request waits for approval (default 10 minutes). */
   npmWebLoginTtlMs?: number;
   tokenCacheTtlMs: number;
+  /** How long a CI issuer's discovery document and signing keys stay cached (default 10 minutes). */
+  oidcKeyCacheMs?: number;
   authFailures: { max: number; windowMs: number };
   usageFlushMs: number;
   /** How often queued pull events are written (at most a second: a crash loses at most this much). */
@@ -64,6 +68,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   });
   const sessions = new SessionService({ store, clock, audit, authenticator, sessionTtlMs: options.sessionTtlMs });
   const clientTokens = new ClientTokenService({ tokens, sessions, store, audit, clock });
+  const verifier = new IdTokenVerifier({ clock, keyCacheMs: options.oidcKeyCacheMs ?? 600_000, fetchTimeoutMs: 5000 });
   return {
     store,
     blobs: options.blobs,
@@ -85,6 +90,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     users: new UserService({ store, clock, audit, cache, invalidations, publicUrl: options.publicUrl }),
     sessions,
     clientTokens,
+    oidc: new OidcService({ store, clock, audit, authenticator, tokens, verifier }),
     npmWebLogins: new NpmWebLoginService({
       store,
       clock,

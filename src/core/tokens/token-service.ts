@@ -114,9 +114,16 @@ export class TokenService {
 
   /**
    * Inserts a token with its audit event through `tx` (a transaction's store, so a caller can land it with
-   * other changes, such as the environment it belongs to). The caller has authorized the creation.
+   * other changes, such as the environment it belongs to). The caller has authorized the creation. `audit`
+   * names who the log shows as creating it when that is not `actor` itself (a CI job exchanging its ID token).
    */
-  async insert(tx: MetadataStore, actor: Principal, spec: TokenSpec, ctx: RequestContext): Promise<{ token: TokenWithCreator; secret: string }> {
+  async insert(
+    tx: MetadataStore,
+    actor: Principal,
+    spec: TokenSpec,
+    ctx: RequestContext,
+    audit: { actor?: string; details?: Record<string, unknown> } = {},
+  ): Promise<{ token: TokenWithCreator; secret: string }> {
     const secret = generateSecret('token');
     const id = randomUUID();
     const username = await uniqueTokenUsername(tx, spec.name);
@@ -140,7 +147,7 @@ export class TokenService {
     await this.deps.audit.record(
       tx.audit,
       {
-        actor: actorName(actor),
+        actor: audit.actor ?? actorName(actor),
         action: 'token.created',
         target: { type: 'token', id, name: spec.name },
         details: {
@@ -148,6 +155,7 @@ export class TokenService {
           permission: spec.permission,
           expiresAt: iso(spec.expiresAt),
           ...(spec.environment ? { environment: spec.environment.name } : {}),
+          ...audit.details,
         },
       },
       ctx,

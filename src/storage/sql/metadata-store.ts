@@ -9,6 +9,7 @@ import { SqlPackageStore } from './stores/packages.js';
 import { SqlOciStore } from './stores/oci.js';
 import { SqlReleaseStore } from './stores/releases.js';
 import { SqlNpmWebLoginStore } from './stores/npm-web-logins.js';
+import { SqlOidcStore } from './stores/oidc.js';
 import { SqlInvitationStore, SqlSessionStore } from './stores/sessions.js';
 import { SqlTokenStore } from './stores/tokens.js';
 import { SqlUserStore } from './stores/users.js';
@@ -26,6 +27,7 @@ function storesOver(db: Kysely<Database>, engine: SqlEngine) {
     deployments: new SqlDeploymentStore(db, engine),
     releases: new SqlReleaseStore(db),
     npmWebLogins: new SqlNpmWebLoginStore(db),
+    oidc: new SqlOidcStore(db),
   };
 }
 
@@ -42,6 +44,7 @@ export class SqlMetadataStore implements MetadataStore {
   readonly deployments;
   readonly releases;
   readonly npmWebLogins;
+  readonly oidc;
 
   constructor(
     readonly database: SqlDatabase,
@@ -60,6 +63,7 @@ export class SqlMetadataStore implements MetadataStore {
       deployments: this.deployments,
       releases: this.releases,
       npmWebLogins: this.npmWebLogins,
+      oidc: this.oidc,
     } = storesOver(db, database.engine));
   }
 

@@ -227,6 +227,43 @@ export interface ReleaseArtifactsTable {
   version: string | null;
 }
 
+export interface OidcTrustPoliciesTable {
+  id: string;
+  name: string;
+  issuer: string;
+  audience: string;
+  rules: string;
+  permission: string;
+  scope: string | null;
+  environment: string | null;
+  token_ttl_seconds: number;
+  created_by: string;
+  created_at: number;
+}
+
+export interface OidcUsedJtisTable {
+  issuer: string;
+  jti: string;
+  expires_at: number;
+}
+
+export interface TokenCiProvenanceTable {
+  token_id: string;
+  policy_id: string;
+  issuer: string;
+  subject: string;
+  repository: string | null;
+  ref: string | null;
+  ref_name: string | null;
+  ref_type: string | null;
+  pull_request: string | null;
+  sha: string | null;
+  workflow: string | null;
+  run_id: string | null;
+  run_url: string | null;
+  actor: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -251,4 +288,7 @@ export interface Database {
   releases: ReleasesTable;
   release_artifacts: ReleaseArtifactsTable;
   npm_web_logins: NpmWebLoginsTable;
+  oidc_trust_policies: OidcTrustPoliciesTable;
+  oidc_used_jtis: OidcUsedJtisTable;
+  token_ci_provenance: TokenCiProvenanceTable;
 }
