@@ -16,6 +16,8 @@ import type {
   RevokedToken,
   Token,
   TokenList,
+  TrustPolicy,
+  TrustPolicyList,
   Whoami,
 } from '../api/answers.js';
 import type { ApiTransport } from './transport.js';
@@ -104,6 +106,24 @@ export class RegistryClient {
 
   release(id: string): Promise<Release> {
     return this.api.request('GET', `/api/v1/releases/${seg(id)}`) as Promise<Release>;
+  }
+
+  // OIDC trust policies.
+
+  async listTrustPolicies(): Promise<TrustPolicy[]> {
+    return ((await this.api.request('GET', '/api/v1/oidc/policies')) as TrustPolicyList).policies;
+  }
+
+  trustPolicy(idOrName: string): Promise<TrustPolicy> {
+    return this.api.request('GET', `/api/v1/oidc/policies/${seg(idOrName)}`) as Promise<TrustPolicy>;
+  }
+
+  createTrustPolicy(input: Record<string, unknown>): Promise<TrustPolicy> {
+    return this.api.request('POST', '/api/v1/oidc/policies', input) as Promise<TrustPolicy>;
+  }
+
+  async deleteTrustPolicy(idOrName: string): Promise<void> {
+    await this.api.request('DELETE', `/api/v1/oidc/policies/${seg(idOrName)}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OidcExchange, Token, TrustPolicy } from '../../src/api/answers.js';
 import { ApiClient, createUser, login, type ApiErrorBody } from '../helpers/api.js';
+import { CliUser } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { NpmSandbox } from '../npm/npm-cli.js';
 import { OciLayout, type Descriptor } from '../oci/helpers/oci-layout.js';
@@ -172,6 +173,35 @@ describe('OIDC exchange for CI', () => {
     const fresh = await exchange(await issuer.sign());
     expect(fresh.status, JSON.stringify(fresh.body)).toBe(201);
     await refused(await issuer.sign({}, { key: issuer.retired ?? undefined }), 'signature', /not signed by a key its issuer currently publishes/);
+  });
+
+  it('manages policies with the CLI: repeated --claim flags are alternatives, delete stops new exchanges', async () => {
+    const user = new CliUser();
+    try {
+      await user.login(server);
+      const created = await user.json<TrustPolicy>([
+        'oidc', 'policy', 'create', 'shop-gitlab-style', '--issuer', issuer.url, '--audience', 'fly-cli',
+        '--claim', 'repository=acme/shop', '--claim', 'ref=refs/heads/main', '--claim', 'ref=refs/tags/v*', '--permission', 'read-only', '--ttl', '600',
+      ]);
+      expect(created.rules).toEqual([
+        { claim: 'repository', values: ['acme/shop'] },
+        { claim: 'ref', values: ['refs/heads/main', 'refs/tags/v*'] },
+      ]);
+      const table = await user.run(['oidc', 'policy', 'list']);
+      expect(table.stdout).toContain('shop-gitlab-style');
+      expect(table.stdout).toContain('ref=refs/heads/main|refs/tags/v*');
+      const bad = await user.run(['oidc', 'policy', 'create', 'x', '--issuer', issuer.url, '--audience', 'a', '--claim', 'repository', '--permission', 'read-only']);
+      expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('must be <claim>=<value>') });
+
+      const ok = await exchange(await issuer.sign({ aud: 'fly-cli', ref: 'refs/heads/main' }));
+      expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+      expect(ok.body).toMatchObject({ trustPolicy: 'shop-gitlab-style', permission: 'read-only' });
+      const removed = await user.run(['oidc', 'policy', 'delete', 'shop-gitlab-style']);
+      expect(removed.code, removed.stderr).toBe(0);
+      await refused(await issuer.sign({ aud: 'fly-cli' }), 'audience', /audience/);
+    } finally {
+      user.remove();
+    }
   });
 
   it('gives a short-lived token that stops working when it expires', async () => {
