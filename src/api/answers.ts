@@ -291,6 +291,25 @@ export interface Release {
   createdAt: string;
   /** The actor as the audit log names it (user, or user and token). */
   createdBy: string;
+  /** Grouped by the registry from a CI run's publications (OIDC tokens); an explicit release of the same name and version replaces it. */
+  automatic: boolean;
+  /** Who or what published the artifacts: the latest publication of each one the registry saw published. */
+  publishedBy: Publication[];
+}
+
+/** Who or what published an artifact: the actor, the token, and for an OIDC-exchanged token the CI run. */
+export interface Publication {
+  artifact: ReleaseArtifact;
+  publishedAt: string;
+  actor: string;
+  tokenId: string | null;
+  tokenName: string | null;
+  ci: CiRun | null;
+}
+
+/** GET /publications: newest first. */
+export interface PublicationList {
+  publications: Publication[];
 }
 
 /** Newest first; `nextBefore` fetches the following page. */

@@ -1,7 +1,8 @@
 import type { AuditEvent as AuditRecord, User as UserRecord } from '../core/model.js';
 import type { DriftEntry, RunningImage as RunningRecord, TimelineEntry } from '../core/environments/deployment-service.js';
 import type { Environment as EnvironmentRecord } from '../core/environments/model.js';
-import type { Release as ReleaseRecord, ReleaseRef as ReleaseRefRecord } from '../core/releases/model.js';
+import type { Publication as PublicationRecord, Release as ReleaseRecord, ReleaseRef as ReleaseRefRecord } from '../core/releases/model.js';
+import { artifactKey } from '../core/releases/ports.js';
 import type { WebLoginView } from '../core/npm/web-login.js';
 import type { CiProvenance, TrustPolicy as TrustPolicyRecord } from '../core/oidc/model.js';
 import type { IssuedToken, TokenDetails } from '../core/tokens/token-service.js';
@@ -13,6 +14,7 @@ import type {
   Drift,
   Environment,
   NpmWebLoginRequest,
+  Publication,
   Release,
   ReleaseRef,
   RunningImage,
@@ -122,7 +124,17 @@ export const releaseRefAnswer = (r: ReleaseRefRecord): ReleaseRef => ({
   createdAt: r.createdAt.toISOString(),
 });
 
-export const releaseAnswer = (r: ReleaseRecord): Release => ({
+export const publicationAnswer = (p: PublicationRecord): Publication => ({
+  artifact: p.artifact,
+  publishedAt: p.publishedAt.toISOString(),
+  actor: p.actor,
+  tokenId: p.tokenId,
+  tokenName: p.tokenName,
+  ci: p.ci && ciRunAnswer(p.ci),
+});
+
+/** `publishers` holds the latest publication of artifacts (keyed by artifactKey), as PublicationService.latestFor gives them. */
+export const releaseAnswer = (r: ReleaseRecord, publishers: Map<string, PublicationRecord> = new Map()): Release => ({
   id: r.id,
   name: r.name,
   version: r.version,
@@ -131,6 +143,11 @@ export const releaseAnswer = (r: ReleaseRecord): Release => ({
   notes: r.notes,
   createdAt: r.createdAt.toISOString(),
   createdBy: r.createdBy,
+  automatic: r.automatic,
+  publishedBy: r.artifacts.flatMap((a) => {
+    const found = publishers.get(artifactKey(a));
+    return found ? [publicationAnswer(found)] : [];
+  }),
 });
 
 export const deploymentAnswer = ({ deployment: d, running, release }: TimelineEntry): Deployment => ({

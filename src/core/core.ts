@@ -14,6 +14,7 @@ import { OidcService } from './oidc/oidc-service.js';
 import { InProcessInvalidationBus, type InvalidationBus } from './invalidation.js';
 import type { MetadataStore } from './ports.js';
 import { PypiService } from './pypi/pypi-service.js';
+import { PublicationService } from './releases/publications.js';
 import { ReleaseService } from './releases/release-service.js';
 import { ClientTokenService } from './tokens/client-tokens.js';
 import { registryEndpoints } from './tokens/snippets.js';
@@ -68,12 +69,15 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   });
   const sessions = new SessionService({ store, clock, audit, authenticator, sessionTtlMs: options.sessionTtlMs });
   const clientTokens = new ClientTokenService({ tokens, sessions, store, audit, clock });
+  // Every protocol calls this once an artifact is stored: who published it, and a CI run's automatic release.
+  const publications = new PublicationService({ store, clock, audit, onError: options.onBackgroundError });
   const verifier = new IdTokenVerifier({ clock, keyCacheMs: options.oidcKeyCacheMs ?? 600_000, fetchTimeoutMs: 5000 });
   return {
     store,
     blobs: options.blobs,
-    pypi: new PypiService({ store, blobs: options.blobs, clock }),
-    npm: new NpmRegistry({ store, blobs: options.blobs, clock, audit, publicUrl: options.publicUrl, packumentCacheTtlMs: NPM_PACKUMENT_CACHE_TTL_MS }),
+    pypi: new PypiService({ store, blobs: options.blobs, clock, publications }),
+    npm: new NpmRegistry({ store, blobs: options.blobs, clock, audit, publications, publicUrl: options.publicUrl, packumentCacheTtlMs: NPM_PACKUMENT_CACHE_TTL_MS }),
+    publications,
     clock,
     audit,
     authenticator,

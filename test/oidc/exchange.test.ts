@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OidcExchange, Token, TrustPolicy } from '../../src/api/answers.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { OidcExchange, PublicationList, Release, ReleasePage, Token, TrustPolicy } from '../../src/api/answers.js';
+import { buildWheel } from '../../src/bench/python-dists.js';
 import { ApiClient, createUser, login, type ApiErrorBody } from '../helpers/api.js';
 import { CliUser } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { NpmSandbox } from '../npm/npm-cli.js';
 import { OciLayout, type Descriptor } from '../oci/helpers/oci-layout.js';
 import { skopeo } from '../oci/helpers/registry.js';
+import { twineUpload } from '../pypi/twine.js';
 import { TestOidcIssuer } from './oidc-issuer.js';
 
 type Refusal = ApiErrorBody & { error: { details?: { reason?: string } } };
@@ -23,6 +28,8 @@ describe('OIDC exchange for CI', () => {
   let sandbox: NpmSandbox;
   let image: Descriptor;
   let layout: OciLayout;
+  /** The token of the first exchange, which publishes the run's artifacts. */
+  let run: OidcExchange;
 
   const exchange = (token: string, extra: Record<string, unknown> = {}) => anonymous.post<OidcExchange & Refusal>('/api/v1/oidc/exchange', { token, ...extra });
 
@@ -135,6 +142,68 @@ describe('OIDC exchange for CI', () => {
     const published = await sandbox.run(project, ['publish']);
     expect(published.code, published.output).toBe(0);
     expect(published.output).toContain('+ @acme/shop-client@1.4.0');
+
+    const wheel = await buildWheel(mkdtempSync(join(tmpdir(), 'flyreg-oidc-dist-')), { name: 'acme-shop-sdk', version: '1.4.0' });
+    const uploaded = await twineUpload(server.url, '__token__', res.body.token, [wheel]);
+    expect(uploaded.code, uploaded.output).toBe(0);
+    run = res.body;
+  });
+
+  it("groups the run's pushes into one automatic release whose source links come from the claims", async () => {
+    const page = await admin.get<ReleasePage>('/api/v1/releases?name=acme/shop');
+    expect(page.body.releases).toHaveLength(1);
+    const release = page.body.releases[0] as Release;
+    const digest = (await skopeo(['inspect', '--tls-verify=false', '--creds', `${run.username}:${run.token}`, '--format', '{{.Digest}}', `docker://${server.host}/acme/shop:v1.4.0`])).stdout.trim();
+    expect(release).toMatchObject({
+      name: 'acme/shop',
+      version: 'v1.4.0',
+      automatic: true,
+      source: {
+        commit: '3f786850e387550fdab836ed7e6dc881de23001b',
+        branch: null,
+        pr: null,
+        author: 'dana',
+        url: `${issuer.url}/acme/shop/actions/runs/8812345/attempts/1`,
+      },
+      createdBy: `admin (token ${run.username})`,
+    });
+    expect(release.artifacts).toEqual([
+      { type: 'oci', repository: 'acme/shop', digest },
+      { type: 'npm', name: '@acme/shop-client', version: '1.4.0' },
+      { type: 'pypi', name: 'acme-shop-sdk', version: '1.4.0' },
+    ]);
+    // Each artifact says who published it: the token and the CI run.
+    expect(release.publishedBy).toHaveLength(3);
+    for (const publication of release.publishedBy) {
+      expect(publication).toMatchObject({ tokenId: run.id, actor: `admin (token ${run.username})`, ci: { repository: 'acme/shop', runId: '8812345', sha: run.ci?.sha } });
+    }
+    const publications = await admin.get<PublicationList>('/api/v1/publications?type=npm&name=@acme/shop-client');
+    expect(publications.body.publications[0]).toMatchObject({ artifact: { version: '1.4.0' }, tokenName: run.name, ci: { actor: 'dana' } });
+
+    // A publication with an ordinary token is recorded too, with no CI run and no automatic release.
+    const manual = await admin.createToken({ name: 'laptop', permission: 'read-write' });
+    const pushed = await skopeo(['copy', '--dest-tls-verify=false', '--dest-creds', `${manual.username}:${manual.token}`, `oci:${layout.dir}:v1`, `docker://${server.host}/team/tool:v1`]);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    const manualPublications = await admin.get<PublicationList>('/api/v1/publications?type=oci&name=team/tool');
+    expect(manualPublications.body.publications).toEqual([expect.objectContaining({ tokenId: manual.id, tokenName: 'laptop', ci: null })]);
+    expect((await admin.get<ReleasePage>('/api/v1/releases?artifact=team/tool')).body.releases).toEqual([]);
+  });
+
+  it('an explicit release of the same name and version replaces the automatic one, and the run adds nothing to it', async () => {
+    const ci = new ApiClient(server, run.token);
+    const automatic = (await admin.get<ReleasePage>('/api/v1/releases?name=acme/shop')).body.releases[0] as Release;
+    const oci = automatic.artifacts[0];
+    const explicit = await ci.post<Release>('/api/v1/releases', { name: 'acme/shop', version: 'v1.4.0', artifacts: [oci], notes: 'by hand' });
+    expect(explicit.status, JSON.stringify(explicit.body)).toBe(201);
+    expect(explicit.body).toMatchObject({ automatic: false, notes: 'by hand', artifacts: [oci] });
+    expect(explicit.body.publishedBy).toEqual([expect.objectContaining({ tokenId: run.id })]);
+
+    const project = sandbox.project(run.snippets.npmrc, { 'package.json': { name: '@acme/shop-extra', version: '1.4.0' }, 'index.js': '' });
+    const published = await sandbox.run(project, ['publish']);
+    expect(published.code, published.output).toBe(0);
+    const after = (await admin.get<ReleasePage>('/api/v1/releases?name=acme/shop')).body.releases;
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ id: explicit.body.id, automatic: false, artifacts: [oci] });
   });
 
   it('refuses a replayed ID token, even though it is still valid', async () => {

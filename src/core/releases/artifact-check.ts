@@ -9,7 +9,7 @@ const describe = (a: ReleaseArtifact): string =>
   a.type === 'oci' ? `image ${a.repository}@${a.digest}` : `${a.type} package ${a.name} ${a.version}`;
 
 /** The identity of an artifact within one release: one digest per repository, one version per package. */
-const slot = (a: ReleaseArtifact): string =>
+export const slot = (a: ReleaseArtifact): string =>
   a.type === 'oci' ? `oci\n${a.repository}` : `${a.type}\n${a.type === 'pypi' ? normalizeProjectName(a.name) : a.name}`;
 
 /**

@@ -10,6 +10,7 @@ import { SqlOciStore } from './stores/oci.js';
 import { SqlReleaseStore } from './stores/releases.js';
 import { SqlNpmWebLoginStore } from './stores/npm-web-logins.js';
 import { SqlOidcStore } from './stores/oidc.js';
+import { SqlPublicationStore } from './stores/publications.js';
 import { SqlInvitationStore, SqlSessionStore } from './stores/sessions.js';
 import { SqlTokenStore } from './stores/tokens.js';
 import { SqlUserStore } from './stores/users.js';
@@ -28,6 +29,7 @@ function storesOver(db: Kysely<Database>, engine: SqlEngine) {
     releases: new SqlReleaseStore(db),
     npmWebLogins: new SqlNpmWebLoginStore(db),
     oidc: new SqlOidcStore(db),
+    publications: new SqlPublicationStore(db),
   };
 }
 
@@ -45,6 +47,7 @@ export class SqlMetadataStore implements MetadataStore {
   readonly releases;
   readonly npmWebLogins;
   readonly oidc;
+  readonly publications;
 
   constructor(
     readonly database: SqlDatabase,
@@ -64,6 +67,7 @@ export class SqlMetadataStore implements MetadataStore {
       releases: this.releases,
       npmWebLogins: this.npmWebLogins,
       oidc: this.oidc,
+      publications: this.publications,
     } = storesOver(db, database.engine));
   }
 

@@ -6,6 +6,7 @@ import * as oci from './migrations/0003-oci.js';
 import * as environments from './migrations/0006-environments.js';
 import * as npmWebLogins from './migrations/0007-npm-web-logins.js';
 import * as oidc from './migrations/0040-oidc.js';
+import * as automaticReleases from './migrations/0041-automatic-releases.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0006-environments': environments,
   '0007-npm-web-logins': npmWebLogins,
   '0040-oidc': oidc,
+  '0041-automatic-releases': automaticReleases,
 };
 
 /** An arbitrary constant shared by every replica: "fly-registry migrations". */

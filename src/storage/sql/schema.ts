@@ -216,6 +216,21 @@ export interface ReleasesTable {
   created_at: number;
   created_by: string;
   created_by_token: string | null;
+  /** 1 for a release the registry grouped from a CI run's publications (it grows; an explicit one replaces it). */
+  automatic: Generated<number>;
+}
+
+export interface PublicationsTable {
+  id: Generated<number>;
+  type: string;
+  name: string;
+  reference: string;
+  published_at: number;
+  actor: string;
+  user_id: string;
+  token_id: string | null;
+  token_name: string | null;
+  ci: string | null;
 }
 
 export interface ReleaseArtifactsTable {
@@ -291,4 +306,5 @@ export interface Database {
   oidc_trust_policies: OidcTrustPoliciesTable;
   oidc_used_jtis: OidcUsedJtisTable;
   token_ci_provenance: TokenCiProvenanceTable;
+  publications: PublicationsTable;
 }
