@@ -76,6 +76,8 @@ export interface Token {
   useCount: number;
   /** For a token a CI job got by exchanging its OIDC ID token: the run it was issued to. */
   ci: CiRun | null;
+  /** A short-lived token `docker-credential-flyreg` minted for a login session (listed only while active). */
+  credentialHelper: boolean;
 }
 
 export interface KubernetesPullSecret {
@@ -386,4 +388,18 @@ export interface CiRun {
 /** POST /oidc/exchange: a short-lived token (secret shown this once), the policy that allowed it. */
 export interface OidcExchange extends CreatedToken {
   trustPolicy: string;
+}
+
+/** POST /credential-helper/token: the session's short-lived helper token (the same one again while it lasts). */
+export interface HelperTokenAnswer {
+  id: string;
+  username: string;
+  token: string;
+  expiresAt: string;
+  reused: boolean;
+}
+
+/** DELETE /credential-helper/token. */
+export interface HelperTokensRevoked {
+  revoked: number;
 }

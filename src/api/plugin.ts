@@ -9,6 +9,7 @@ import { auditRoutes } from './handlers/audit.js';
 import { authRoutes } from './handlers/auth.js';
 import { endpointRoutes } from './handlers/endpoints.js';
 import { environmentRoutes } from './handlers/environments.js';
+import { credentialHelperRoutes } from './handlers/credential-helper.js';
 import { npmLoginRoutes } from './handlers/npm-logins.js';
 import { oidcRoutes } from './handlers/oidc.js';
 import { pypiRoutes } from './handlers/pypi.js';
@@ -28,6 +29,7 @@ export const API_ROUTES: ApiRoute[] = [
   ...pypiRoutes,
   ...npmLoginRoutes,
   ...oidcRoutes,
+  ...credentialHelperRoutes,
   ...endpointRoutes,
 ];
 

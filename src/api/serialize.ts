@@ -60,7 +60,7 @@ export const trustPolicyAnswer = (p: TrustPolicyRecord): TrustPolicy => ({
   createdAt: p.createdAt.toISOString(),
 });
 
-export const tokenAnswer = (t: TokenDetails, ci: CiProvenance | null = null): Token => ({
+export const tokenAnswer = (t: TokenDetails, ci: CiProvenance | null = null, credentialHelper = false): Token => ({
   id: t.id,
   name: t.name,
   username: t.username,
@@ -78,6 +78,7 @@ export const tokenAnswer = (t: TokenDetails, ci: CiProvenance | null = null): To
   lastUsedClient: t.lastUsedClient,
   useCount: t.useCount,
   ci: ci && ciRunAnswer(ci),
+  credentialHelper,
 });
 
 export const createdTokenAnswer = (issued: IssuedToken, ci: CiProvenance | null = null): CreatedToken => ({

@@ -8,6 +8,8 @@ import type {
   EnvironmentList,
   EnvironmentProfile,
   EnvironmentState,
+  HelperTokenAnswer,
+  HelperTokensRevoked,
   LoginAnswer,
   Permission,
   RegistryEndpoints,
@@ -106,6 +108,16 @@ export class RegistryClient {
 
   release(id: string): Promise<Release> {
     return this.api.request('GET', `/api/v1/releases/${seg(id)}`) as Promise<Release>;
+  }
+
+  // docker-credential-flyreg.
+
+  helperToken(hostname: string): Promise<HelperTokenAnswer> {
+    return this.api.request('POST', '/api/v1/credential-helper/token', { hostname }) as Promise<HelperTokenAnswer>;
+  }
+
+  revokeHelperTokens(): Promise<HelperTokensRevoked> {
+    return this.api.request('DELETE', '/api/v1/credential-helper/token') as Promise<HelperTokensRevoked>;
   }
 
   // OIDC trust policies.

@@ -17,6 +17,7 @@ import { PypiService } from './pypi/pypi-service.js';
 import { PublicationService } from './releases/publications.js';
 import { ReleaseService } from './releases/release-service.js';
 import { ClientTokenService } from './tokens/client-tokens.js';
+import { CredentialHelperService } from './tokens/credential-helper.js';
 import { registryEndpoints } from './tokens/snippets.js';
 import { TokenService } from './tokens/token-service.js';
 import { UsageRecorder } from './tokens/usage-recorder.js';
@@ -67,7 +68,8 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     parentLookup: (images) => store.deployments.indexesListing(images),
     onError: options.onBackgroundError,
   });
-  const sessions = new SessionService({ store, clock, audit, authenticator, sessionTtlMs: options.sessionTtlMs });
+  const credentialHelper = new CredentialHelperService({ store, clock, audit, tokens, invalidations });
+  const sessions = new SessionService({ store, clock, audit, authenticator, credentialHelper, sessionTtlMs: options.sessionTtlMs });
   const clientTokens = new ClientTokenService({ tokens, sessions, store, audit, clock });
   // Every protocol calls this once an artifact is stored: who published it, and a CI run's automatic release.
   const publications = new PublicationService({ store, clock, audit, onError: options.onBackgroundError });
@@ -78,6 +80,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     pypi: new PypiService({ store, blobs: options.blobs, clock, publications }),
     npm: new NpmRegistry({ store, blobs: options.blobs, clock, audit, publications, publicUrl: options.publicUrl, packumentCacheTtlMs: NPM_PACKUMENT_CACHE_TTL_MS }),
     publications,
+    credentialHelper,
     clock,
     audit,
     authenticator,

@@ -12,9 +12,9 @@ export const tokenRoutes: ApiRoute[] = [
     summary: "List the team's tokens (never their secrets)",
     auth: 'principal',
     async handler({ core, principal }): Promise<TokenList> {
-      const tokens = await core.tokens.list(principal);
-      const ci = await core.oidc.provenanceOf(tokens.map((t) => t.id));
-      return { tokens: tokens.map((t) => tokenAnswer(t, ci.get(t.id) ?? null)) };
+      const tokens = await core.credentialHelper.visible(await core.tokens.list(principal));
+      const ci = await core.oidc.provenanceOf(tokens.map(({ token }) => token.id));
+      return { tokens: tokens.map(({ token, credentialHelper }) => tokenAnswer(token, ci.get(token.id) ?? null, credentialHelper)) };
     },
   },
   {

@@ -45,6 +45,8 @@ export interface TokenSpec {
   permission: Permission;
   expiresAt: Date | null;
   environment: { id: string; name: string } | null;
+  /** A secret the caller derived (credential helper tokens); default: a fresh random one. */
+  secret?: string;
 }
 
 /**
@@ -124,7 +126,7 @@ export class TokenService {
     ctx: RequestContext,
     audit: { actor?: string; details?: Record<string, unknown> } = {},
   ): Promise<{ token: TokenWithCreator; secret: string }> {
-    const secret = generateSecret('token');
+    const secret = spec.secret ?? generateSecret('token');
     const id = randomUUID();
     const username = await uniqueTokenUsername(tx, spec.name);
     await tx.tokens.insert({

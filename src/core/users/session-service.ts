@@ -7,6 +7,7 @@ import type { Clock } from '../clock.js';
 import { Errors } from '../errors.js';
 import type { User } from '../model.js';
 import type { MetadataStore } from '../ports.js';
+import type { CredentialHelperService } from '../tokens/credential-helper.js';
 import { constantTimeEqual, generateSecret, hashSecret } from '../tokens/secret.js';
 import { parseInput } from '../validation.js';
 import { verifyPassword } from './passwords.js';
@@ -38,6 +39,8 @@ export function csrfMatches(sessionSecret: string, header: string | undefined): 
 export interface SessionServiceDeps {
   store: MetadataStore;
   clock: Clock;
+  /** Logging out ends the session's credential helper tokens too. */
+  credentialHelper: CredentialHelperService;
   audit: AuditLog;
   authenticator: Authenticator;
   sessionTtlMs: number;
@@ -91,9 +94,11 @@ export class SessionService {
   async logout(principal: Principal, ctx: RequestContext): Promise<void> {
     if (!principal.session) throw Errors.forbidden('Only a login session can log out; revoke a registry token instead');
     const sessionId = principal.session.id;
-    await this.deps.store.transaction(async (tx) => {
+    const revoked = await this.deps.store.transaction(async (tx) => {
       await tx.sessions.revoke(sessionId, this.deps.clock.now());
       await this.deps.audit.record(tx.audit, { actor: principal.user.username, action: 'logout', target: { type: 'user', id: principal.user.id, name: principal.user.username } }, ctx);
+      return this.deps.credentialHelper.revokeForSession(tx, principal, sessionId, ctx);
     });
+    this.deps.credentialHelper.forget(revoked);
   }
 }

@@ -11,6 +11,7 @@ import { SqlReleaseStore } from './stores/releases.js';
 import { SqlNpmWebLoginStore } from './stores/npm-web-logins.js';
 import { SqlOidcStore } from './stores/oidc.js';
 import { SqlPublicationStore } from './stores/publications.js';
+import { SqlHelperTokenStore } from './stores/helper-tokens.js';
 import { SqlInvitationStore, SqlSessionStore } from './stores/sessions.js';
 import { SqlTokenStore } from './stores/tokens.js';
 import { SqlUserStore } from './stores/users.js';
@@ -30,6 +31,7 @@ function storesOver(db: Kysely<Database>, engine: SqlEngine) {
     npmWebLogins: new SqlNpmWebLoginStore(db),
     oidc: new SqlOidcStore(db),
     publications: new SqlPublicationStore(db),
+    helperTokens: new SqlHelperTokenStore(db),
   };
 }
 
@@ -48,6 +50,7 @@ export class SqlMetadataStore implements MetadataStore {
   readonly npmWebLogins;
   readonly oidc;
   readonly publications;
+  readonly helperTokens;
 
   constructor(
     readonly database: SqlDatabase,
@@ -68,6 +71,7 @@ export class SqlMetadataStore implements MetadataStore {
       npmWebLogins: this.npmWebLogins,
       oidc: this.oidc,
       publications: this.publications,
+      helperTokens: this.helperTokens,
     } = storesOver(db, database.engine));
   }
 

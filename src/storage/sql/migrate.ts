@@ -7,6 +7,7 @@ import * as environments from './migrations/0006-environments.js';
 import * as npmWebLogins from './migrations/0007-npm-web-logins.js';
 import * as oidc from './migrations/0040-oidc.js';
 import * as automaticReleases from './migrations/0041-automatic-releases.js';
+import * as credentialHelperTokens from './migrations/0042-credential-helper-tokens.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0007-npm-web-logins': npmWebLogins,
   '0040-oidc': oidc,
   '0041-automatic-releases': automaticReleases,
+  '0042-credential-helper-tokens': credentialHelperTokens,
 };
 
 /** An arbitrary constant shared by every replica: "fly-registry migrations". */

@@ -279,6 +279,12 @@ export interface TokenCiProvenanceTable {
   actor: string | null;
 }
 
+export interface CredentialHelperTokensTable {
+  token_id: string;
+  session_id: string;
+  nonce: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -307,4 +313,5 @@ export interface Database {
   oidc_used_jtis: OidcUsedJtisTable;
   token_ci_provenance: TokenCiProvenanceTable;
   publications: PublicationsTable;
+  credential_helper_tokens: CredentialHelperTokensTable;
 }
