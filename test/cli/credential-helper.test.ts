@@ -96,6 +96,22 @@ describe('docker-credential-flyreg', () => {
     expect(bare.code).not.toBe(0);
   });
 
+  it('podman pulls and pushes with only the helper configured', async () => {
+    // Its own storage under the test's directory (vfs: no kernel overlay needed), no systemd, no events journal.
+    const store = join(user.root, 'podman');
+    const podman = (args: string[]) =>
+      runAs(user, bin, 'podman', [
+        '--root', join(store, 'root'), '--runroot', join(store, 'run'), '--storage-driver', 'vfs',
+        '--events-backend', 'file', '--cgroup-manager', 'cgroupfs', ...args,
+      ]);
+    const pulled = await podman(['pull', '--tls-verify=false', '--authfile', containersAuth(), `${registry}/team/app:v1`]);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    const pushed = await podman(['push', '--tls-verify=false', '--authfile', containersAuth(), `${registry}/team/app:v1`, `docker://${registry}/team/app:podman`]);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    const seen = await runAs(user, bin, '/usr/bin/skopeo', ['--insecure-policy', 'inspect', '--tls-verify=false', '--authfile', containersAuth(), `docker://${registry}/team/app:podman`]);
+    expect(seen.code, seen.stderr).toBe(0);
+  });
+
   it('get answers with one short-lived token, reused on the next get; list names the login; others get nothing', async () => {
     const first = await helper(user, 'get', `${registry}\n`);
     expect(first.code, first.stdout).toBe(0);
