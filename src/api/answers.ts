@@ -157,7 +157,24 @@ export interface NpmWebLoginRequest {
   createdAt: string;
   expiresAt: string;
   decidedAt: string | null;
+  /** npm (approval gives it a token) or the flyreg CLI (approval gives it a login session). */
+  client: 'npm' | 'cli';
+  /** The code `flyreg login` printed, to compare with the terminal (CLI requests only). */
+  code: string | null;
 }
+
+/** POST /cli-logins: where the person approves, the code to compare, and the secret only the CLI holds. */
+export interface CliLoginStarted {
+  id: string;
+  loginUrl: string;
+  code: string;
+  pollSecret: string;
+  expiresAt: string;
+  intervalSeconds: number;
+}
+
+/** POST /cli-logins/:id/poll: pending until approved, then (once) the new login session. */
+export type CliLoginPoll = { state: 'pending'; retryAfterSeconds: number } | { state: 'approved'; sessionToken: string; expiresAt: string };
 
 // Audit log.
 

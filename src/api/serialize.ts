@@ -195,4 +195,6 @@ export const npmWebLoginAnswer = ({ login, state }: WebLoginView): NpmWebLoginRe
   createdAt: login.createdAt.toISOString(),
   expiresAt: login.expiresAt.toISOString(),
   decidedAt: iso(login.decidedAt),
+  client: login.client,
+  code: login.userCode,
 });

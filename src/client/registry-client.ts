@@ -1,4 +1,6 @@
 import type {
+  CliLoginPoll,
+  CliLoginStarted,
   CreatedEnvironment,
   CreatedToken,
   Comparison,
@@ -32,6 +34,15 @@ export class RegistryClient {
 
   login(username: string, password: string): Promise<LoginAnswer> {
     return this.api.request('POST', '/api/v1/auth/login', { username, password }) as Promise<LoginAnswer>;
+  }
+
+  /** `flyreg login` in the browser: open a request the user approves on the dashboard. */
+  startCliLogin(hostname: string): Promise<CliLoginStarted> {
+    return this.api.request('POST', '/api/v1/cli-logins', { hostname }) as Promise<CliLoginStarted>;
+  }
+
+  pollCliLogin(id: string, secret: string): Promise<CliLoginPoll> {
+    return this.api.request('POST', `/api/v1/cli-logins/${seg(id)}/poll`, { secret }) as Promise<CliLoginPoll>;
   }
 
   async logout(): Promise<void> {

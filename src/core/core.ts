@@ -104,6 +104,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
       audit,
       authenticator,
       clientTokens,
+      sessions,
       publicUrl: options.publicUrl,
       ttlMs: options.npmWebLoginTtlMs ?? 10 * 60 * 1000,
     }),

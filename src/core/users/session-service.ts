@@ -51,14 +51,20 @@ export class SessionService {
 
   async login(input: unknown, ctx: RequestContext): Promise<LoginResult> {
     const user = await this.checkPassword(input, ctx);
+    return this.deps.store.transaction((tx) => this.issue(tx, user, ctx));
+  }
+
+  /**
+   * Starts a session for a user whose identity is already proven (a password, or an approval in the
+   * browser for `flyreg login`), through `tx`, with its audit event.
+   */
+  async issue(tx: MetadataStore, user: User, ctx: RequestContext, details: Record<string, unknown> = {}): Promise<LoginResult> {
     const now = this.deps.clock.now();
     const secret = generateSecret('session');
     const expiresAt = new Date(now.getTime() + this.deps.sessionTtlMs);
-    await this.deps.store.transaction(async (tx) => {
-      await tx.sessions.insert({ id: randomUUID(), userId: user.id, secretHash: hashSecret(secret), createdAt: now, expiresAt, revokedAt: null });
-      await tx.users.update(user.id, { lastLoginAt: now });
-      await this.deps.audit.record(tx.audit, { actor: user.username, action: 'login.succeeded', target: { type: 'user', id: user.id, name: user.username } }, ctx);
-    });
+    await tx.sessions.insert({ id: randomUUID(), userId: user.id, secretHash: hashSecret(secret), createdAt: now, expiresAt, revokedAt: null });
+    await tx.users.update(user.id, { lastLoginAt: now });
+    await this.deps.audit.record(tx.audit, { actor: user.username, action: 'login.succeeded', target: { type: 'user', id: user.id, name: user.username }, details }, ctx);
     return { user: { ...user, lastLoginAt: now }, sessionToken: secret, csrfToken: csrfTokenFor(secret), expiresAt };
   }
 

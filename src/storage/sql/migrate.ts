@@ -8,6 +8,7 @@ import * as npmWebLogins from './migrations/0007-npm-web-logins.js';
 import * as oidc from './migrations/0040-oidc.js';
 import * as automaticReleases from './migrations/0041-automatic-releases.js';
 import * as credentialHelperTokens from './migrations/0042-credential-helper-tokens.js';
+import * as cliWebLogins from './migrations/0043-cli-web-logins.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0040-oidc': oidc,
   '0041-automatic-releases': automaticReleases,
   '0042-credential-helper-tokens': credentialHelperTokens,
+  '0043-cli-web-logins': cliWebLogins,
 };
 
 /** An arbitrary constant shared by every replica: "fly-registry migrations". */

@@ -44,6 +44,8 @@ export interface NpmWebLoginsTable {
   decided_by: string | null;
   decided_at: number | null;
   consumed_at: number | null;
+  client: Generated<string>;
+  user_code: string | null;
 }
 
 export interface TokensTable {
