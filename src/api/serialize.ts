@@ -16,9 +16,11 @@ import type {
   NpmWebLoginRequest,
   Publication,
   Release,
+  ReleaseArtifact,
   ReleaseRef,
   RunningImage,
   Token,
+  TokenSnippets,
   TrustPolicy,
   User,
 } from './answers.js';
@@ -84,7 +86,8 @@ export const tokenAnswer = (t: TokenDetails, ci: CiProvenance | null = null, cre
 export const createdTokenAnswer = (issued: IssuedToken, ci: CiProvenance | null = null): CreatedToken => ({
   ...tokenAnswer(issued.token, ci),
   token: issued.secret,
-  snippets: issued.snippets,
+  // One snippet per protocol of the registry, under the keys the registry names (checked by registry.test.ts).
+  snippets: issued.snippets as TokenSnippets,
 });
 
 export const userAnswer = (u: UserRecord): User => ({
@@ -126,7 +129,8 @@ export const releaseRefAnswer = (r: ReleaseRefRecord): ReleaseRef => ({
 });
 
 export const publicationAnswer = (p: PublicationRecord): Publication => ({
-  artifact: p.artifact,
+  // Reported by a registered protocol's handler, so `type` is a protocol id.
+  artifact: p.artifact as ReleaseArtifact,
   publishedAt: p.publishedAt.toISOString(),
   actor: p.actor,
   tokenId: p.tokenId,
@@ -139,7 +143,8 @@ export const releaseAnswer = (r: ReleaseRecord, publishers: Map<string, Publicat
   id: r.id,
   name: r.name,
   version: r.version,
-  artifacts: r.artifacts,
+  // Each artifact's `type` is a registered protocol's id, validated on the way in (core/releases/release-input.ts).
+  artifacts: r.artifacts as ReleaseArtifact[],
   source: r.source,
   notes: r.notes,
   createdAt: r.createdAt.toISOString(),

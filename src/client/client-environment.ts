@@ -22,6 +22,9 @@ export interface ClientEnvironment {
   hostname: string;
   /** Relative --project paths resolve against it. */
   cwd: string;
+  /** The home directory and the environment variables, for clients whose configuration lives elsewhere. */
+  home: string;
+  vars: Record<string, string | undefined>;
 }
 
 export function clientEnvironment(env: Record<string, string | undefined>, home: string, hostname: string, cwd: string): ClientEnvironment {
@@ -35,5 +38,7 @@ export function clientEnvironment(env: Record<string, string | undefined>, home:
     pipConfigFile: nonEmpty('PIP_CONFIG_FILE') ?? join(xdgConfig, 'pip', 'pip.conf'),
     hostname,
     cwd,
+    home,
+    vars: env,
   };
 }

@@ -3,6 +3,7 @@ import type { Core } from '../../core/core.js';
 import type { Release as ReleaseRecord } from '../../core/releases/model.js';
 import { createReleaseInput, releaseSearchQuery } from '../../core/releases/release-input.js';
 import { parseInput } from '../../core/validation.js';
+import { PROTOCOLS } from '../../protocols/registry.js';
 import type { PublicationList, Release, ReleasePage } from '../answers.js';
 import type { ApiRoute } from '../route.js';
 import { publicationAnswer, releaseAnswer } from '../serialize.js';
@@ -18,7 +19,7 @@ async function oneWithPublishers(core: Core, release: ReleaseRecord): Promise<Re
 }
 
 const publicationsQuery = z.strictObject({
-  type: z.enum(['oci', 'npm', 'pypi'], { error: 'must be "oci", "npm" or "pypi"' }),
+  type: z.enum(PROTOCOLS.map((p) => p.id) as [string, ...string[]], { error: `must be one of ${PROTOCOLS.map((p) => p.id).join(', ')}` }),
   name: z.string().min(1).max(255),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
@@ -30,7 +31,7 @@ export const releaseRoutes: ApiRoute[] = [
     summary: 'Record a release (read & write token or session): name, version, artifacts that exist, source, notes',
     auth: 'principal',
     status: 201,
-    body: createReleaseInput,
+    body: createReleaseInput(PROTOCOLS),
     handler: async ({ core, principal, request, ctx }): Promise<Release> =>
       oneWithPublishers(core, await core.releases.create(principal, request.body, ctx)),
   },

@@ -3,7 +3,7 @@ import { decodeJwt } from 'jose';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Authenticator } from '../auth/authenticate.js';
 import { authorize } from '../auth/authorize.js';
-import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
+import { actorName, userPrincipal, type Principal, type RequestContext } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import { Errors } from '../errors.js';
 import type { MetadataStore } from '../ports.js';
@@ -137,14 +137,7 @@ export class OidcService {
     }
     const now = this.deps.clock.now();
     // The policy's owner stands behind the token, as they would behind one they created by hand.
-    const ownerPrincipal: Principal = {
-      kind: 'user',
-      user: { id: owner.id, username: owner.username, role: owner.role },
-      token: null,
-      session: null,
-      permission: 'read-write',
-      environmentId: null,
-    };
+    const ownerPrincipal = userPrincipal({ id: owner.id, username: owner.username, role: owner.role }, null);
     const { token, secret, provenance } = await this.deps.store.transaction(async (tx) => {
       // Kept until the ID token itself expires (plus the skew): a replay after that fails on exp anyway.
       const fresh = await tx.oidc.useJti(issuer, claims.jti, new Date((claims.exp + CLOCK_SKEW_SECONDS) * 1000), now);

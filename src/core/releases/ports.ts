@@ -1,4 +1,4 @@
-import type { Publication, Release, ReleaseArtifact, ReleaseRef } from './model.js';
+import { isImageArtifact, type Publication, type Release, type ReleaseArtifact, type ReleaseRef } from './model.js';
 
 export interface ReleaseSearch {
   name?: string;
@@ -51,4 +51,4 @@ export interface PublicationStore {
 
 /** One artifact's identity: type, name and digest or version. */
 export const artifactKey = (a: ReleaseArtifact): string =>
-  a.type === 'oci' ? `oci\n${a.repository}\n${a.digest}` : `${a.type}\n${a.name}\n${a.version}`;
+  isImageArtifact(a) ? `${a.type}\n${a.repository}\n${a.digest}` : `${a.type}\n${a.name}\n${a.version}`;

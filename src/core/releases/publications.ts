@@ -5,8 +5,7 @@ import type { Clock } from '../clock.js';
 import { isAppError } from '../errors.js';
 import type { CiProvenance } from '../oidc/model.js';
 import type { MetadataStore } from '../ports.js';
-import { slot } from './artifact-check.js';
-import type { Publication, Release, ReleaseArtifact } from './model.js';
+import { isImageArtifact, type Publication, type Release, type ReleaseArtifact } from './model.js';
 import { releaseNameInput, versionInput } from './release-input.js';
 
 export interface PublicationServiceDeps {
@@ -119,6 +118,9 @@ export class PublicationService {
     );
   }
 }
+
+/** One artifact per repository or package in a release; names arrive as the protocol stores them. */
+const slot = (a: ReleaseArtifact): string => `${a.type}\n${isImageArtifact(a) ? a.repository : a.name}`;
 
 /**
  * The run's release name and version: the repository (lowercased, other characters as "-"), and the tag

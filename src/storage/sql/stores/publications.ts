@@ -1,14 +1,16 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CiProvenance } from '../../../core/oidc/model.js';
-import type { Publication, ReleaseArtifact } from '../../../core/releases/model.js';
+import { isImageArtifact, type Publication, type ReleaseArtifact } from '../../../core/releases/model.js';
 import { artifactKey, type PublicationStore } from '../../../core/releases/ports.js';
 import { toDate } from '../rows.js';
 import type { Database, PublicationsTable } from '../schema.js';
 
-const referenceOf = (a: ReleaseArtifact): string => (a.type === 'oci' ? a.digest : a.version);
+const referenceOf = (a: ReleaseArtifact): string => (isImageArtifact(a) ? a.digest : a.version);
+const nameOf = (a: ReleaseArtifact): string => (isImageArtifact(a) ? a.repository : a.name);
 
+// An image is published by digest, a package by version (which never contains ':').
 const toArtifact = (r: Selectable<PublicationsTable>): ReleaseArtifact =>
-  r.type === 'oci' ? { type: 'oci', repository: r.name, digest: r.reference } : { type: r.type === 'npm' ? 'npm' : 'pypi', name: r.name, version: r.reference };
+  /^sha(256|512):/.test(r.reference) ? { type: r.type, repository: r.name, digest: r.reference } : { type: r.type, name: r.name, version: r.reference };
 
 const toPublication = (r: Selectable<PublicationsTable>): Publication => ({
   id: Number(r.id),
@@ -29,7 +31,7 @@ export class SqlPublicationStore implements PublicationStore {
       .insertInto('publications')
       .values({
         type: p.artifact.type,
-        name: p.artifact.type === 'oci' ? p.artifact.repository : p.artifact.name,
+        name: nameOf(p.artifact),
         reference: referenceOf(p.artifact),
         published_at: p.publishedAt.getTime(),
         actor: p.actor,
@@ -62,7 +64,7 @@ export class SqlPublicationStore implements PublicationStore {
       .where((eb) =>
         eb.or(
           artifacts.map((a) =>
-            eb.and([eb('type', '=', a.type), eb('name', '=', a.type === 'oci' ? a.repository : a.name), eb('reference', '=', referenceOf(a))]),
+            eb.and([eb('type', '=', a.type), eb('name', '=', nameOf(a)), eb('reference', '=', referenceOf(a))]),
           ),
         ),
       )
