@@ -359,17 +359,9 @@ export interface LoggedOut {
 
 // OIDC exchange for CI.
 
-/** A claim rule: the claim must equal one of `values` (`*` matches any run of characters). */
-export interface ClaimRule {
-  claim: string;
-  values: string[];
-}
-
-export interface ScopeGrant {
-  protocol: string;
-  resource: string;
-  actions: ('pull' | 'push' | 'delete')[];
-}
+// Claim rules and scope grants are core's own shapes (core/oidc/model.ts, types only), sent as they are.
+export type { ClaimRule, ScopeGrant } from '../core/oidc/model.js';
+import type { ClaimRule, ScopeGrant } from '../core/oidc/model.js';
 
 export interface TrustPolicy {
   id: string;
