@@ -5,7 +5,7 @@
  * contract fails the type check. Times are ISO-8601 strings.
  *
  * Fly Web compiles this file too (web/src/api/types.ts re-exports its types), in the browser's tsconfig,
- * without Node types; its one import is core's vocabulary (src/core/model.ts, which imports nothing).
+ * without Node types; it imports only core's vocabulary, types that need no Node (src/core/model.ts, src/core/oidc/model.ts).
  * Per-protocol parts (endpoints, snippets, release artifacts) have one member per protocol of the protocol
  * registry (src/protocols/registry.ts), which builds them.
  */
