@@ -22,4 +22,5 @@ fi
 
 bash "$(dirname "$0")/install-go-tools.sh"
 bash "$(dirname "$0")/install-python-tools.sh"
+bash "$(dirname "$0")/install-podman.sh"
 bash "$(dirname "$0")/ensure-postgres.sh"

@@ -5,7 +5,7 @@
  * contract fails the type check. Times are ISO-8601 strings.
  *
  * Fly Web compiles this file too (web/src/api/types.ts re-exports its types), in the browser's tsconfig,
- * without Node types; its one import is core's vocabulary (src/core/model.ts, which imports nothing).
+ * without Node types; it imports only core's vocabulary, types that need no Node (src/core/model.ts, src/core/oidc/model.ts).
  * Per-protocol parts (endpoints, snippets, release artifacts) have one member per protocol of the protocol
  * registry (src/protocols/registry.ts), which builds them.
  */
@@ -78,6 +78,10 @@ export interface Token {
   lastUsedIp: string | null;
   lastUsedClient: string | null;
   useCount: number;
+  /** For a token a CI job got by exchanging its OIDC ID token: the run it was issued to. */
+  ci: CiRun | null;
+  /** A short-lived token `docker-credential-flyreg` minted for a login session (listed only while active). */
+  credentialHelper: boolean;
 }
 
 export interface KubernetesPullSecret {
@@ -158,7 +162,24 @@ export interface NpmWebLoginRequest {
   createdAt: string;
   expiresAt: string;
   decidedAt: string | null;
+  /** npm (approval gives it a token) or the flyreg CLI (approval gives it a login session). */
+  client: 'npm' | 'cli';
+  /** The code `flyreg login` printed, to compare with the terminal (CLI requests only). */
+  code: string | null;
 }
+
+/** POST /cli-logins: where the person approves, the code to compare, and the secret only the CLI holds. */
+export interface CliLoginStarted {
+  id: string;
+  loginUrl: string;
+  code: string;
+  pollSecret: string;
+  expiresAt: string;
+  intervalSeconds: number;
+}
+
+/** POST /cli-logins/:id/poll: pending until approved, then (once) the new login session. */
+export type CliLoginPoll = { state: 'pending'; retryAfterSeconds: number } | { state: 'approved'; sessionToken: string; expiresAt: string };
 
 // Audit log.
 
@@ -294,6 +315,25 @@ export interface Release {
   createdAt: string;
   /** The actor as the audit log names it (user, or user and token). */
   createdBy: string;
+  /** Grouped by the registry from a CI run's publications (OIDC tokens); an explicit release of the same name and version replaces it. */
+  automatic: boolean;
+  /** Who or what published the artifacts: the latest publication of each one the registry saw published. */
+  publishedBy: Publication[];
+}
+
+/** Who or what published an artifact: the actor, the token, and for an OIDC-exchanged token the CI run. */
+export interface Publication {
+  artifact: ReleaseArtifact;
+  publishedAt: string;
+  actor: string;
+  tokenId: string | null;
+  tokenName: string | null;
+  ci: CiRun | null;
+}
+
+/** GET /publications: newest first. */
+export interface PublicationList {
+  publications: Publication[];
 }
 
 /** Newest first; `nextBefore` fetches the following page. */
@@ -315,4 +355,65 @@ export interface YankAnswer {
 /** POST /auth/logout. */
 export interface LoggedOut {
   loggedOut: true;
+}
+
+// OIDC exchange for CI.
+
+// Claim rules and scope grants are core's own shapes (core/oidc/model.ts, types only), sent as they are.
+export type { ClaimRule, ScopeGrant } from '../core/oidc/model.js';
+import type { ClaimRule, ScopeGrant } from '../core/oidc/model.js';
+
+export interface TrustPolicy {
+  id: string;
+  name: string;
+  issuer: string;
+  audience: string;
+  rules: ClaimRule[];
+  permission: Permission;
+  scope: ScopeGrant[] | null;
+  environment: string | null;
+  tokenTtlSeconds: number;
+  /** The id of the admin who created it; exchanged tokens are created on their behalf. */
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface TrustPolicyList {
+  policies: TrustPolicy[];
+}
+
+/** What an exchanged token remembers of the CI run it was issued to (from the verified ID token). */
+export interface CiRun {
+  trustPolicyId: string;
+  issuer: string;
+  subject: string;
+  repository: string | null;
+  ref: string | null;
+  refName: string | null;
+  refType: 'tag' | 'branch' | null;
+  pullRequest: string | null;
+  sha: string | null;
+  workflow: string | null;
+  runId: string | null;
+  runUrl: string | null;
+  actor: string | null;
+}
+
+/** POST /oidc/exchange: a short-lived token (secret shown this once), the policy that allowed it. */
+export interface OidcExchange extends CreatedToken {
+  trustPolicy: string;
+}
+
+/** POST /credential-helper/token: the session's short-lived helper token (the same one again while it lasts). */
+export interface HelperTokenAnswer {
+  id: string;
+  username: string;
+  token: string;
+  expiresAt: string;
+  reused: boolean;
+}
+
+/** DELETE /credential-helper/token. */
+export interface HelperTokensRevoked {
+  revoked: number;
 }

@@ -8,7 +8,9 @@ import { auditRoutes } from './handlers/audit.js';
 import { authRoutes } from './handlers/auth.js';
 import { endpointRoutes } from './handlers/endpoints.js';
 import { environmentRoutes } from './handlers/environments.js';
+import { credentialHelperRoutes } from './handlers/credential-helper.js';
 import { npmLoginRoutes } from './handlers/npm-logins.js';
+import { oidcRoutes } from './handlers/oidc.js';
 import { pypiRoutes } from './handlers/pypi.js';
 import { releaseRoutes } from './handlers/releases.js';
 import { tokenRoutes } from './handlers/tokens.js';
@@ -25,6 +27,8 @@ export const API_ROUTES: ApiRoute[] = [
   ...releaseRoutes,
   ...pypiRoutes,
   ...npmLoginRoutes,
+  ...oidcRoutes,
+  ...credentialHelperRoutes,
   ...endpointRoutes,
 ];
 

@@ -1,22 +1,27 @@
 import type { AuditEvent as AuditRecord, User as UserRecord } from '../core/model.js';
 import type { DriftEntry, RunningImage as RunningRecord, TimelineEntry } from '../core/environments/deployment-service.js';
 import type { Environment as EnvironmentRecord } from '../core/environments/model.js';
-import type { Release as ReleaseRecord, ReleaseRef as ReleaseRefRecord } from '../core/releases/model.js';
+import type { Publication as PublicationRecord, Release as ReleaseRecord, ReleaseRef as ReleaseRefRecord } from '../core/releases/model.js';
+import { artifactKey } from '../core/releases/ports.js';
 import type { WebLoginView } from '../core/npm/web-login.js';
+import type { CiProvenance, TrustPolicy as TrustPolicyRecord } from '../core/oidc/model.js';
 import type { IssuedToken, TokenDetails } from '../core/tokens/token-service.js';
 import type {
   AuditEvent,
+  CiRun,
   CreatedToken,
   Deployment,
   Drift,
   Environment,
   NpmWebLoginRequest,
+  Publication,
   Release,
   ReleaseArtifact,
   ReleaseRef,
   RunningImage,
   Token,
   TokenSnippets,
+  TrustPolicy,
   User,
 } from './answers.js';
 
@@ -27,7 +32,37 @@ import type {
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-export const tokenAnswer = (t: TokenDetails): Token => ({
+export const ciRunAnswer = (p: CiProvenance): CiRun => ({
+  trustPolicyId: p.policyId,
+  issuer: p.issuer,
+  subject: p.subject,
+  repository: p.repository,
+  ref: p.ref,
+  refName: p.refName,
+  refType: p.refType,
+  pullRequest: p.pullRequest,
+  sha: p.sha,
+  workflow: p.workflow,
+  runId: p.runId,
+  runUrl: p.runUrl,
+  actor: p.actor,
+});
+
+export const trustPolicyAnswer = (p: TrustPolicyRecord): TrustPolicy => ({
+  id: p.id,
+  name: p.name,
+  issuer: p.issuer,
+  audience: p.audience,
+  rules: p.rules,
+  permission: p.permission,
+  scope: p.scope,
+  environment: p.environment,
+  tokenTtlSeconds: p.tokenTtlSeconds,
+  createdBy: p.createdBy,
+  createdAt: p.createdAt.toISOString(),
+});
+
+export const tokenAnswer = (t: TokenDetails, ci: CiProvenance | null = null, credentialHelper = false): Token => ({
   id: t.id,
   name: t.name,
   username: t.username,
@@ -44,10 +79,12 @@ export const tokenAnswer = (t: TokenDetails): Token => ({
   lastUsedIp: t.lastUsedIp,
   lastUsedClient: t.lastUsedClient,
   useCount: t.useCount,
+  ci: ci && ciRunAnswer(ci),
+  credentialHelper,
 });
 
-export const createdTokenAnswer = (issued: IssuedToken): CreatedToken => ({
-  ...tokenAnswer(issued.token),
+export const createdTokenAnswer = (issued: IssuedToken, ci: CiProvenance | null = null): CreatedToken => ({
+  ...tokenAnswer(issued.token, ci),
   token: issued.secret,
   // One snippet per protocol of the registry, under the keys the registry names (checked by registry.test.ts).
   snippets: issued.snippets as TokenSnippets,
@@ -91,7 +128,18 @@ export const releaseRefAnswer = (r: ReleaseRefRecord): ReleaseRef => ({
   createdAt: r.createdAt.toISOString(),
 });
 
-export const releaseAnswer = (r: ReleaseRecord): Release => ({
+export const publicationAnswer = (p: PublicationRecord): Publication => ({
+  // Reported by a registered protocol's handler, so `type` is a protocol id.
+  artifact: p.artifact as ReleaseArtifact,
+  publishedAt: p.publishedAt.toISOString(),
+  actor: p.actor,
+  tokenId: p.tokenId,
+  tokenName: p.tokenName,
+  ci: p.ci && ciRunAnswer(p.ci),
+});
+
+/** `publishers` holds the latest publication of artifacts (keyed by artifactKey), as PublicationService.latestFor gives them. */
+export const releaseAnswer = (r: ReleaseRecord, publishers: Map<string, PublicationRecord> = new Map()): Release => ({
   id: r.id,
   name: r.name,
   version: r.version,
@@ -101,6 +149,11 @@ export const releaseAnswer = (r: ReleaseRecord): Release => ({
   notes: r.notes,
   createdAt: r.createdAt.toISOString(),
   createdBy: r.createdBy,
+  automatic: r.automatic,
+  publishedBy: r.artifacts.flatMap((a) => {
+    const found = publishers.get(artifactKey(a));
+    return found ? [publicationAnswer(found)] : [];
+  }),
 });
 
 export const deploymentAnswer = ({ deployment: d, running, release }: TimelineEntry): Deployment => ({
@@ -147,4 +200,6 @@ export const npmWebLoginAnswer = ({ login, state }: WebLoginView): NpmWebLoginRe
   createdAt: login.createdAt.toISOString(),
   expiresAt: login.expiresAt.toISOString(),
   decidedAt: iso(login.decidedAt),
+  client: login.client,
+  code: login.userCode,
 });

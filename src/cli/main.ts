@@ -7,6 +7,7 @@ import { registerEnvironments } from './commands/environments.js';
 import { registerGc } from './commands/gc.js';
 import { registerLogin } from './commands/login.js';
 import { registerMcp } from './commands/mcp.js';
+import { registerOidc } from './commands/oidc.js';
 import { registerReleases } from './commands/releases.js';
 import { registerServe } from './commands/serve.js';
 import { registerSetup } from './commands/setup.js';
@@ -30,6 +31,7 @@ registerLogin(program, cli);
 registerTokens(program, cli);
 registerEnvironments(program, cli);
 registerReleases(program, cli);
+registerOidc(program, cli);
 registerSetup(program, cli);
 registerMcp(program, cli, version);
 

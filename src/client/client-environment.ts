@@ -9,6 +9,11 @@ export interface ClientEnvironment {
   configDir: string;
   /** Docker's config directory: DOCKER_CONFIG, else ~/.docker. */
   dockerConfigDir: string;
+  /**
+   * The containers auth file podman, buildah and skopeo read: REGISTRY_AUTH_FILE, else
+   * $XDG_CONFIG_HOME/containers/auth.json (which they consult when there is no login in the runtime dir).
+   */
+  containersAuthFile: string;
   /** The user's .npmrc (npm's default location). */
   userNpmrc: string;
   /** pip's user configuration file: PIP_CONFIG_FILE, else $XDG_CONFIG_HOME/pip/pip.conf. */
@@ -28,6 +33,7 @@ export function clientEnvironment(env: Record<string, string | undefined>, home:
   return {
     configDir: nonEmpty('FLYREG_CONFIG_DIR') ?? join(xdgConfig, 'flyreg'),
     dockerConfigDir: nonEmpty('DOCKER_CONFIG') ?? join(home, '.docker'),
+    containersAuthFile: nonEmpty('REGISTRY_AUTH_FILE') ?? join(xdgConfig, 'containers', 'auth.json'),
     userNpmrc: nonEmpty('NPM_CONFIG_USERCONFIG') ?? join(home, '.npmrc'),
     pipConfigFile: nonEmpty('PIP_CONFIG_FILE') ?? join(xdgConfig, 'pip', 'pip.conf'),
     hostname,

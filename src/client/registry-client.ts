@@ -1,4 +1,6 @@
 import type {
+  CliLoginPoll,
+  CliLoginStarted,
   CreatedEnvironment,
   CreatedToken,
   Comparison,
@@ -8,6 +10,8 @@ import type {
   EnvironmentList,
   EnvironmentProfile,
   EnvironmentState,
+  HelperTokenAnswer,
+  HelperTokensRevoked,
   LoginAnswer,
   Permission,
   RegistryEndpoints,
@@ -16,6 +20,8 @@ import type {
   RevokedToken,
   Token,
   TokenList,
+  TrustPolicy,
+  TrustPolicyList,
   Whoami,
 } from '../api/answers.js';
 import type { ApiTransport } from './transport.js';
@@ -28,6 +34,15 @@ export class RegistryClient {
 
   login(username: string, password: string): Promise<LoginAnswer> {
     return this.api.request('POST', '/api/v1/auth/login', { username, password }) as Promise<LoginAnswer>;
+  }
+
+  /** `flyreg login` in the browser: open a request the user approves on the dashboard. */
+  startCliLogin(hostname: string): Promise<CliLoginStarted> {
+    return this.api.request('POST', '/api/v1/cli-logins', { hostname }) as Promise<CliLoginStarted>;
+  }
+
+  pollCliLogin(id: string, secret: string): Promise<CliLoginPoll> {
+    return this.api.request('POST', `/api/v1/cli-logins/${seg(id)}/poll`, { secret }) as Promise<CliLoginPoll>;
   }
 
   async logout(): Promise<void> {
@@ -104,6 +119,34 @@ export class RegistryClient {
 
   release(id: string): Promise<Release> {
     return this.api.request('GET', `/api/v1/releases/${seg(id)}`) as Promise<Release>;
+  }
+
+  // docker-credential-flyreg.
+
+  helperToken(hostname: string): Promise<HelperTokenAnswer> {
+    return this.api.request('POST', '/api/v1/credential-helper/token', { hostname }) as Promise<HelperTokenAnswer>;
+  }
+
+  revokeHelperTokens(): Promise<HelperTokensRevoked> {
+    return this.api.request('DELETE', '/api/v1/credential-helper/token') as Promise<HelperTokensRevoked>;
+  }
+
+  // OIDC trust policies.
+
+  async listTrustPolicies(): Promise<TrustPolicy[]> {
+    return ((await this.api.request('GET', '/api/v1/oidc/policies')) as TrustPolicyList).policies;
+  }
+
+  trustPolicy(idOrName: string): Promise<TrustPolicy> {
+    return this.api.request('GET', `/api/v1/oidc/policies/${seg(idOrName)}`) as Promise<TrustPolicy>;
+  }
+
+  createTrustPolicy(input: Record<string, unknown>): Promise<TrustPolicy> {
+    return this.api.request('POST', '/api/v1/oidc/policies', input) as Promise<TrustPolicy>;
+  }
+
+  async deleteTrustPolicy(idOrName: string): Promise<void> {
+    await this.api.request('DELETE', `/api/v1/oidc/policies/${seg(idOrName)}`);
   }
 }
 

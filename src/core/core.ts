@@ -9,13 +9,17 @@ import { EnvironmentService } from './environments/environment-service.js';
 import { PullRecorder } from './environments/pull-recorder.js';
 import { NpmRegistry } from './npm/npm-registry.js';
 import { NpmWebLoginService } from './npm/web-login.js';
+import { IdTokenVerifier } from './oidc/id-token-verifier.js';
+import { OidcService } from './oidc/oidc-service.js';
 import { InProcessInvalidationBus, type InvalidationBus } from './invalidation.js';
 import { createOciRegistry } from './oci/registry.js';
 import type { CoreProtocol } from './protocols.js';
 import type { MetadataStore } from './ports.js';
 import { PypiService } from './pypi/pypi-service.js';
+import { PublicationService } from './releases/publications.js';
 import { ReleaseService } from './releases/release-service.js';
 import { ClientTokenService } from './tokens/client-tokens.js';
+import { CredentialHelperService } from './tokens/credential-helper.js';
 import { registryEndpoints } from './tokens/snippets.js';
 import { TokenService } from './tokens/token-service.js';
 import { UsageRecorder } from './tokens/usage-recorder.js';
@@ -32,6 +36,8 @@ export interface CoreOptions {
   /** How long an `npm login --auth-type=web` request waits for approval (default 10 minutes). */
   npmWebLoginTtlMs?: number;
   tokenCacheTtlMs: number;
+  /** How long a CI issuer's discovery document and signing keys stay cached (default 10 minutes). */
+  oidcKeyCacheMs?: number;
   authFailures: { max: number; windowMs: number };
   usageFlushMs: number;
   /** How often queued pull events are written (at most a second: a crash loses at most this much). */
@@ -71,14 +77,20 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     parentLookup: (images) => store.deployments.indexesListing(images),
     onError: options.onBackgroundError,
   });
-  const sessions = new SessionService({ store, clock, audit, authenticator, sessionTtlMs: options.sessionTtlMs });
+  const credentialHelper = new CredentialHelperService({ store, clock, audit, tokens, invalidations });
+  const sessions = new SessionService({ store, clock, audit, authenticator, credentialHelper, sessionTtlMs: options.sessionTtlMs });
   const clientTokens = new ClientTokenService({ tokens, sessions, store, audit, clock });
+  // Every protocol calls this once an artifact is stored: who published it, and a CI run's automatic release.
+  const publications = new PublicationService({ store, clock, audit, onError: options.onBackgroundError });
+  const verifier = new IdTokenVerifier({ clock, keyCacheMs: options.oidcKeyCacheMs ?? 600_000, fetchTimeoutMs: 5000 });
   return {
     store,
     blobs: options.blobs,
     oci,
-    pypi: new PypiService({ store, blobs: options.blobs, clock }),
-    npm: new NpmRegistry({ store, blobs: options.blobs, clock, audit, publicUrl: options.publicUrl, packumentCacheTtlMs: NPM_PACKUMENT_CACHE_TTL_MS }),
+    pypi: new PypiService({ store, blobs: options.blobs, clock, publications }),
+    npm: new NpmRegistry({ store, blobs: options.blobs, clock, audit, publications, publicUrl: options.publicUrl, packumentCacheTtlMs: NPM_PACKUMENT_CACHE_TTL_MS }),
+    publications,
+    credentialHelper,
     clock,
     audit,
     authenticator,
@@ -96,12 +108,14 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     users: new UserService({ store, clock, audit, cache, invalidations, publicUrl: options.publicUrl }),
     sessions,
     clientTokens,
+    oidc: new OidcService({ store, clock, audit, authenticator, tokens, verifier }),
     npmWebLogins: new NpmWebLoginService({
       store,
       clock,
       audit,
       authenticator,
       clientTokens,
+      sessions,
       publicUrl: options.publicUrl,
       ttlMs: options.npmWebLoginTtlMs ?? 10 * 60 * 1000,
     }),

@@ -81,6 +81,11 @@ export const Errors = {
     new AppError('rate_limited', `Too many failed authentication attempts: retry in ${retryAfterSeconds} s`, { retryAfterSeconds }),
   payloadTooLarge: (limitBytes: number) => new AppError('payload_too_large', `Request body exceeds the limit of ${limitBytes} bytes`),
   unavailable: (message: string) => new AppError('unavailable', message),
+  /**
+   * An OIDC ID token the exchange refuses. It counts as a failed authentication (rate limited like a wrong
+   * password); `reason` is a stable word for scripts, the message says what to fix.
+   */
+  idTokenRefused: (reason: string, why: string) => new AppError('invalid_credentials', `ID token refused: ${why}`, { reason }),
   npmWebLoginUnknown: () =>
     new AppError('not_found', 'Unknown npm login request, or wrong secret: run npm login again', { kind: 'npm login request' }),
   /** A web login that can no longer give a token; the message is what npm shows its user. */

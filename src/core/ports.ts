@@ -1,8 +1,10 @@
 import type { DeploymentStore, EnvironmentStore } from './environments/ports.js';
 import type { NpmWebLoginStore } from './npm/web-login-model.js';
+import type { OidcStore } from './oidc/model.js';
+import type { HelperTokenStore } from './tokens/credential-helper.js';
 import type { PackageStore } from './packages/package-store.js';
 import type { OciStore } from './oci/ports.js';
-import type { ReleaseStore } from './releases/ports.js';
+import type { PublicationStore, ReleaseStore } from './releases/ports.js';
 import type { AuditEvent, Invitation, Role, Session, Token, TokenWithCreator, User, UserStatus } from './model.js';
 
 /**
@@ -21,6 +23,9 @@ export interface MetadataStore {
   deployments: DeploymentStore;
   releases: ReleaseStore;
   npmWebLogins: NpmWebLoginStore;
+  oidc: OidcStore;
+  publications: PublicationStore;
+  helperTokens: HelperTokenStore;
   /** Runs fn with stores bound to one transaction: all of it lands or none of it does. */
   transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T>;
   /** A cheap round trip, for readiness checks. */

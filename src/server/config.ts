@@ -22,6 +22,7 @@ export const SETTINGS = {
   tokenCacheTtlMs: { env: 'FLY_TOKEN_CACHE_TTL_MS', flag: '--token-cache-ttl-ms <ms>', help: 'how long a verified token stays cached (revocation drops it at once)', default: '5000' },
   sessionTtlHours: { env: 'FLY_SESSION_TTL_HOURS', flag: '--session-ttl-hours <h>', help: 'login session lifetime', default: '336' },
   npmWebLoginTtlSeconds: { env: 'FLY_NPM_WEB_LOGIN_TTL', flag: '--npm-web-login-ttl <seconds>', help: 'how long an `npm login` waits for approval in the browser', default: '600' },
+  oidcKeyCacheSeconds: { env: 'FLY_OIDC_KEY_CACHE_SECONDS', flag: '--oidc-key-cache-seconds <s>', help: "how long a CI issuer's discovery document and signing keys stay cached", default: '600' },
   trustProxy: { env: 'FLY_TRUST_PROXY', flag: '--trust-proxy <bool>', help: 'take client addresses from X-Forwarded-For', default: 'false' },
   npmMaxBodyMb: { env: 'FLY_NPM_MAX_BODY_MB', flag: '--npm-max-body-mb <mb>', help: 'largest npm publish request (base64 tarball inside JSON)', default: '100' },
   blobStore: { env: 'FLY_BLOB_STORE', flag: '--blob-store <url>', help: 's3://bucket[/prefix] for an S3-compatible store; default: files in the data dir' },
@@ -53,6 +54,7 @@ const schema = z.object({
   tokenCacheTtlMs: intText(0, 60_000),
   sessionTtlHours: intText(1, 24 * 365),
   npmWebLoginTtlSeconds: intText(1, 86_400),
+  oidcKeyCacheSeconds: intText(1, 86_400),
   trustProxy: boolText,
   npmMaxBodyMb: intText(1, 4096),
   blobStore: z.string().startsWith('s3://', 'must be s3://<bucket>[/<prefix>] (or unset for the data dir)').optional(),
@@ -77,6 +79,8 @@ export interface Config {
   tokenCacheTtlMs: number;
   sessionTtlMs: number;
   npmWebLoginTtlMs: number;
+  /** How long an OIDC issuer's discovery document and JWKS are cached (a key it drops stops working after this). */
+  oidcKeyCacheMs: number;
   trustProxy: boolean;
   npm: { maxBodyBytes: number };
   /** Where blobs live: files under the data dir (one machine) or an S3-compatible bucket (any number of replicas). */
@@ -118,6 +122,7 @@ export function parseConfig(env: Record<string, string | undefined>, flags: RawS
     tokenCacheTtlMs: s.tokenCacheTtlMs,
     sessionTtlMs: s.sessionTtlHours * 3600 * 1000,
     npmWebLoginTtlMs: s.npmWebLoginTtlSeconds * 1000,
+    oidcKeyCacheMs: s.oidcKeyCacheSeconds * 1000,
     trustProxy: s.trustProxy,
     npm: { maxBodyBytes: s.npmMaxBodyMb * 1024 * 1024 },
     blobs: blobStoreConfig(s, dataDir),

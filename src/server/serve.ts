@@ -43,6 +43,7 @@ export async function startServer(config: Config, version: string): Promise<Runn
     publicUrl,
     sessionTtlMs: config.sessionTtlMs,
     npmWebLoginTtlMs: config.npmWebLoginTtlMs,
+    oidcKeyCacheMs: config.oidcKeyCacheMs,
     tokenCacheTtlMs: config.tokenCacheTtlMs,
     authFailures: config.authFailures,
     usageFlushMs: 1000,

@@ -38,7 +38,8 @@ export class CliUser {
   }
 
   /** Runs `node dist/cli/main.js …args` with stdin piped in (closed at once when none). */
-  run(args: string[], options: { stdin?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<CliRun> {
+  /** `onOutput` sees stdout and stderr so far as they arrive (e.g. the URL `flyreg login` prints while it waits). */
+  run(args: string[], options: { stdin?: string; env?: Record<string, string>; cwd?: string; onOutput?: (soFar: string) => void } = {}): Promise<CliRun> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [CLI_PATH, ...args], {
         env: { ...this.env, ...options.env },
@@ -47,8 +48,14 @@ export class CliUser {
       });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        options.onOutput?.(stdout + stderr);
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        options.onOutput?.(stdout + stderr);
+      });
       child.once('error', reject);
       child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
       child.stdin.end(options.stdin ?? '');

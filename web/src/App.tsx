@@ -38,6 +38,7 @@ const ROUTES: Route[] = [
   { path: '/profile', title: 'Your profile', render: () => <ProfilePage /> },
   // Where `npm login` sends a person; signed out, the login page shows first and this page after it.
   { path: '/npm-login/:id', title: 'npm login', render: ({ id = '' }) => <NpmLoginPage key={id} id={id} /> },
+  { path: '/cli-login/:id', title: 'flyreg login', render: ({ id = '' }) => <NpmLoginPage key={id} id={id} /> },
 ];
 
 function AdminOnly() {

@@ -74,7 +74,7 @@ export const environmentRoutes: ApiRoute[] = [
     auth: 'principal',
     async handler({ core, principal, params }): Promise<EnvironmentProfile> {
       const { environment, tokens } = await core.environments.get(principal, params.name ?? '');
-      return { ...environmentAnswer(environment), tokens: tokens.map(tokenAnswer) };
+      return { ...environmentAnswer(environment), tokens: tokens.map((t) => tokenAnswer(t)) };
     },
   },
   {

@@ -11,7 +11,11 @@ export const tokenRoutes: ApiRoute[] = [
     path: '/api/v1/tokens',
     summary: "List the team's tokens (never their secrets)",
     auth: 'principal',
-    handler: async ({ core, principal }): Promise<TokenList> => ({ tokens: (await core.tokens.list(principal)).map(tokenAnswer) }),
+    async handler({ core, principal }): Promise<TokenList> {
+      const tokens = await core.credentialHelper.visible(await core.tokens.list(principal));
+      const ci = await core.oidc.provenanceOf(tokens.map(({ token }) => token.id));
+      return { tokens: tokens.map(({ token, credentialHelper }) => tokenAnswer(token, ci.get(token.id) ?? null, credentialHelper)) };
+    },
   },
   {
     method: 'POST',
@@ -29,7 +33,10 @@ export const tokenRoutes: ApiRoute[] = [
     path: '/api/v1/tokens/:id',
     summary: 'Show one token',
     auth: 'principal',
-    handler: async ({ core, principal, params }): Promise<Token> => tokenAnswer(await core.tokens.get(principal, params.id ?? '')),
+    async handler({ core, principal, params }): Promise<Token> {
+      const token = await core.tokens.get(principal, params.id ?? '');
+      return tokenAnswer(token, (await core.oidc.provenanceOf([token.id])).get(token.id) ?? null);
+    },
   },
   {
     method: 'POST',

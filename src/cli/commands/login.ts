@@ -13,13 +13,17 @@ interface LoginOptions extends JsonOption {
 export function registerLogin(program: Command, cli: CliContext): void {
   program
     .command('login')
-    .description('log in to a Fly Registry server and keep the session in your config dir (credentials.json, mode 0600)')
+    .description(
+      'log in to a Fly Registry server and keep the session in your config dir (credentials.json, mode 0600): ' +
+        'prints a URL and a code to approve in the browser, or takes a username and password with --username / --password-stdin',
+    )
     .argument('[url]', 'the server, e.g. https://registry.example.com (default: the one you last logged in to)')
-    .option('--username <name>', 'your username (asked for on a terminal when missing)')
+    .option('--username <name>', 'log in with your username and password instead of the browser (the password is asked on a terminal)')
     .option('--password-stdin', 'read the password from standard input (for scripts; never put it on the command line)')
     .option('--json', 'print the result as JSON')
     .action(async (urlArgument: string | undefined, options: LoginOptions) => {
       const url = serverUrl(urlArgument ?? cli.credentials.read()?.url);
+      if (options.username === undefined && !options.passwordStdin) return browserLogin(cli, url, options);
       const username = options.username ?? (isInteractive() ? await ask('Username: ') : '');
       if (!username) throw new Error('no username: pass --username (with --password-stdin when not on a terminal)');
       let password: string;
@@ -27,16 +31,8 @@ export function registerLogin(program: Command, cli: CliContext): void {
       else if (isInteractive()) password = await askHidden('Password: ');
       else throw new Error('no terminal to ask for the password: pipe it in with --password-stdin');
 
-      const previous = cli.credentials.read();
       const answer = await cli.clientFor(url, null).login(username, password);
-      cli.credentials.write({ url, username: answer.user.username, sessionToken: answer.sessionToken, expiresAt: answer.expiresAt });
-      // The session being replaced is of no further use: end it on its server rather than leave it valid.
-      if (previous && previous.sessionToken !== answer.sessionToken) {
-        await cli.clientFor(previous.url, previous.sessionToken).logout().catch(() => undefined);
-      }
-      const result = { url, username: answer.user.username, role: answer.user.role, expiresAt: answer.expiresAt, credentialsFile: cli.credentials.path };
-      if (options.json) return printJson(result);
-      printLine(`Logged in to ${url} as ${result.username} (${result.role}); session valid until ${answer.expiresAt}, kept in ${cli.credentials.path}`);
+      await keepSession(cli, url, answer.sessionToken, answer.expiresAt, options);
     });
 
   program
@@ -91,4 +87,50 @@ function serverUrl(text: string | undefined): string {
   }
   if (url.username || url.password) throw new Error('put no credentials in the server URL');
   return url.href.replace(/\/$/, '');
+}
+
+/** Stores the new session, ends the one it replaces, and says who is logged in. */
+async function keepSession(cli: CliContext, url: string, sessionToken: string, expiresAt: string, options: JsonOption): Promise<void> {
+  const previous = cli.credentials.read();
+  const who = await cli.clientFor(url, sessionToken).whoami();
+  cli.credentials.write({ url, username: who.user.username, sessionToken, expiresAt });
+  // The session being replaced is of no further use: end it on its server rather than leave it valid.
+  if (previous && previous.sessionToken !== sessionToken) {
+    await cli.clientFor(previous.url, previous.sessionToken).logout().catch(() => undefined);
+  }
+  const result = { url, username: who.user.username, role: who.user.role, expiresAt, credentialsFile: cli.credentials.path };
+  if (options.json) return printJson(result);
+  printLine(`Logged in to ${url} as ${result.username} (${result.role}); session valid until ${expiresAt}, kept in ${cli.credentials.path}`);
+}
+
+/** Why a browser login ended without a session, as the person should read it. */
+const BROWSER_LOGIN_ENDED: Record<number, string> = {
+  403: 'the login was denied in the browser',
+  409: 'this login request was already used: run flyreg login again',
+  410: 'the login request expired before it was approved: run flyreg login again',
+};
+
+/**
+ * `flyreg login <url>`: opens a login request, prints where to approve it and the code to compare, and polls
+ * until the person approves it in the dashboard (signing in there first if need be). No password is typed
+ * into the terminal.
+ */
+async function browserLogin(cli: CliContext, url: string, options: JsonOption): Promise<void> {
+  const client = cli.clientFor(url, null);
+  const started = await client.startCliLogin(cli.env.hostname);
+  // On stderr, so --json output stays one document; the person needs it either way.
+  process.stderr.write(`Open ${started.loginUrl} in your browser and approve the login.\nCode: ${started.code} (check that the page shows the same)\nWaiting…\n`);
+  const deadline = new Date(started.expiresAt).getTime();
+  for (;;) {
+    let poll;
+    try {
+      poll = await client.pollCliLogin(started.id, started.pollSecret);
+    } catch (error) {
+      const reason = error instanceof ApiError ? BROWSER_LOGIN_ENDED[error.status] : undefined;
+      throw reason ? new Error(reason) : error;
+    }
+    if (poll.state === 'approved') return keepSession(cli, url, poll.sessionToken, poll.expiresAt, options);
+    if (Date.now() > deadline) throw new Error(BROWSER_LOGIN_ENDED[410]);
+    await new Promise((resolve) => setTimeout(resolve, poll.retryAfterSeconds * 1000));
+  }
 }

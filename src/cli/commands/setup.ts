@@ -1,7 +1,7 @@
 import { Argument, Option, type Command } from 'commander';
 import { PERMISSIONS, type Permission } from '../../api/answers.js';
 import { parseExpiry } from '../../client/expiry.js';
-import { applyPlan, PACKAGE_MANAGERS, type PackageManager } from '../../client/package-managers/configure.js';
+import { applyPlan, CREDENTIAL_HELPER, PACKAGE_MANAGERS, planCredentialHelper, type PackageManager } from '../../client/package-managers/configure.js';
 import { prepareSetup, type SetupResult } from '../../client/setup-package-manager.js';
 import type { CliContext, JsonOption } from '../context.js';
 import { printJson, printLine } from '../output.js';
@@ -13,6 +13,7 @@ interface SetupCliOptions extends JsonOption {
   permission?: Permission;
   expires: string;
   print?: boolean;
+  helper?: boolean;
 }
 
 /** `flyreg setup docker|npm|pip|all`: a token per tool and the tool's own configuration, merged in. */
@@ -30,9 +31,11 @@ export function registerSetup(program: Command, cli: CliContext): void {
     .addOption(new Option('--permission <permission>', 'permission of the created token (default read-write; read-only with --env)').choices(PERMISSIONS))
     .option('--expires <when>', 'expiry of the created token: "never", 30d, 12h, 4w or a date', 'never')
     .option('--print', 'only print the configuration, write no file (a token is still created unless --token)')
+    .option('--helper', 'docker: register docker-credential-flyreg (config.json credHelpers and the containers auth.json) instead of storing a token')
     .option('--json', 'print the result as JSON')
     .action(async (tool: PackageManager | 'all', options: SetupCliOptions) => {
       const { client, login } = cli.session();
+      if (options.helper) return setupHelper(cli, tool, options);
       const tools = tool === 'all' ? [...PACKAGE_MANAGERS] : [tool];
       const expiresAt = parseExpiry(options.expires, new Date());
       const results: SetupResult[] = [];
@@ -77,4 +80,16 @@ export function registerSetup(program: Command, cli: CliContext): void {
         for (const note of plan.notes) printLine(`  note: ${note}`);
       }
     });
+}
+
+/** `setup docker --helper`: no token is created or stored; the helper asks the server on each use. */
+async function setupHelper(cli: CliContext, tool: PackageManager | 'all', options: SetupCliOptions): Promise<void> {
+  if (tool !== 'docker') throw new Error('--helper is for docker only (npm and pip have no credential helpers)');
+  const plans = planCredentialHelper(await cli.session().client.endpoints(), cli.env);
+  if (!options.print) for (const plan of plans) applyPlan(plan);
+  if (options.json) return printJson(plans.map((plan) => ({ tool: plan.tool, path: plan.path, written: !options.print, helper: CREDENTIAL_HELPER, notes: plan.notes, fragment: plan.fragment })));
+  for (const plan of plans) {
+    printLine(options.print ? `# add to ${plan.path}\n${plan.fragment.replace(/\n$/, '')}` : `docker: ${plan.path} now asks docker-credential-${CREDENTIAL_HELPER}`);
+    for (const note of plan.notes) printLine(`  note: ${note}`);
+  }
 }

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RegistryEndpoints } from '../../api/answers.js';
 import { PROTOCOLS, protocolForTool } from '../../protocols/registry.js';
 import type { ClientEnvironment } from '../client-environment.js';
 import { writePrivateFile } from '../private-file.js';
 import type { TokenCredential } from './client-setup.js';
-import type { FileEdit } from './docker-config.js';
+import { editCredHelpers, type FileEdit } from './docker-config.js';
 
 export type { TokenCredential } from './client-setup.js';
 
@@ -35,6 +36,21 @@ export function planConfig(
 ): ConfigPlan {
   const path = configPath(tool, env, projectDir);
   return { tool, path, ...editConfig(tool, readIfExists(path), endpoints, credential) };
+}
+
+/** The helper's name as Docker spells it: `docker-credential-<name>` is the program it runs. */
+export const CREDENTIAL_HELPER = 'flyreg';
+
+/**
+ * `flyreg setup docker --helper`: registers docker-credential-flyreg for the registry in Docker's
+ * config.json and in the containers auth.json (podman, buildah, skopeo), removing stored secrets for it.
+ */
+export function planCredentialHelper(endpoints: RegistryEndpoints, env: ClientEnvironment): ConfigPlan[] {
+  const files: [string, string][] = [
+    [join(env.dockerConfigDir, 'config.json'), 'Docker config.json'],
+    [env.containersAuthFile, 'containers auth.json'],
+  ];
+  return files.map(([path, what]) => ({ tool: 'docker', path, ...editCredHelpers(readIfExists(path), endpoints.docker.registry, CREDENTIAL_HELPER, what) }));
 }
 
 /** The fragment alone, as it would go into an empty file, with no file involved. */

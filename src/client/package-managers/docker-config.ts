@@ -8,18 +8,44 @@ export interface FileEdit {
   notes: string[];
 }
 
-export function editDockerConfig(existing: string | null, registry: string, username: string, secret: string): FileEdit {
-  let config: Record<string, unknown> = {};
-  if (existing !== null && existing.trim() !== '') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(existing);
-    } catch {
-      throw new Error('Docker config.json is not valid JSON: fix or move it, then run setup again (it was left untouched)');
-    }
-    if (!isObject(parsed)) throw new Error('Docker config.json is not a JSON object: fix or move it, then run setup again (it was left untouched)');
-    config = parsed;
+/** An existing config.json / auth.json as an object (empty when there is none); damage is an error that touches nothing. */
+function parseAuthConfig(existing: string | null, what: string): Record<string, unknown> {
+  if (existing === null || existing.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(existing);
+  } catch {
+    throw new Error(`${what} is not valid JSON: fix or move it, then run setup again (it was left untouched)`);
   }
+  if (!isObject(parsed)) throw new Error(`${what} is not a JSON object: fix or move it, then run setup again (it was left untouched)`);
+  return parsed;
+}
+
+/**
+ * Registers a credential helper for the registry in Docker's config.json or the containers auth.json
+ * (same shape): `credHelpers[registry] = helper`, and any stored `auths` entry for it removed, so the
+ * file holds no secret for this registry. Everything else is kept.
+ */
+export function editCredHelpers(existing: string | null, registry: string, helper: string, what: string): FileEdit {
+  const config = parseAuthConfig(existing, what);
+  const helpers = isObject(config.credHelpers) ? config.credHelpers : {};
+  config.credHelpers = { ...helpers, [registry]: helper };
+  const notes: string[] = [];
+  if (isObject(config.auths) && registry in config.auths) {
+    const { [registry]: removed, ...others } = config.auths;
+    void removed;
+    config.auths = others;
+    notes.push(`removed the stored credential for ${registry}: docker-credential-${helper} answers for it now`);
+  }
+  return {
+    content: `${JSON.stringify(config, null, '\t')}\n`,
+    fragment: `${JSON.stringify({ credHelpers: { [registry]: helper } }, null, 2)}\n`,
+    notes,
+  };
+}
+
+export function editDockerConfig(existing: string | null, registry: string, username: string, secret: string): FileEdit {
+  const config = parseAuthConfig(existing, 'Docker config.json');
   const auths = isObject(config.auths) ? config.auths : {};
   const entry = { auth: Buffer.from(`${username}:${secret}`).toString('base64') };
   config.auths = { ...auths, [registry]: entry };

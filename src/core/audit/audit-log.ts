@@ -25,7 +25,9 @@ export type AuditAction =
   | 'package.unpublished'
   | 'npm_login.approved'
   | 'npm_login.denied'
-  | 'npm_login.token_issued';
+  | 'npm_login.token_issued'
+  | 'trust_policy.created'
+  | 'trust_policy.deleted';
 
 export interface AuditEntry {
   actor: string;

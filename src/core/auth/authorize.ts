@@ -17,6 +17,8 @@ export type Resource =
   | { kind: 'users' }
   /** A pending `npm login --auth-type=web`: a signed-in user views it, and approves it for themselves or denies it. */
   | { kind: 'npm-login' }
+  /** OIDC trust policies: every user may view them, admins change them. */
+  | { kind: 'trust-policies' }
   | { kind: 'audit' };
 
 /** Releases are checked against grants as this protocol id (a `*` grant covers them). */
@@ -95,6 +97,9 @@ function authorizeUser(p: Principal, action: Action, resource: Exclude<Resource,
     case 'token':
       if (action === 'pull' || isAdmin || resource.createdBy === p.user.id) return;
       throw Errors.forbidden('Developers can only revoke or delete tokens they created');
+    case 'trust-policies':
+      if (action === 'pull' || isAdmin) return;
+      throw Errors.forbidden('Only admins can change OIDC trust policies');
     case 'users':
     case 'audit':
       if (isAdmin) return;

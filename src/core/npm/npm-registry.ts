@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import { Errors } from '../errors.js';
 import type { LoadedPackage } from '../packages/model.js';
 import type { MetadataStore } from '../ports.js';
+import type { PublicationService } from '../releases/publications.js';
 import { parseJsonText } from './json-text.js';
 import { checkPackageName, checkTag, checkVersion, isTarballFilenameOf, tarballFilename, unscopedName } from './names.js';
 import { readPackageState, revisionOf, writePackageState, type NpmPackageState } from './package-state.js';
@@ -23,6 +24,8 @@ export interface NpmRegistryDeps {
   blobs: BlobStore;
   clock: Clock;
   audit: AuditLog;
+  /** Told of each published version (who published it; a CI run's automatic release). */
+  publications: PublicationService;
   /** Tarball URLs are built from it at read time. */
   publicUrl: URL;
   /** How long a rendered packument may be served without re-reading (bounds cross-replica staleness). */
@@ -136,6 +139,7 @@ export class NpmRegistry {
       return this.commitState(tx, name, () => undefined);
     });
     this.cache.invalidate(name);
+    await this.deps.publications.record(principal, { type: 'npm', name, version: request.version }, ctx);
     return { rev };
   }
 

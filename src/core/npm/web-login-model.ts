@@ -19,6 +19,10 @@ export interface NpmWebLogin {
   decidedAt: Date | null;
   /** Set by the one poll that collected the token. */
   consumedAt: Date | null;
+  /** Which client asked: npm receives a token, the flyreg CLI (`flyreg login`) a login session. */
+  client: 'npm' | 'cli';
+  /** The short code the CLI prints and the approval page shows (CLI requests only). */
+  userCode: string | null;
 }
 
 export type NpmWebLoginState = 'pending' | 'approved' | 'denied' | 'expired' | 'consumed';

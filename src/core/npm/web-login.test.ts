@@ -22,6 +22,8 @@ function request(patch: Partial<NpmWebLogin> = {}): NpmWebLogin {
     decidedBy: null,
     decidedAt: null,
     consumedAt: null,
+    client: 'npm',
+    userCode: null,
     ...patch,
   };
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Authenticator } from '../auth/authenticate.js';
@@ -9,6 +9,7 @@ import { Errors } from '../errors.js';
 import type { MetadataStore } from '../ports.js';
 import type { ClientTokenService } from '../tokens/client-tokens.js';
 import { constantTimeEqual, generateSecret, hashSecret, isWellFormedSecret } from '../tokens/secret.js';
+import type { SessionService } from '../users/session-service.js';
 import { withSlash } from '../users/user-service.js';
 import { parseInput } from '../validation.js';
 import { webLoginState, type NpmWebLogin, type NpmWebLoginState } from './web-login-model.js';
@@ -25,6 +26,8 @@ export interface NpmWebLoginDeps {
   audit: AuditLog;
   authenticator: Authenticator;
   clientTokens: ClientTokenService;
+  /** An approved `flyreg login` receives a login session from it. */
+  sessions: SessionService;
   publicUrl: URL;
   ttlMs: number;
 }
@@ -35,6 +38,8 @@ export interface StartedWebLogin {
   loginUrl: string;
   doneSecret: string;
   expiresAt: Date;
+  /** The code a `flyreg login` prints, which the approval page shows too (null for npm). */
+  userCode: string | null;
 }
 
 /** What the approval page shows. */
@@ -43,7 +48,16 @@ export interface WebLoginView {
   state: NpmWebLoginState;
 }
 
-export type PollResult = { state: 'pending'; retryAfterSeconds: number } | { state: 'issued'; secret: string };
+/** `secret` is a registry token for npm, a login session for the flyreg CLI (which expires at `expiresAt`). */
+export type PollResult = { state: 'pending'; retryAfterSeconds: number } | { state: 'issued'; secret: string; expiresAt: Date | null };
+
+/** Letters and digits nobody misreads (no 0/O, 1/I/L): 8 of them carry 40 bits, plenty for a 10-minute code. */
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+function userCode(): string {
+  const chars = [...randomBytes(8)].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+  return `${chars.slice(0, 4)}-${chars.slice(4)}`;
+}
 
 /**
  * `npm login --auth-type=web`: npm opens a request and polls it with a secret only it holds; a signed-in
@@ -53,7 +67,8 @@ export type PollResult = { state: 'pending'; retryAfterSeconds: number } | { sta
 export class NpmWebLoginService {
   constructor(private readonly deps: NpmWebLoginDeps) {}
 
-  async start(input: unknown, ctx: RequestContext): Promise<StartedWebLogin> {
+  /** `client` cli: `flyreg login`, whose approval gives it a login session rather than a registry token. */
+  async start(input: unknown, ctx: RequestContext, client: 'npm' | 'cli' = 'npm'): Promise<StartedWebLogin> {
     // Unauthenticated: an address that keeps failing authentication may not open requests either.
     this.deps.authenticator.checkRateLimit(ctx);
     const { hostname } = parseInput(webLoginStartInput, input, 'Login request');
@@ -61,6 +76,7 @@ export class NpmWebLoginService {
     const id = randomUUID();
     const doneSecret = generateSecret('npmWebLogin');
     const expiresAt = new Date(now.getTime() + this.deps.ttlMs);
+    const code = client === 'cli' ? userCode() : null;
     await this.deps.store.transaction(async (tx) => {
       await tx.npmWebLogins.deleteExpired(new Date(now.getTime() - this.deps.ttlMs));
       await tx.npmWebLogins.insert({
@@ -75,9 +91,12 @@ export class NpmWebLoginService {
         decidedBy: null,
         decidedAt: null,
         consumedAt: null,
+        client,
+        userCode: code,
       });
     });
-    return { id, loginUrl: new URL(`npm-login/${id}`, withSlash(this.deps.publicUrl)).href, doneSecret, expiresAt };
+    const page = client === 'cli' ? 'cli-login' : 'npm-login';
+    return { id, loginUrl: new URL(`${page}/${id}`, withSlash(this.deps.publicUrl)).href, doneSecret, expiresAt, userCode: code };
   }
 
   async view(actor: Principal, id: string): Promise<WebLoginView> {
@@ -98,11 +117,12 @@ export class NpmWebLoginService {
    * npm's poll. Pending: wait. Approved: the first poll consumes the request and gets a new token in the
    * same transaction, so two polls can never both get one. Anything else fails with the reason.
    */
-  async poll(id: string, doneSecret: string, ctx: RequestContext): Promise<PollResult> {
+  async poll(id: string, doneSecret: string, ctx: RequestContext, client: 'npm' | 'cli' = 'npm'): Promise<PollResult> {
     this.deps.authenticator.checkRateLimit(ctx);
     const now = this.deps.clock.now();
-    const login = await this.deps.store.npmWebLogins.byId(id);
-    if (!login || !isWellFormedSecret(doneSecret, 'npmWebLogin') || !constantTimeEqual(login.doneSecretHash, hashSecret(doneSecret))) {
+    const login = z.uuid().safeParse(id).success ? await this.deps.store.npmWebLogins.byId(id) : undefined;
+    // Each client polls its own kind of request: npm's route never hands out a CLI session, nor the reverse.
+    if (!login || login.client !== client || !isWellFormedSecret(doneSecret, 'npmWebLogin') || !constantTimeEqual(login.doneSecretHash, hashSecret(doneSecret))) {
       // A guessed id or secret counts towards the address's limit like a wrong password.
       this.deps.authenticator.noteFailure(Errors.invalidCredentials(), ctx, now);
       throw Errors.npmWebLoginUnknown();
@@ -114,6 +134,10 @@ export class NpmWebLoginService {
       if (!(await tx.npmWebLogins.consume(id, now))) return null;
       const user = await tx.users.byId(login.decidedBy ?? '');
       if (!user || user.status !== 'active') throw Errors.userInactive(user?.username ?? 'who approved this login');
+      if (login.client === 'cli') {
+        const session = await this.deps.sessions.issue(tx, user, ctx, { via: 'browser', request: id });
+        return { secret: session.sessionToken, expiresAt: session.expiresAt };
+      }
       const principal: Principal = userPrincipal({ id: user.id, username: user.username, role: user.role }, null);
       const created = await this.deps.clientTokens.issueNpmLoginToken(tx, principal, ctx);
       await this.deps.audit.record(
@@ -121,11 +145,11 @@ export class NpmWebLoginService {
         { actor: user.username, action: 'npm_login.token_issued', target: { type: 'token', id: created.token.id, name: created.token.name }, details: { request: id } },
         ctx,
       );
-      return created.secret;
+      return { secret: created.secret, expiresAt: null };
     });
     // Lost the race to another poll (or the request expired in between): that poll has the token.
     if (issued === null) throw Errors.npmWebLoginEnded('consumed');
-    return { state: 'issued', secret: issued };
+    return { state: 'issued', ...issued };
   }
 
   private async decide(actor: Principal, id: string, decision: 'approved' | 'denied', ctx: RequestContext): Promise<WebLoginView> {

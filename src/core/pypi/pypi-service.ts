@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import { Errors, isAppError } from '../errors.js';
 import type { FileRecord, NewFile } from '../packages/model.js';
 import type { MetadataStore } from '../ports.js';
+import type { PublicationService } from '../releases/publications.js';
 import { parseCoreMetadata } from './core-metadata.js';
 import { parseDistributionFilename } from './filenames.js';
 import { normalizeProjectName } from './names.js';
@@ -36,6 +37,8 @@ export interface PypiServiceDeps {
   store: MetadataStore;
   blobs: BlobStore;
   clock: Clock;
+  /** Told of each uploaded file's release (who published it; a CI run's automatic release). */
+  publications: PublicationService;
 }
 
 /** A project's rendered page, or where the canonical name lives when the request used another spelling. */
@@ -159,6 +162,7 @@ export class PypiService {
       const newFile = { filename: received.filename, blobDigest: digest, size: received.size, metadata: JSON.stringify(fileMeta) };
       const file = await this.writeRecords({ name, displayName: form.name, version, versionMeta, file: newFile });
       this.cache.delete(name);
+      await this.deps.publications.record(principal, { type: 'pypi', name, version }, null);
       return file;
     } catch (error) {
       await this.discard(received, committed, error).catch(() => {

@@ -1,3 +1,5 @@
+import type { CiProvenance } from '../oidc/model.js';
+
 /** Releases: a named, versioned, immutable set of artifacts recorded by CI or a person. */
 
 /**
@@ -41,6 +43,11 @@ export interface Release {
   /** The actor as the audit log names it (user, or user and token). */
   createdBy: string;
   createdByTokenId: string | null;
+  /**
+   * Grouped by the registry from what a CI run published with an exchanged OIDC token: it grows as the run
+   * publishes, and an explicit release of the same name and version replaces it.
+   */
+  automatic: boolean;
 }
 
 /** Enough of a release to name it beside a deployment. */
@@ -49,4 +56,17 @@ export interface ReleaseRef {
   name: string;
   version: string;
   createdAt: Date;
+}
+
+/** Who or what published one artifact: the actor as the audit log names it, the token, the CI run. */
+export interface Publication {
+  id: number;
+  artifact: ReleaseArtifact;
+  publishedAt: Date;
+  actor: string;
+  userId: string;
+  tokenId: string | null;
+  tokenName: string | null;
+  /** The CI run, for a token a job got by OIDC exchange (a snapshot: it outlives the token). */
+  ci: CiProvenance | null;
 }

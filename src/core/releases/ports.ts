@@ -1,4 +1,4 @@
-import type { Release, ReleaseRef } from './model.js';
+import { isImageArtifact, type Publication, type Release, type ReleaseArtifact, type ReleaseRef } from './model.js';
 
 export interface ReleaseSearch {
   name?: string;
@@ -21,8 +21,13 @@ export interface ImageRef {
 /** Releases as stored (part of MetadataStore). Releases are immutable: there is no update. */
 export interface ReleaseStore {
   /** Inserts the release and its artifacts; an existing name + version → Errors.conflict. Returns the new id. */
-  insert(release: Omit<Release, 'id'>): Promise<number>;
+  insert(release: Omit<Release, 'id' | 'automatic'> & { automatic?: boolean }): Promise<number>;
   byId(id: number): Promise<Release | undefined>;
+  byNameAndVersion(name: string, version: string): Promise<Release | undefined>;
+  /** Replaces an automatic release's artifacts (in this order). */
+  setArtifacts(id: number, artifacts: ReleaseArtifact[]): Promise<void>;
+  /** Removes a release and its artifacts (an automatic release an explicit one replaces). */
+  delete(id: number): Promise<void>;
   /** Newest first, artifacts included (loaded in one query for the page). */
   search(query: ReleaseSearch): Promise<Release[]>;
   /** For each repository, the newest release containing it and the digest it names there. */
@@ -34,3 +39,16 @@ export interface ReleaseStore {
 }
 
 export const imageKey = (image: ImageRef): string => `${image.repository}@${image.digest}`;
+
+/** Publications as stored (part of MetadataStore): append-only. */
+export interface PublicationStore {
+  insert(publication: Omit<Publication, 'id'>): Promise<void>;
+  /** Newest first, for one artifact name (`type` + repository or package name). */
+  list(query: { type: ReleaseArtifact['type']; name: string; limit: number }): Promise<Publication[]>;
+  /** For each artifact, its latest publication, keyed by artifactKey(). */
+  latestFor(artifacts: ReleaseArtifact[]): Promise<Map<string, Publication>>;
+}
+
+/** One artifact's identity: type, name and digest or version. */
+export const artifactKey = (a: ReleaseArtifact): string =>
+  isImageArtifact(a) ? `${a.type}\n${a.repository}\n${a.digest}` : `${a.type}\n${a.name}\n${a.version}`;

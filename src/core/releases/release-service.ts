@@ -47,8 +47,12 @@ export class ReleaseService {
       createdAt: this.deps.clock.now(),
       createdBy: actorName(actor),
       createdByTokenId: actor.token?.id ?? null,
+      automatic: false,
     };
     const id = await this.deps.store.transaction(async (tx) => {
+      // An explicit release wins over the one the registry grouped from a CI run's publications.
+      const automatic = await tx.releases.byNameAndVersion(release.name, release.version);
+      if (automatic?.automatic) await tx.releases.delete(automatic.id);
       const id = await tx.releases.insert(release);
       await this.deps.audit.record(
         tx.audit,
@@ -56,7 +60,7 @@ export class ReleaseService {
           actor: actorName(actor),
           action: 'release.created',
           target: { type: 'release', id: String(id), name: `${release.name} ${release.version}` },
-          details: { artifacts: release.artifacts, source: release.source },
+          details: { artifacts: release.artifacts, source: release.source, ...(automatic?.automatic ? { replacedAutomatic: automatic.id } : {}) },
         },
         ctx,
       );

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -41,6 +41,22 @@ function checksumOf(body: string): string {
 /** `<prefix>` + 32 random base62 characters + a 6-character base62 CRC32 of everything before it. */
 export function generateSecret(kind: SecretKind): string {
   const body = SECRET_PREFIX[kind] + randomBase62(RANDOM_LENGTH);
+  return body + checksumOf(body);
+}
+
+/**
+ * A secret of our shape derived from a key and a context with HMAC-SHA256, so whoever holds the key can
+ * recompute it instead of storing it (the credential helper's tokens, derived from the login session).
+ * Characters are drawn from the HMAC stream with the same rejection rule as random ones.
+ */
+export function deriveSecret(kind: SecretKind, key: string, context: string): string {
+  let random = '';
+  for (let block = 0; random.length < RANDOM_LENGTH; block++) {
+    for (const byte of createHmac('sha256', key).update(`${context}\n${block}`).digest()) {
+      if (byte < 248 && random.length < RANDOM_LENGTH) random += BASE62[byte % 62];
+    }
+  }
+  const body = SECRET_PREFIX[kind] + random;
   return body + checksumOf(body);
 }
 

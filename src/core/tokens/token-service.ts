@@ -46,6 +46,8 @@ export interface TokenSpec {
   permission: Permission;
   expiresAt: Date | null;
   environment: { id: string; name: string } | null;
+  /** A secret the caller derived (credential helper tokens); default: a fresh random one. */
+  secret?: string;
 }
 
 /**
@@ -118,10 +120,17 @@ export class TokenService {
 
   /**
    * Inserts a token with its audit event through `tx` (a transaction's store, so a caller can land it with
-   * other changes, such as the environment it belongs to). The caller has authorized the creation.
+   * other changes, such as the environment it belongs to). The caller has authorized the creation. `audit`
+   * names who the log shows as creating it when that is not `actor` itself (a CI job exchanging its ID token).
    */
-  async insert(tx: MetadataStore, actor: Principal, spec: TokenSpec, ctx: RequestContext): Promise<{ token: TokenWithCreator; secret: string }> {
-    const secret = generateSecret('token');
+  async insert(
+    tx: MetadataStore,
+    actor: Principal,
+    spec: TokenSpec,
+    ctx: RequestContext,
+    audit: { actor?: string; details?: Record<string, unknown> } = {},
+  ): Promise<{ token: TokenWithCreator; secret: string }> {
+    const secret = spec.secret ?? generateSecret('token');
     const id = randomUUID();
     const username = await uniqueTokenUsername(tx, spec.name);
     await tx.tokens.insert({
@@ -144,7 +153,7 @@ export class TokenService {
     await this.deps.audit.record(
       tx.audit,
       {
-        actor: actorName(actor),
+        actor: audit.actor ?? actorName(actor),
         action: 'token.created',
         target: { type: 'token', id, name: spec.name },
         details: {
@@ -152,6 +161,7 @@ export class TokenService {
           permission: spec.permission,
           expiresAt: iso(spec.expiresAt),
           ...(spec.environment ? { environment: spec.environment.name } : {}),
+          ...audit.details,
         },
       },
       ctx,

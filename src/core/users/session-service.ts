@@ -7,6 +7,7 @@ import type { Clock } from '../clock.js';
 import { Errors } from '../errors.js';
 import type { User } from '../model.js';
 import type { MetadataStore } from '../ports.js';
+import type { CredentialHelperService } from '../tokens/credential-helper.js';
 import { constantTimeEqual, generateSecret, hashSecret } from '../tokens/secret.js';
 import { parseInput } from '../validation.js';
 import { verifyPassword } from './passwords.js';
@@ -38,6 +39,8 @@ export function csrfMatches(sessionSecret: string, header: string | undefined): 
 export interface SessionServiceDeps {
   store: MetadataStore;
   clock: Clock;
+  /** Logging out ends the session's credential helper tokens too. */
+  credentialHelper: CredentialHelperService;
   audit: AuditLog;
   authenticator: Authenticator;
   sessionTtlMs: number;
@@ -48,14 +51,20 @@ export class SessionService {
 
   async login(input: unknown, ctx: RequestContext): Promise<LoginResult> {
     const user = await this.checkPassword(input, ctx);
+    return this.deps.store.transaction((tx) => this.issue(tx, user, ctx));
+  }
+
+  /**
+   * Starts a session for a user whose identity is already proven (a password, or an approval in the
+   * browser for `flyreg login`), through `tx`, with its audit event.
+   */
+  async issue(tx: MetadataStore, user: User, ctx: RequestContext, details: Record<string, unknown> = {}): Promise<LoginResult> {
     const now = this.deps.clock.now();
     const secret = generateSecret('session');
     const expiresAt = new Date(now.getTime() + this.deps.sessionTtlMs);
-    await this.deps.store.transaction(async (tx) => {
-      await tx.sessions.insert({ id: randomUUID(), userId: user.id, secretHash: hashSecret(secret), createdAt: now, expiresAt, revokedAt: null });
-      await tx.users.update(user.id, { lastLoginAt: now });
-      await this.deps.audit.record(tx.audit, { actor: user.username, action: 'login.succeeded', target: { type: 'user', id: user.id, name: user.username } }, ctx);
-    });
+    await tx.sessions.insert({ id: randomUUID(), userId: user.id, secretHash: hashSecret(secret), createdAt: now, expiresAt, revokedAt: null });
+    await tx.users.update(user.id, { lastLoginAt: now });
+    await this.deps.audit.record(tx.audit, { actor: user.username, action: 'login.succeeded', target: { type: 'user', id: user.id, name: user.username }, details }, ctx);
     return { user: { ...user, lastLoginAt: now }, sessionToken: secret, csrfToken: csrfTokenFor(secret), expiresAt };
   }
 
@@ -91,9 +100,11 @@ export class SessionService {
   async logout(principal: Principal, ctx: RequestContext): Promise<void> {
     if (!principal.session) throw Errors.forbidden('Only a login session can log out; revoke a registry token instead');
     const sessionId = principal.session.id;
-    await this.deps.store.transaction(async (tx) => {
+    const revoked = await this.deps.store.transaction(async (tx) => {
       await tx.sessions.revoke(sessionId, this.deps.clock.now());
       await this.deps.audit.record(tx.audit, { actor: principal.user.username, action: 'logout', target: { type: 'user', id: principal.user.id, name: principal.user.username } }, ctx);
+      return this.deps.credentialHelper.revokeForSession(tx, principal, sessionId, ctx);
     });
+    this.deps.credentialHelper.forget(revoked);
   }
 }

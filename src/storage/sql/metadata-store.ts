@@ -9,6 +9,9 @@ import { SqlPackageStore } from './stores/packages.js';
 import { SqlOciStore } from './stores/oci.js';
 import { SqlReleaseStore } from './stores/releases.js';
 import { SqlNpmWebLoginStore } from './stores/npm-web-logins.js';
+import { SqlOidcStore } from './stores/oidc.js';
+import { SqlPublicationStore } from './stores/publications.js';
+import { SqlHelperTokenStore } from './stores/helper-tokens.js';
 import { SqlInvitationStore, SqlSessionStore } from './stores/sessions.js';
 import { SqlTokenStore } from './stores/tokens.js';
 import { SqlUserStore } from './stores/users.js';
@@ -26,6 +29,9 @@ function storesOver(db: Kysely<Database>, engine: SqlEngine) {
     deployments: new SqlDeploymentStore(db, engine),
     releases: new SqlReleaseStore(db),
     npmWebLogins: new SqlNpmWebLoginStore(db),
+    oidc: new SqlOidcStore(db),
+    publications: new SqlPublicationStore(db),
+    helperTokens: new SqlHelperTokenStore(db),
   };
 }
 
@@ -42,6 +48,9 @@ export class SqlMetadataStore implements MetadataStore {
   readonly deployments;
   readonly releases;
   readonly npmWebLogins;
+  readonly oidc;
+  readonly publications;
+  readonly helperTokens;
 
   constructor(
     readonly database: SqlDatabase,
@@ -60,6 +69,9 @@ export class SqlMetadataStore implements MetadataStore {
       deployments: this.deployments,
       releases: this.releases,
       npmWebLogins: this.npmWebLogins,
+      oidc: this.oidc,
+      publications: this.publications,
+      helperTokens: this.helperTokens,
     } = storesOver(db, database.engine));
   }
 

@@ -5,6 +5,10 @@ import * as packages from './migrations/0002-packages.js';
 import * as oci from './migrations/0003-oci.js';
 import * as environments from './migrations/0006-environments.js';
 import * as npmWebLogins from './migrations/0007-npm-web-logins.js';
+import * as oidc from './migrations/0040-oidc.js';
+import * as automaticReleases from './migrations/0041-automatic-releases.js';
+import * as credentialHelperTokens from './migrations/0042-credential-helper-tokens.js';
+import * as cliWebLogins from './migrations/0043-cli-web-logins.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -18,6 +22,10 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0003-oci': oci,
   '0006-environments': environments,
   '0007-npm-web-logins': npmWebLogins,
+  '0040-oidc': oidc,
+  '0041-automatic-releases': automaticReleases,
+  '0042-credential-helper-tokens': credentialHelperTokens,
+  '0043-cli-web-logins': cliWebLogins,
 };
 
 /** An arbitrary constant shared by every replica: "fly-registry migrations". */

@@ -44,6 +44,8 @@ export interface NpmWebLoginsTable {
   decided_by: string | null;
   decided_at: number | null;
   consumed_at: number | null;
+  client: Generated<string>;
+  user_code: string | null;
 }
 
 export interface TokensTable {
@@ -216,6 +218,21 @@ export interface ReleasesTable {
   created_at: number;
   created_by: string;
   created_by_token: string | null;
+  /** 1 for a release the registry grouped from a CI run's publications (it grows; an explicit one replaces it). */
+  automatic: Generated<number>;
+}
+
+export interface PublicationsTable {
+  id: Generated<number>;
+  type: string;
+  name: string;
+  reference: string;
+  published_at: number;
+  actor: string;
+  user_id: string;
+  token_id: string | null;
+  token_name: string | null;
+  ci: string | null;
 }
 
 export interface ReleaseArtifactsTable {
@@ -225,6 +242,49 @@ export interface ReleaseArtifactsTable {
   name: string;
   digest: string | null;
   version: string | null;
+}
+
+export interface OidcTrustPoliciesTable {
+  id: string;
+  name: string;
+  issuer: string;
+  audience: string;
+  rules: string;
+  permission: string;
+  scope: string | null;
+  environment: string | null;
+  token_ttl_seconds: number;
+  created_by: string;
+  created_at: number;
+}
+
+export interface OidcUsedJtisTable {
+  issuer: string;
+  jti: string;
+  expires_at: number;
+}
+
+export interface TokenCiProvenanceTable {
+  token_id: string;
+  policy_id: string;
+  issuer: string;
+  subject: string;
+  repository: string | null;
+  ref: string | null;
+  ref_name: string | null;
+  ref_type: string | null;
+  pull_request: string | null;
+  sha: string | null;
+  workflow: string | null;
+  run_id: string | null;
+  run_url: string | null;
+  actor: string | null;
+}
+
+export interface CredentialHelperTokensTable {
+  token_id: string;
+  session_id: string;
+  nonce: string;
 }
 
 export interface Database {
@@ -251,4 +311,9 @@ export interface Database {
   releases: ReleasesTable;
   release_artifacts: ReleaseArtifactsTable;
   npm_web_logins: NpmWebLoginsTable;
+  oidc_trust_policies: OidcTrustPoliciesTable;
+  oidc_used_jtis: OidcUsedJtisTable;
+  token_ci_provenance: TokenCiProvenanceTable;
+  publications: PublicationsTable;
+  credential_helper_tokens: CredentialHelperTokensTable;
 }

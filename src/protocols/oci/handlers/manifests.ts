@@ -30,6 +30,7 @@ export async function putManifest(c: OciContext): Promise<unknown> {
   const reference = parseReference(c.params.reference as string);
   const bytes = await readBounded(c.request, c.bodyLimit ?? MAX_MANIFEST_BYTES);
   const pushed = await c.registry.manifests.put(name, reference, bytes, mediaTypeOf(c.request));
+  await c.core.publications.record(c.principal, { type: 'oci', repository: name, digest: pushed.digest }, c.ctx);
   if (pushed.subject) void c.reply.header(H.subject, pushed.subject);
   return c.reply.status(201).header(H.location, `/v2/${name}/manifests/${pushed.digest}`).header(H.digest, pushed.digest).send();
 }

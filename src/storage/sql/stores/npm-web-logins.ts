@@ -15,6 +15,8 @@ const toLogin = (row: Selectable<NpmWebLoginsTable>): NpmWebLogin => ({
   decidedBy: row.decided_by,
   decidedAt: toDateOrNull(row.decided_at),
   consumedAt: toDateOrNull(row.consumed_at),
+  client: row.client === 'cli' ? 'cli' : 'npm',
+  userCode: row.user_code,
 });
 
 /**
@@ -40,6 +42,8 @@ export class SqlNpmWebLoginStore implements NpmWebLoginStore {
         decided_by: l.decidedBy,
         decided_at: l.decidedAt?.getTime() ?? null,
         consumed_at: l.consumedAt?.getTime() ?? null,
+        client: l.client,
+        user_code: l.userCode,
       })
       .execute();
   }

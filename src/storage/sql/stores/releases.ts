@@ -17,10 +17,27 @@ const toRef = (r: Pick<Selectable<ReleasesTable>, 'id' | 'name' | 'version' | 'c
   createdAt: toDate(r.created_at),
 });
 
+async function insertArtifacts(db: Kysely<Database>, releaseId: number, artifacts: ReleaseArtifact[]): Promise<void> {
+  if (artifacts.length === 0) return;
+  await db
+    .insertInto('release_artifacts')
+    .values(
+      artifacts.map((a, position) => ({
+        release_id: releaseId,
+        position,
+        type: a.type,
+        name: isImageArtifact(a) ? a.repository : a.name,
+        digest: isImageArtifact(a) ? a.digest : null,
+        version: isImageArtifact(a) ? null : a.version,
+      })),
+    )
+    .execute();
+}
+
 export class SqlReleaseStore implements ReleaseStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(release: Omit<Release, 'id'>): Promise<number> {
+  async insert(release: Omit<Release, 'id' | 'automatic'> & { automatic?: boolean }): Promise<number> {
     const write = async (db: Kysely<Database>) => {
       const row = await db
         .insertInto('releases')
@@ -36,23 +53,12 @@ export class SqlReleaseStore implements ReleaseStore {
           created_at: release.createdAt.getTime(),
           created_by: release.createdBy,
           created_by_token: release.createdByTokenId,
+          automatic: release.automatic ? 1 : 0,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
       const id = Number(row.id);
-      await db
-        .insertInto('release_artifacts')
-        .values(
-          release.artifacts.map((a, position) => ({
-            release_id: id,
-            position,
-            type: a.type,
-            name: isImageArtifact(a) ? a.repository : a.name,
-            digest: isImageArtifact(a) ? a.digest : null,
-            version: isImageArtifact(a) ? null : a.version,
-          })),
-        )
-        .execute();
+      await insertArtifacts(db, id, release.artifacts);
       return id;
     };
     try {
@@ -67,6 +73,28 @@ export class SqlReleaseStore implements ReleaseStore {
     const row = await this.db.selectFrom('releases').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
     return (await this.withArtifacts([row]))[0];
+  }
+
+  async byNameAndVersion(name: string, version: string): Promise<Release | undefined> {
+    const row = await this.db.selectFrom('releases').selectAll().where('name', '=', name).where('version', '=', version).executeTakeFirst();
+    if (!row) return undefined;
+    return (await this.withArtifacts([row]))[0];
+  }
+
+  async setArtifacts(id: number, artifacts: ReleaseArtifact[]): Promise<void> {
+    const write = async (db: Kysely<Database>) => {
+      await db.deleteFrom('release_artifacts').where('release_id', '=', id).execute();
+      await insertArtifacts(db, id, artifacts);
+    };
+    await (this.db.isTransaction ? write(this.db) : this.db.transaction().execute(write));
+  }
+
+  async delete(id: number): Promise<void> {
+    const write = async (db: Kysely<Database>) => {
+      await db.deleteFrom('release_artifacts').where('release_id', '=', id).execute();
+      await db.deleteFrom('releases').where('id', '=', id).execute();
+    };
+    await (this.db.isTransaction ? write(this.db) : this.db.transaction().execute(write));
   }
 
   async search(query: ReleaseSearch): Promise<Release[]> {
@@ -113,6 +141,7 @@ export class SqlReleaseStore implements ReleaseStore {
       notes: r.notes,
       createdBy: r.created_by,
       createdByTokenId: r.created_by_token,
+      automatic: Number(r.automatic) === 1,
     }));
   }
 

@@ -7,16 +7,25 @@ import { useAction, useAsync } from '../../hooks/useAsync';
 import { Link } from '../../router/router';
 
 /** What the person reads once the request is no longer waiting for them. */
-const OUTCOME: Record<Exclude<NpmWebLoginRequest['state'], 'pending'>, string> = {
-  approved: 'Approved. npm is collecting its token: you can go back to your terminal.',
-  consumed: 'Approved. npm received its token and is logged in: you can go back to your terminal.',
-  denied: 'Denied. npm was told so, and no token was created.',
-  expired: 'This request expired. Run npm login again to start a new one.',
+const OUTCOME: Record<NpmWebLoginRequest['client'], Record<Exclude<NpmWebLoginRequest['state'], 'pending'>, string>> = {
+  npm: {
+    approved: 'Approved. npm is collecting its token: you can go back to your terminal.',
+    consumed: 'Approved. npm received its token and is logged in: you can go back to your terminal.',
+    denied: 'Denied. npm was told so, and no token was created.',
+    expired: 'This request expired. Run npm login again to start a new one.',
+  },
+  cli: {
+    approved: 'Approved. flyreg is collecting its login: you can go back to your terminal.',
+    consumed: 'Approved. flyreg is logged in: you can go back to your terminal.',
+    denied: 'Denied. flyreg was told so, and nobody was logged in.',
+    expired: 'This request expired. Run flyreg login again to start a new one.',
+  },
 };
 
 /**
- * Where `npm login` sends a person: who is asking (the hostname npm sent, its address, when), and
- * Approve (npm receives a new read & write token of the signed-in user) or Deny.
+ * Where `npm login` and `flyreg login` send a person: who is asking (the hostname sent, its address, when,
+ * and for flyreg the code its terminal shows), and Approve (npm receives a new read & write token of the
+ * signed-in user; flyreg a login session) or Deny.
  */
 export function NpmLoginPage({ id }: { id: string }) {
   const request = useAsync(() => getNpmLogin(id), [id]);
@@ -28,12 +37,20 @@ export function NpmLoginPage({ id }: { id: string }) {
 
   return (
     <>
-      <PageHeader title="npm login" />
+      <PageHeader title={data?.client === 'cli' ? 'flyreg login' : 'npm login'} />
       {request.loading && !data ? <p className="muted">Loading the login request…</p> : null}
       <ErrorAlert error={request.error} />
       {data ? (
-        <section className="card" aria-label="npm login request">
+        <section className="card" aria-label={`${data.client === 'cli' ? 'flyreg' : 'npm'} login request`}>
           <dl className="details">
+            {data.code ? (
+              <>
+                <dt>Code</dt>
+                <dd>
+                  <code className="login-code">{data.code}</code> <span className="muted">— the code your terminal shows</span>
+                </dd>
+              </>
+            ) : null}
             <dt>Computer</dt>
             <dd>{data.hostname ?? <span className="muted">not given</span>}</dd>
             <dt>Address</dt>
@@ -47,10 +64,17 @@ export function NpmLoginPage({ id }: { id: string }) {
           </dl>
           {data.state === 'pending' ? (
             <>
-              <p>
-                Approve only if you just ran <code>npm login</code> yourself: npm will receive a new read &amp; write token in your name, listed
-                on the <Link to="/tokens">Tokens</Link> page, until <time dateTime={data.expiresAt}>{formatDateTime(data.expiresAt)}</time>.
-              </p>
+              {data.client === 'cli' ? (
+                <p>
+                  Approve only if you just ran <code>flyreg login</code> yourself and the code matches: flyreg will be logged in as you. This
+                  request waits until <time dateTime={data.expiresAt}>{formatDateTime(data.expiresAt)}</time>.
+                </p>
+              ) : (
+                <p>
+                  Approve only if you just ran <code>npm login</code> yourself: npm will receive a new read &amp; write token in your name, listed
+                  on the <Link to="/tokens">Tokens</Link> page, until <time dateTime={data.expiresAt}>{formatDateTime(data.expiresAt)}</time>.
+                </p>
+              )}
               <ErrorAlert error={decide.error} />
               <div className="dialog-actions">
                 <button type="button" className="button button-primary" disabled={decide.pending} onClick={() => void decide.run(true)}>
@@ -63,7 +87,7 @@ export function NpmLoginPage({ id }: { id: string }) {
             </>
           ) : (
             <p className="alert alert-info" role="status">
-              {OUTCOME[data.state]}
+              {OUTCOME[data.client][data.state]}
             </p>
           )}
         </section>

@@ -29,6 +29,19 @@ export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, e
           <span className="cell-stack">
             <strong>{t.name}</strong>
             {environment ? <small className="muted">Environment: {environment}</small> : null}
+            {t.credentialHelper ? <small className="muted">Short-lived credential helper token (docker-credential-flyreg)</small> : null}
+            {t.ci ? (
+              <small className="muted">
+                CI run{t.ci.repository ? ` of ${t.ci.repository}` : ''}
+                {t.ci.refName ? ` at ${t.ci.refName}` : ''}
+                {t.ci.runUrl ? (
+                  <>
+                    {' '}
+                    (<a href={t.ci.runUrl}>run {t.ci.runId ?? ''}</a>)
+                  </>
+                ) : null}
+              </small>
+            ) : null}
           </span>
         );
       },
