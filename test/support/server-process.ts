@@ -1,14 +1,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from '../server/free-port.js';
+import { freePort } from '../../src/server/free-port.js';
 import { stopProcess } from './stop-process.js';
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Always the built CLI: this module runs compiled (dist/bench/) for benchmarks and from source
- * (src/bench/, through vitest) for tests; both are two levels below the package root.
+ * Always the built CLI (dist/cli/main.js of the package root): this module runs from source (test/support/,
+ * through vitest) for tests and compiled (dist-bench/test/support/) for benchmarks, at different depths,
+ * so the root is the nearest folder above with a package.json.
  */
-const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
+const CLI = join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'dist/cli/main.js');
+
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 
 export interface ServerProcessOptions {
   /** FLY_DATABASE_URL: `sqlite:<path>` or `postgres://…`. */

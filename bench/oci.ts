@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { BenchResult, BenchSection } from './section.js';
-import { spawnServer, type ServerProcess } from './server-process.js';
+import { spawnServer, type ServerProcess } from '../test/support/server-process.js';
 
 const MiB = 1024 * 1024;
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
