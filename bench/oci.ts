@@ -98,7 +98,7 @@ async function pushMemory(): Promise<BenchResult[]> {
 
 const ADMIN = { username: 'admin', password: `bench-${randomBytes(12).toString('hex')}` };
 
-async function bearer(url: string, token: { username: string; token: string }, scope: string): Promise<string> {
+export async function bearer(url: string, token: { username: string; token: string }, scope: string): Promise<string> {
   const basic = Buffer.from(`${token.username}:${token.token}`).toString('base64');
   const res = await fetch(`${url}/v2/token?scope=${encodeURIComponent(scope)}`, { headers: { authorization: `Basic ${basic}` } });
   if (res.status !== 200) throw new Error(`token service answered ${res.status}`);
@@ -144,7 +144,7 @@ async function uploadStream(url: string, auth: string, repo: string, size: numbe
   return digest;
 }
 
-async function pushImage(url: string, auth: string, repo: string, tag: string, layerSizes: number[]): Promise<number> {
+export async function pushImage(url: string, auth: string, repo: string, tag: string, layerSizes: number[]): Promise<number> {
   const started = process.hrtime.bigint();
   const layers = await Promise.all(layerSizes.map(async (size) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: await uploadStream(url, auth, repo, size), size })));
   const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) } }));

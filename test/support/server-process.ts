@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '../../src/server/free-port.js';
 import { stopProcess } from './stop-process.js';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +27,11 @@ export interface ServerProcessOptions {
   admin: { username: string; password: string };
   /** Extra FLY_* settings (they win over the defaults chosen here). */
   env?: Record<string, string>;
+  /**
+   * Send the server's output to this file instead of a pipe read into memory: for load runs with the
+   * access log on, where holding every line would grow this process and cost it CPU.
+   */
+  logFile?: string;
 }
 
 export interface ServerProcess {
@@ -67,6 +72,7 @@ export async function spawnServer(options: ServerProcessOptions): Promise<Server
 class PortTakenError extends Error {}
 
 async function spawnOnPort(options: ServerProcessOptions, port: number): Promise<ServerProcess> {
+  const logFd = options.logFile ? openSync(options.logFile, 'a') : undefined;
   const child = spawn(process.execPath, [CLI, 'serve'], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -78,25 +84,29 @@ async function spawnOnPort(options: ServerProcessOptions, port: number): Promise
       FLY_ADMIN_USERNAME: options.admin.username,
       FLY_ADMIN_PASSWORD: options.admin.password,
       FLY_LOG_LEVEL: 'info',
+      // One process unless a test or benchmark asks for more: the suite starts many servers on few cores.
+      FLY_WORKERS: '1',
       ...options.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: logFd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', logFd, logFd],
   });
-  let output = '';
+  if (logFd !== undefined) closeSync(logFd); // the child holds its own copy
+  let piped = '';
+  const output = () => (options.logFile ? readFileSync(options.logFile, 'utf8') : piped);
   let closed = false;
   // 'close' comes after the output streams have ended, so the reason for an early exit is in `output`.
   child.once('close', () => (closed = true));
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (piped += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (piped += chunk.toString()));
   const host = `127.0.0.1:${port}`;
   const url = `http://${host}`;
   try {
-    await waitUntilHealthy(url, () => closed, () => output, child);
+    await waitUntilHealthy(url, () => closed, output, child);
   } catch (error) {
     await stopProcess(child);
     throw error;
   }
-  return { url, host, port, pid: child.pid ?? -1, output: () => output, stop: () => stopProcess(child) };
+  return { url, host, port, pid: child.pid ?? -1, output, stop: () => stopProcess(child) };
 }
 
 async function waitUntilHealthy(url: string, closed: () => boolean, output: () => string, child: ChildProcess): Promise<void> {

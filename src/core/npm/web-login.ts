@@ -104,7 +104,7 @@ export class NpmWebLoginService {
     const login = await this.deps.store.npmWebLogins.byId(id);
     if (!login || !isWellFormedSecret(doneSecret, 'npmWebLogin') || !constantTimeEqual(login.doneSecretHash, hashSecret(doneSecret))) {
       // A guessed id or secret counts towards the address's limit like a wrong password.
-      this.deps.authenticator.noteFailure(Errors.invalidCredentials(), ctx, now);
+      await this.deps.authenticator.noteFailure(Errors.invalidCredentials(), ctx, now);
       throw Errors.npmWebLoginUnknown();
     }
     const state = webLoginState(login, now);
