@@ -52,11 +52,13 @@ export function installed(command: string): boolean {
 
 /** CPU of a process and all its descendants (a cluster primary and its workers), in µs. */
 export function treeCpuMicros(pid: number): number | undefined {
-  const own = processCpuMicros(pid);
-  if (own === undefined) return undefined;
-  let total = own;
-  for (const child of childrenOf(pid)) total += treeCpuMicros(child) ?? 0;
-  return total;
+  if (processCpuMicros(pid) === undefined) return undefined;
+  return processTree(pid).reduce((sum, p) => sum + (processCpuMicros(p) ?? 0), 0);
+}
+
+/** A process and all its descendants (Linux /proc). */
+export function processTree(pid: number): number[] {
+  return [pid, ...childrenOf(pid).flatMap(processTree)];
 }
 
 function childrenOf(pid: number): number[] {

@@ -13,7 +13,7 @@ import { migrateToLatest } from '../storage/sql/migrate.js';
 import { PgInvalidationBus } from '../storage/sql/pg-invalidation-bus.js';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogs } from './logger.js';
 import { freePort } from './free-port.js';
 import { openBlobStore } from './open-blob-store.js';
 import { WorkerChannel } from './workers/channel.js';
@@ -45,7 +45,7 @@ export async function serve(config: Config, version: string): Promise<RunningSer
 
 /** The primary of a multi-worker server: migrations and the first admin once, then the workers. */
 async function startCluster(config: Config): Promise<RunningServer> {
-  const logger = createLogger(config.logLevel);
+  const { logger, flush } = createLogs(config.logLevel);
   const port = config.port === 0 ? await freePort(config.host) : config.port;
   const database = openDatabase(config.databaseUrl);
   try {
@@ -58,12 +58,16 @@ async function startCluster(config: Config): Promise<RunningServer> {
     await database.close();
   }
   const primary = await startPrimary({ workers: config.workers, env: { FLY_CLUSTER_PORT: String(port) }, authFailureWindowMs: config.authFailures.windowMs, logger });
-  return { url: config.publicUrl ?? new URL(`http://localhost:${port}`), close: () => primary.close() };
+  const close = async () => {
+    await primary.close();
+    flush();
+  };
+  return { url: config.publicUrl ?? new URL(`http://localhost:${port}`), close };
 }
 
 /** The composition root: config → adapters → core → HTTP. Returns once the server is listening. */
 export async function startServer(config: Config, version: string, worker?: WorkerChannel): Promise<RunningServer> {
-  const logger = createLogger(config.logLevel);
+  const { logger, access, flush } = createLogs(config.logLevel);
   const port = config.port === 0 ? await freePort(config.host) : config.port;
   const publicUrl = config.publicUrl ?? new URL(`http://localhost:${port}`);
   mkdirSync(config.dataDir, { recursive: true });
@@ -86,7 +90,7 @@ export async function startServer(config: Config, version: string, worker?: Work
 
   await bootstrapAdmin(database, core, config, logger);
 
-  const app = await buildApp({ core, registry, logger, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm });
+  const app = await buildApp({ core, registry, logger, access, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm });
   await app.listen({ port, host: config.host });
   worker?.ready();
   logger.info({ port, publicUrl: publicUrl.href, database: database.engine, blobStore: config.blobs.kind, version }, 'listening');
@@ -107,6 +111,7 @@ export async function startServer(config: Config, version: string, worker?: Work
       await core.stop();
       await invalidations.close();
       await store.close();
+      flush();
     })());
   return { url: publicUrl, close };
 }
@@ -150,7 +155,7 @@ async function bootstrapAdmin(database: SqlDatabase, core: Core, config: Config,
 async function openInvalidationBus(
   database: ReturnType<typeof openDatabase>,
   databaseUrl: string,
-  logger: ReturnType<typeof createLogger>,
+  logger: Logger,
 ): Promise<InvalidationBus> {
   if (database.engine !== 'postgres') return new InProcessInvalidationBus();
   const bus = new PgInvalidationBus(database, {

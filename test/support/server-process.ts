@@ -32,6 +32,8 @@ export interface ServerProcessOptions {
    * access log on, where holding every line would grow this process and cost it CPU.
    */
   logFile?: string;
+  /** Options for node itself, e.g. `--cpu-prof` (NODE_OPTIONS refuses it). */
+  nodeArgs?: string[];
 }
 
 export interface ServerProcess {
@@ -73,7 +75,7 @@ class PortTakenError extends Error {}
 
 async function spawnOnPort(options: ServerProcessOptions, port: number): Promise<ServerProcess> {
   const logFd = options.logFile ? openSync(options.logFile, 'a') : undefined;
-  const child = spawn(process.execPath, [CLI, 'serve'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, 'serve'], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
