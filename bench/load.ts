@@ -9,6 +9,8 @@ export interface LoadFigures {
   serverCores?: number;
   /** wrk's own CPU over all rounds, in cores. */
   loadCores?: number;
+  /** Server CPU per request over all rounds, in µs: what the machine's other load changes least. */
+  cpuMicrosPerRequest?: number;
 }
 
 export interface LoadOptions {
@@ -29,19 +31,23 @@ export async function wrkLoad(url: string, options: LoadOptions = {}): Promise<L
   await wrkOnce(url, headers, connections, 1);
   let best = 0;
   let loadSeconds = 0;
+  let requests = 0;
   const cpuBefore = pid === undefined ? undefined : treeCpuMicros(pid);
   const started = process.hrtime.bigint();
   for (let round = 0; round < rounds; round++) {
     const run = await wrkOnce(url, headers, connections, seconds);
     best = Math.max(best, run.requestsPerSecond);
     loadSeconds += run.cpuSeconds;
+    requests += run.requests;
   }
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpuAfter = pid === undefined ? undefined : treeCpuMicros(pid);
+  const serverMicros = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
   return {
     requestsPerSecond: best,
-    serverCores: cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / 1e6 / wallSeconds : undefined,
+    serverCores: serverMicros === undefined ? undefined : serverMicros / 1e6 / wallSeconds,
     loadCores: loadSeconds / wallSeconds,
+    cpuMicrosPerRequest: serverMicros === undefined || requests === 0 ? undefined : serverMicros / requests,
   };
 }
 
@@ -70,7 +76,7 @@ function childrenOf(pid: number): number[] {
 }
 
 /** Runs wrk under sh so `times` reports wrk's CPU (the shell's children's user and system time). */
-function wrkOnce(url: string, headers: Record<string, string>, connections: number, seconds: number): Promise<{ requestsPerSecond: number; cpuSeconds: number }> {
+function wrkOnce(url: string, headers: Record<string, string>, connections: number, seconds: number): Promise<{ requestsPerSecond: number; requests: number; cpuSeconds: number }> {
   const args = ['-t1', `-c${connections}`, `-d${seconds}s`, ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), url];
   return new Promise((resolve, reject) => {
     const child = spawn('sh', ['-c', 'wrk "$@" && times', 'sh', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -85,7 +91,8 @@ function wrkOnce(url: string, headers: Record<string, string>, connections: numb
       // `times` prints two lines (shell, children), each "<user>m<s>s <sys>m<s>s".
       const children = out.trim().split('\n').at(-1) ?? '';
       const cpuSeconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
-      resolve({ requestsPerSecond: Number(rate[1]), cpuSeconds });
+      const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
+      resolve({ requestsPerSecond: Number(rate[1]), requests, cpuSeconds });
     });
   });
 }

@@ -32,7 +32,6 @@ interface Request {
 interface Fly {
   server: ServerProcess;
   works: Works;
-  wheel: string;
   stop(): Promise<void>;
 }
 
@@ -48,13 +47,21 @@ export const throughputSection: BenchSection = {
     const rows: BenchResult[] = [];
     const ceilingBefore = await ceiling();
 
-    const single = await measureFly({ workers: 1, log: 'info' }, ['manifest', 'packument', 'simpleIndex']);
-    const quiet = await measureFly({ workers: 1, log: 'warn' }, ['manifest', 'packument', 'simpleIndex']);
-    const double = await measureFly({ workers: 2, log: 'info' }, ['manifest']);
-    const peers = await measurePeers(single.wheel);
+    // One wheel for Fly and pypiserver alike, kept outside every server's data dir until the section ends.
+    const wheelDir = mkdtempSync(join(tmpdir(), 'flybench-wheel-'));
+    const wheel = await buildWheel(wheelDir, { name: 'fly-bench', version: '1.0.0', requiresPython: '>=3.8' });
+    let single, quiet, double, peers;
+    try {
+      single = await measureFly({ workers: 1, log: 'info' }, ['manifest', 'packument', 'simpleIndex'], wheel);
+      quiet = await measureFly({ workers: 1, log: 'warn' }, ['manifest', 'packument', 'simpleIndex'], wheel);
+      double = await measureFly({ workers: 2, log: 'info' }, ['manifest'], wheel);
+      peers = await measurePeers(wheel);
+    } finally {
+      rmSync(wheelDir, { recursive: true, force: true });
+    }
     const top = Math.max(ceilingBefore.requestsPerSecond, (await ceiling()).requestsPerSecond);
 
-    rows.push({ metric: 'raw Node ceiling: node:http answering 1 KB of JSON (best of before/after)', value: top, unit: 'req/s' });
+    rows.push({ metric: `raw Node ceiling: node:http answering 1 KB of JSON (best of before/after)${cpu(ceilingBefore)}`, value: top, unit: 'req/s' });
     const label = { manifest: 'authenticated manifest GET', packument: 'authenticated abbreviated packument GET', simpleIndex: 'authenticated simple-index GET' } as const;
     for (const [work, figures] of Object.entries(single.figures) as [keyof Works, LoadFigures][]) {
       const share = figures.requestsPerSecond / top;
@@ -110,22 +117,22 @@ async function ceiling(): Promise<LoadFigures> {
   }
 }
 
-async function measureFly(config: { workers: number; log: string }, works: (keyof Works)[]): Promise<{ figures: Partial<Record<keyof Works, LoadFigures>>; wheel: string }> {
-  const fly = await startFly(config);
+async function measureFly(config: { workers: number; log: string }, works: (keyof Works)[], wheel: string): Promise<{ figures: Partial<Record<keyof Works, LoadFigures>> }> {
+  const fly = await startFly(config, wheel);
   try {
     const figures: Partial<Record<keyof Works, LoadFigures>> = {};
     for (const work of works) {
       figures[work] = await wrkLoad(fly.works[work].url, { headers: fly.works[work].headers, pid: fly.server.pid });
       process.stderr.write(`bench: ${work}, ${config.workers} worker(s), ${config.log}: ${Math.round(figures[work]?.requestsPerSecond ?? 0)} req/s\n`);
     }
-    return { figures, wheel: fly.wheel };
+    return { figures };
   } finally {
     await fly.stop();
   }
 }
 
 /** `flyreg serve` on SQLite with only what a fresh install sets, an image, a package and a wheel published. */
-async function startFly(config: { workers: number; log: string }): Promise<Fly> {
+async function startFly(config: { workers: number; log: string }, wheel: string): Promise<Fly> {
   const dataDir = mkdtempSync(join(tmpdir(), 'flybench-throughput-'));
   const server = await spawnServer({
     databaseUrl: `sqlite:${join(dataDir, 'fly.db')}`,
@@ -146,7 +153,6 @@ async function startFly(config: { workers: number; log: string }): Promise<Fly> 
     const [pkg] = await makeBenchPackages(1);
     if (!pkg) throw new Error('no bench package');
     await publishAll(`${server.url}/npm/`, writer.token, [pkg]);
-    const wheel = await buildWheel(dataDir, { name: 'fly-bench', version: '1.0.0', requiresPython: '>=3.8' });
     const upload = await uploadDistribution(server.url, writer.username, writer.token, wheel);
     if (upload.status !== 200) throw new Error(`wheel upload: ${upload.status} ${upload.text}`);
     const basic = `Basic ${Buffer.from(`${reader.username}:${reader.token}`).toString('base64')}`;
@@ -155,7 +161,7 @@ async function startFly(config: { workers: number; log: string }): Promise<Fly> 
       packument: { url: `${server.url}/npm/${pkg.name}`, headers: { authorization: `Bearer ${reader.token}`, accept: ABBREVIATED } },
       simpleIndex: { url: `${server.url}/pypi/simple/fly-bench/`, headers: { authorization: basic, accept: PIP_ACCEPT } },
     };
-    return { server, works, wheel, stop };
+    return { server, works, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -217,7 +223,7 @@ function fmt(value: number): string {
 }
 
 function cpu(figures: LoadFigures): string {
-  const server = figures.serverCores === undefined ? '' : `server ${figures.serverCores.toFixed(2)} cores`;
+  const server = figures.serverCores === undefined ? '' : `server ${figures.serverCores.toFixed(2)} cores, ${Math.round(figures.cpuMicrosPerRequest ?? 0)} µs CPU/req`;
   const load = figures.loadCores === undefined ? '' : `wrk ${figures.loadCores.toFixed(2)} cores`;
   return server || load ? ` (${[server, load].filter(Boolean).join(', ')})` : '';
 }

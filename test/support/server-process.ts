@@ -48,7 +48,7 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-const START_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = 60_000;
 const START_ATTEMPTS = 3;
 
 /**
