@@ -77,7 +77,8 @@ function childrenOf(pid: number): number[] {
 
 /** Runs wrk under sh so `times` reports wrk's CPU (the shell's children's user and system time). */
 function wrkOnce(url: string, headers: Record<string, string>, connections: number, seconds: number): Promise<{ requestsPerSecond: number; requests: number; cpuSeconds: number }> {
-  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), url];
+  // A generous timeout: a slow peer on a busy machine is measured slow, not failed.
+  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), url];
   return new Promise((resolve, reject) => {
     const child = spawn('sh', ['-c', 'wrk "$@" && times', 'sh', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
