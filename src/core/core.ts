@@ -1,5 +1,6 @@
 import { AuditLog } from './audit/audit-log.js';
 import { Authenticator } from './auth/authenticate.js';
+import type { FailureCounts } from './auth/failure-counts.js';
 import { FailureLimiter } from './auth/failure-limiter.js';
 import { TokenCache } from './auth/token-cache.js';
 import type { BlobStore } from './blob-store.js';
@@ -44,6 +45,8 @@ export interface CoreOptions {
   pullFlushMs?: number;
   /** How cache invalidations reach every replica; default: this process only (embedded SQLite). */
   invalidations?: InvalidationBus;
+  /** Where the failure limiter counts; default: this process's memory (the workers of a server share theirs). */
+  failureCounts?: FailureCounts;
   clock?: Clock;
   onBackgroundError(error: unknown): void;
 }
@@ -60,7 +63,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   const { protocols } = options;
   const oci = createOciRegistry({ store, blobs: options.blobs, clock });
   const cache = new TokenCache(options.tokenCacheTtlMs);
-  const limiter = new FailureLimiter(options.authFailures.max, options.authFailures.windowMs);
+  const limiter = new FailureLimiter(options.authFailures.max, options.authFailures.windowMs, options.failureCounts);
   const usage = new UsageRecorder(store.tokens, { flushIntervalMs: options.usageFlushMs, onError: options.onBackgroundError });
   const audit = new AuditLog(clock);
   const authenticator = new Authenticator({ store, clock, cache, limiter, usage, derived: oci.bearer });

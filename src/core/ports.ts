@@ -28,6 +28,11 @@ export interface MetadataStore {
   helperTokens: HelperTokenStore;
   /** Runs fn with stores bound to one transaction: all of it lands or none of it does. */
   transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T>;
+  /**
+   * Inside a transaction: runs `effect` once it has committed (never if it rolls back), before transaction()
+   * resolves. Outside one: runs it now. For announcements other processes must only act on once committed.
+   */
+  afterCommit(effect: () => Promise<void>): Promise<void>;
   /** A cheap round trip, for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,3 +1,5 @@
+// For request.cookies: the cookie plugin's type augmentation, wherever this file is compiled from.
+import type {} from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
 import type { Credential, RequestContext } from '../core/auth/principal.js';
 import { csrfMatches } from '../core/users/session-service.js';

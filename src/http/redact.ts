@@ -4,8 +4,12 @@ import { SECRET_PATTERN } from '../core/tokens/secret.js';
 const AUTH_HEADER_PATTERN = /\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]+/gi;
 const URL_USERINFO_PATTERN = /(\/\/[^/:@\s]+):[^@/\s]+@/g;
 
+/** Every pattern above needs one of these: a string with none of them (most URLs) is returned as it is. */
+const MAY_HOLD_CREDENTIAL = /fly[a-z]_|basic|bearer|@/i;
+
 /** Removes anything that looks like a credential from a string. */
 export function redactString(text: string): string {
+  if (!MAY_HOLD_CREDENTIAL.test(text)) return text;
   return text
     .replace(SECRET_PATTERN, '[REDACTED]')
     .replace(REGISTRY_TOKEN_PATTERN, '[REDACTED]')

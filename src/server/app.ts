@@ -6,11 +6,14 @@ import type { Core } from '../core/core.js';
 import { mcpPlugin } from '../mcp/http-plugin.js';
 import { PROTOCOLS } from '../protocols/registry.js';
 import { webUiPlugin } from '../web-ui/plugin.js';
+import type { AccessLog } from './logger.js';
 import { registerOperations } from './operations.js';
 
 export interface AppOptions {
   core: Core;
   logger: Logger;
+  /** One line per answered request (server/logger.ts). */
+  access: AccessLog;
   publicUrl: URL;
   trustProxy: boolean;
   version: string;
@@ -18,7 +21,7 @@ export interface AppOptions {
 }
 
 /** Builds the HTTP application: one host, one port, every protocol of the protocol registry mounted through the kit. */
-export async function buildApp({ core, logger, publicUrl, trustProxy, version, npm }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ core, logger, access, publicUrl, trustProxy, version, npm }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One access-log line per request (the onResponse hook below) instead of Fastify's two.
@@ -28,11 +31,9 @@ export async function buildApp({ core, logger, publicUrl, trustProxy, version, n
     return503OnClosing: true,
   });
   await app.register(cookie);
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ip: request.ip },
-      'request',
-    );
+  app.addHook('onResponse', (request, reply, done) => {
+    access({ reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ip: request.ip });
+    done();
   });
   registerOperations(app, core);
   await app.register(apiPlugin, { core, secureCookies: publicUrl.protocol === 'https:', version });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { Errors } from '../core/errors.js';
@@ -16,6 +17,7 @@ export const SETTINGS = {
   publicUrl: { env: 'FLY_PUBLIC_URL', flag: '--public-url <url>', help: 'base URL printed in snippets; default http://localhost:<port>' },
   adminUsername: { env: 'FLY_ADMIN_USERNAME', flag: '--admin-username <name>', help: 'first admin, created when there are no users' },
   adminPassword: { env: 'FLY_ADMIN_PASSWORD', flag: '--admin-password <password>', help: "first admin's password (else one is generated and printed once)" },
+  workers: { env: 'FLY_WORKERS', flag: '--workers <n>', help: 'server processes sharing the port (1 = a single process)', default: 'the number of cores' },
   logLevel: { env: 'FLY_LOG_LEVEL', flag: '--log-level <level>', help: 'fatal|error|warn|info|debug', default: 'info' },
   authFailureLimit: { env: 'FLY_AUTH_FAILURE_LIMIT', flag: '--auth-failure-limit <n>', help: 'failed authentications per address per window before 429', default: '20' },
   authFailureWindowSeconds: { env: 'FLY_AUTH_FAILURE_WINDOW', flag: '--auth-failure-window <seconds>', help: 'length of that window', default: '60' },
@@ -48,6 +50,7 @@ const schema = z.object({
   publicUrl: z.url({ protocol: /^https?$/ }).optional(),
   adminUsername: z.string().optional(),
   adminPassword: z.string().optional(),
+  workers: z.union([z.literal('the number of cores'), intText(1, 256)]),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   authFailureLimit: intText(1, 1_000_000),
   authFailureWindowSeconds: intText(1, 86_400),
@@ -74,6 +77,8 @@ export interface Config {
   /** Undefined until the port is known when it was 0; see withPublicUrl. */
   publicUrl: URL | undefined;
   admin: { username?: string; password?: string };
+  /** Server processes sharing the port; 1 runs the server in this process. */
+  workers: number;
   logLevel: string;
   authFailures: { max: number; windowMs: number };
   tokenCacheTtlMs: number;
@@ -117,6 +122,7 @@ export function parseConfig(env: Record<string, string | undefined>, flags: RawS
     databaseUrl: s.databaseUrl ?? `sqlite:${resolve(dataDir, 'fly.db')}`,
     publicUrl: s.publicUrl ? new URL(s.publicUrl) : s.port === 0 ? undefined : new URL(`http://localhost:${s.port}`),
     admin: { username: s.adminUsername || undefined, password: s.adminPassword || undefined },
+    workers: s.workers === 'the number of cores' ? availableParallelism() : s.workers,
     logLevel: s.logLevel,
     authFailures: { max: s.authFailureLimit, windowMs: s.authFailureWindowSeconds * 1000 },
     tokenCacheTtlMs: s.tokenCacheTtlMs,

@@ -12,8 +12,9 @@ export function registerOperations(app: FastifyInstance, core: Core): void {
     labelNames: ['method', 'route', 'status'] as const,
     registers: [registry],
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     requests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+    done();
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -1,18 +1,25 @@
+import cluster from 'node:cluster';
 import { mkdirSync } from 'node:fs';
-import { createCore } from '../core/core.js';
+import type { Logger } from 'pino';
+import { createCore, type Core, type CoreOptions } from '../core/core.js';
+import type { BlobStore } from '../core/blob-store.js';
 import { InProcessInvalidationBus, type InvalidationBus } from '../core/invalidation.js';
 import { PROTOCOLS } from '../protocols/registry.js';
 import { cleanAbandonedUploads } from '../storage/blobs/clean-uploads.js';
-import { openDatabase } from '../storage/sql/database.js';
+import { openDatabase, type SqlDatabase } from '../storage/sql/database.js';
 import { withLease } from '../storage/sql/lease.js';
 import { SqlMetadataStore } from '../storage/sql/metadata-store.js';
 import { migrateToLatest } from '../storage/sql/migrate.js';
 import { PgInvalidationBus } from '../storage/sql/pg-invalidation-bus.js';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogs } from './logger.js';
 import { freePort } from './free-port.js';
 import { openBlobStore } from './open-blob-store.js';
+import { WorkerChannel } from './workers/channel.js';
+import { WorkerFailureCounts } from './workers/failure-counts.js';
+import { WorkerInvalidationBus } from './workers/invalidation-bus.js';
+import { startPrimary } from './workers/primary.js';
 
 const ABANDONED_UPLOAD_MS = 24 * 3600 * 1000;
 const UPLOAD_SWEEP_INTERVAL_MS = 15 * 60 * 1000;
@@ -22,9 +29,45 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * `flyreg serve`: the server in this process when config.workers is 1; otherwise a primary process that
+ * prepares the database once and runs config.workers workers (this same program, forked) on one port.
+ */
+export async function serve(config: Config, version: string): Promise<RunningServer> {
+  if (config.workers <= 1) return startServer(config, version);
+  if (cluster.isWorker) {
+    // The primary picked the port when it was 0, so every worker listens on the same one.
+    const port = Number(process.env.FLY_CLUSTER_PORT ?? config.port);
+    return startServer({ ...config, port }, version, new WorkerChannel());
+  }
+  return startCluster(config);
+}
+
+/** The primary of a multi-worker server: migrations and the first admin once, then the workers. */
+async function startCluster(config: Config): Promise<RunningServer> {
+  const { logger, flush } = createLogs(config.logLevel);
+  const port = config.port === 0 ? await freePort(config.host) : config.port;
+  const database = openDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(database);
+    const store = new SqlMetadataStore(database);
+    const core = createCore(store, coreOptions(config, openBlobStore(config.blobs), new InProcessInvalidationBus(), config.publicUrl ?? new URL(`http://localhost:${port}`), logger));
+    await bootstrapAdmin(database, core, config, logger);
+    await core.stop();
+  } finally {
+    await database.close();
+  }
+  const primary = await startPrimary({ workers: config.workers, env: { FLY_CLUSTER_PORT: String(port) }, authFailureWindowMs: config.authFailures.windowMs, logger });
+  const close = async () => {
+    await primary.close();
+    flush();
+  };
+  return { url: config.publicUrl ?? new URL(`http://localhost:${port}`), close };
+}
+
 /** The composition root: config → adapters → core → HTTP. Returns once the server is listening. */
-export async function startServer(config: Config, version: string): Promise<RunningServer> {
-  const logger = createLogger(config.logLevel);
+export async function startServer(config: Config, version: string, worker?: WorkerChannel): Promise<RunningServer> {
+  const { logger, access, flush } = createLogs(config.logLevel);
   const port = config.port === 0 ? await freePort(config.host) : config.port;
   const publicUrl = config.publicUrl ?? new URL(`http://localhost:${port}`);
   mkdirSync(config.dataDir, { recursive: true });
@@ -35,37 +78,19 @@ export async function startServer(config: Config, version: string): Promise<Runn
   await migrateToLatest(database);
   const store = new SqlMetadataStore(database);
   const blobs = openBlobStore(config.blobs);
-  const invalidations = await openInvalidationBus(database, config.databaseUrl, logger);
+  const ownBus = await openInvalidationBus(database, config.databaseUrl, logger);
+  // A worker also tells its siblings, through the primary; and counts failures with them.
+  const invalidations = worker ? new WorkerInvalidationBus(ownBus, worker) : ownBus;
   const core = createCore(store, {
-    protocols: PROTOCOLS,
-    blobs,
-    invalidations,
-    publicUrl,
-    sessionTtlMs: config.sessionTtlMs,
-    npmWebLoginTtlMs: config.npmWebLoginTtlMs,
-    oidcKeyCacheMs: config.oidcKeyCacheMs,
-    tokenCacheTtlMs: config.tokenCacheTtlMs,
-    authFailures: config.authFailures,
-    usageFlushMs: 1000,
-    onBackgroundError: (error) => logger.error({ err: error }, 'background write failed'),
+    ...coreOptions(config, blobs, invalidations, publicUrl, logger),
+    failureCounts: worker ? new WorkerFailureCounts(config.authFailures.windowMs, worker) : undefined,
   });
 
-  // Under a lease: replicas starting together on an empty database must not both create the admin (the one
-  // that finds the lease taken skips; the holder creates it).
-  const bootstrap = await withLease(database, 'bootstrap-admin', () => core.users.bootstrapAdmin(config.admin));
-  const admin = bootstrap.acquired ? bootstrap.value : null;
-  if (admin?.generatedPassword) {
-    // Printed once, on the console only (never to the JSON log), so the operator can log in.
-    process.stdout.write(
-      `\nCreated the first admin. Username: ${admin.username}  Password: ${admin.generatedPassword}\n` +
-        'It is shown only this once: log in and keep it somewhere safe.\n\n',
-    );
-  } else if (admin) {
-    logger.info({ username: admin.username }, 'created the first admin from FLY_ADMIN_USERNAME / FLY_ADMIN_PASSWORD');
-  }
+  await bootstrapAdmin(database, core, config, logger);
 
-  const app = await buildApp({ core, logger, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm });
+  const app = await buildApp({ core, logger, access, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm });
   await app.listen({ port, host: config.host });
+  worker?.ready();
   logger.info({ port, publicUrl: publicUrl.href, database: database.engine, blobStore: config.blobs.kind, version }, 'listening');
 
   // Upload sessions nobody has touched for a day are abandoned: reclaim their space. One replica at a time.
@@ -84,8 +109,43 @@ export async function startServer(config: Config, version: string): Promise<Runn
       await core.stop();
       await invalidations.close();
       await store.close();
+      flush();
     })());
   return { url: publicUrl, close };
+}
+
+function coreOptions(config: Config, blobs: BlobStore, invalidations: InvalidationBus, publicUrl: URL, logger: Logger): CoreOptions {
+  return {
+    protocols: PROTOCOLS,
+    blobs,
+    invalidations,
+    publicUrl,
+    sessionTtlMs: config.sessionTtlMs,
+    npmWebLoginTtlMs: config.npmWebLoginTtlMs,
+    oidcKeyCacheMs: config.oidcKeyCacheMs,
+    tokenCacheTtlMs: config.tokenCacheTtlMs,
+    authFailures: config.authFailures,
+    usageFlushMs: 1000,
+    onBackgroundError: (error) => logger.error({ err: error }, 'background write failed'),
+  };
+}
+
+/**
+ * Creates the first admin when there are no users. Under a lease: replicas starting together on an empty
+ * database must not both create it (the one that finds the lease taken skips; the holder creates it).
+ */
+async function bootstrapAdmin(database: SqlDatabase, core: Core, config: Config, logger: Logger): Promise<void> {
+  const bootstrap = await withLease(database, 'bootstrap-admin', () => core.users.bootstrapAdmin(config.admin));
+  const admin = bootstrap.acquired ? bootstrap.value : null;
+  if (admin?.generatedPassword) {
+    // Printed once, on the console only (never to the JSON log), so the operator can log in.
+    process.stdout.write(
+      `\nCreated the first admin. Username: ${admin.username}  Password: ${admin.generatedPassword}\n` +
+        'It is shown only this once: log in and keep it somewhere safe.\n\n',
+    );
+  } else if (admin) {
+    logger.info({ username: admin.username }, 'created the first admin from FLY_ADMIN_USERNAME / FLY_ADMIN_PASSWORD');
+  }
 }
 
 /**
@@ -95,7 +155,7 @@ export async function startServer(config: Config, version: string): Promise<Runn
 async function openInvalidationBus(
   database: ReturnType<typeof openDatabase>,
   databaseUrl: string,
-  logger: ReturnType<typeof createLogger>,
+  logger: Logger,
 ): Promise<InvalidationBus> {
   if (database.engine !== 'postgres') return new InProcessInvalidationBus();
   const bus = new PgInvalidationBus(database, {

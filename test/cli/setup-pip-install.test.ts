@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWheel } from '../../src/bench/python-dists.js';
-import { uploadDistribution } from '../../src/bench/pypi-upload.js';
-import { createVenv, run } from '../../src/bench/python-tools.js';
+import { buildWheel } from '../support/python-dists.js';
+import { uploadDistribution } from '../support/pypi-upload.js';
+import { createVenv, run } from '../support/python-tools.js';
 import { login } from '../helpers/api.js';
 import { CliUser } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/server.js';

@@ -1,4 +1,4 @@
-import { createScratchDatabase, type ScratchDatabase } from '../../src/bench/scratch-database.js';
+import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.js';
 import { openDatabase } from '../../src/storage/sql/database.js';
 import { SqlMetadataStore } from '../../src/storage/sql/metadata-store.js';
 import { migrateToLatest } from '../../src/storage/sql/migrate.js';

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import type { RunResult } from '../../src/bench/python-tools.js';
+import type { RunResult } from '../support/python-tools.js';
 
 export type { RunResult };
 

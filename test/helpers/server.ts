@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { spawnServer } from '../../src/bench/server-process.js';
+import { spawnServer } from '../support/server-process.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export interface TestServer {

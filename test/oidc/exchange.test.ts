@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OidcExchange, PublicationList, Release, ReleasePage, Token, TrustPolicy } from '../../src/api/answers.js';
-import { buildWheel } from '../../src/bench/python-dists.js';
+import { buildWheel } from '../support/python-dists.js';
 import { ApiClient, createUser, login, type ApiErrorBody } from '../helpers/api.js';
 import { CliUser } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/server.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSdist, buildWheel } from '../../src/bench/python-dists.js';
+import { buildSdist, buildWheel } from '../support/python-dists.js';
 import { basicAuth, login, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { openUploads, storedBlobs, uploadWithFetch } from './uploads.js';

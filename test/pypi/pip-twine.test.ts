@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSdist, buildWheel } from '../../src/bench/python-dists.js';
+import { buildSdist, buildWheel } from '../support/python-dists.js';
 import { login, type ApiClient, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { createVenv, pip, pipIndexUrl, run } from '../../src/bench/python-tools.js';
+import { createVenv, pip, pipIndexUrl, run } from '../support/python-tools.js';
 import { twineUpload } from './twine.js';
 
 /** URLs the server logged (one JSON line per request), for checking what pip fetched. */
@@ -94,7 +94,7 @@ describe('PyPI with the real twine and pip', () => {
   });
 
   it('refuses twine with the read-only token: 403 saying it is read-only', async () => {
-    const { buildWheel: build } = await import('../../src/bench/python-dists.js');
+    const { buildWheel: build } = await import('../support/python-dists.js');
     const wheel = await build(join(work, 'dists'), { name: 'fly-readonly', version: '1.0' });
     const result = await twineUpload(server.url, reader.username, reader.token, [wheel]);
     expect(result.code).not.toBe(0);

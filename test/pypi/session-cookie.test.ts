@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildWheel } from '../../src/bench/python-dists.js';
+import { buildWheel } from '../support/python-dists.js';
 import { cookieHeaders, serverWithBrowserSession } from '../helpers/session-cookie.js';
 import { storedBlobs } from './uploads.js';
 

@@ -1,4 +1,4 @@
-import { run, type RunResult } from '../../src/bench/python-tools.js';
+import { run, type RunResult } from '../support/python-tools.js';
 
 /** Debian's twine, never asking anything and never touching a keyring. */
 export function twine(args: string[]): Promise<RunResult> {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { uploadDistribution, type UploadOptions } from '../../src/bench/pypi-upload.js';
+import { uploadDistribution, type UploadOptions } from '../support/pypi-upload.js';
 import type { TestServer } from '../helpers/server.js';
 
 /** Uploads like twine does, with fetch, so tests can also send what twine never would. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startS3rver, type S3rverProcess } from '../../src/bench/s3rver-process.js';
+import { startS3rver, type S3rverProcess } from '../support/s3rver-process.js';
 import { createUser, login } from '../helpers/api.js';
 import { OCI_CONFIG, OCI_LAYER_GZIP, OCI_MANIFEST, sha256 } from '../oci/helpers/oci-layout.js';
 import { pushBlob } from '../oci/helpers/push.js';

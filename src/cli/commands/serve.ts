@@ -10,8 +10,8 @@ export function registerServe(program: Command): void {
   serve.action(async (flags: RawSettings) => {
     const config = parseConfig(process.env, pick(flags));
     // Loaded on demand: the server's modules would add half a second to every client command's start.
-    const { startServer } = await import('../../server/serve.js');
-    const server = await startServer(config, packageVersion());
+    const { serve: run } = await import('../../server/serve.js');
+    const server = await run(config, packageVersion());
     const stop = () => {
       server.close().then(
         () => process.exit(0),

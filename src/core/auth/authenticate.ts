@@ -46,7 +46,7 @@ export class Authenticator {
     try {
       return await this.resolve(credential, ctx, now);
     } catch (error) {
-      this.noteFailure(error, ctx, now);
+      await this.noteFailure(error, ctx, now);
       throw error;
     }
   }
@@ -67,9 +67,12 @@ export class Authenticator {
     return { ...this.tokenPrincipal(token, ctx, now), scope: verified.scope };
   }
 
-  /** Counts a failed attempt (also used by password login, which is not a credential lookup). */
-  noteFailure(error: unknown, ctx: RequestContext, now: Date): void {
-    if (isAppError(error) && COUNTED_FAILURES.has(error.code)) this.deps.limiter.recordFailure(ctx.ip, now.getTime());
+  /**
+   * Counts a failed attempt (also used by password login, which is not a credential lookup). Resolves once
+   * every worker sees the count, so the refusal is not answered before the limit holds everywhere.
+   */
+  async noteFailure(error: unknown, ctx: RequestContext, now: Date): Promise<void> {
+    if (isAppError(error) && COUNTED_FAILURES.has(error.code)) await this.deps.limiter.recordFailure(ctx.ip, now.getTime());
   }
 
   /** Throws rate_limited when the address has failed too often. */

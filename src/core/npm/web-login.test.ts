@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../../../test/helpers/database.js';
-import { openInProcessCore, type InProcessCore } from '../../bench/in-process-core.js';
+import { openInProcessCore, type InProcessCore } from '../../../test/support/in-process-core.js';
 import { userPrincipal, type Principal, type RequestContext } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import { isAppError } from '../errors.js';

@@ -124,7 +124,7 @@ export class NpmWebLoginService {
     // Each client polls its own kind of request: npm's route never hands out a CLI session, nor the reverse.
     if (!login || login.client !== client || !isWellFormedSecret(doneSecret, 'npmWebLogin') || !constantTimeEqual(login.doneSecretHash, hashSecret(doneSecret))) {
       // A guessed id or secret counts towards the address's limit like a wrong password.
-      this.deps.authenticator.noteFailure(Errors.invalidCredentials(), ctx, now);
+      await this.deps.authenticator.noteFailure(Errors.invalidCredentials(), ctx, now);
       throw Errors.npmWebLoginUnknown();
     }
     const state = webLoginState(login, now);

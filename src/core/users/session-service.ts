@@ -86,7 +86,7 @@ export class SessionService {
     const ok = await verifyPassword(password, user?.passwordHash ?? null);
     if (!user || !ok || user.status !== 'active') {
       const error = user && ok ? Errors.userInactive(user.username) : Errors.invalidCredentials();
-      this.deps.authenticator.noteFailure(Errors.invalidCredentials(), ctx, now);
+      await this.deps.authenticator.noteFailure(Errors.invalidCredentials(), ctx, now);
       await this.deps.audit.record(
         this.deps.store.audit,
         { actor: username.slice(0, 64), action: 'login.failed', target: { type: 'user', id: user?.id ?? null, name: username.slice(0, 64) }, details: { reason: error.code } },

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startS3rver, type S3rverProcess } from '../../bench/s3rver-process.js';
+import { startS3rver, type S3rverProcess } from '../../../test/support/s3rver-process.js';
 import type { Digest } from '../../core/blob-store.js';
 import { blobStoreContract } from './blob-store.contract.js';
 import { cleanAbandonedUploads } from './clean-uploads.js';

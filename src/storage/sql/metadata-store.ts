@@ -56,6 +56,8 @@ export class SqlMetadataStore implements MetadataStore {
     readonly database: SqlDatabase,
     /** The connection or transaction these stores run on (the PostgreSQL invalidation bus NOTIFYs on it). */
     readonly db: Kysely<Database> = database.db,
+    /** Inside a transaction: what runs once it commits (see afterCommit). */
+    private readonly committed?: (() => Promise<void>)[],
   ) {
     ({
       users: this.users,
@@ -77,7 +79,15 @@ export class SqlMetadataStore implements MetadataStore {
 
   async transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this);
-    return this.db.transaction().execute((trx) => fn(new SqlMetadataStore(this.database, trx)));
+    const effects: (() => Promise<void>)[] = [];
+    const result = await this.db.transaction().execute((trx) => fn(new SqlMetadataStore(this.database, trx, effects)));
+    for (const effect of effects) await effect();
+    return result;
+  }
+
+  async afterCommit(effect: () => Promise<void>): Promise<void> {
+    if (this.committed) this.committed.push(effect);
+    else await effect();
   }
 
   async ping(): Promise<void> {

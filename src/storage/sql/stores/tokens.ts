@@ -122,14 +122,20 @@ export class SqlTokenStore implements TokenStore {
     if (batch.length === 0) return;
     await this.db.transaction().execute(async (tx) => {
       for (const u of batch) {
+        const at = u.at.getTime();
         await tx
           .updateTable('tokens')
-          .set((eb) => ({
-            last_used_at: u.at.getTime(),
-            last_used_ip: u.ip,
-            last_used_client: u.client,
-            use_count: eb('use_count', '+', u.count),
-          }))
+          .set((eb) => {
+            // Several processes (workers, replicas) flush their own batches: the latest use wins whatever
+            // order the batches land in, and the counts add up.
+            const newer = eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', at)]);
+            return {
+              last_used_at: eb.case().when(newer).then(at).else(eb.ref('last_used_at')).end(),
+              last_used_ip: eb.case().when(newer).then(u.ip).else(eb.ref('last_used_ip')).end(),
+              last_used_client: eb.case().when(newer).then(u.client).else(eb.ref('last_used_client')).end(),
+              use_count: eb('use_count', '+', u.count),
+            };
+          })
           .where('id', '=', u.tokenId)
           .execute();
       }

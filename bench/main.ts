@@ -3,7 +3,7 @@ import type { BenchResult } from './section.js';
 import { SECTIONS } from './sections.js';
 
 /**
- * `npm run bench [section…]`: runs every section of src/bench/sections.ts (or only the named ones) and
+ * `npm run bench [section…]`: runs every section of bench/sections.ts (or only the named ones) and
  * prints one table. Exits 1 when a section fails to run; a missed target is reported, not fatal.
  */
 async function main(names: string[]): Promise<number> {

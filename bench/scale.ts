@@ -1,7 +1,7 @@
-import { startS3rver } from './s3rver-process.js';
+import { startS3rver } from '../test/support/s3rver-process.js';
 import { measureRevocationPropagation } from './scale-revocation.js';
 import { measureS3Pulls } from './scale-pulls.js';
-import { createScratchDatabase, postgresAnswers } from './scratch-database.js';
+import { createScratchDatabase, postgresAnswers } from '../test/support/scratch-database.js';
 import type { BenchResult, BenchSection } from './section.js';
 
 /** The targets: revocation reaches every replica in < 1 s, typically < 100 ms. */

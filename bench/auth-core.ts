@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Credential, RequestContext } from '../core/auth/principal.js';
-import type { Token } from '../core/model.js';
-import type { Core } from '../core/core.js';
-import { generateSecret, hashSecret } from '../core/tokens/secret.js';
-import { openInProcessCore } from './in-process-core.js';
+import type { Credential, RequestContext } from '../src/core/auth/principal.js';
+import type { Token } from '../src/core/model.js';
+import type { Core } from '../src/core/core.js';
+import { generateSecret, hashSecret } from '../src/core/tokens/secret.js';
+import { openInProcessCore } from '../test/support/in-process-core.js';
 
 export interface AuthCoreFigures {
   tokens: number;

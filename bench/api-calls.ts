@@ -1,4 +1,4 @@
-import type { CreatedToken, Permission } from '../api/answers.js';
+import type { CreatedToken, Permission } from '../src/api/answers.js';
 
 /** POSTs JSON (with a session as Bearer, when given) and returns the decoded answer; throws on a non-2xx. */
 export async function postJson<T>(url: string, body: unknown, bearer?: string): Promise<T> {

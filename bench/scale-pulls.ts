@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { adminSession } from './api-calls.js';
-import type { S3rverProcess } from './s3rver-process.js';
-import { createScratchDatabase } from './scratch-database.js';
-import { spawnServer } from './server-process.js';
+import type { S3rverProcess } from '../test/support/s3rver-process.js';
+import { createScratchDatabase } from '../test/support/scratch-database.js';
+import { spawnServer } from '../test/support/server-process.js';
 
 export interface PullFigures {
   /** The server streams the blob from S3 to the client. */

@@ -4,9 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { makeBenchPackages, publishAll, type BenchPackage } from './npm-fixtures.js';
 import { median, timeColdInstalls } from './npm-install.js';
 import { processCpuMicros } from './process-cpu.js';
-import { createScratchDatabase, postgresAnswers } from './scratch-database.js';
+import { createScratchDatabase, postgresAnswers } from '../test/support/scratch-database.js';
 import type { BenchResult, BenchSection } from './section.js';
-import { spawnServer } from './server-process.js';
+import { spawnServer } from '../test/support/server-process.js';
 import { startVerdaccio, verdaccioDir } from './verdaccio.js';
 
 /** Issue 4's targets: >= 10,000 authenticated packument GETs/s; an install no slower than Verdaccio's. */

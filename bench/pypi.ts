@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { processCpuMicros } from './process-cpu.js';
-import { buildWheel } from './python-dists.js';
-import { uploadDistribution } from './pypi-upload.js';
-import { createVenv, pip, pipIndexUrl, run } from './python-tools.js';
-import { createScratchDatabase, postgresAnswers } from './scratch-database.js';
+import { buildWheel } from '../test/support/python-dists.js';
+import { uploadDistribution } from '../test/support/pypi-upload.js';
+import { createVenv, pip, pipIndexUrl, run } from '../test/support/python-tools.js';
+import { createScratchDatabase, postgresAnswers } from '../test/support/scratch-database.js';
 import type { BenchResult, BenchSection } from './section.js';
-import { spawnServer, type ServerProcess } from './server-process.js';
+import { spawnServer, type ServerProcess } from '../test/support/server-process.js';
 
 const TARGET_GETS_PER_SECOND = 8000;
 const WHEELS = 30;

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { freePort } from '../server/free-port.js';
-import { stopProcess } from './stop-process.js';
+import { freePort } from '../src/server/free-port.js';
+import { stopProcess } from '../test/support/stop-process.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 

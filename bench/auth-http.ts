@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { adminSession } from './api-calls.js';
 import { randomBytes } from 'node:crypto';
-import { spawnServer } from './server-process.js';
+import { spawnServer } from '../test/support/server-process.js';
 
 export interface HttpFigures {
   requestsPerSecond: number;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { adminSession, postJson } from './api-calls.js';
-import type { S3rverProcess } from './s3rver-process.js';
-import { spawnServer } from './server-process.js';
+import type { S3rverProcess } from '../test/support/s3rver-process.js';
+import { spawnServer } from '../test/support/server-process.js';
 
 export interface PropagationFigures {
   samples: number;

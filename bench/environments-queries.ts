@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { userPrincipal, type Principal } from '../core/auth/principal.js';
-import type { AttributedPull } from '../core/environments/model.js';
-import { openInProcessCore } from './in-process-core.js';
+import { userPrincipal, type Principal } from '../src/core/auth/principal.js';
+import type { AttributedPull } from '../src/core/environments/model.js';
+import { openInProcessCore } from '../test/support/in-process-core.js';
 
 export interface QueryFigures {
   pullEvents: number;

@@ -1,6 +1,6 @@
 import { measurePullRecording, type PullFigures } from './environments-pulls.js';
 import { measureEnvironmentQueries } from './environments-queries.js';
-import { createScratchDatabase, postgresAnswers } from './scratch-database.js';
+import { createScratchDatabase, postgresAnswers } from '../test/support/scratch-database.js';
 import type { BenchResult, BenchSection } from './section.js';
 
 const PULL_EVENTS = 1_000_000;

@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import { createHash, randomBytes } from 'node:crypto';
 import { adminSession, postJson } from './api-calls.js';
 import { processCpuMicros } from './process-cpu.js';
-import { spawnServer, type ServerProcess } from './server-process.js';
+import { spawnServer, type ServerProcess } from '../test/support/server-process.js';
 
 export interface PullFigures {
   /** Manifest GETs per second with a token of no environment, and with an environment token (recorded). */

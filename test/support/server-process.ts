@@ -1,14 +1,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from '../server/free-port.js';
+import { freePort } from '../../src/server/free-port.js';
 import { stopProcess } from './stop-process.js';
-import { dirname, resolve } from 'node:path';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Always the built CLI: this module runs compiled (dist/bench/) for benchmarks and from source
- * (src/bench/, through vitest) for tests; both are two levels below the package root.
+ * Always the built CLI (dist/cli/main.js of the package root): this module runs from source (test/support/,
+ * through vitest) for tests and compiled (dist-bench/test/support/) for benchmarks, at different depths,
+ * so the root is the nearest folder above with a package.json.
  */
-const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
+const CLI = join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'dist/cli/main.js');
+
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 
 export interface ServerProcessOptions {
   /** FLY_DATABASE_URL: `sqlite:<path>` or `postgres://…`. */
@@ -18,6 +27,13 @@ export interface ServerProcessOptions {
   admin: { username: string; password: string };
   /** Extra FLY_* settings (they win over the defaults chosen here). */
   env?: Record<string, string>;
+  /**
+   * Send the server's output to this file instead of a pipe read into memory: for load runs with the
+   * access log on, where holding every line would grow this process and cost it CPU.
+   */
+  logFile?: string;
+  /** Options for node itself, e.g. `--cpu-prof` (NODE_OPTIONS refuses it). */
+  nodeArgs?: string[];
 }
 
 export interface ServerProcess {
@@ -32,7 +48,7 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-const START_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = 60_000;
 const START_ATTEMPTS = 3;
 
 /**
@@ -58,7 +74,8 @@ export async function spawnServer(options: ServerProcessOptions): Promise<Server
 class PortTakenError extends Error {}
 
 async function spawnOnPort(options: ServerProcessOptions, port: number): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve'], {
+  const logFd = options.logFile ? openSync(options.logFile, 'a') : undefined;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, 'serve'], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
@@ -69,25 +86,29 @@ async function spawnOnPort(options: ServerProcessOptions, port: number): Promise
       FLY_ADMIN_USERNAME: options.admin.username,
       FLY_ADMIN_PASSWORD: options.admin.password,
       FLY_LOG_LEVEL: 'info',
+      // One process unless a test or benchmark asks for more: the suite starts many servers on few cores.
+      FLY_WORKERS: '1',
       ...options.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: logFd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', logFd, logFd],
   });
-  let output = '';
+  if (logFd !== undefined) closeSync(logFd); // the child holds its own copy
+  let piped = '';
+  const output = () => (options.logFile ? readFileSync(options.logFile, 'utf8') : piped);
   let closed = false;
   // 'close' comes after the output streams have ended, so the reason for an early exit is in `output`.
   child.once('close', () => (closed = true));
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (piped += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (piped += chunk.toString()));
   const host = `127.0.0.1:${port}`;
   const url = `http://${host}`;
   try {
-    await waitUntilHealthy(url, () => closed, () => output, child);
+    await waitUntilHealthy(url, () => closed, output, child);
   } catch (error) {
     await stopProcess(child);
     throw error;
   }
-  return { url, host, port, pid: child.pid ?? -1, output: () => output, stop: () => stopProcess(child) };
+  return { url, host, port, pid: child.pid ?? -1, output, stop: () => stopProcess(child) };
 }
 
 async function waitUntilHealthy(url: string, closed: () => boolean, output: () => string, child: ChildProcess): Promise<void> {

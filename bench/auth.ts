@@ -1,6 +1,6 @@
 import { measureAuthCore, type AuthCoreFigures } from './auth-core.js';
 import { measureAuthHttp } from './auth-http.js';
-import { createScratchDatabase, postgresAnswers } from './scratch-database.js';
+import { createScratchDatabase, postgresAnswers } from '../test/support/scratch-database.js';
 import type { BenchResult, BenchSection } from './section.js';
 
 /** The target: an authenticated request costs < 50 µs of auth work, whatever the number of tokens. */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` runs every registered section (src/bench/sections.ts) and prints one table of what
+ * `npm run bench` runs every registered section (bench/sections.ts) and prints one table of what
  * each measured beside the issue's target. A section starts whatever it needs (usually a real server
  * process) and stops it before returning.
  */

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createS3Client } from '../storage/blobs/s3-client.js';
+import { createS3Client } from '../../src/storage/blobs/s3-client.js';
 
 /** s3rver accepts any request signed with these (its documented defaults). */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;

@@ -1,11 +1,11 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCore, type Core, type CoreOptions } from '../core/core.js';
-import { PROTOCOLS } from '../protocols/registry.js';
-import { FilesystemBlobStore } from '../storage/blobs/filesystem-blob-store.js';
-import { openDatabase } from '../storage/sql/database.js';
-import { SqlMetadataStore } from '../storage/sql/metadata-store.js';
-import { migrateToLatest } from '../storage/sql/migrate.js';
+import { createCore, type Core, type CoreOptions } from '../../src/core/core.js';
+import { PROTOCOLS } from '../../src/protocols/registry.js';
+import { FilesystemBlobStore } from '../../src/storage/blobs/filesystem-blob-store.js';
+import { openDatabase } from '../../src/storage/sql/database.js';
+import { SqlMetadataStore } from '../../src/storage/sql/metadata-store.js';
+import { migrateToLatest } from '../../src/storage/sql/migrate.js';
 
 export interface InProcessCore {
   core: Core;

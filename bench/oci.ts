@@ -7,10 +7,12 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { processTree } from './load.js';
 import type { BenchResult, BenchSection } from './section.js';
-import { spawnServer, type ServerProcess } from './server-process.js';
+import { spawnServer, type ServerProcess } from '../test/support/server-process.js';
 
 const MiB = 1024 * 1024;
+const WORKERS = 2;
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
 /**
@@ -29,7 +31,7 @@ export const ociSection: BenchSection = {
       results.push({ metric: 'push of a 3×32 MiB image (3 layers in parallel)', value: pushSeconds, unit: 's' });
 
       const rps = await manifestGets(`${server.url}/v2/bench/app/manifests/v1`, auth);
-      results.push({ metric: 'authenticated manifest GET (bearer token, by tag)', value: rps, unit: 'req/s', target: '>= 10,000 req/s', ok: rps >= 10_000 });
+      results.push({ metric: `authenticated manifest GET (bearer token, by tag, ${WORKERS} workers, warn log)`, value: rps, unit: 'req/s', target: '>= 10,000 req/s', ok: rps >= 10_000 });
       // The same load on the cheapest route of the same server: the ceiling this machine allows right now.
       const ceiling = await manifestGets(`${server.url}/healthz`, '');
       results.push({ metric: 'for comparison: GET /healthz on the same server (no auth, no database)', value: ceiling, unit: 'req/s' });
@@ -62,7 +64,8 @@ async function benchServer(repository: string): Promise<{ server: ServerProcess;
     databaseUrl: `sqlite:${join(dataDir, 'fly.db')}`,
     dataDir,
     admin: ADMIN,
-    env: { FLY_LOG_LEVEL: 'warn', FLY_AUTH_FAILURE_LIMIT: '1000000' },
+    // Two workers, as issue 21 asks the blob figures at: the default on a 2-core machine.
+    env: { FLY_LOG_LEVEL: 'warn', FLY_AUTH_FAILURE_LIMIT: '1000000', FLY_WORKERS: String(WORKERS) },
   });
   const stop = async () => {
     await server.stop();
@@ -85,11 +88,12 @@ async function benchServer(repository: string): Promise<{ server: ServerProcess;
 async function pushMemory(): Promise<BenchResult[]> {
   const { server, auth, stop } = await benchServer('bench/big');
   try {
-    const idleMb = (await peakRssDuring(server.pid, () => Promise.resolve())) / 1e6;
-    const peakMb = (await peakRssDuring(server.pid, () => uploadStream(server.url, auth, 'bench/big', 1024 * MiB))) / 1e6;
+    const idle = await peakRssDuring(server.pid, () => Promise.resolve());
+    const peak = await peakRssDuring(server.pid, () => uploadStream(server.url, auth, 'bench/big', 1024 * MiB));
     return [
-      { metric: 'server RSS before the 1 GiB push (fresh server)', value: idleMb, unit: 'MB' },
-      { metric: 'server RSS peak while pushing a 1 GiB layer', value: peakMb, unit: 'MB', target: '< 200 MB', ok: peakMb < 200 },
+      { metric: `server RSS before the 1 GiB push (fresh server, ${WORKERS} workers): the largest process`, value: idle.largest / 1e6, unit: 'MB' },
+      { metric: `server RSS peak while pushing a 1 GiB layer (${WORKERS} workers): the largest process`, value: peak.largest / 1e6, unit: 'MB', target: '< 200 MB', ok: peak.largest / 1e6 < 200 },
+      { metric: `for comparison: the same peak, primary and ${WORKERS} workers together`, value: peak.total / 1e6, unit: 'MB' },
     ];
   } finally {
     await stop();
@@ -98,7 +102,7 @@ async function pushMemory(): Promise<BenchResult[]> {
 
 const ADMIN = { username: 'admin', password: `bench-${randomBytes(12).toString('hex')}` };
 
-async function bearer(url: string, token: { username: string; token: string }, scope: string): Promise<string> {
+export async function bearer(url: string, token: { username: string; token: string }, scope: string): Promise<string> {
   const basic = Buffer.from(`${token.username}:${token.token}`).toString('base64');
   const res = await fetch(`${url}/v2/token?scope=${encodeURIComponent(scope)}`, { headers: { authorization: `Basic ${basic}` } });
   if (res.status !== 200) throw new Error(`token service answered ${res.status}`);
@@ -144,7 +148,7 @@ async function uploadStream(url: string, auth: string, repo: string, size: numbe
   return digest;
 }
 
-async function pushImage(url: string, auth: string, repo: string, tag: string, layerSizes: number[]): Promise<number> {
+export async function pushImage(url: string, auth: string, repo: string, tag: string, layerSizes: number[]): Promise<number> {
   const started = process.hrtime.bigint();
   const layers = await Promise.all(layerSizes.map(async (size) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: await uploadStream(url, auth, repo, size), size })));
   const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) } }));
@@ -245,18 +249,32 @@ async function plainNodeThroughput(file: string, size: number): Promise<number> 
   }
 }
 
-/** Samples the process's resident set (Linux /proc) every 50 ms while `work` runs; returns the peak in bytes. */
-async function peakRssDuring(pid: number, work: () => Promise<unknown>): Promise<number> {
-  const rss = () => {
-    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb ? Number(kb) * 1024 : 0;
+/**
+ * Samples the resident set (Linux /proc) of the server's processes (the primary and its workers) every 50 ms
+ * while `work` runs; returns the peak of the largest one and of their sum, in bytes.
+ */
+async function peakRssDuring(pid: number, work: () => Promise<unknown>): Promise<{ largest: number; total: number }> {
+  const rssOf = (p: number) => {
+    try {
+      const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1];
+      return kb ? Number(kb) * 1024 : 0;
+    } catch {
+      return 0;
+    }
   };
-  let peak = rss();
-  const timer = setInterval(() => (peak = Math.max(peak, rss())), 50);
+  const peak = { largest: 0, total: 0 };
+  const sample = () => {
+    const each = processTree(pid).map(rssOf);
+    peak.largest = Math.max(peak.largest, ...each);
+    peak.total = Math.max(peak.total, each.reduce((a, b) => a + b, 0));
+  };
+  sample();
+  const timer = setInterval(sample, 50);
   try {
     await work();
   } finally {
     clearInterval(timer);
   }
-  return Math.max(peak, rss());
+  sample();
+  return peak;
 }

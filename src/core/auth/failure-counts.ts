@@ -1,0 +1,64 @@
+/** Failed authentications of one client address within one fixed window. */
+export interface FailureWindow {
+  startedAt: number;
+  failures: number;
+}
+
+/**
+ * Where the failure limiter's counts live. One process keeps them in memory (InProcessFailureCounts); the
+ * workers of one server share them through their primary process (server/worker-failure-counts.ts), so the
+ * limit holds for an address whichever worker its attempts reach.
+ */
+export interface FailureCounts {
+  /** The open window of `ip` at `now`, or undefined when it has none (or it has ended). */
+  current(ip: string, now: number): FailureWindow | undefined;
+  /**
+   * Counts one failure of `ip`: in its open window, or in a new one starting at `now`. Resolves once every
+   * process that checks this limit will see it.
+   */
+  add(ip: string, now: number): Promise<void>;
+}
+
+/** Counts in this process's memory, in fixed windows of `windowMs`, bounded by sweeping ended windows. */
+export class InProcessFailureCounts implements FailureCounts {
+  private readonly windows = new Map<string, FailureWindow>();
+
+  constructor(private readonly windowMs: number) {}
+
+  current(ip: string, now: number): FailureWindow | undefined {
+    const w = this.windows.get(ip);
+    if (!w) return undefined;
+    if (now - w.startedAt >= this.windowMs) {
+      this.windows.delete(ip);
+      return undefined;
+    }
+    return w;
+  }
+
+  add(ip: string, now: number): Promise<void> {
+    this.increment(ip, now);
+    return Promise.resolve();
+  }
+
+  /** Counts one failure now, synchronously, and returns the window it landed in. */
+  increment(ip: string, now: number): FailureWindow {
+    const w = this.current(ip, now);
+    if (w) {
+      w.failures++;
+      return w;
+    }
+    if (this.windows.size > 50_000) this.sweep(now);
+    const fresh = { startedAt: now, failures: 1 };
+    this.windows.set(ip, fresh);
+    return fresh;
+  }
+
+  /** Replaces the window of `ip` with one counted elsewhere (a mirror of the shared counts). */
+  set(ip: string, window: FailureWindow): void {
+    this.windows.set(ip, { ...window });
+  }
+
+  private sweep(now: number): void {
+    for (const [ip, w] of this.windows) if (now - w.startedAt >= this.windowMs) this.windows.delete(ip);
+  }
+}

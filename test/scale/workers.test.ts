@@ -1,0 +1,198 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Deployment } from '../../src/api/answers.js';
+import { login, type ApiClient, type CreatedToken } from '../helpers/api.js';
+import { TEST_ENGINE } from '../helpers/database.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { OCI_MANIFEST } from '../oci/helpers/oci-layout.js';
+import { pushImage } from '../oci/helpers/push.js';
+
+const WORKERS = 2;
+/** Long enough that only the broadcast between workers, never the TTL, can explain a refusal. */
+const CACHE_TTL_MS = 60_000;
+const FAILURE_LIMIT = 4;
+/**
+ * Requests go on fresh connections, which the primary hands to its free workers in turn; on a busy machine a
+ * worker may be skipped now and then, so each phase sends until every worker has answered, at most this many.
+ */
+const MAX_SPREAD = 40;
+
+interface Answer {
+  status: number;
+  body: string;
+}
+
+/** One request on a connection of its own (no keep-alive), so consecutive requests reach every worker. */
+function fresh(server: TestServer, path: string, headers: Record<string, string> = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${server.url}${path}`, { agent: false, headers: { connection: 'close', ...headers } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The worker process ids that logged a request whose URL contains `marker` (the access log names the pid). */
+async function workersThatServed(server: TestServer, marker: string): Promise<Set<number>> {
+  const lines = (await server.settledOutput()).split('\n').filter((l) => l.includes(marker) && l.includes('"msg":"request"'));
+  return new Set(lines.map((l) => (JSON.parse(l) as { pid: number }).pid));
+}
+
+function workerPids(primaryPid: number): number[] {
+  try {
+    return readFileSync(`/proc/${primaryPid}/task/${primaryPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Sends `send(i)` for i = 0, 1, … on fresh connections until every worker has answered one (their access-log
+ * lines carry `marker` and the worker's pid); `check` judges each answer. Returns how many were sent.
+ */
+async function untilEveryWorker(server: TestServer, marker: string, send: (i: number) => Promise<Answer>, check: (answer: Answer) => void): Promise<number> {
+  for (let i = 0; i < MAX_SPREAD; i++) {
+    check(await send(i));
+    if (i + 1 >= WORKERS && (await workersThatServed(server, marker)).size === WORKERS) return i + 1;
+  }
+  throw new Error(`${MAX_SPREAD} requests on fresh connections did not reach all ${WORKERS} workers`);
+}
+
+const errorCode = (answer: Answer) => (JSON.parse(answer.body) as { error?: { code?: string } }).error?.code;
+
+describe(`a server of ${WORKERS} worker processes (FLY_WORKERS) on ${TEST_ENGINE}`, () => {
+  let server: TestServer;
+  let admin: ApiClient;
+
+  beforeAll(async () => {
+    server = await startServer({
+      env: { FLY_WORKERS: String(WORKERS), FLY_TOKEN_CACHE_TTL_MS: String(CACHE_TTL_MS), FLY_AUTH_FAILURE_LIMIT: String(FAILURE_LIMIT), FLY_TRUST_PROXY: 'true' },
+    });
+    admin = await login(server);
+  });
+  afterAll(() => server?.stop());
+
+  it('a token revoked through one worker is refused by every worker on its next request', async () => {
+    const token = await admin.createToken({ name: 'revoked across workers', permission: 'read-only' });
+    const marker = `probe-${randomBytes(4).toString('hex')}`;
+    // Every worker verifies it and caches the record (for a minute).
+    const address = { 'x-forwarded-for': '198.51.100.1' };
+    await untilEveryWorker(
+      server,
+      `${marker}-before`,
+      () => fresh(server, `/api/v1/whoami?${marker}-before`, { authorization: `Bearer ${token.token}`, ...address }),
+      (answer) => expect(answer.status).toBe(200),
+    );
+
+    expect((await admin.post(`/api/v1/tokens/${token.id}/revoke`)).status).toBe(200);
+    // Each refusal counts towards its address's failure limit: one address per request keeps them apart.
+    await untilEveryWorker(
+      server,
+      `${marker}-after`,
+      (i) => fresh(server, `/api/v1/whoami?${marker}-after`, { authorization: `Bearer ${token.token}`, 'x-forwarded-for': `198.51.100.${10 + i}` }),
+      (answer) => {
+        expect(answer.status).toBe(401);
+        expect(errorCode(answer)).toBe('token_revoked');
+      },
+    );
+  });
+
+  it('the failure limit counts the failures every worker saw', async () => {
+    const address = { 'x-forwarded-for': '198.51.100.2' };
+    const marker = `limit-${randomBytes(4).toString('hex')}`;
+    const wrong = { authorization: `Bearer flyr_${'x'.repeat(40)}`, ...address };
+    for (let i = 0; i < FAILURE_LIMIT; i++) expect((await fresh(server, `/api/v1/whoami?${marker}-fail`, wrong)).status).toBe(401);
+    // Every worker now refuses the address, even with a valid credential.
+    const valid = await admin.createToken({ name: 'from a limited address', permission: 'read-only' });
+    await untilEveryWorker(
+      server,
+      `${marker}-limited`,
+      () => fresh(server, `/api/v1/whoami?${marker}-limited`, { authorization: `Bearer ${valid.token}`, ...address }),
+      (answer) => expect(answer.status).toBe(429),
+    );
+  });
+
+  it('pulls and token uses served by different workers all reach the timeline and the usage count', async () => {
+    const writer = await admin.createToken({ name: 'ci', permission: 'read-write' });
+    const environment = await admin.post<{ token: CreatedToken }>('/api/v1/environments', { name: 'across-workers', token: {} });
+    expect(environment.status).toBe(201);
+    const deployer = environment.body.token;
+    const marker = `pull-${randomBytes(4).toString('hex')}`;
+    const auth = { authorization: `Basic ${Buffer.from(`${deployer.username}:${deployer.token}`).toString('base64')}`, accept: OCI_MANIFEST };
+    // One image per pull (a repeated pull of one image by one client is one deployment, by design).
+    const images: { repo: string; digest: string }[] = [];
+    await untilEveryWorker(
+      server,
+      marker,
+      async (i) => {
+        const repo = `team/app-${i}`;
+        images.push({ repo, digest: (await pushImage(server, writer, repo, 'v1')).digest });
+        return fresh(server, `/v2/${repo}/manifests/v1?${marker}`, auth);
+      },
+      (answer) => expect(answer.status).toBe(200),
+    );
+
+    let deployments: Deployment[] = [];
+    for (let waited = 0; deployments.length < images.length && waited < 10_000; waited += 100) {
+      await sleep(100);
+      deployments = (await admin.get<{ deployments: Deployment[] }>('/api/v1/environments/across-workers/deployments')).body.deployments;
+    }
+    expect(new Set(deployments.map((d) => d.digest))).toEqual(new Set(images.map((i) => i.digest)));
+    let useCount = 0;
+    for (let waited = 0; useCount < images.length && waited < 10_000; waited += 100) {
+      await sleep(100);
+      useCount = (await admin.get<{ useCount: number }>(`/api/v1/tokens/${deployer.id}`)).body.useCount;
+    }
+    expect(useCount).toBe(images.length);
+  });
+
+  it('a killed worker is replaced while the others keep their connections', async () => {
+    const primary = Number(/"pid":(\d+),"hostname":"[^"]*","workers":/.exec(server.output())?.[1]);
+    const before = workerPids(primary);
+    expect(before).toHaveLength(WORKERS);
+    // A keep-alive connection to one worker, open across the other's death.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const viaAgent = (path: string) =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const req = request(`${server.url}${path}`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const marker = `kill-${randomBytes(4).toString('hex')}`;
+    expect((await viaAgent(`/healthz?${marker}`)).status).toBe(200);
+    const [kept] = await workersThatServed(server, marker);
+    const victim = before.find((pid) => pid !== kept);
+    expect(victim).toBeDefined();
+    process.kill(victim as number, 'SIGKILL');
+
+    const after = await viaAgent('/healthz');
+    expect(after).toEqual({ status: 200, reused: true });
+    let now: number[] = [];
+    for (let waited = 0; waited < 15_000; waited += 100) {
+      now = workerPids(primary);
+      if (now.length === WORKERS && !now.includes(victim as number)) break;
+      await sleep(100);
+    }
+    expect(now).toHaveLength(WORKERS);
+    expect(now).not.toContain(victim);
+    agent.destroy();
+    // The replacement serves: fresh connections reach every worker again.
+    const again = `again-${randomBytes(4).toString('hex')}`;
+    for (let waited = 0; ; waited += 100) {
+      const status = (await fresh(server, `/readyz?${again}`)).status;
+      if (status === 200 && (await workersThatServed(server, again)).size === WORKERS) break;
+      if (waited > 15_000) throw new Error(`the replacement never served:\n${server.output().slice(-3000)}`);
+      await sleep(100);
+    }
+    expect(server.output()).toContain('a worker exited; starting another');
+  });
+});
