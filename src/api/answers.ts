@@ -51,6 +51,8 @@ export interface RegistryEndpoints {
   docker: { registry: string };
   npm: { registry: string; authKey: string };
   pypi: { indexUrl: string };
+  maven: { repositoryUrl: string; serverId: string };
+  generic: { baseUrl: string };
 }
 
 // Tokens.
@@ -90,6 +92,10 @@ export interface TokenSnippets {
   dockerLogin: string;
   npmrc: string;
   pipIndexUrl: string;
+  mavenSettingsXml: string;
+  mavenDistributionManagement: string;
+  gradle: string;
+  genericCurl: string;
   kubernetes: KubernetesPullSecret;
 }
 
