@@ -5,6 +5,7 @@ import { apiPlugin } from '../api/plugin.js';
 import type { Core } from '../core/core.js';
 import type { OciRegistry } from '../core/oci/registry.js';
 import { mcpPlugin } from '../mcp/http-plugin.js';
+import { genericPlugin } from '../protocols/generic/plugin.js';
 import { mavenPlugin } from '../protocols/maven/plugin.js';
 import { npmPlugin } from '../protocols/npm/plugin.js';
 import { ociPlugin } from '../protocols/oci/plugin.js';
@@ -45,6 +46,7 @@ export async function buildApp({ core, registry, logger, publicUrl, trustProxy, 
   await app.register(npmPlugin, { core, maxBodyBytes: npm.maxBodyBytes });
   await app.register(pypiPlugin, { core, publicUrl });
   await app.register(mavenPlugin, { core, maven: core.maven });
+  await app.register(genericPlugin, { core, generic: core.generic });
   await app.register(mcpPlugin, { core, version });
   await app.register(webUiPlugin);
   return app;

@@ -74,6 +74,11 @@ export class HostedPackages {
     this.cache = new LoadedPackageCache(deps.store, repository);
   }
 
+  /** The blob store files stream into (receiveFile). */
+  get blobs(): BlobStore {
+    return this.deps.blobs;
+  }
+
   async loaded(name: string): Promise<{ loaded: LoadedPackage; rendered: Map<string, string> } | undefined> {
     return this.cache.get(name, this.deps.clock.now().getTime());
   }

@@ -1,15 +1,9 @@
 import { Errors } from '../errors.js';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../hosted-files/checksums.js';
+import { pathSegments, SEGMENT, VERSION } from '../hosted-files/paths.js';
 
 export const METADATA_FILE = 'maven-metadata.xml';
 
-/** Limits that bound a path before any lookup: Maven coordinates are short. */
-const MAX_PATH_CHARS = 1024;
-const MAX_SEGMENTS = 32;
-/** A path segment: no `..`, no hidden files, no separators or control characters. */
-const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.+~-]*$/;
-/** A version: same characters as a segment, at most 128 of them. */
-const VERSION = /^[A-Za-z0-9_][A-Za-z0-9_.+~-]{0,127}$/;
 /** What follows `artifactId-version` in a file name: an optional `-classifier`, then `.extension`. */
 const SUFFIX = /^(?:-([A-Za-z0-9_][A-Za-z0-9_.~+]*?))?\.([A-Za-z0-9][A-Za-z0-9.]*)$/;
 /** A timestamped snapshot's version part: `20260101.120000-3`. */
@@ -41,19 +35,6 @@ export type MavenPath =
   | { kind: 'directory'; segments: string[] };
 
 export const isSnapshot = (version: string) => version.endsWith('-SNAPSHOT');
-
-/** Splits and checks a path below the mount; `..`, empty segments and odd characters are refused. */
-export function pathSegments(path: string): string[] {
-  if (path.length > MAX_PATH_CHARS) throw Errors.validation(`Path is longer than ${MAX_PATH_CHARS} characters`);
-  const segments = path.split('/').filter((s, i, all) => !(s === '' && (i === 0 || i === all.length - 1)));
-  if (segments.length > MAX_SEGMENTS) throw Errors.validation(`Path has more than ${MAX_SEGMENTS} segments`);
-  for (const segment of segments) {
-    if (!SEGMENT.test(segment) || segment === '..') {
-      throw Errors.validation(`Invalid path segment ${JSON.stringify(segment.slice(0, 80))}: use letters, digits and . _ - + ~, not starting with . or -`);
-    }
-  }
-  return segments;
-}
 
 function checksumOf(filename: string): { base: string; algorithm: ChecksumAlgorithm } | undefined {
   for (const algorithm of CHECKSUM_ALGORITHMS) {

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Principal, RequestContext } from '../auth/principal.js';
-import type { BlobStore, Digest } from '../blob-store.js';
+import type { Digest } from '../blob-store.js';
 import { Errors } from '../errors.js';
 import { checksumsOf, parseChecksum, receiveFile, type ChecksumAlgorithm, type Checksums } from '../hosted-files/checksums.js';
 import { HostedPackages, type Download, type HostedFile, type HostedPackagesDeps } from '../hosted-files/hosted-packages.js';
@@ -28,7 +28,7 @@ export type MavenResource =
 export class MavenRepository {
   readonly hosted: HostedPackages;
 
-  constructor(private readonly deps: HostedPackagesDeps & { blobs: BlobStore }) {
+  constructor(private readonly deps: HostedPackagesDeps) {
     this.hosted = new HostedPackages(deps, 'maven');
   }
 
@@ -64,7 +64,7 @@ export class MavenRepository {
     const name = packageName(path);
     const snapshot = isSnapshot(path.version);
     if (!snapshot && (await this.hosted.file(name, path.filename))) throw releaseExists(path);
-    const received = await receiveFile(this.deps.blobs, body, signal);
+    const received = await receiveFile(this.hosted.blobs, body, signal);
     return this.hosted.storeFile({
       principal,
       ctx,

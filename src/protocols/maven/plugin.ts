@@ -4,7 +4,8 @@ import { Errors } from '../../core/errors.js';
 import { packageName, parseMavenPath, type ArtifactFile, type MavenPath } from '../../core/maven/layout.js';
 import type { MavenRepository } from '../../core/maven/maven-repository.js';
 import { requestContext } from '../../http/credentials.js';
-import { bodyOf, declaredChecksums, guard, plainErrorHandler, renderListing, sendDownload, sendPlainError } from '../hosted-files/wire.js';
+import { directoryRedirect, mountPathRoutes } from '../hosted-files/mount.js';
+import { bodyOf, declaredChecksums, guard, renderListing, sendDownload } from '../hosted-files/wire.js';
 
 /** The documented mount and its short alias (ARCHITECTURE.md, URL layout). */
 export const MAVEN_MOUNTS = ['/artifactory/maven', '/maven'] as const;
@@ -56,9 +57,7 @@ async function get(core: Core, maven: MavenRepository, request: FastifyRequest, 
     case 'text':
       return reply.type(resource.contentType).header('cache-control', 'no-cache').send(resource.text);
     case 'listing': {
-      // A directory is browsed with a trailing slash, so the listing's relative links resolve below it.
-      if (!request.url.split('?')[0]?.endsWith('/')) return reply.redirect(`${request.url.split('?')[0]}/`, 301);
-      return reply.type('text/html; charset=utf-8').send(renderListing(`/${resource.path}`, resource.entries));
+      return directoryRedirect(request, reply) ?? reply.type('text/html; charset=utf-8').send(renderListing(`/${resource.path}`, resource.entries));
     }
   }
 }
@@ -114,21 +113,11 @@ async function readSmall(request: FastifyRequest): Promise<string> {
 }
 
 async function mavenMount(app: FastifyInstance, { core, maven }: MavenPluginOptions): Promise<void> {
-  // Bodies are artifacts, streamed to the blob store: no parser runs on them.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (_request, _payload, done) => done(null));
-  app.setErrorHandler(plainErrorHandler);
-  app.setNotFoundHandler((request, reply) => sendPlainError(reply, 404, `Not Found: ${request.method} ${request.url.split('?')[0]}`));
-  const routes = [
-    { method: 'GET' as const, handler: get },
-    { method: 'PUT' as const, handler: put },
-    { method: 'DELETE' as const, handler: remove },
-  ];
-  for (const route of routes) {
-    for (const url of ['/', '/*']) {
-      app.route({ method: route.method, url, handler: (request, reply) => route.handler(core, maven, request, reply) });
-    }
-  }
+  mountPathRoutes(app, {
+    GET: (request, reply) => get(core, maven, request, reply),
+    PUT: (request, reply) => put(core, maven, request, reply),
+    DELETE: (request, reply) => remove(core, maven, request, reply),
+  });
 }
 
 /** The Maven 2 repository (deploy, resolve, listings), mounted Artifactory-style and at `/maven`. */
