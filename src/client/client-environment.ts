@@ -13,6 +13,8 @@ export interface ClientEnvironment {
   userNpmrc: string;
   /** pip's user configuration file: PIP_CONFIG_FILE, else $XDG_CONFIG_HOME/pip/pip.conf. */
   pipConfigFile: string;
+  /** Maven's user settings: ~/.m2/settings.xml. */
+  mavenSettings: string;
   /** Names tokens that `flyreg setup` creates (`<hostname>-npm`). */
   hostname: string;
   /** Relative --project paths resolve against it. */
@@ -27,6 +29,7 @@ export function clientEnvironment(env: Record<string, string | undefined>, home:
     dockerConfigDir: nonEmpty('DOCKER_CONFIG') ?? join(home, '.docker'),
     userNpmrc: nonEmpty('NPM_CONFIG_USERCONFIG') ?? join(home, '.npmrc'),
     pipConfigFile: nonEmpty('PIP_CONFIG_FILE') ?? join(xdgConfig, 'pip', 'pip.conf'),
+    mavenSettings: join(home, '.m2', 'settings.xml'),
     hostname,
     cwd,
   };

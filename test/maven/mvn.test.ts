@@ -2,18 +2,22 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { XMLParser } from 'fast-xml-parser';
+import type { Token, TokenList } from '../../src/api/answers.js';
 import { basicAuth, login, type ApiClient, type CreatedToken } from '../helpers/api.js';
+import { CliUser } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { GROUP, mvn, writeCentralSettings, writeConsumerProject, writeTwoModuleProject } from './maven-projects.js';
 
 describe('mvn deploys to and resolves from the Maven repository with tokens', () => {
   let server: TestServer;
   let admin: ApiClient;
-  let writer: CreatedToken;
+  let writer: Token & { token: string };
+  let cli: CliUser;
   let reader: CreatedToken;
   let dir: string;
   let central: string;
-  /** settings.xml exactly as the token creation answer gave it. */
+  /** settings.xml exactly as the token creation answer gave it (the consumer's). */
   const settingsOf = (token: CreatedToken, name: string) => {
     const path = join(dir, `${name}-settings.xml`);
     writeFileSync(path, token.snippets.mavenSettingsXml);
@@ -30,20 +34,29 @@ describe('mvn deploys to and resolves from the Maven repository with tokens', ()
   beforeAll(async () => {
     server = await startServer();
     admin = await login(server);
-    writer = await admin.createToken({ name: 'ci', permission: 'read-write' });
     reader = await admin.createToken({ name: 'consumer', permission: 'read-only' });
     dir = mkdtempSync(join(tmpdir(), 'flyreg-mvn-'));
     central = writeCentralSettings(dir);
-    writerSettings = settingsOf(writer, 'writer');
+    // The deployer's settings come from `flyreg setup maven` (a new Read & Write token merged into ~/.m2).
+    cli = new CliUser();
+    await cli.login(server);
+    const setup = await cli.run(['setup', 'maven', '--permission', 'read-write']);
+    expect(setup.code, setup.stderr).toBe(0);
+    writerSettings = join(cli.home, '.m2', 'settings.xml');
+    const created = (await admin.get<TokenList>('/api/v1/tokens')).body.tokens.find((t) => t.name.endsWith('-maven'));
+    if (!created) throw new Error('flyreg setup maven created no token');
+    const written = new XMLParser().parse(readFileSync(writerSettings, 'utf8')) as { settings: { servers: { server: { password: string } } } };
+    writer = { ...created, token: written.settings.servers.server.password };
     readerSettings = settingsOf(reader, 'reader');
   });
 
   afterAll(async () => {
     await server?.stop();
+    cli?.remove();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('deploys a two-module release with the Read & Write token from the generated settings.xml', async () => {
+  it('deploys a two-module release with the Read & Write token that flyreg setup maven merged into settings.xml', async () => {
     writeTwoModuleProject(join(dir, 'release'), '1.0.0', 'hello');
     const result = await deploy(join(dir, 'release'), writerSettings);
     expect(result.code, result.output).toBe(0);

@@ -4,10 +4,11 @@ import type { RegistryEndpoints } from '../../api/answers.js';
 import type { ClientEnvironment } from '../client-environment.js';
 import { writePrivateFile } from '../private-file.js';
 import { editDockerConfig, type FileEdit } from './docker-config.js';
+import { editMavenSettings } from './maven-settings.js';
 import { editNpmrc } from './npmrc.js';
 import { editPipConf } from './pip-conf.js';
 
-export const PACKAGE_MANAGERS = ['docker', 'npm', 'pip'] as const;
+export const PACKAGE_MANAGERS = ['docker', 'npm', 'pip', 'maven'] as const;
 export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
 
 /** The credential a package manager is configured with: a registry token's username and secret. */
@@ -54,6 +55,8 @@ function editConfig(tool: PackageManager, existing: string | null, endpoints: Re
       return editNpmrc(existing, endpoints.npm.registry, endpoints.npm.authKey, credential.secret);
     case 'pip':
       return editPipConf(existing, indexUrlWithCredentials(endpoints.pypi.indexUrl, credential));
+    case 'maven':
+      return editMavenSettings(existing, endpoints.maven, credential.username, credential.secret);
   }
 }
 
@@ -67,15 +70,20 @@ export function configPath(tool: PackageManager, env: ClientEnvironment, project
   switch (tool) {
     case 'docker':
       return join(env.dockerConfigDir, 'config.json');
-    case 'npm': {
-      if (projectDir === undefined) return env.userNpmrc;
-      const dir = resolve(env.cwd, projectDir);
-      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`project directory ${dir} does not exist`);
-      return join(dir, '.npmrc');
-    }
+    case 'npm':
+      return projectDir === undefined ? env.userNpmrc : join(projectDirectory(env, projectDir), '.npmrc');
     case 'pip':
       return env.pipConfigFile;
+    case 'maven':
+      // A project keeps its own settings in .mvn/ (run mvn -s .mvn/settings.xml); else the user's ~/.m2.
+      return projectDir === undefined ? env.mavenSettings : join(projectDirectory(env, projectDir), '.mvn', 'settings.xml');
   }
+}
+
+function projectDirectory(env: ClientEnvironment, projectDir: string): string {
+  const dir = resolve(env.cwd, projectDir);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`project directory ${dir} does not exist`);
+  return dir;
 }
 
 /** pip takes Basic credentials inside the index URL. */
