@@ -19,7 +19,7 @@ if ! command -v mvn >/dev/null 2>&1; then
 fi
 
 # The marker is written last: an interrupted warm-up runs again.
-if [ -f "$CACHE/.warmed-v1" ]; then
+if [ -f "$CACHE/.warmed-v1" ] && [ -d "$CACHE/org/apache/maven/plugins" ]; then
   exit 0
 fi
 mkdir -p "$CACHE"

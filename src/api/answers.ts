@@ -280,7 +280,10 @@ export interface Comparison {
 export type ReleaseArtifact =
   | { type: 'oci'; repository: string; digest: string }
   | { type: 'npm'; name: string; version: string }
-  | { type: 'pypi'; name: string; version: string };
+  | { type: 'pypi'; name: string; version: string }
+  /** `name` is `groupId:artifactId`. */
+  | { type: 'maven'; name: string; version: string }
+  | { type: 'generic'; name: string; version: string };
 
 /** The CI run or change a release came from; null where it was not said. */
 export type ReleaseSource = Record<'commit' | 'branch' | 'pr' | 'author' | 'url', string | null>;

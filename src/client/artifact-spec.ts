@@ -1,6 +1,6 @@
 /**
  * Reads a release artifact as typed on a command line: `oci:<repository>@<digest>`, `npm:<name>@<version>`
- * (scoped names keep their leading @) or `pypi:<name>==<version>` (or `@<version>`). The server checks
+ * (scoped names keep their leading @) `pypi:<name>==<version>` (or `@<version>`), `maven:<groupId>:<artifactId>:<version>` or `generic:<name>@<version>`. The server checks
  * that the artifact exists.
  */
 export function parseArtifactSpec(spec: string): Record<string, string> {
@@ -17,9 +17,12 @@ export function parseArtifactSpec(spec: string): Record<string, string> {
     const left = rest.slice(0, at);
     const right = rest.slice(at + 1);
     if (type === 'oci') return checked(spec, { type, repository: left, digest: right });
-    if (type === 'npm' || type === 'pypi') return checked(spec, { type, name: left, version: right });
+    if (type === 'npm' || type === 'pypi' || type === 'generic') return checked(spec, { type, name: left, version: right });
   }
-  throw new Error(`cannot read the artifact ${JSON.stringify(spec)}: write oci:<repository>@<digest>, npm:<name>@<version> or pypi:<name>==<version>`);
+  // maven:<groupId>:<artifactId>:<version>
+  const gav = rest.split(':');
+  if (type === 'maven' && gav.length === 3) return checked(spec, { type, name: `${gav[0]}:${gav[1]}`, version: gav[2] as string });
+  throw new Error(`cannot read the artifact ${JSON.stringify(spec)}: write oci:<repository>@<digest>, npm:<name>@<version>, pypi:<name>==<version>, maven:<groupId>:<artifactId>:<version> or generic:<name>@<version>`);
 }
 
 function checked(spec: string, artifact: Record<string, string>): Record<string, string> {

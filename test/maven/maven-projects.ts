@@ -1,4 +1,6 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -6,6 +8,12 @@ import { join } from 'node:path';
 export const CENTRAL_CACHE = process.env.FLY_MAVEN_CENTRAL_CACHE ?? '/var/cache/fly-registry/maven-central';
 
 export const GROUP = 'com.example.flytest';
+
+/** Makes sure Maven and the plugin cache are there (a no-op when they are; refills a cache someone emptied). */
+export async function ensureMaven(): Promise<void> {
+  const script = fileURLToPath(new URL('../../scripts/install-maven.sh', import.meta.url));
+  await promisify(execFile)('bash', [script], { env: { ...process.env, FLY_MAVEN_CENTRAL_CACHE: CENTRAL_CACHE }, timeout: 600_000 });
+}
 
 /**
  * Global settings that point Maven Central at the local plugin cache (the registry's settings.xml stays

@@ -7,7 +7,7 @@ import type { Token, TokenList } from '../../src/api/answers.js';
 import { basicAuth, login, type ApiClient, type CreatedToken } from '../helpers/api.js';
 import { CliUser } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { GROUP, mvn, writeCentralSettings, writeConsumerProject, writeTwoModuleProject } from './maven-projects.js';
+import { ensureMaven, GROUP, mvn, writeCentralSettings, writeConsumerProject, writeTwoModuleProject } from './maven-projects.js';
 
 describe('mvn deploys to and resolves from the Maven repository with tokens', () => {
   let server: TestServer;
@@ -32,6 +32,7 @@ describe('mvn deploys to and resolves from the Maven repository with tokens', ()
   const get = (path: string) => fetch(`${server.url}/maven/${path}`, { headers: basicAuth(reader.username, reader.token) });
 
   beforeAll(async () => {
+    await ensureMaven();
     server = await startServer();
     admin = await login(server);
     reader = await admin.createToken({ name: 'consumer', permission: 'read-only' });

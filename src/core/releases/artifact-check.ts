@@ -36,8 +36,11 @@ async function artifactExists(store: MetadataStore, artifact: ReleaseArtifact): 
   switch (artifact.type) {
     case 'oci':
       return (await store.oci.manifestByNameAndDigest(artifact.repository, artifact.digest as Digest)) !== undefined;
-    case 'npm': {
-      const pkg = await store.packages.get('npm', artifact.name);
+    case 'npm':
+    case 'maven':
+    case 'generic': {
+      // Names and versions are stored as given (Maven's name is groupId:artifactId).
+      const pkg = await store.packages.get(artifact.type, artifact.name);
       return pkg !== undefined && (await store.packages.version(pkg.id, artifact.version)) !== undefined;
     }
     case 'pypi': {

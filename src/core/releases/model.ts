@@ -3,7 +3,10 @@
 export type ReleaseArtifact =
   | { type: 'oci'; repository: string; digest: string }
   | { type: 'npm'; name: string; version: string }
-  | { type: 'pypi'; name: string; version: string };
+  | { type: 'pypi'; name: string; version: string }
+  /** `name` is `groupId:artifactId`. */
+  | { type: 'maven'; name: string; version: string }
+  | { type: 'generic'; name: string; version: string };
 
 /** The CI run or change a release came from; every field optional. */
 export interface ReleaseSource {

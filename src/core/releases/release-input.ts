@@ -30,8 +30,17 @@ export const releaseArtifactInput = z.discriminatedUnion(
     }),
     z.strictObject({ type: z.literal('npm'), name: packageNameInput, version: versionInput }),
     z.strictObject({ type: z.literal('pypi'), name: packageNameInput, version: versionInput }),
+    z.strictObject({
+      type: z.literal('maven'),
+      name: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*:[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'must be groupId:artifactId').max(300),
+      version: versionInput,
+    }),
+    z.strictObject({ type: z.literal('generic'), name: packageNameInput, version: versionInput }),
   ],
-  { error: 'must be {"type":"oci","repository","digest"}, {"type":"npm","name","version"} or {"type":"pypi","name","version"}' },
+  {
+    error:
+      'must be {"type":"oci","repository","digest"}, or {"type":"npm"|"pypi"|"maven"|"generic","name","version"} (a Maven name is groupId:artifactId)',
+  },
 );
 
 export const releaseSourceInput = z.strictObject({

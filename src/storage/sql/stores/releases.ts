@@ -8,7 +8,8 @@ import { isUniqueViolation } from '../unique-violation.js';
 
 const toArtifact = (r: Selectable<ReleaseArtifactsTable>): ReleaseArtifact => {
   if (r.type === 'oci') return { type: 'oci', repository: r.name, digest: r.digest ?? '' };
-  return { type: r.type === 'npm' ? 'npm' : 'pypi', name: r.name, version: r.version ?? '' };
+  const type = r.type === 'npm' || r.type === 'maven' || r.type === 'generic' ? r.type : 'pypi';
+  return { type, name: r.name, version: r.version ?? '' };
 };
 
 const toRef = (r: Pick<Selectable<ReleasesTable>, 'id' | 'name' | 'version' | 'created_at'>): ReleaseRef => ({
