@@ -246,7 +246,7 @@ async function plainNodeThroughput(file: string, size: number): Promise<number> 
 }
 
 /** Samples the process's resident set (Linux /proc) every 50 ms while `work` runs; returns the peak in bytes. */
-async function peakRssDuring(pid: number, work: () => Promise<unknown>): Promise<number> {
+export async function peakRssDuring(pid: number, work: () => Promise<unknown>): Promise<number> {
   const rss = () => {
     const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
     return kb ? Number(kb) * 1024 : 0;

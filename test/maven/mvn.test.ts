@@ -9,6 +9,9 @@ import { CliUser } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { ensureMaven, GROUP, mvn, writeCentralSettings, writeConsumerProject, writeTwoModuleProject } from './maven-projects.js';
 
+/** A JVM start and a build take seconds alone, and much longer on a loaded machine (three builds in one test). */
+const MVN_TIMEOUT = 900_000;
+
 describe('mvn deploys to and resolves from the Maven repository with tokens', () => {
   let server: TestServer;
   let admin: ApiClient;
@@ -49,13 +52,13 @@ describe('mvn deploys to and resolves from the Maven repository with tokens', ()
     const written = new XMLParser().parse(readFileSync(writerSettings, 'utf8')) as { settings: { servers: { server: { password: string } } } };
     writer = { ...created, token: written.settings.servers.server.password };
     readerSettings = settingsOf(reader, 'reader');
-  });
+  }, MVN_TIMEOUT);
 
   afterAll(async () => {
     await server?.stop();
     cli?.remove();
     if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  }, MVN_TIMEOUT);
 
   it('deploys a two-module release with the Read & Write token that flyreg setup maven merged into settings.xml', async () => {
     writeTwoModuleProject(join(dir, 'release'), '1.0.0', 'hello');
@@ -70,7 +73,7 @@ describe('mvn deploys to and resolves from the Maven repository with tokens', ()
     // The secret never shows in mvn's output or the server's log.
     expect(result.output).not.toContain(writer.token);
     expect(await server.settledOutput()).not.toContain(writer.token);
-  });
+  }, MVN_TIMEOUT);
 
   it('a separate project resolves the library with the Read-Only token and an empty local repository', async () => {
     writeConsumerProject(join(dir, 'consumer'), '1.0.0', 'hello');
@@ -79,13 +82,13 @@ describe('mvn deploys to and resolves from the Maven repository with tokens', ()
     expect(result.code, result.output).toBe(0);
     const remote = readFileSync(join(repo, GROUP.replace(/\./g, '/'), 'lib/1.0.0/_remote.repositories'), 'utf8');
     expect(remote).toContain('lib-1.0.0.jar>fly=');
-  });
+  }, MVN_TIMEOUT);
 
   it('refuses to redeploy a release (409 in mvn output)', async () => {
     const result = await deploy(join(dir, 'release'), writerSettings);
     expect(result.code).not.toBe(0);
     expect(result.output).toMatch(/409|releases are immutable/);
-  });
+  }, MVN_TIMEOUT);
 
   it('refuses a deploy with the Read-Only token: 403 and the reason in mvn output', async () => {
     writeTwoModuleProject(join(dir, 'read-only'), '1.0.1', 'hello');
@@ -94,7 +97,7 @@ describe('mvn deploys to and resolves from the Maven repository with tokens', ()
     expect(result.output).toContain('403');
     expect(result.output).toContain('This token is read-only');
     expect((await get(`${GROUP.replace(/\./g, '/')}/lib/1.0.1/lib-1.0.1.jar`)).status).toBe(404);
-  });
+  }, MVN_TIMEOUT);
 
   it('a SNAPSHOT deployed twice: the consumer gets the newest build', async () => {
     writeTwoModuleProject(join(dir, 'snap1'), '2.0.0-SNAPSHOT', 'first');
@@ -109,7 +112,7 @@ describe('mvn deploys to and resolves from the Maven repository with tokens', ()
     writeConsumerProject(join(dir, 'snap-consumer'), '2.0.0-SNAPSHOT', 'second');
     const result = await consume(join(dir, 'snap-consumer'), readerSettings);
     expect(result.code, result.output).toBe(0);
-  });
+  }, MVN_TIMEOUT);
 
   it('a revoked token fails at once', async () => {
     const revoked = await admin.post(`/api/v1/tokens/${reader.id}/revoke`);
@@ -119,5 +122,5 @@ describe('mvn deploys to and resolves from the Maven repository with tokens', ()
     expect(result.code).not.toBe(0);
     expect(result.output).toMatch(/401|Unauthorized|revoked/);
     expect(existsSync(join(dir, 'revoked/target/classes/com/example/consumer/Main.class'))).toBe(false);
-  });
+  }, MVN_TIMEOUT);
 });
