@@ -13,12 +13,13 @@ export interface ClientEnvironment {
   userNpmrc: string;
   /** pip's user configuration file: PIP_CONFIG_FILE, else $XDG_CONFIG_HOME/pip/pip.conf. */
   pipConfigFile: string;
-  /** Maven's user settings: ~/.m2/settings.xml. */
-  mavenSettings: string;
   /** Names tokens that `flyreg setup` creates (`<hostname>-npm`). */
   hostname: string;
   /** Relative --project paths resolve against it. */
   cwd: string;
+  /** The home directory and the environment variables, for clients whose configuration lives elsewhere. */
+  home: string;
+  vars: Record<string, string | undefined>;
 }
 
 export function clientEnvironment(env: Record<string, string | undefined>, home: string, hostname: string, cwd: string): ClientEnvironment {
@@ -29,8 +30,9 @@ export function clientEnvironment(env: Record<string, string | undefined>, home:
     dockerConfigDir: nonEmpty('DOCKER_CONFIG') ?? join(home, '.docker'),
     userNpmrc: nonEmpty('NPM_CONFIG_USERCONFIG') ?? join(home, '.npmrc'),
     pipConfigFile: nonEmpty('PIP_CONFIG_FILE') ?? join(xdgConfig, 'pip', 'pip.conf'),
-    mavenSettings: join(home, '.m2', 'settings.xml'),
     hostname,
     cwd,
+    home,
+    vars: env,
   };
 }

@@ -3,19 +3,13 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { apiPlugin } from '../api/plugin.js';
 import type { Core } from '../core/core.js';
-import type { OciRegistry } from '../core/oci/registry.js';
 import { mcpPlugin } from '../mcp/http-plugin.js';
-import { genericPlugin } from '../protocols/generic/plugin.js';
-import { mavenPlugin } from '../protocols/maven/plugin.js';
-import { npmPlugin } from '../protocols/npm/plugin.js';
-import { ociPlugin } from '../protocols/oci/plugin.js';
-import { pypiPlugin } from '../protocols/pypi/plugin.js';
+import { PROTOCOLS } from '../protocols/registry.js';
 import { webUiPlugin } from '../web-ui/plugin.js';
 import { registerOperations } from './operations.js';
 
 export interface AppOptions {
   core: Core;
-  registry: OciRegistry;
   logger: Logger;
   publicUrl: URL;
   trustProxy: boolean;
@@ -23,8 +17,8 @@ export interface AppOptions {
   npm: { maxBodyBytes: number };
 }
 
-/** Builds the HTTP application: one host, one port, every protocol mounted as its own plugin. */
-export async function buildApp({ core, registry, logger, publicUrl, trustProxy, version, npm }: AppOptions): Promise<FastifyInstance> {
+/** Builds the HTTP application: one host, one port, every protocol of the protocol registry mounted through the kit. */
+export async function buildApp({ core, logger, publicUrl, trustProxy, version, npm }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One access-log line per request (the onResponse hook below) instead of Fastify's two.
@@ -42,11 +36,7 @@ export async function buildApp({ core, registry, logger, publicUrl, trustProxy, 
   });
   registerOperations(app, core);
   await app.register(apiPlugin, { core, secureCookies: publicUrl.protocol === 'https:', version });
-  await app.register(ociPlugin, { core, registry, publicUrl });
-  await app.register(npmPlugin, { core, maxBodyBytes: npm.maxBodyBytes });
-  await app.register(pypiPlugin, { core, publicUrl });
-  await app.register(mavenPlugin, { core, maven: core.maven });
-  await app.register(genericPlugin, { core, generic: core.generic });
+  for (const protocol of PROTOCOLS) await protocol.mount(app, { core, publicUrl, settings: { npmMaxBodyBytes: npm.maxBodyBytes } });
   await app.register(mcpPlugin, { core, version });
   await app.register(webUiPlugin);
   return app;

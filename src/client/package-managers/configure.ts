@@ -1,21 +1,16 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { RegistryEndpoints } from '../../api/answers.js';
+import { PROTOCOLS, protocolForTool } from '../../protocols/registry.js';
 import type { ClientEnvironment } from '../client-environment.js';
 import { writePrivateFile } from '../private-file.js';
-import { editDockerConfig, type FileEdit } from './docker-config.js';
-import { editMavenSettings } from './maven-settings.js';
-import { editNpmrc } from './npmrc.js';
-import { editPipConf } from './pip-conf.js';
+import type { TokenCredential } from './client-setup.js';
+import type { FileEdit } from './docker-config.js';
 
-export const PACKAGE_MANAGERS = ['docker', 'npm', 'pip', 'maven'] as const;
-export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
+export type { TokenCredential } from './client-setup.js';
 
-/** The credential a package manager is configured with: a registry token's username and secret. */
-export interface TokenCredential {
-  username: string;
-  secret: string;
-}
+/** The clients `flyreg setup` configures: one per protocol of the protocol registry (docker, npm, pip). */
+export const PACKAGE_MANAGERS = PROTOCOLS.map((p) => p.clientSetup.tool) as [string, ...string[]];
+export type PackageManager = string;
 
 /**
  * One client's configuration: which file, its new content, and the part that concerns this registry.
@@ -48,16 +43,7 @@ export function configFragment(tool: PackageManager, endpoints: RegistryEndpoint
 }
 
 function editConfig(tool: PackageManager, existing: string | null, endpoints: RegistryEndpoints, credential: TokenCredential): FileEdit {
-  switch (tool) {
-    case 'docker':
-      return editDockerConfig(existing, endpoints.docker.registry, credential.username, credential.secret);
-    case 'npm':
-      return editNpmrc(existing, endpoints.npm.registry, endpoints.npm.authKey, credential.secret);
-    case 'pip':
-      return editPipConf(existing, indexUrlWithCredentials(endpoints.pypi.indexUrl, credential));
-    case 'maven':
-      return editMavenSettings(existing, endpoints.maven, credential.username, credential.secret);
-  }
+  return protocolForTool(tool).clientSetup.edit(existing, endpoints, credential);
 }
 
 /** Writes the planned file (mode 0600: it holds a token). */
@@ -67,31 +53,7 @@ export function applyPlan(plan: ConfigPlan): void {
 }
 
 export function configPath(tool: PackageManager, env: ClientEnvironment, projectDir?: string): string {
-  switch (tool) {
-    case 'docker':
-      return join(env.dockerConfigDir, 'config.json');
-    case 'npm':
-      return projectDir === undefined ? env.userNpmrc : join(projectDirectory(env, projectDir), '.npmrc');
-    case 'pip':
-      return env.pipConfigFile;
-    case 'maven':
-      // A project keeps its own settings in .mvn/ (run mvn -s .mvn/settings.xml); else the user's ~/.m2.
-      return projectDir === undefined ? env.mavenSettings : join(projectDirectory(env, projectDir), '.mvn', 'settings.xml');
-  }
-}
-
-function projectDirectory(env: ClientEnvironment, projectDir: string): string {
-  const dir = resolve(env.cwd, projectDir);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`project directory ${dir} does not exist`);
-  return dir;
-}
-
-/** pip takes Basic credentials inside the index URL. */
-function indexUrlWithCredentials(indexUrl: string, credential: TokenCredential): string {
-  const url = new URL(indexUrl);
-  url.username = credential.username;
-  url.password = credential.secret;
-  return url.href;
+  return protocolForTool(tool).clientSetup.configPath(env, projectDir);
 }
 
 function readIfExists(path: string): string | null {

@@ -50,23 +50,3 @@ export function mavenSettingsXml(endpoint: MavenEndpoint, credential: MavenCrede
     },
   });
 }
-
-/** The pom's `<distributionManagement>` for projects that name their deploy target in the pom. */
-export function mavenDistributionManagement(endpoint: MavenEndpoint): string {
-  const repository = { id: endpoint.serverId, url: endpoint.repositoryUrl };
-  return buildXml({ distributionManagement: { repository, snapshotRepository: repository } }).replace(/^<\?xml[^>]*>\n/, '');
-}
-
-/** Gradle (Kotlin DSL): resolve from and publish to this registry with the token. */
-export function gradleSnippet(endpoint: MavenEndpoint, credential: MavenCredential): string {
-  const block = [
-    `    maven {`,
-    `        url = uri(${JSON.stringify(endpoint.repositoryUrl)})`,
-    `        credentials {`,
-    `            username = ${JSON.stringify(credential.username)}`,
-    `            password = ${JSON.stringify(credential.secret)}`,
-    `        }`,
-    `    }`,
-  ].join('\n');
-  return `repositories {\n${block}\n}\n\npublishing {\n  repositories {\n${block}\n  }\n}\n`;
-}

@@ -1,12 +1,24 @@
 /** Releases: a named, versioned, immutable set of artifacts recorded by CI or a person. */
 
-export type ReleaseArtifact =
-  | { type: 'oci'; repository: string; digest: string }
-  | { type: 'npm'; name: string; version: string }
-  | { type: 'pypi'; name: string; version: string }
-  /** `name` is `groupId:artifactId`. */
-  | { type: 'maven'; name: string; version: string }
-  | { type: 'generic'; name: string; version: string };
+/**
+ * One artifact of a release, `type` naming its protocol (the protocol registry's id): an image (a
+ * repository's manifest digest) or a package version, as the protocol's `artifact.shape` says.
+ */
+export type ReleaseArtifact = ImageArtifact | PackageArtifact;
+export interface ImageArtifact {
+  type: string;
+  repository: string;
+  digest: string;
+}
+export interface PackageArtifact {
+  type: string;
+  name: string;
+  version: string;
+}
+
+export function isImageArtifact(a: ReleaseArtifact): a is ImageArtifact {
+  return 'digest' in a;
+}
 
 /** The CI run or change a release came from; every field optional. */
 export interface ReleaseSource {

@@ -1,37 +1,13 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { authorize, type Action } from '../../core/auth/authorize.js';
-import type { Principal } from '../../core/auth/principal.js';
-import type { Core } from '../../core/core.js';
 import { Errors, isAppError } from '../../core/errors.js';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../core/hosted-files/checksums.js';
 import type { ListingEntry } from '../../core/hosted-files/listing.js';
 import type { Download } from '../../core/hosted-files/hosted-packages.js';
-import { credentialOf, requestContext } from '../../http/credentials.js';
 import { httpStatusOf } from '../../http/http-status.js';
 
 /** The realm Maven, Gradle and curl see: a 401 with it makes them send the credentials they hold. */
 export const BASIC_CHALLENGE = 'Basic realm="Fly Registry"';
-
-/**
- * The one guard: authenticate through core, then authorize the route's action on the artifact the path
- * names. The path is parsed after authentication (`artifact` may throw a validation error), so an
- * anonymous request is always answered 401 first, which is what makes Maven send its credentials.
- */
-export async function guard<T>(
-  core: Core,
-  request: FastifyRequest,
-  protocol: 'maven' | 'generic',
-  action: Action,
-  artifact: () => { name: string; value: T },
-): Promise<{ principal: Principal; value: T }> {
-  const credential = credentialOf(request);
-  if (!credential) throw Errors.unauthenticated('Authentication required: use your token username (or __token__) and the token as password');
-  const principal = await core.authenticator.authenticate(credential, requestContext(request));
-  const { name, value } = artifact();
-  authorize(principal, action, { kind: 'artifact', protocol, name });
-  return { principal, value };
-}
 
 /** Maven prints the reason phrase of a failed transfer: it carries the message (one short Latin-1 line). */
 function reasonPhrase(message: string): string {
@@ -91,6 +67,16 @@ export function sendDownload(request: FastifyRequest, reply: FastifyReply, downl
     void reply.header('content-length', String(download.size));
   }
   return reply.send(download.stream);
+}
+
+/** A checksum body is one line: bounded at 1 KiB. */
+export async function readSmallBody(request: FastifyRequest): Promise<string> {
+  let text = '';
+  for await (const chunk of request.raw) {
+    text += (chunk as Buffer).toString('latin1');
+    if (text.length > 1024) throw Errors.payloadTooLarge(1024);
+  }
+  return text;
 }
 
 /** The request body as a stream (each plugin bypasses Fastify's body parsers). */
