@@ -104,4 +104,13 @@ describe('Maven refuses bad input with a clear error and stores nothing', () => 
     expect(served).not.toContain('9.9');
     expect(served).toContain('<version>1.0</version>');
   });
+
+  it('a release names a Maven artifact (groupId:artifactId + version) only when it exists', async () => {
+    const admin = await login(server);
+    const ok = await admin.post('/api/v1/releases', { name: 'bad-app', version: '1.0', artifacts: [{ type: 'maven', name: 'com.example:bad', version: '1.0' }] });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    const missing = await admin.post('/api/v1/releases', { name: 'bad-app', version: '1.1', artifacts: [{ type: 'maven', name: 'com.example:bad', version: '9.9' }] });
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(missing.body)).toContain('does not exist');
+  });
 });

@@ -119,4 +119,12 @@ describe('generic files: curl and flyreg upload/download behind tokens', () => {
     const token = await admin.get<{ lastUsedAt: string | null }>(`/api/v1/tokens/${reader.id}`);
     expect(token.body.lastUsedAt).not.toBeNull();
   });
+
+  it('a release names a generic version only when it exists', async () => {
+    const admin = await login(server);
+    const ok = await admin.post('/api/v1/releases', { name: 'tool', version: '1.0.0', artifacts: [{ type: 'generic', name: 'tool', version: '1.0.0' }] });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    const missing = await admin.post('/api/v1/releases', { name: 'tool', version: '9', artifacts: [{ type: 'generic', name: 'tool', version: '9.9.9' }] });
+    expect(missing.status).toBe(400);
+  });
 });
