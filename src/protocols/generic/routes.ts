@@ -1,20 +1,11 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal, RequestContext } from '../../core/auth/principal.js';
+import type { FastifyReply } from 'fastify';
 import { Errors } from '../../core/errors.js';
 import { parseGenericPath, type GenericFiles } from '../../core/generic/generic-files.js';
 import type { ProtocolRoute } from '../kit/route.js';
-import { directoryRedirect } from '../hosted-files/mount.js';
+import { directoryRedirect, type HostedContext } from '../hosted-files/mount.js';
 import { bodyOf, declaredChecksums, renderListing, sendDownload } from '../hosted-files/wire.js';
 
-/** What generic-file handlers get from the kit. */
-export interface GenericContext {
-  generic: GenericFiles;
-  request: FastifyRequest;
-  reply: FastifyReply;
-  ctx: RequestContext;
-  params: Record<string, string>;
-  readonly principal: Principal;
-}
+export type GenericContext = HostedContext<GenericFiles>;
 export type GenericRoute = ProtocolRoute<GenericContext>;
 
 const pathOf = (params: Record<string, string>) => params['*'] ?? '';
@@ -22,11 +13,11 @@ const pathOf = (params: Record<string, string>) => params['*'] ?? '';
 async function get(c: GenericContext): Promise<FastifyReply> {
   const path = parseGenericPath(pathOf(c.params));
   if (path.kind === 'file') {
-    const download = await c.generic.open(await c.generic.file(path.name, path.version, path.file), c.request.headers.range);
+    const download = await c.service.open(await c.service.file(path.name, path.version, path.file), c.request.headers.range);
     void c.reply.header('content-disposition', `attachment; filename="${path.file}"`);
     return sendDownload(c.request, c.reply, download, 'application/octet-stream');
   }
-  const entries = await c.generic.listing(path);
+  const entries = await c.service.listing(path);
   // Scripts (and `flyreg download name@version`) ask for the listing as JSON.
   if (c.request.headers.accept?.includes('application/json')) return c.reply.send({ entries });
   return directoryRedirect(c.request, c.reply) ?? c.reply.type('text/html; charset=utf-8').send(renderListing(`/${pathOf(c.params)}`, entries));
@@ -35,8 +26,8 @@ async function get(c: GenericContext): Promise<FastifyReply> {
 async function put(c: GenericContext): Promise<FastifyReply> {
   const path = parseGenericPath(pathOf(c.params));
   if (path.kind !== 'file') throw Errors.validation('Upload to <name>/<version>/<file>');
-  const record = await c.generic.upload(c.principal, path, bodyOf(c.request), declaredChecksums(c.request), c.ctx);
-  const { checksums } = await c.generic.file(path.name, path.version, path.file);
+  const record = await c.service.upload(c.principal, path, bodyOf(c.request), declaredChecksums(c.request), c.ctx);
+  const { checksums } = await c.service.file(path.name, path.version, path.file);
   return c.reply
     .status(201)
     .header('x-checksum-sha256', checksums.sha256)
@@ -45,8 +36,8 @@ async function put(c: GenericContext): Promise<FastifyReply> {
 
 async function remove(c: GenericContext): Promise<FastifyReply> {
   const path = parseGenericPath(pathOf(c.params));
-  if (path.kind === 'file') await c.generic.deleteFile(c.principal, path, c.ctx);
-  else if (path.kind === 'version') await c.generic.deleteVersion(c.principal, path.name, path.version, c.ctx);
+  if (path.kind === 'file') await c.service.deleteFile(c.principal, path, c.ctx);
+  else if (path.kind === 'version') await c.service.deleteVersion(c.principal, path.name, path.version, c.ctx);
   else throw Errors.validation('DELETE takes <name>/<version>/ (the whole version) or <name>/<version>/<file>');
   return c.reply.status(204).send();
 }

@@ -1,19 +1,51 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal, RequestContext } from '../../core/auth/principal.js';
+import type { Core } from '../../core/core.js';
 import type { ProtocolDefinition } from '../kit/definition.js';
+import { mountProtocol } from '../kit/mount.js';
+import { callerOf, type ProtocolRoute } from '../kit/route.js';
 import { plainErrorHandler, sendPlainError } from './wire.js';
+
+/** What a path-addressed protocol's handlers get from the kit: its core service, the request, the caller. */
+export interface HostedContext<S> {
+  service: S;
+  request: FastifyRequest;
+  reply: FastifyReply;
+  ctx: RequestContext;
+  params: Record<string, string>;
+  readonly principal: Principal;
+}
+
+/** Mounts a path-addressed protocol (Maven, generic files) through the kit, its handlers calling `service`. */
+export async function mountHostedProtocol<S>(app: FastifyInstance, core: Core, definition: ProtocolDefinition, routes: readonly ProtocolRoute<HostedContext<S>>[], service: S): Promise<void> {
+  await mountProtocol<HostedContext<S>>(app, core, {
+    ...mountHostedFiles(definition),
+    routes,
+    context: ({ request, reply, ctx, params, principal }) => ({
+      service,
+      request,
+      reply,
+      ctx,
+      params,
+      get principal() {
+        return callerOf(principal);
+      },
+    }),
+  });
+}
 
 /**
  * What the kit needs to mount a repository addressed by path (Maven, generic files): Fastify's router
  * (one wildcard), bodies left unparsed for streaming, errors as plain text with the reason phrase.
  */
-export function mountHostedFiles(definition: ProtocolDefinition) {
+function mountHostedFiles(definition: ProtocolDefinition) {
   return {
     protocol: definition.id,
     title: definition.title,
     prefixes: definition.prefixes,
     router: 'fastify' as const,
     loginHint: 'Authentication required: use your token username (or __token__) and the token as password',
-    setup(scope: import('fastify').FastifyInstance) {
+    setup(scope: FastifyInstance) {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
     },

@@ -1,21 +1,12 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal, RequestContext } from '../../core/auth/principal.js';
+import type { FastifyReply } from 'fastify';
 import { Errors } from '../../core/errors.js';
 import { packageName, parseMavenPath, type ArtifactFile, type Coordinates, type MavenPath } from '../../core/maven/layout.js';
 import type { MavenRepository } from '../../core/maven/maven-repository.js';
 import type { ProtocolRoute } from '../kit/route.js';
-import { directoryRedirect } from '../hosted-files/mount.js';
+import { directoryRedirect, type HostedContext } from '../hosted-files/mount.js';
 import { bodyOf, declaredChecksums, readSmallBody, renderListing, sendDownload } from '../hosted-files/wire.js';
 
-/** What Maven handlers get from the kit. */
-export interface MavenContext {
-  maven: MavenRepository;
-  request: FastifyRequest;
-  reply: FastifyReply;
-  ctx: RequestContext;
-  params: Record<string, string>;
-  readonly principal: Principal;
-}
+export type MavenContext = HostedContext<MavenRepository>;
 export type MavenRoute = ProtocolRoute<MavenContext>;
 
 const pathOf = (params: Record<string, string>) => params['*'] ?? '';
@@ -57,10 +48,10 @@ const CONTENT_TYPES: Record<string, string> = {
 
 async function get(c: MavenContext): Promise<FastifyReply> {
   const path = parseMavenPath(pathOf(c.params));
-  const resource = await c.maven.resolve(path);
+  const resource = await c.service.resolve(path);
   switch (resource.kind) {
     case 'file': {
-      const download = await c.maven.open(resource.file, c.request.headers.range);
+      const download = await c.service.open(resource.file, c.request.headers.range);
       const extension = path.kind === 'file' ? (path.extension.split('.').pop() ?? '') : '';
       return sendDownload(c.request, c.reply, download, CONTENT_TYPES[extension] ?? 'application/octet-stream');
     }
@@ -75,13 +66,13 @@ async function put(c: MavenContext): Promise<FastifyReply> {
   const path = parseMavenPath(pathOf(c.params));
   switch (path.kind) {
     case 'file':
-      await c.maven.deploy(c.principal, path, bodyOf(c.request), declaredChecksums(c.request), c.ctx);
+      await c.service.deploy(c.principal, path, bodyOf(c.request), declaredChecksums(c.request), c.ctx);
       return c.reply.status(201).send();
     case 'checksum':
-      await c.maven.putChecksum(c.principal, path, await readSmallBody(c.request), c.ctx);
+      await c.service.putChecksum(c.principal, path, await readSmallBody(c.request), c.ctx);
       return c.reply.status(201).send();
     case 'metadata':
-      await c.maven.putMetadata(path, bodyOf(c.request));
+      await c.service.putMetadata(path, bodyOf(c.request));
       return c.reply.status(201).send();
     case 'directory':
       throw Errors.validation(`${pathOf(c.params)} is not a file of the Maven 2 layout (group/path/artifactId/version/artifactId-version[-classifier].ext)`);
@@ -90,8 +81,8 @@ async function put(c: MavenContext): Promise<FastifyReply> {
 
 async function remove(c: MavenContext): Promise<FastifyReply> {
   const target = deleteTarget(c.params);
-  if (target.kind === 'version') await c.maven.deleteVersion(c.principal, target.coordinates, target.version, c.ctx);
-  else await c.maven.deleteFile(c.principal, target, c.ctx);
+  if (target.kind === 'version') await c.service.deleteVersion(c.principal, target.coordinates, target.version, c.ctx);
+  else await c.service.deleteFile(c.principal, target, c.ctx);
   return c.reply.status(204).send();
 }
 
