@@ -253,7 +253,7 @@ async function plainNodeThroughput(file: string, size: number): Promise<number> 
  * Samples the resident set (Linux /proc) of the server's processes (the primary and its workers) every 50 ms
  * while `work` runs; returns the peak of the largest one and of their sum, in bytes.
  */
-async function peakRssDuring(pid: number, work: () => Promise<unknown>): Promise<{ largest: number; total: number }> {
+export async function peakRssDuring(pid: number, work: () => Promise<unknown>): Promise<{ largest: number; total: number }> {
   const rssOf = (p: number) => {
     try {
       const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1];

@@ -55,6 +55,8 @@ export interface RegistryEndpoints {
   docker: { registry: string };
   npm: { registry: string; authKey: string };
   pypi: { indexUrl: string };
+  maven: { repositoryUrl: string; serverId: string };
+  generic: { baseUrl: string };
 }
 
 // Tokens.
@@ -99,6 +101,8 @@ export interface TokenSnippets {
   dockerLogin: string;
   npmrc: string;
   pipIndexUrl: string;
+  mavenSettingsXml: string;
+  genericCurl: string;
   kubernetes: KubernetesPullSecret;
 }
 
@@ -300,7 +304,10 @@ export interface Comparison {
 export type ReleaseArtifact =
   | { type: 'oci'; repository: string; digest: string }
   | { type: 'npm'; name: string; version: string }
-  | { type: 'pypi'; name: string; version: string };
+  | { type: 'pypi'; name: string; version: string }
+  /** `name` is `groupId:artifactId`. */
+  | { type: 'maven'; name: string; version: string }
+  | { type: 'generic'; name: string; version: string };
 
 /** The CI run or change a release came from; null where it was not said. */
 export type ReleaseSource = Record<'commit' | 'branch' | 'pr' | 'author' | 'url', string | null>;

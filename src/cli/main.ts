@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { clientEnvironment } from '../client/client-environment.js';
 import { registerAdmin } from './commands/admin.js';
 import { registerEnvironments } from './commands/environments.js';
+import { registerFiles } from './commands/files.js';
 import { registerGc } from './commands/gc.js';
 import { registerLogin } from './commands/login.js';
 import { registerMcp } from './commands/mcp.js';
@@ -33,6 +34,7 @@ registerEnvironments(program, cli);
 registerReleases(program, cli);
 registerOidc(program, cli);
 registerSetup(program, cli);
+registerFiles(program, cli);
 registerMcp(program, cli, version);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

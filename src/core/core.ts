@@ -8,6 +8,8 @@ import { systemClock, type Clock } from './clock.js';
 import { DeploymentService } from './environments/deployment-service.js';
 import { EnvironmentService } from './environments/environment-service.js';
 import { PullRecorder } from './environments/pull-recorder.js';
+import { GenericFiles } from './generic/generic-files.js';
+import { MavenRepository } from './maven/maven-repository.js';
 import { NpmRegistry } from './npm/npm-registry.js';
 import { NpmWebLoginService } from './npm/web-login.js';
 import { IdTokenVerifier } from './oidc/id-token-verifier.js';
@@ -91,6 +93,8 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     blobs: options.blobs,
     oci,
     pypi: new PypiService({ store, blobs: options.blobs, clock, publications }),
+    maven: new MavenRepository({ store, blobs: options.blobs, clock, audit }),
+    generic: new GenericFiles({ store, blobs: options.blobs, clock, audit }),
     npm: new NpmRegistry({ store, blobs: options.blobs, clock, audit, publications, publicUrl: options.publicUrl, packumentCacheTtlMs: NPM_PACKUMENT_CACHE_TTL_MS }),
     publications,
     credentialHelper,

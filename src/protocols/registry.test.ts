@@ -17,16 +17,18 @@ describe('the protocol registry', () => {
 
   it('builds exactly the endpoints and snippets the API answers declare', () => {
     const endpoints = registryEndpoints(publicUrl, PROTOCOLS);
-    const declaredEndpoints: (keyof RegistryEndpoints)[] = ['publicUrl', 'docker', 'npm', 'pypi'];
+    const declaredEndpoints: (keyof RegistryEndpoints)[] = ['publicUrl', 'docker', 'npm', 'pypi', 'maven', 'generic'];
     expect(Object.keys(endpoints).sort()).toEqual([...declaredEndpoints].sort());
     expect(endpoints).toEqual({
       publicUrl: 'https://fly.example/base',
       docker: { registry: 'fly.example' },
       npm: { registry: 'https://fly.example/base/artifactory/api/npm/npm/', authKey: '//fly.example/base/artifactory/api/npm/npm/' },
       pypi: { indexUrl: 'https://fly.example/base/artifactory/api/pypi/pypi/simple' },
+      maven: { repositoryUrl: 'https://fly.example/base/artifactory/maven/', serverId: 'fly' },
+      generic: { baseUrl: 'https://fly.example/base/artifactory/api/generic/' },
     });
     const snippets = clientSnippets(publicUrl, PROTOCOLS, 'ci-abc123', 'flyr_secret');
-    const declaredSnippets: (keyof TokenSnippets)[] = ['dockerLogin', 'npmrc', 'pipIndexUrl'];
+    const declaredSnippets: (keyof TokenSnippets)[] = ['dockerLogin', 'npmrc', 'pipIndexUrl', 'mavenSettingsXml', 'genericCurl'];
     expect(Object.keys(snippets).sort()).toEqual([...declaredSnippets].sort());
     expect(snippets.pipIndexUrl).toBe('export PIP_INDEX_URL=https://ci-abc123:flyr_secret@fly.example/base/artifactory/api/pypi/pypi/simple');
   });

@@ -1,4 +1,6 @@
 import type { ProtocolDefinition } from './kit/definition.js';
+import { genericProtocol } from './generic/definition.js';
+import { mavenProtocol } from './maven/definition.js';
 import { npmProtocol } from './npm/definition.js';
 import { ociProtocol } from './oci/definition.js';
 import { pypiProtocol } from './pypi/definition.js';
@@ -10,7 +12,7 @@ import { pypiProtocol } from './pypi/definition.js';
  * mounts these and keeps Fly Web out of their prefixes; core builds endpoints, snippets and release
  * validation from them. Adding a protocol = its folders + one line here + its tests (docs/architecture.md).
  */
-export const PROTOCOLS: readonly ProtocolDefinition[] = [ociProtocol, npmProtocol, pypiProtocol];
+export const PROTOCOLS: readonly ProtocolDefinition[] = [ociProtocol, npmProtocol, pypiProtocol, mavenProtocol, genericProtocol];
 
 /** The protocol `flyreg setup <tool>` configures. */
 export function protocolForTool(tool: string): ProtocolDefinition {

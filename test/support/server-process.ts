@@ -1,23 +1,12 @@
+import { PACKAGE_ROOT } from './package-root.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '../../src/server/free-port.js';
 import { stopProcess } from './stop-process.js';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-/**
- * Always the built CLI (dist/cli/main.js of the package root): this module runs from source (test/support/,
- * through vitest) for tests and compiled (dist-bench/test/support/) for benchmarks, at different depths,
- * so the root is the nearest folder above with a package.json.
- */
-const CLI = join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'dist/cli/main.js');
-
-function packageRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
-  }
-}
+/** Always the built CLI (dist/cli/main.js of the package root), from source and compiled alike. */
+const CLI = join(PACKAGE_ROOT, 'dist/cli/main.js');
 
 export interface ServerProcessOptions {
   /** FLY_DATABASE_URL: `sqlite:<path>` or `postgres://…`. */

@@ -32,6 +32,8 @@ export interface PackageStore {
   /** Inserts a file under a version; a filename already used in the package → Errors.conflict. */
   insertFile(packageId: string, versionId: string, file: NewFile, now: Date): Promise<FileRecord>;
   file(repository: PackageRepository, packageName: string, filename: string): Promise<FileRecord | undefined>;
+  /** Removes one file (a snapshot redeployed, a generic file deleted); its blob is left to garbage collection. */
+  deleteFile(fileId: string): Promise<void>;
   setFileMetadata(fileId: string, metadata: string): Promise<void>;
 
   setTag(packageId: string, tag: string, version: string): Promise<void>;

@@ -172,6 +172,10 @@ export class SqlPackageStore implements PackageStore {
     return row && toFile(row);
   }
 
+  async deleteFile(fileId: string): Promise<void> {
+    await this.db.deleteFrom('package_files').where('id', '=', fileId).execute();
+  }
+
   async setFileMetadata(fileId: string, metadata: string): Promise<void> {
     await this.db.updateTable('package_files').set({ metadata }).where('id', '=', fileId).execute();
   }

@@ -1,0 +1,57 @@
+import type { FastifyReply } from 'fastify';
+import { Errors } from '../../core/errors.js';
+import { parseGenericPath, type GenericFiles } from '../../core/generic/generic-files.js';
+import type { ProtocolRoute } from '../kit/route.js';
+import { directoryRedirect, type HostedContext } from '../hosted-files/mount.js';
+import { bodyOf, declaredChecksums, renderListing, sendDownload } from '../hosted-files/wire.js';
+
+export type GenericContext = HostedContext<GenericFiles>;
+export type GenericRoute = ProtocolRoute<GenericContext>;
+
+const pathOf = (params: Record<string, string>) => params['*'] ?? '';
+
+async function get(c: GenericContext): Promise<FastifyReply> {
+  const path = parseGenericPath(pathOf(c.params));
+  if (path.kind === 'file') {
+    const download = await c.service.open(await c.service.file(path.name, path.version, path.file), c.request.headers.range);
+    void c.reply.header('content-disposition', `attachment; filename="${path.file}"`);
+    return sendDownload(c.request, c.reply, download, 'application/octet-stream');
+  }
+  const entries = await c.service.listing(path);
+  // Scripts (and `flyreg download name@version`) ask for the listing as JSON.
+  if (c.request.headers.accept?.includes('application/json')) return c.reply.send({ entries });
+  return directoryRedirect(c.request, c.reply) ?? c.reply.type('text/html; charset=utf-8').send(renderListing(`/${pathOf(c.params)}`, entries));
+}
+
+async function put(c: GenericContext): Promise<FastifyReply> {
+  const path = parseGenericPath(pathOf(c.params));
+  if (path.kind !== 'file') throw Errors.validation('Upload to <name>/<version>/<file>');
+  const record = await c.service.upload(c.principal, path, bodyOf(c.request), declaredChecksums(c.request), c.ctx);
+  const { checksums } = await c.service.file(path.name, path.version, path.file);
+  return c.reply
+    .status(201)
+    .header('x-checksum-sha256', checksums.sha256)
+    .send({ name: path.name, version: path.version, file: path.file, size: record.size, checksums });
+}
+
+async function remove(c: GenericContext): Promise<FastifyReply> {
+  const path = parseGenericPath(pathOf(c.params));
+  if (path.kind === 'file') await c.service.deleteFile(c.principal, path, c.ctx);
+  else if (path.kind === 'version') await c.service.deleteVersion(c.principal, path.name, path.version, c.ctx);
+  else throw Errors.validation('DELETE takes <name>/<version>/ (the whole version) or <name>/<version>/<file>');
+  return c.reply.status(204).send();
+}
+
+/** The name a path acts on (authorized as the artifact), or the whole store for the root listing. */
+const resource = (params: Record<string, string>) => {
+  const path = parseGenericPath(pathOf(params));
+  return path.kind === 'root' ? '*' : path.name;
+};
+
+/** Generic files, relative to each prefix: `<name>/<version>/<file>` and the listings above it. */
+export const GENERIC_ROUTES: GenericRoute[] = [
+  { method: 'GET', path: '/', action: 'pull', handler: get },
+  { method: 'GET', path: '/*', action: 'pull', resource, handler: get },
+  { method: 'PUT', path: '/*', action: 'push', resource, handler: put },
+  { method: 'DELETE', path: '/*', action: 'delete', resource, handler: remove },
+];

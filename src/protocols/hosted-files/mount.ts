@@ -1,0 +1,61 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal, RequestContext } from '../../core/auth/principal.js';
+import type { Core } from '../../core/core.js';
+import type { ProtocolDefinition } from '../kit/definition.js';
+import { mountProtocol } from '../kit/mount.js';
+import { callerOf, type ProtocolRoute } from '../kit/route.js';
+import { plainErrorHandler, sendPlainError } from './wire.js';
+
+/** What a path-addressed protocol's handlers get from the kit: its core service, the request, the caller. */
+export interface HostedContext<S> {
+  service: S;
+  request: FastifyRequest;
+  reply: FastifyReply;
+  ctx: RequestContext;
+  params: Record<string, string>;
+  readonly principal: Principal;
+}
+
+/** Mounts a path-addressed protocol (Maven, generic files) through the kit, its handlers calling `service`. */
+export async function mountHostedProtocol<S>(app: FastifyInstance, core: Core, definition: ProtocolDefinition, routes: readonly ProtocolRoute<HostedContext<S>>[], service: S): Promise<void> {
+  await mountProtocol<HostedContext<S>>(app, core, {
+    ...mountHostedFiles(definition),
+    routes,
+    context: ({ request, reply, ctx, params, principal }) => ({
+      service,
+      request,
+      reply,
+      ctx,
+      params,
+      get principal() {
+        return callerOf(principal);
+      },
+    }),
+  });
+}
+
+/**
+ * What the kit needs to mount a repository addressed by path (Maven, generic files): Fastify's router
+ * (one wildcard), bodies left unparsed for streaming, errors as plain text with the reason phrase.
+ */
+function mountHostedFiles(definition: ProtocolDefinition) {
+  return {
+    protocol: definition.id,
+    title: definition.title,
+    prefixes: definition.prefixes,
+    router: 'fastify' as const,
+    loginHint: 'Authentication required: use your token username (or __token__) and the token as password',
+    setup(scope: FastifyInstance) {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    },
+    sendError: (error: unknown, request: FastifyRequest, reply: FastifyReply) => plainErrorHandler(error instanceof Error ? error : new Error(String(error)), request, reply),
+    notFound: (request: FastifyRequest, reply: FastifyReply) => sendPlainError(reply, 404, `Not Found: ${request.method} ${request.url.split('?')[0]}`),
+  };
+}
+
+/** A directory is browsed with a trailing slash, so a listing's relative links resolve below it. */
+export function directoryRedirect(request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
+  const path = request.url.split('?')[0] ?? '';
+  return path.endsWith('/') ? undefined : reply.redirect(`${path}/`, 301);
+}
