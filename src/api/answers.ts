@@ -359,6 +359,13 @@ export interface YankAnswer {
   reason: string | null;
 }
 
+/** DELETE /pypi/projects/:project/versions/:version: the yanked release is gone with this many files. */
+export interface DeletedRelease {
+  project: string;
+  version: string;
+  files: number;
+}
+
 /** POST /auth/logout. */
 export interface LoggedOut {
   loggedOut: true;

@@ -92,7 +92,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     store,
     blobs: options.blobs,
     oci,
-    pypi: new PypiService({ store, blobs: options.blobs, clock, publications }),
+    pypi: new PypiService({ store, blobs: options.blobs, clock, audit, publications }),
     maven: new MavenRepository({ store, blobs: options.blobs, clock, audit }),
     generic: new GenericFiles({ store, blobs: options.blobs, clock, audit }),
     npm: new NpmRegistry({ store, blobs: options.blobs, clock, audit, publications, publicUrl: options.publicUrl, packumentCacheTtlMs: NPM_PACKUMENT_CACHE_TTL_MS }),

@@ -1,15 +1,10 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedToken } from '../helpers/api.js';
+import { blobStored, runGc } from '../helpers/gc.js';
 import type { TestServer } from '../helpers/server.js';
 import { pushBlob, pushImage } from './helpers/push.js';
 import { reg, startWithWriter } from './helpers/registry.js';
-
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 describe('flyreg gc beside a running server', () => {
   let server: TestServer;
@@ -21,16 +16,7 @@ describe('flyreg gc beside a running server', () => {
   });
   afterAll(() => server?.stop());
 
-  const gc = (...args: string[]) =>
-    new Promise<string>((resolve, reject) => {
-      execFile(
-        process.execPath,
-        [CLI, 'gc', ...args],
-        { env: { PATH: process.env.PATH ?? '', FLY_DATA_DIR: server.database.dataDir, FLY_DATABASE_URL: server.database.url } },
-        (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
-      );
-    });
-  const blobFile = (digest: string) => join(server.database.dataDir, 'blobs', 'sha256', digest.slice(7, 9), digest.slice(7));
+  const gc = (...args: string[]) => runGc(server, ...args);
 
   it('removes only unreferenced blobs past the grace period, and abandoned uploads', async () => {
     const kept = await pushImage(server, rw, 'gc/app', 'kept', { layers: 2 });
@@ -40,20 +26,20 @@ describe('flyreg gc beside a running server', () => {
     const upload = await reg(server, '/v2/gc/app/blobs/uploads/', { method: 'POST', auth });
     const location = upload.headers.get('location') as string;
     await reg(server, location, { method: 'PATCH', auth, body: randomBytes(1000) });
-    for (const digest of [...kept.blobs, ...dropped.blobs, orphan]) expect(existsSync(blobFile(digest)), digest).toBe(true);
+    for (const digest of [...kept.blobs, ...dropped.blobs, orphan]) expect(blobStored(server, digest), digest).toBe(true);
 
     // A dry run reports the dropped image's config, layers and manifest bytes, and the orphan.
     const dry = await gc('--dry-run', '--grace-seconds', '0');
     expect(dry).toMatch(/Would remove 5 blob\(s\)/);
     // Within the default grace period (an hour) nothing goes: these were all touched just now.
     expect(await gc()).toMatch(/Removed 0 blob\(s\) \(0 bytes\) and 0 abandoned upload\(s\)/);
-    for (const digest of [...dropped.blobs, orphan]) expect(existsSync(blobFile(digest))).toBe(true);
+    for (const digest of [...dropped.blobs, orphan]) expect(blobStored(server, digest)).toBe(true);
 
     await new Promise((r) => setTimeout(r, 1100));
     const out = await gc('--grace-seconds', '1');
     // The dropped image's config, two layers and manifest bytes, and the orphan; the open upload.
     expect(out).toMatch(/Removed 5 blob\(s\) \(\d+ bytes\) and 1 abandoned upload\(s\)/);
-    for (const digest of [...dropped.blobs, orphan, dropped.digest]) expect(existsSync(blobFile(digest)), digest).toBe(false);
+    for (const digest of [...dropped.blobs, orphan, dropped.digest]) expect(blobStored(server, digest), digest).toBe(false);
     expect((await reg(server, `/v2/gc/app/blobs/${orphan}`, { method: 'HEAD', auth })).status).toBe(404);
     expect((await reg(server, location, { auth })).status).toBe(404);
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { displayText, parseInput } from '../../core/validation.js';
-import type { YankAnswer } from '../answers.js';
+import type { DeletedRelease, YankAnswer } from '../answers.js';
 import type { ApiRoute } from '../route.js';
 
 const yankInput = z.strictObject({ reason: displayText(500).optional() });
@@ -24,5 +24,12 @@ export const pypiRoutes: ApiRoute[] = [
     summary: 'Un-yank a Python release',
     auth: 'principal',
     handler: ({ core, principal, params }): Promise<YankAnswer> => core.pypi.setYanked(principal, params.project ?? '', params.version ?? '', null),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/pypi/projects/:project/versions/:version',
+    summary: 'Delete a yanked Python release and its files (needs delete rights); flyreg gc then reclaims their storage',
+    auth: 'principal',
+    handler: ({ core, principal, params, ctx }): Promise<DeletedRelease> => core.pypi.deleteRelease(principal, params.project ?? '', params.version ?? '', ctx),
   },
 ];

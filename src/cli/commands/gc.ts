@@ -7,7 +7,7 @@ const DEFAULT_GRACE_SECONDS = 3600;
 export function registerGc(program: Command): void {
   program
     .command('gc')
-    .description('remove registry blobs no manifest references, and abandoned uploads; safe while the server runs (FLY_DATA_DIR / FLY_DATABASE_URL)')
+    .description('remove blobs no manifest, package file or upload references (every protocol), and abandoned uploads; safe while the server runs (FLY_DATA_DIR / FLY_DATABASE_URL)')
     .option('--data-dir <dir>', 'the data directory of the server [FLY_DATA_DIR]')
     .option('--database-url <url>', 'the database of the server [FLY_DATABASE_URL]')
     .option('--grace-seconds <n>', `keep anything touched more recently than this (in-flight uploads and pushes)`, String(DEFAULT_GRACE_SECONDS))
@@ -20,7 +20,7 @@ export function registerGc(program: Command): void {
       const [{ systemClock }, { GarbageCollector }, { openBlobStore }, { openDatabase }, { withLease }, { SqlMetadataStore }, { migrateToLatest }] =
         await Promise.all([
           import('../../core/clock.js'),
-          import('../../core/oci/garbage-collector.js'),
+          import('../../core/gc/garbage-collector.js'),
           import('../../server/open-blob-store.js'),
           import('../../storage/sql/database.js'),
           import('../../storage/sql/lease.js'),
@@ -42,7 +42,8 @@ export function registerGc(program: Command): void {
         }
         const report = run.value;
         process.stdout.write(
-          `${options.dryRun ? 'Would remove' : 'Removed'} ${report.blobsRemoved} blob(s) (${report.bytesRemoved} bytes) and ${report.uploadsRemoved} abandoned upload(s).\n`,
+          `${options.dryRun ? 'Would remove' : 'Removed'} ${report.blobsRemoved} blob(s) (${report.bytesRemoved} bytes) and ${report.uploadsRemoved} abandoned upload(s).\n` +
+            (report.blobsAdopted > 0 ? `${report.blobsAdopted} stored blob(s) had no bookkeeping yet: tracked now, collected by a later run once the grace period has passed if still unreferenced.\n` : ''),
         );
       } finally {
         await database.close();

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { AuditLog } from '../audit/audit-log.js';
 import { authorize } from '../auth/authorize.js';
 import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
-import { BlobNotFoundError, type BlobStore } from '../blob-store.js';
+import { BlobNotFoundError, type BlobStore, type Digest } from '../blob-store.js';
 import type { Clock } from '../clock.js';
 import { Errors } from '../errors.js';
 import type { LoadedPackage } from '../packages/model.js';
@@ -110,8 +110,11 @@ export class NpmRegistry {
     if (existing && (await this.deps.store.packages.version(existing.id, request.version))) throw versionExists(name, request.version);
 
     // Content-addressed, so storing before the metadata is harmless: until the transaction below commits
-    // nothing refers to the blob, and a failed publish leaves at most an unreferenced blob for GC.
-    const blob = await this.deps.blobs.put(Readable.from([request.tarball]), `sha256:${request.sha256}`);
+    // nothing refers to the blob, and a failed publish leaves at most an unreferenced blob for GC. Its
+    // bookkeeping row is touched first, so a concurrent `flyreg gc` keeps it (core/oci/ports.ts).
+    const digest: Digest = `sha256:${request.sha256}`;
+    await this.deps.store.oci.touchBlob(digest, this.deps.clock.now());
+    const blob = await this.deps.blobs.put(Readable.from([request.tarball]), digest);
     const now = this.deps.clock.now();
     const rev = await this.deps.store.transaction(async (tx) => {
       const pkg = await tx.packages.ensure(REPOSITORY, name, name, now);

@@ -27,9 +27,10 @@ export interface OciManifestReference {
 /**
  * OCI metadata, as core sees it (part of MetadataStore, so it shares its transactions).
  *
- * Blob bookkeeping, and why it is safe for `flyreg gc` to run beside the server: every digest the registry
- * stores has one `blob` row whose `touchedAt` is bumped BEFORE bytes are committed under that digest and
- * inside the transaction of every manifest that references it. The collector deletes a row only when it is
+ * Blob bookkeeping, and why it is safe for `flyreg gc` to run beside the server: every digest any protocol
+ * stores (OCI layers and manifests, npm tarballs, PyPI files and their core metadata) has one `blob` row whose
+ * `touchedAt` is bumped BEFORE bytes are committed under that digest, and (OCI) inside the transaction of every
+ * manifest that references it. The collector deletes a row only when it is
  * older than the grace period and unreferenced, in one conditional statement, and deletes the bytes inside
  * that same transaction; so a concurrent push either touched the row first (the collector skips it) or
  * finds the row gone (and re-creates it, and the bytes, itself).
@@ -80,7 +81,14 @@ export interface OciStore {
   /** Upload rows started before `before` (their sessions may already be gone). */
   staleUploads(before: Date): Promise<string[]>;
 
-  /** Digests whose rows are older than `before` and that no manifest references (GC candidates), in order after `after`. */
+  /** Of these digests, those without a bookkeeping row. */
+  untrackedBlobs(digests: Digest[]): Promise<Digest[]>;
+  /** Gives these digests a row touched at `at` (those that have one keep it). */
+  adoptBlobs(digests: Digest[], at: Date): Promise<void>;
+  /**
+   * Digests whose rows are older than `before` and that no manifest and no package file references (GC
+   * candidates), in order after `after`.
+   */
   collectableBlobs(before: Date, after: Digest | undefined, limit: number): Promise<Digest[]>;
   /**
    * Deletes the digest's row (and its repository links) if it is still older than `before` and still

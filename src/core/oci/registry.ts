@@ -3,7 +3,6 @@ import type { BlobStore } from '../blob-store.js';
 import type { Clock } from '../clock.js';
 import type { MetadataStore } from '../ports.js';
 import { OciBlobs } from './blobs.js';
-import { GarbageCollector } from './garbage-collector.js';
 import { OciManifests } from './manifests.js';
 import { RegistryTokens } from './registry-tokens.js';
 import { scopeGrants } from './scopes.js';
@@ -47,7 +46,6 @@ export function createOciRegistry(deps: { store: MetadataStore; blobs: BlobStore
     manifests: new OciManifests(deps),
     tokens,
     bearer,
-    gc: new GarbageCollector(deps),
   };
 }
 

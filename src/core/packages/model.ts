@@ -60,4 +60,6 @@ export interface NewFile {
   blobDigest: Digest;
   size: number;
   metadata: string;
+  /** Other blobs the file's metadata points at (PyPI's PEP 658 core metadata): kept by GC as long as the file. */
+  otherBlobs?: Digest[];
 }

@@ -40,6 +40,6 @@ export interface PackageStore {
   deleteTag(packageId: string, tag: string): Promise<void>;
   tags(packageId: string): Promise<TagRecord[]>;
 
-  /** Every blob digest a package file references, for garbage collection. */
+  /** Every blob digest a package file references (its own and its `otherBlobs`). */
   referencedBlobs(): Promise<Set<string>>;
 }

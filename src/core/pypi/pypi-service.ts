@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { Principal } from '../auth/principal.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Principal, RequestContext } from '../auth/principal.js';
 import { actorName } from '../auth/principal.js';
 import type { BlobStore, Digest } from '../blob-store.js';
 import type { Clock } from '../clock.js';
@@ -25,7 +27,7 @@ import { readSdistMetadata } from './sdist-metadata.js';
 import { parseUploadForm, type FormFields } from './upload-form.js';
 import { normalizeVersion } from './versions.js';
 import { readWheelMetadata } from './wheel-metadata.js';
-import { setReleaseYanked, type YankResult } from './yank.js';
+import { deleteYankedRelease, setReleaseYanked, type YankResult } from './yank.js';
 
 /** How long a cached project page is served before its revision is checked again (see entry()). */
 export const PAGE_FRESHNESS_MS = 1000;
@@ -39,6 +41,7 @@ export interface PypiServiceDeps {
   clock: Clock;
   /** Told of each uploaded file's release (who published it; a CI run's automatic release). */
   publications: PublicationService;
+  audit: AuditLog;
 }
 
 /** A project's rendered page, or where the canonical name lives when the request used another spelling. */
@@ -131,6 +134,8 @@ export class PypiService {
       }
 
       const digest: Digest = `sha256:${received.sha256}`;
+      // Touched before the bytes are committed, so a concurrent `flyreg gc` keeps them (core/oci/ports.ts).
+      await this.deps.store.oci.touchBlob(digest, this.deps.clock.now());
       const createdHere = (await this.deps.blobs.stat(digest)) === undefined;
       await this.deps.blobs.commitUpload(received.uploadId, digest);
       committed = { digest, createdHere };
@@ -146,8 +151,7 @@ export class PypiService {
       if (normalizeVersion(core.version) !== version) {
         throw Errors.validation(`The file's metadata says version ${core.version}, not ${form.version}`);
       }
-      const metadataBlob =
-        dist.kind === 'bdist_wheel' ? await this.deps.blobs.put(Readable.from([metadataBytes])) : undefined;
+      const metadataBlob = dist.kind === 'bdist_wheel' ? await this.storeTouched(metadataBytes) : undefined;
 
       const fileMeta: PypiFileMetadata = {
         packagetype: dist.kind,
@@ -159,7 +163,14 @@ export class PypiService {
         uploadedBy: actorName(principal),
       };
       const versionMeta: PypiVersionMetadata = { info: releaseInfoFrom(core), yanked: null };
-      const newFile = { filename: received.filename, blobDigest: digest, size: received.size, metadata: JSON.stringify(fileMeta) };
+      const newFile: NewFile = {
+        filename: received.filename,
+        blobDigest: digest,
+        size: received.size,
+        metadata: JSON.stringify(fileMeta),
+        // The core metadata blob is kept by GC as long as the file that points at it.
+        otherBlobs: metadataBlob ? [metadataBlob.digest] : [],
+      };
       const file = await this.writeRecords({ name, displayName: form.name, version, versionMeta, file: newFile });
       this.cache.delete(name);
       await this.deps.publications.record(principal, { type: 'pypi', name, version }, null);
@@ -170,6 +181,13 @@ export class PypiService {
       });
       throw error;
     }
+  }
+
+  /** Stores small bytes as a blob, its bookkeeping row touched first (as every blob a file uses). */
+  private async storeTouched(bytes: Buffer): Promise<{ digest: Digest; size: number }> {
+    const digest: Digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    await this.deps.store.oci.touchBlob(digest, this.deps.clock.now());
+    return this.deps.blobs.put(Readable.from([bytes]), digest);
   }
 
   /**
@@ -209,6 +227,13 @@ export class PypiService {
   /** Yanks (reason, '' for none) or un-yanks (null) a release; this replica's pages change at once. */
   async setYanked(principal: Principal, project: string, version: string, reason: string | null): Promise<YankResult> {
     const result = await setReleaseYanked(this.deps, principal, project, version, reason);
+    this.cache.delete(result.project);
+    return result;
+  }
+
+  /** Deletes a yanked release and its files (see yank.ts); authorizes itself, like setYanked. */
+  async deleteRelease(principal: Principal, project: string, version: string, ctx: RequestContext) {
+    const result = await deleteYankedRelease(this.deps, principal, project, version, ctx);
     this.cache.delete(result.project);
     return result;
   }

@@ -1,5 +1,6 @@
 import { authorize } from '../auth/authorize.js';
-import { actorName, type Principal } from '../auth/principal.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import { Errors } from '../errors.js';
 import type { MetadataStore } from '../ports.js';
@@ -42,4 +43,38 @@ export async function setReleaseYanked(
     await touchProject(tx, pkg.id, now);
   });
   return { project: name, version: normalized, yanked: reason !== null, reason };
+}
+
+/**
+ * Deletes a yanked release with its files (PyPI's own rule: delete only what was yanked first, so nobody
+ * loses a release pip still resolves by accident). Its blobs become garbage for `flyreg gc`. Audited.
+ */
+export async function deleteYankedRelease(
+  deps: { store: MetadataStore; clock: Clock; audit: AuditLog },
+  principal: Principal,
+  project: string,
+  version: string,
+  ctx: RequestContext,
+): Promise<{ project: string; version: string; files: number }> {
+  const name = normalizeProjectName(project);
+  authorize(principal, 'delete', { kind: 'artifact', protocol: 'pypi', name });
+  const now = deps.clock.now();
+  const normalized = normalizeVersion(version) ?? version;
+  return deps.store.transaction(async (tx) => {
+    const loaded = await tx.packages.load(PYPI_REPOSITORY, name);
+    const record = loaded?.versions.find((v) => v.version === normalized);
+    if (!loaded || !record) throw Errors.notFound('Release', `${name} ${version}`);
+    if (readRecord(versionMetadataSchema, record.metadata, 'version').yanked === null) {
+      throw Errors.conflict(`Release ${name} ${normalized} is not yanked: yank it first, then delete it`);
+    }
+    const files = loaded.files.filter((f) => f.versionId === record.id).map((f) => f.filename);
+    await tx.packages.deleteVersion(record.id);
+    await touchProject(tx, loaded.package.id, now);
+    await deps.audit.record(
+      tx.audit,
+      { actor: actorName(principal), action: 'package.unpublished', target: { type: 'pypi', id: loaded.package.id, name }, details: { versions: [normalized], files } },
+      ctx,
+    );
+    return { project: name, version: normalized, files: files.length };
+  });
 }

@@ -107,6 +107,12 @@ export interface PackageFilesTable {
   created_at: number;
 }
 
+/** Blobs a package file's metadata points at besides its own (PyPI's core metadata): kept as long as the file. */
+export interface PackageFileBlobsTable {
+  file_id: string;
+  digest: string;
+}
+
 export interface PackageTagsTable {
   package_id: string;
   tag: string;
@@ -297,6 +303,7 @@ export interface Database {
   package_versions: PackageVersionsTable;
   package_files: PackageFilesTable;
   package_tags: PackageTagsTable;
+  package_file_blobs: PackageFileBlobsTable;
   oci_repositories: OciRepositoriesTable;
   oci_blobs: OciBlobsTable;
   oci_repository_blobs: OciRepositoryBlobsTable;

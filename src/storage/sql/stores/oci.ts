@@ -246,12 +246,29 @@ export class SqlOciStore implements OciStore {
       .where('b.touched_at', '<', before.getTime())
       .where((eb) => eb.not(eb.exists(eb.selectFrom('oci_manifest_references as r').select('r.child_digest').whereRef('r.child_digest', '=', 'b.digest'))))
       .where((eb) => eb.not(eb.exists(eb.selectFrom('oci_manifests as m').select('m.digest').whereRef('m.digest', '=', 'b.digest'))))
-      // npm and PyPI files share the blob store: a digest one of them uses is never collected here.
+      // Package files (npm, PyPI…) share the blob store: a digest one of them uses is never collected.
       .where((eb) => eb.not(eb.exists(eb.selectFrom('package_files as f').select('f.blob_digest').whereRef('f.blob_digest', '=', 'b.digest'))))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('package_file_blobs as o').select('o.digest').whereRef('o.digest', '=', 'b.digest'))))
       .orderBy('b.digest')
       .limit(limit);
     if (after !== undefined) query = query.where('b.digest', '>', after);
     return (await query.execute()).map((r) => r.digest as Digest);
+  }
+
+  async untrackedBlobs(digests: Digest[]): Promise<Digest[]> {
+    if (digests.length === 0) return [];
+    const tracked = await this.db.selectFrom('oci_blobs').select('digest').where('digest', 'in', digests).execute();
+    const known = new Set(tracked.map((r) => r.digest));
+    return digests.filter((d) => !known.has(d));
+  }
+
+  async adoptBlobs(digests: Digest[], at: Date): Promise<void> {
+    if (digests.length === 0) return;
+    await this.db
+      .insertInto('oci_blobs')
+      .values(digests.map((digest) => ({ digest, size: null, created_at: at.getTime(), touched_at: at.getTime() })))
+      .onConflict((oc) => oc.column('digest').doNothing())
+      .execute();
   }
 
   async deleteBlobIfCollectable(digest: Digest, before: Date): Promise<boolean> {
@@ -264,6 +281,7 @@ export class SqlOciStore implements OciStore {
       .where((eb) => eb.not(eb.exists(eb.selectFrom('oci_manifest_references as r').select('r.child_digest').where('r.child_digest', '=', digest))))
       .where((eb) => eb.not(eb.exists(eb.selectFrom('oci_manifests as m').select('m.digest').where('m.digest', '=', digest))))
       .where((eb) => eb.not(eb.exists(eb.selectFrom('package_files as f').select('f.blob_digest').where('f.blob_digest', '=', digest))))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('package_file_blobs as o').select('o.digest').where('o.digest', '=', digest))))
       .executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) return false;
     // The foreign key cascades this already; explicit so it never depends on SQLite's foreign_keys pragma.

@@ -99,6 +99,10 @@ export class SqlPackageStore implements PackageStore {
   async delete(packageId: string): Promise<void> {
     // Children first: explicit deletes work whether or not the engine enforces ON DELETE CASCADE.
     await this.db.deleteFrom('package_tags').where('package_id', '=', packageId).execute();
+    await this.db
+      .deleteFrom('package_file_blobs')
+      .where('file_id', 'in', (eb) => eb.selectFrom('package_files').select('id').where('package_id', '=', packageId))
+      .execute();
     await this.db.deleteFrom('package_files').where('package_id', '=', packageId).execute();
     await this.db.deleteFrom('package_versions').where('package_id', '=', packageId).execute();
     await this.db.deleteFrom('packages').where('id', '=', packageId).execute();
@@ -135,12 +139,17 @@ export class SqlPackageStore implements PackageStore {
     const version = await this.db.selectFrom('package_versions').select(['package_id', 'version']).where('id', '=', versionId).executeTakeFirst();
     if (!version) return;
     await this.db.deleteFrom('package_tags').where('package_id', '=', version.package_id).where('version', '=', version.version).execute();
+    await this.db
+      .deleteFrom('package_file_blobs')
+      .where('file_id', 'in', (eb) => eb.selectFrom('package_files').select('id').where('version_id', '=', versionId))
+      .execute();
     await this.db.deleteFrom('package_files').where('version_id', '=', versionId).execute();
     await this.db.deleteFrom('package_versions').where('id', '=', versionId).execute();
   }
 
   async insertFile(packageId: string, versionId: string, file: NewFile, now: Date): Promise<FileRecord> {
-    const record: FileRecord = { id: randomUUID(), packageId, versionId, ...file, createdAt: now };
+    const { otherBlobs = [], ...fields } = file;
+    const record: FileRecord = { id: randomUUID(), packageId, versionId, ...fields, createdAt: now };
     await this.db
       .insertInto('package_files')
       .values({
@@ -157,6 +166,8 @@ export class SqlPackageStore implements PackageStore {
       .catch((error: unknown) => {
         throw isUniqueViolation(error) ? Errors.conflict(`File ${file.filename} already exists`) : error;
       });
+    const others = [...new Set(otherBlobs)];
+    if (others.length > 0) await this.db.insertInto('package_file_blobs').values(others.map((digest) => ({ file_id: record.id, digest }))).execute();
     return record;
   }
 
@@ -198,7 +209,8 @@ export class SqlPackageStore implements PackageStore {
   }
 
   async referencedBlobs(): Promise<Set<string>> {
-    const rows = await this.db.selectFrom('package_files').select('blob_digest').distinct().execute();
-    return new Set(rows.map((r) => r.blob_digest));
+    const files = await this.db.selectFrom('package_files').select('blob_digest as digest').distinct().execute();
+    const others = await this.db.selectFrom('package_file_blobs').select('digest').distinct().execute();
+    return new Set([...files, ...others].map((r) => r.digest));
   }
 }

@@ -13,12 +13,19 @@ export interface GcReport {
   blobsRemoved: number;
   bytesRemoved: number;
   uploadsRemoved: number;
+  /** Stored blobs that had no bookkeeping row (stored before every protocol kept one): tracked from now on. */
+  blobsAdopted: number;
 }
 
+/** How many digests of the blob store's listing are checked against the bookkeeping at once. */
+const ADOPT_BATCH = 500;
+
 /**
- * `flyreg gc`: removes registry blobs no manifest references (once older than the grace period) and
- * abandoned upload sessions. Safe beside a running server: see OciStore for the touch/collect protocol.
- * Only digests the registry recorded are considered; blobs other protocols stored are left alone.
+ * `flyreg gc`, for every protocol: removes abandoned upload sessions, and every blob no OCI manifest,
+ * package file (npm tarball, PyPI distribution and its core metadata…) or upload references, once nothing
+ * touched it within the grace period. Safe beside a running server: every protocol touches a blob's
+ * bookkeeping row before committing its bytes (core/oci/ports.ts has the touch/collect protocol). A stored
+ * blob without a row (from before that bookkeeping) is adopted with a fresh row, so a later run decides it.
  */
 export class GarbageCollector {
   constructor(private readonly deps: { store: MetadataStore; blobs: BlobStore; clock: Clock }) {}
@@ -26,10 +33,30 @@ export class GarbageCollector {
   async run(options: GcOptions): Promise<GcReport> {
     const log = options.log ?? (() => undefined);
     const cutoff = new Date(this.deps.clock.now().getTime() - options.graceMs);
-    const report: GcReport = { blobsRemoved: 0, bytesRemoved: 0, uploadsRemoved: 0 };
+    const report: GcReport = { blobsRemoved: 0, bytesRemoved: 0, uploadsRemoved: 0, blobsAdopted: 0 };
     await this.collectUploads(cutoff, options, report, log);
+    await this.adoptUntracked(options, report, log);
     await this.collectBlobs(cutoff, options, report, log);
     return report;
+  }
+
+  /** Gives every stored blob without a bookkeeping row one, touched now (nothing is removed on sight). */
+  private async adoptUntracked(options: GcOptions, report: GcReport, log: (line: string) => void): Promise<void> {
+    const { store, blobs } = this.deps;
+    const adopt = async (batch: Digest[]) => {
+      const untracked = await store.oci.untrackedBlobs(batch);
+      report.blobsAdopted += untracked.length;
+      for (const digest of untracked) log(`blob ${digest}: stored without bookkeeping${options.dryRun ? ' (dry run: left as is)' : ', tracked from now on'}`);
+      if (!options.dryRun && untracked.length > 0) await store.oci.adoptBlobs(untracked, this.deps.clock.now());
+    };
+    let batch: Digest[] = [];
+    for await (const blob of blobs.list()) {
+      batch.push(blob.digest);
+      if (batch.length < ADOPT_BATCH) continue;
+      await adopt(batch);
+      batch = [];
+    }
+    if (batch.length > 0) await adopt(batch);
   }
 
   /** Upload sessions idle since before the cutoff, and registry upload rows whose session is gone. */
