@@ -5,6 +5,7 @@ import { clientEnvironment } from '../client/client-environment.js';
 import { registerAdmin } from './commands/admin.js';
 import { registerEnvironments } from './commands/environments.js';
 import { registerGc } from './commands/gc.js';
+import { registerGo } from './commands/go.js';
 import { registerLogin } from './commands/login.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerReleases } from './commands/releases.js';
@@ -31,6 +32,7 @@ registerTokens(program, cli);
 registerEnvironments(program, cli);
 registerReleases(program, cli);
 registerSetup(program, cli);
+registerGo(program, cli);
 registerMcp(program, cli, version);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

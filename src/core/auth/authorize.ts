@@ -5,7 +5,7 @@ export type Action = 'pull' | 'push' | 'delete' | 'manage';
 
 /** What a request acts on. Protocols name artifacts; the management API names the rest. */
 export type Resource =
-  | { kind: 'artifact'; protocol: 'oci' | 'npm' | 'pypi'; name: string }
+  | { kind: 'artifact'; protocol: 'oci' | 'npm' | 'pypi' | 'go' | 'cargo' | 'helm'; name: string }
   | { kind: 'release' }
   | { kind: 'environment' }
   | { kind: 'tokens' }

@@ -4,7 +4,7 @@ import type { Digest } from '../blob-store.js';
  * The one package model shared by npm and PyPI: repositories → packages → versions → files → blobs.
  * Per-protocol metadata travels as JSON text that the protocol validated; it is stored exactly as given.
  */
-export type PackageRepository = 'npm' | 'pypi';
+export type PackageRepository = 'npm' | 'pypi' | 'go' | 'cargo' | 'helm';
 
 export interface PackageRecord {
   id: string;
