@@ -53,7 +53,8 @@ export async function read(c: GoContext): Promise<FastifyReply> {
 export async function upload(c: GoContext): Promise<FastifyReply> {
   const t = c.target;
   if (t.kind !== 'file' || t.ext !== 'zip') {
-    throw Errors.validation('Upload a module version as PUT <module>/@v/<version>.zip with the module zip as body (its go.mod is taken from the zip)');
+    const why = t.kind === 'unknown' ? `${t.reason}: ` : '';
+    throw Errors.validation(`${why}upload a module version as PUT <module>/@v/<version>.zip with the module zip as body (its go.mod is taken from the zip)`);
   }
   const published = await c.modules.publish(c.principal, t.module, t.version, c.request.body as Readable, requestContext(c.request));
   return c.reply.status(201).send(published);
