@@ -2,6 +2,7 @@ import { AuditLog } from './audit/audit-log.js';
 import { Authenticator } from './auth/authenticate.js';
 import { FailureLimiter } from './auth/failure-limiter.js';
 import { GoModules } from './go/go-modules.js';
+import { Crates } from './cargo/crates.js';
 import { TokenCache } from './auth/token-cache.js';
 import type { BlobStore } from './blob-store.js';
 import { systemClock, type Clock } from './clock.js';
@@ -70,6 +71,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     blobs: options.blobs,
     pypi: new PypiService({ store, blobs: options.blobs, clock }),
     go: new GoModules({ store, blobs: options.blobs, clock, audit }),
+    cargo: new Crates({ store, blobs: options.blobs, clock, audit }),
     npm: new NpmRegistry({ store, blobs: options.blobs, clock, audit, publicUrl: options.publicUrl, packumentCacheTtlMs: NPM_PACKUMENT_CACHE_TTL_MS }),
     clock,
     audit,

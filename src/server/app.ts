@@ -5,6 +5,7 @@ import { apiPlugin } from '../api/plugin.js';
 import type { Core } from '../core/core.js';
 import type { OciRegistry } from '../core/oci/registry.js';
 import { mcpPlugin } from '../mcp/http-plugin.js';
+import { cargoPlugin } from '../protocols/cargo/plugin.js';
 import { goPlugin } from '../protocols/go/plugin.js';
 import { npmPlugin } from '../protocols/npm/plugin.js';
 import { ociPlugin } from '../protocols/oci/plugin.js';
@@ -45,6 +46,7 @@ export async function buildApp({ core, registry, logger, publicUrl, trustProxy, 
   await app.register(npmPlugin, { core, maxBodyBytes: npm.maxBodyBytes });
   await app.register(pypiPlugin, { core, publicUrl });
   await app.register(goPlugin, { core });
+  await app.register(cargoPlugin, { core });
   await app.register(mcpPlugin, { core, version });
   await app.register(webUiPlugin);
   return app;
