@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import type { BlobInfo, BlobStore, Digest } from '../blob-store.js';
 import { Errors } from '../errors.js';
 
@@ -34,11 +34,11 @@ class HashingLimit extends Transform {
 }
 
 export async function storeUpload(blobs: BlobStore, body: Readable, maxBytes: number): Promise<StoredUpload> {
-  const limited = new HashingLimit(maxBytes);
-  // pipe() does not forward errors: a body that fails mid-way must fail the store too.
-  body.once('error', (error) => limited.destroy(error));
-  body.pipe(limited);
   const upload = await blobs.startUpload();
+  const limited = new HashingLimit(maxBytes);
+  // pipeline() forwards a failing body to `limited` (which appendUpload reads) and keeps listening for
+  // errors on both, so a failure before or during the append is never an unhandled 'error' event.
+  pipeline(body, limited, () => undefined);
   try {
     await blobs.appendUpload(upload, limited);
     const digest = limited.digest();
