@@ -18,3 +18,4 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 bash "$(dirname "$0")/ensure-postgres.sh"
+bash "$(dirname "$0")/install-helm.sh"

@@ -3,6 +3,7 @@ import { Authenticator } from './auth/authenticate.js';
 import { FailureLimiter } from './auth/failure-limiter.js';
 import { GoModules } from './go/go-modules.js';
 import { Crates } from './cargo/crates.js';
+import { Charts } from './helm/charts.js';
 import { TokenCache } from './auth/token-cache.js';
 import type { BlobStore } from './blob-store.js';
 import { systemClock, type Clock } from './clock.js';
@@ -72,6 +73,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     pypi: new PypiService({ store, blobs: options.blobs, clock }),
     go: new GoModules({ store, blobs: options.blobs, clock, audit }),
     cargo: new Crates({ store, blobs: options.blobs, clock, audit }),
+    helm: new Charts({ store, blobs: options.blobs, clock, audit }),
     npm: new NpmRegistry({ store, blobs: options.blobs, clock, audit, publicUrl: options.publicUrl, packumentCacheTtlMs: NPM_PACKUMENT_CACHE_TTL_MS }),
     clock,
     audit,

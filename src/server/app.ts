@@ -7,6 +7,7 @@ import type { OciRegistry } from '../core/oci/registry.js';
 import { mcpPlugin } from '../mcp/http-plugin.js';
 import { cargoPlugin } from '../protocols/cargo/plugin.js';
 import { goPlugin } from '../protocols/go/plugin.js';
+import { helmPlugin } from '../protocols/helm/plugin.js';
 import { npmPlugin } from '../protocols/npm/plugin.js';
 import { ociPlugin } from '../protocols/oci/plugin.js';
 import { pypiPlugin } from '../protocols/pypi/plugin.js';
@@ -47,6 +48,7 @@ export async function buildApp({ core, registry, logger, publicUrl, trustProxy, 
   await app.register(pypiPlugin, { core, publicUrl });
   await app.register(goPlugin, { core });
   await app.register(cargoPlugin, { core });
+  await app.register(helmPlugin, { core });
   await app.register(mcpPlugin, { core, version });
   await app.register(webUiPlugin);
   return app;

@@ -33,7 +33,7 @@ describe('Go modules: flyreg go publish, then go build through GOPROXY with a re
       GOFLAGS: '-modcacherw -mod=mod',
       GOMODCACHE: join(home, 'modcache'),
       // The module cache starts empty; the build cache (compiled standard library) is shared to save minutes.
-      GOCACHE: join(process.env.FLY_GO_CACHE_DIR ?? '/var/cache/fly-registry', 'go-build'),
+      GOCACHE: join(process.env.FLY_TOOLS_CACHE ?? '/var/cache/fly-registry', 'go', 'build'),
       SSL_CERT_FILE: front.certFile,
     };
   }

@@ -70,12 +70,12 @@ func main() {
 }
 `,
   });
-  const cache = process.env.FLY_GO_CACHE_DIR ?? '/var/cache/fly-registry';
+  const cache = join(process.env.FLY_TOOLS_CACHE ?? '/var/cache/fly-registry', 'go');
   const env = {
     HOME: work,
     TMPDIR: work,
-    GOMODCACHE: join(cache, 'go-mod'),
-    GOCACHE: join(cache, 'go-build'),
+    GOMODCACHE: join(cache, 'mod'),
+    GOCACHE: join(cache, 'build'),
     GOFLAGS: '-modcacherw -mod=mod',
     GONOSUMDB: '',
   };
