@@ -51,6 +51,9 @@ export interface RegistryEndpoints {
   docker: { registry: string };
   npm: { registry: string; authKey: string };
   pypi: { indexUrl: string };
+  go: { proxy: string; netrcMachine: string };
+  helm: { repository: string; ociRegistry: string };
+  cargo: { index: string };
 }
 
 // Tokens.
@@ -90,6 +93,9 @@ export interface TokenSnippets {
   dockerLogin: string;
   npmrc: string;
   pipIndexUrl: string;
+  goEnv: string;
+  helmRepoAdd: string;
+  cargoConfig: string;
   kubernetes: KubernetesPullSecret;
 }
 

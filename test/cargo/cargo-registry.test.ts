@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, type ApiClient, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { CliUser } from '../helpers/cli.js';
 import { writeTree } from '../go/go-tool.js';
 
 interface Run {
@@ -84,7 +85,15 @@ describe('Cargo sparse registry: cargo publish, build against it, yank, read-onl
       'Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nfly-greet = { package = "fly_greet", version = "0.1", registry = "fly" }\n',
       'src/main.rs': 'fn main() { println!("{}", fly_greet::hello("cargo")); }\n',
     });
-    const built = await cargo(['build'], app, cargoHome('builder', reader));
+    // The builder's CARGO_HOME is written by `flyreg setup cargo`, merged into the settings already there.
+    const builderHome = mkdtempSync(join(work, 'builder-'));
+    writeFileSync(join(builderHome, 'config.toml'), '[net]\nretry = 0\n');
+    const user = new CliUser();
+    await user.login(server);
+    const setup = await user.run(['setup', 'cargo', '--token', reader.token], { env: { CARGO_HOME: builderHome } });
+    user.remove();
+    expect(setup.code, setup.stderr).toBe(0);
+    const built = await cargo(['build'], app, builderHome);
     expect(built.code, built.output).toBe(0);
     expect(built.output).toMatch(/Downloaded fly_greet v0.1.0 \(registry `fly`\)/);
   }, 300_000);

@@ -15,15 +15,16 @@ interface SetupCliOptions extends JsonOption {
   print?: boolean;
 }
 
-/** `flyreg setup docker|npm|pip|all`: a token per tool and the tool's own configuration, merged in. */
+/** `flyreg setup docker|npm|pip|go|helm|cargo|all`: a token per tool and the tool's own configuration, merged in. */
 export function registerSetup(program: Command, cli: CliContext): void {
   program
     .command('setup')
     .description(
-      "configure Docker (config.json auths), npm (.npmrc) or pip (pip.conf) for this registry, keeping everything else in those files; " +
+      "configure Docker (config.json auths), npm (.npmrc), pip (pip.conf), go (.netrc), helm (repositories.yaml) or cargo (config.toml) " +
+        'for this registry, keeping everything else in those files; ' +
         'creates a token named <hostname>-<tool> unless --token is given',
     )
-    .addArgument(new Argument('<tool>', 'docker, npm, pip or all').choices([...PACKAGE_MANAGERS, 'all']))
+    .addArgument(new Argument('<tool>', 'docker, npm, pip, go, helm, cargo or all').choices([...PACKAGE_MANAGERS, 'all']))
     .option('--env <name>', 'use a token scoped to this runtime environment (read-only unless --permission)')
     .option('--project <dir>', "npm: write the project's .npmrc in this directory instead of ~/.npmrc")
     .option('--token <secret>', 'use this existing registry token instead of creating one')

@@ -3,11 +3,17 @@ import { join, resolve } from 'node:path';
 import type { RegistryEndpoints } from '../../api/answers.js';
 import type { ClientEnvironment } from '../client-environment.js';
 import { writePrivateFile } from '../private-file.js';
+import { editCargoConfig } from './cargo-config.js';
 import { editDockerConfig, type FileEdit } from './docker-config.js';
+import { editHelmRepositories } from './helm-repositories.js';
+import { editNetrc } from './netrc.js';
 import { editNpmrc } from './npmrc.js';
 import { editPipConf } from './pip-conf.js';
 
-export const PACKAGE_MANAGERS = ['docker', 'npm', 'pip'] as const;
+/** The name helm's and cargo's configuration give this registry (as the token snippets do). */
+const CLIENT_REGISTRY_NAME = 'fly';
+
+export const PACKAGE_MANAGERS = ['docker', 'npm', 'pip', 'go', 'helm', 'cargo'] as const;
 export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
 
 /** The credential a package manager is configured with: a registry token's username and secret. */
@@ -54,6 +60,15 @@ function editConfig(tool: PackageManager, existing: string | null, endpoints: Re
       return editNpmrc(existing, endpoints.npm.registry, endpoints.npm.authKey, credential.secret);
     case 'pip':
       return editPipConf(existing, indexUrlWithCredentials(endpoints.pypi.indexUrl, credential));
+    case 'go': {
+      const edit = editNetrc(existing, endpoints.go.netrcMachine, credential.username, credential.secret);
+      edit.notes.push(`then: go env -w GOPROXY=${endpoints.go.proxy} GONOSUMDB='*' (go sends .netrc credentials over HTTPS only)`);
+      return edit;
+    }
+    case 'helm':
+      return editHelmRepositories(existing, CLIENT_REGISTRY_NAME, endpoints.helm.repository, credential.username, credential.secret);
+    case 'cargo':
+      return editCargoConfig(existing, CLIENT_REGISTRY_NAME, endpoints.cargo.index, credential.secret);
   }
 }
 
@@ -75,6 +90,12 @@ export function configPath(tool: PackageManager, env: ClientEnvironment, project
     }
     case 'pip':
       return env.pipConfigFile;
+    case 'go':
+      return env.netrcFile;
+    case 'helm':
+      return env.helmRepositoryConfig;
+    case 'cargo':
+      return join(env.cargoHome, 'config.toml');
   }
 }
 
