@@ -1,4 +1,4 @@
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,7 @@ describe('Helm: helm package + upload, helm repo add/pull/template with a read-o
     const search = await runHelm(['search', 'repo', 'fly/flyapp', '--versions'], work, env);
     expect(search.stdout).toMatch(/fly\/flyapp\s+0\.2\.0/);
     expect(search.stdout).toMatch(/fly\/flyapp\s+0\.1\.0\s+1\.2\.3/);
+    mkdirSync(join(work, 'pulled'));
     const pulled = await runHelm(['pull', 'fly/flyapp', '--version', '0.1.0', '-d', join(work, 'pulled')], work, env);
     expect(pulled.code, pulled.output).toBe(0);
     expect(readFileSync(join(work, 'pulled', 'flyapp-0.1.0.tgz'))).toEqual(readFileSync(archive));
@@ -96,6 +97,7 @@ describe('Helm: helm package + upload, helm repo add/pull/template with a read-o
     const pushed = await runHelm(['push', archive, `oci://${host}/charts`, '--plain-http'], work, ociEnv);
     expect(pushed.code, pushed.output).toBe(0);
     expect(pushed.output).toMatch(/Digest: sha256:/);
+    mkdirSync(join(work, 'oci-pulled'));
     const pulled = await runHelm(['pull', `oci://${host}/charts/flyapp`, '--version', '0.1.0', '--plain-http', '-d', join(work, 'oci-pulled')], work, ociEnv);
     expect(pulled.code, pulled.output).toBe(0);
     expect(readFileSync(join(work, 'oci-pulled', 'flyapp-0.1.0.tgz'))).toEqual(readFileSync(archive));
