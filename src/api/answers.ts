@@ -280,7 +280,8 @@ export interface Comparison {
 export type ReleaseArtifact =
   | { type: 'oci'; repository: string; digest: string }
   | { type: 'npm'; name: string; version: string }
-  | { type: 'pypi'; name: string; version: string };
+  | { type: 'pypi'; name: string; version: string }
+  | { type: 'go' | 'helm' | 'cargo'; name: string; version: string };
 
 /** The CI run or change a release came from; null where it was not said. */
 export type ReleaseSource = Record<'commit' | 'branch' | 'pr' | 'author' | 'url', string | null>;

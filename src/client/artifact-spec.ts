@@ -17,9 +17,9 @@ export function parseArtifactSpec(spec: string): Record<string, string> {
     const left = rest.slice(0, at);
     const right = rest.slice(at + 1);
     if (type === 'oci') return checked(spec, { type, repository: left, digest: right });
-    if (type === 'npm' || type === 'pypi') return checked(spec, { type, name: left, version: right });
+    if (['npm', 'pypi', 'go', 'helm', 'cargo'].includes(type)) return checked(spec, { type, name: left, version: right });
   }
-  throw new Error(`cannot read the artifact ${JSON.stringify(spec)}: write oci:<repository>@<digest>, npm:<name>@<version> or pypi:<name>==<version>`);
+  throw new Error(`cannot read the artifact ${JSON.stringify(spec)}: write oci:<repository>@<digest>, npm:<name>@<version>, pypi:<name>==<version>, go:<module>@<version>, helm:<chart>@<version> or cargo:<crate>@<version>`);
 }
 
 function checked(spec: string, artifact: Record<string, string>): Record<string, string> {

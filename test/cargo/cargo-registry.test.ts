@@ -139,6 +139,14 @@ describe('Cargo sparse registry: cargo publish, build against it, yank, read-onl
     expect(JSON.stringify(audit.body)).toMatch(/"yanked":true/);
   }, 300_000);
 
+  it('releases name crates by any spelling cargo accepts, and refuse versions that do not exist', async () => {
+    const ok = await admin.post('/api/v1/releases', { name: 'shop/cli', version: '1.0.0', artifacts: [{ type: 'cargo', name: 'Fly-Greet', version: '0.1.0' }] });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    const missing = await admin.post('/api/v1/releases', { name: 'shop/cli', version: '1.0.1', artifacts: [{ type: 'cargo', name: 'fly_greet', version: '9.9.9' }] });
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(missing.body)).toMatch(/cargo package fly_greet 9.9.9 does not exist/);
+  });
+
   it('a revoked token fails the next index request', async () => {
     const revoked = await admin.createToken({ name: 'cargo-revoked', permission: 'read-only' });
     await admin.post(`/api/v1/tokens/${revoked.id}/revoke`);

@@ -152,6 +152,13 @@ describe('Go modules: flyreg go publish, then go build through GOPROXY with a re
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic/);
   });
 
+  it('releases accept module versions that exist', async () => {
+    const ok = await admin.post('/api/v1/releases', { name: 'shop/greeter', version: '1', artifacts: [{ type: 'go', name: LIB, version: 'v1.0.2' }] });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    const missing = await admin.post('/api/v1/releases', { name: 'shop/greeter', version: '2', artifacts: [{ type: 'go', name: LIB, version: 'v7.0.0' }] });
+    expect(JSON.stringify(missing.body)).toMatch(/go package example.com\/fly\/greet v7.0.0 does not exist/);
+  });
+
   it('a revoked token fails the next go download', async () => {
     const revoked = await admin.createToken({ name: 'go-revoked', permission: 'read-only' });
     const env = consumerEnv('revoked', revoked);

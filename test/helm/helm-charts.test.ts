@@ -82,6 +82,10 @@ describe('Helm: helm package + upload, helm repo add/pull/template with a read-o
     const after = (await (await fetch(`${server.url}/helm/index.yaml`, { headers: auth })).json()) as { entries: Record<string, { version: string }[]> };
     expect(after.entries.flyapp?.map((e) => e.version)).toEqual(['0.1.0']);
     expect((await fetch(`${server.url}/helm/index.yaml`)).status).toBe(401);
+    const release = await admin.post('/api/v1/releases', { name: 'shop/chart', version: '1', artifacts: [{ type: 'helm', name: 'flyapp', version: '0.1.0' }] });
+    expect(release.status, JSON.stringify(release.body)).toBe(201);
+    const gone = await admin.post('/api/v1/releases', { name: 'shop/chart', version: '2', artifacts: [{ type: 'helm', name: 'flyapp', version: '0.2.0' }] });
+    expect(JSON.stringify(gone.body)).toMatch(/helm package flyapp 0.2.0 does not exist/);
   });
 
   it('helm push and helm pull over OCI, with registry login; read-only push refused', async () => {

@@ -1,5 +1,6 @@
 import type { Digest } from '../blob-store.js';
 import type { FieldIssue } from '../errors.js';
+import { normalizeCrateName } from '../cargo/names.js';
 import { normalizeProjectName } from '../pypi/names.js';
 import { normalizeVersion } from '../pypi/versions.js';
 import type { MetadataStore } from '../ports.js';
@@ -10,7 +11,14 @@ const describe = (a: ReleaseArtifact): string =>
 
 /** The identity of an artifact within one release: one digest per repository, one version per package. */
 const slot = (a: ReleaseArtifact): string =>
-  a.type === 'oci' ? `oci\n${a.repository}` : `${a.type}\n${a.type === 'pypi' ? normalizeProjectName(a.name) : a.name}`;
+  a.type === 'oci' ? `oci\n${a.repository}` : `${a.type}\n${storedName(a.type, a.name)}`;
+
+/** How each package type stores names: PyPI PEP 503-normalised, Cargo crates.io-normalised, others as given. */
+function storedName(type: Exclude<ReleaseArtifact['type'], 'oci'>, name: string): string {
+  if (type === 'pypi') return normalizeProjectName(name);
+  if (type === 'cargo') return normalizeCrateName(name);
+  return name;
+}
 
 /**
  * Why these artifacts cannot make a release: duplicates, and artifacts the registry does not hold. Empty
@@ -45,6 +53,12 @@ async function artifactExists(store: MetadataStore, artifact: ReleaseArtifact): 
       const pkg = await store.packages.get('pypi', normalizeProjectName(artifact.name));
       const version = normalizeVersion(artifact.version) ?? artifact.version;
       return pkg !== undefined && (await store.packages.version(pkg.id, version)) !== undefined;
+    }
+    case 'go':
+    case 'helm':
+    case 'cargo': {
+      const pkg = await store.packages.get(artifact.type, storedName(artifact.type, artifact.name));
+      return pkg !== undefined && (await store.packages.version(pkg.id, artifact.version)) !== undefined;
     }
   }
 }

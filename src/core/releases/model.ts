@@ -1,9 +1,14 @@
 /** Releases: a named, versioned, immutable set of artifacts recorded by CI or a person. */
 
+/** The package types a release may name by name and version (every type but OCI images). */
+export const PACKAGE_ARTIFACT_TYPES = ['npm', 'pypi', 'go', 'helm', 'cargo'] as const;
+
 export type ReleaseArtifact =
   | { type: 'oci'; repository: string; digest: string }
   | { type: 'npm'; name: string; version: string }
-  | { type: 'pypi'; name: string; version: string };
+  | { type: 'pypi'; name: string; version: string }
+  /** A Go module (name = module path), a Helm chart, a Cargo crate: each at a version. */
+  | { type: 'go' | 'helm' | 'cargo'; name: string; version: string };
 
 /** The CI run or change a release came from; every field optional. */
 export interface ReleaseSource {

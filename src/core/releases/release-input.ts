@@ -30,8 +30,11 @@ export const releaseArtifactInput = z.discriminatedUnion(
     }),
     z.strictObject({ type: z.literal('npm'), name: packageNameInput, version: versionInput }),
     z.strictObject({ type: z.literal('pypi'), name: packageNameInput, version: versionInput }),
+    z.strictObject({ type: z.literal('go'), name: packageNameInput, version: versionInput }),
+    z.strictObject({ type: z.literal('helm'), name: packageNameInput, version: versionInput }),
+    z.strictObject({ type: z.literal('cargo'), name: packageNameInput, version: versionInput }),
   ],
-  { error: 'must be {"type":"oci","repository","digest"}, {"type":"npm","name","version"} or {"type":"pypi","name","version"}' },
+  { error: 'must be {"type":"oci","repository","digest"} or {"type":"npm"|"pypi"|"go"|"helm"|"cargo","name","version"}' },
 );
 
 export const releaseSourceInput = z.strictObject({

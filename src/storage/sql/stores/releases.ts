@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { Errors } from '../../../core/errors.js';
-import type { Release, ReleaseArtifact, ReleaseRef } from '../../../core/releases/model.js';
+import { PACKAGE_ARTIFACT_TYPES, type Release, type ReleaseArtifact, type ReleaseRef } from '../../../core/releases/model.js';
 import { imageKey, type ImageRef, type ReleaseSearch, type ReleaseStore } from '../../../core/releases/ports.js';
 import { toDate } from '../rows.js';
 import type { Database, ReleaseArtifactsTable, ReleasesTable } from '../schema.js';
@@ -8,7 +8,8 @@ import { isUniqueViolation } from '../unique-violation.js';
 
 const toArtifact = (r: Selectable<ReleaseArtifactsTable>): ReleaseArtifact => {
   if (r.type === 'oci') return { type: 'oci', repository: r.name, digest: r.digest ?? '' };
-  return { type: r.type === 'npm' ? 'npm' : 'pypi', name: r.name, version: r.version ?? '' };
+  const type = PACKAGE_ARTIFACT_TYPES.find((t) => t === r.type) ?? 'pypi';
+  return { type, name: r.name, version: r.version ?? '' };
 };
 
 const toRef = (r: Pick<Selectable<ReleasesTable>, 'id' | 'name' | 'version' | 'created_at'>): ReleaseRef => ({
