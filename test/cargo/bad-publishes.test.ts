@@ -1,34 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gzipSync } from 'node:zlib';
 import { login, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { tarGzOf } from '../helpers/tar-gz.js';
 import { openUploads, storedBlobs } from '../pypi/uploads.js';
 
-/** A minimal ustar archive (one header block per file), built here so tests can write what cargo never would. */
-function tarOf(files: Record<string, string>): Buffer {
-  const blocks: Buffer[] = [];
-  for (const [name, content] of Object.entries(files)) {
-    const header = Buffer.alloc(512);
-    header.write(name, 0, 100);
-    header.write('0000644\0', 100);
-    header.write('0000000\0', 108);
-    header.write('0000000\0', 116);
-    header.write(`${Buffer.byteLength(content).toString(8).padStart(11, '0')}\0`, 124);
-    header.write('00000000000\0', 136);
-    header.write('        ', 148);
-    header.write('0', 156);
-    header.write('ustar\0', 257);
-    header.write('00', 263);
-    let sum = 0;
-    for (const byte of header) sum += byte;
-    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-    const body = Buffer.alloc(Math.ceil(Buffer.byteLength(content) / 512) * 512);
-    body.write(content);
-    blocks.push(header, body);
-  }
-  blocks.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(blocks));
-}
 
 function publishBody(meta: Record<string, unknown>, crate: Buffer, declaredLength = crate.length): Buffer {
   const json = Buffer.from(JSON.stringify(meta));
@@ -64,7 +39,7 @@ describe('Cargo publishes: malformed crates, wrong names and versions are refuse
   beforeAll(async () => {
     server = await startServer();
     writer = await (await login(server)).createToken({ name: 'cargo-ci', permission: 'read-write' });
-    const good = await publish(publishBody(meta('good', '1.0.0'), tarOf({ 'good-1.0.0/Cargo.toml': manifest('good', '1.0.0') })));
+    const good = await publish(publishBody(meta('good', '1.0.0'), tarGzOf({ 'good-1.0.0/Cargo.toml': manifest('good', '1.0.0') })));
     expect(good.status, await good.text()).toBe(200);
     goodBlobs = storedBlobs(server).sort();
   });
@@ -78,26 +53,26 @@ describe('Cargo publishes: malformed crates, wrong names and versions are refuse
   });
 
   it('a crate whose Cargo.toml names another package or version, or that has none', async () => {
-    await expectRefused(publishBody(meta('good', '1.1.0'), tarOf({ 'good-1.1.0/Cargo.toml': manifest('evil', '1.1.0') })), 400, /names package "evil", not good/);
-    await expectRefused(publishBody(meta('good', '1.1.0'), tarOf({ 'good-1.1.0/Cargo.toml': manifest('good', '9.9.9') })), 400, /says version "9.9.9", not 1.1.0/);
-    await expectRefused(publishBody(meta('good', '1.1.0'), tarOf({ 'good-1.1.0/src/lib.rs': '' })), 400, /no good-1.1.0\/Cargo.toml inside/);
+    await expectRefused(publishBody(meta('good', '1.1.0'), tarGzOf({ 'good-1.1.0/Cargo.toml': manifest('evil', '1.1.0') })), 400, /names package "evil", not good/);
+    await expectRefused(publishBody(meta('good', '1.1.0'), tarGzOf({ 'good-1.1.0/Cargo.toml': manifest('good', '9.9.9') })), 400, /says version "9.9.9", not 1.1.0/);
+    await expectRefused(publishBody(meta('good', '1.1.0'), tarGzOf({ 'good-1.1.0/src/lib.rs': '' })), 400, /no good-1.1.0\/Cargo.toml inside/);
   });
 
   it('entries outside the crate directory', async () => {
-    const tar = tarOf({ 'good-1.1.0/Cargo.toml': manifest('good', '1.1.0'), 'other/x.rs': '' });
+    const tar = tarGzOf({ 'good-1.1.0/Cargo.toml': manifest('good', '1.1.0'), 'other/x.rs': '' });
     await expectRefused(publishBody(meta('good', '1.1.0'), tar), 400, /"other\/x.rs" is not under good-1.1.0\//);
   });
 
   it('invalid names and versions, and names that collide with another spelling', async () => {
-    const tar = tarOf({ 'good-1.1.0/Cargo.toml': manifest('good', '1.1.0') });
+    const tar = tarGzOf({ 'good-1.1.0/Cargo.toml': manifest('good', '1.1.0') });
     await expectRefused(publishBody(meta('9lives', '1.1.0'), tar), 400, /invalid crate name "9lives"/);
     await expectRefused(publishBody(meta('good', '1.1'), tar), 400, /invalid version "1.1"/);
-    await expectRefused(publishBody(meta('GOOD', '1.1.0'), tarOf({ 'GOOD-1.1.0/Cargo.toml': manifest('GOOD', '1.1.0') })), 409, /already published as good/);
-    await expectRefused(publishBody(meta('good', '1.0.0'), tarOf({ 'good-1.0.0/Cargo.toml': manifest('good', '1.0.0') })), 409, /good@1.0.0 already exists/);
+    await expectRefused(publishBody(meta('GOOD', '1.1.0'), tarGzOf({ 'GOOD-1.1.0/Cargo.toml': manifest('GOOD', '1.1.0') })), 409, /already published as good/);
+    await expectRefused(publishBody(meta('good', '1.0.0'), tarGzOf({ 'good-1.0.0/Cargo.toml': manifest('good', '1.0.0') })), 409, /good@1.0.0 already exists/);
   });
 
   it('lengths that do not match the body, and metadata that is not cargo’s', async () => {
-    const tar = tarOf({ 'good-1.1.0/Cargo.toml': manifest('good', '1.1.0') });
+    const tar = tarGzOf({ 'good-1.1.0/Cargo.toml': manifest('good', '1.1.0') });
     await expectRefused(publishBody(meta('good', '1.1.0'), tar, tar.length + 10), 400, /ended before the end of its .crate file/);
     await expectRefused(publishBody({ name: 'good' }, tar), 400, /Invalid publish metadata/);
     await expectRefused(Buffer.from([1, 2]), 400, /ended early/);

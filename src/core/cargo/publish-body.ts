@@ -48,23 +48,22 @@ export class PublishBody {
 
   /** The next `n` bytes as a stream. */
   stream(n: number): Readable {
-    const self = this;
-    return Readable.from(
-      (async function* () {
-        let left = n;
-        while (left > 0) {
-          if (self.pending.length === 0) {
-            const next = await self.source.next();
-            if (next.done) throw Errors.validation('The publish request ended before the end of its .crate file');
-            self.pending = next.value;
-          }
-          const part = self.pending.subarray(0, left);
-          self.pending = self.pending.subarray(part.length);
-          left -= part.length;
-          yield part;
-        }
-      })(),
-    );
+    return Readable.from(this.take(n));
+  }
+
+  private async *take(n: number): AsyncGenerator<Buffer> {
+    let left = n;
+    while (left > 0) {
+      if (this.pending.length === 0) {
+        const next = await this.source.next();
+        if (next.done) throw Errors.validation('The publish request ended before the end of its .crate file');
+        this.pending = next.value;
+      }
+      const part = this.pending.subarray(0, left);
+      this.pending = this.pending.subarray(part.length);
+      left -= part.length;
+      yield part;
+    }
   }
 
   /** Refuses trailing bytes after the crate. */
