@@ -1,5 +1,6 @@
 import { authSection } from './auth.js';
 import { environmentsSection } from './environments.js';
+import { goHelmCargoSection } from './go-helm-cargo.js';
 import { npmSection } from './npm.js';
 import { ociSection } from './oci.js';
 import { pypiSection } from './pypi.js';
@@ -7,4 +8,4 @@ import { scaleSection } from './scale.js';
 import type { BenchSection } from './section.js';
 
 /** Every benchmark section, in the order `npm run bench` runs them. Append yours to this list. */
-export const SECTIONS: BenchSection[] = [authSection, ociSection, pypiSection, environmentsSection, npmSection, scaleSection];
+export const SECTIONS: BenchSection[] = [authSection, ociSection, pypiSection, environmentsSection, npmSection, scaleSection, goHelmCargoSection];
