@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Installs the real clients the end-to-end tests drive (skopeo, twine, Chromium) when they are missing,
-# and makes sure the local PostgreSQL answers (scripts/ensure-postgres.sh installs and starts it). Safe to run again: it does nothing when all is there.
+# Installs the real clients the end-to-end tests drive when they are missing: skopeo, twine and Chromium
+# from Debian's packages; the OCI conformance suite, crane, oras and regctl built with Go
+# (scripts/install-go-tools.sh); uv, poetry, pdm and build in a venv of the project's
+# (scripts/install-python-tools.sh). Then makes sure the local PostgreSQL answers (scripts/ensure-postgres.sh
+# installs and starts it). Safe to run again: it does nothing when all is there.
 set -euo pipefail
 
 missing=()
@@ -17,5 +20,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+bash "$(dirname "$0")/install-go-tools.sh"
+bash "$(dirname "$0")/install-python-tools.sh"
 bash "$(dirname "$0")/ensure-postgres.sh"
 bash "$(dirname "$0")/install-helm.sh"

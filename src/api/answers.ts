@@ -4,12 +4,15 @@
  * and the CLI, the MCP tools and Fly Web read them through these types, so a change that breaks the
  * contract fails the type check. Times are ISO-8601 strings.
  *
- * Types only: Fly Web compiles this file too (web/src/api/types.ts re-exports it), in the browser's
- * tsconfig, without Node types; its one import is core's vocabulary (src/core/model.ts, which imports nothing).
+ * Fly Web compiles this file too (web/src/api/types.ts re-exports its types), in the browser's tsconfig,
+ * without Node types; its one import is core's vocabulary (src/core/model.ts, which imports nothing).
+ * Per-protocol parts (endpoints, snippets, release artifacts) have one member per protocol of the protocol
+ * registry (src/protocols/registry.ts), which builds them.
  */
 
 // The vocabulary is core's own (roles, statuses, permissions), sent as is.
 export type { Permission, Role, TokenStatus, UserStatus } from '../core/model.js';
+export { PERMISSIONS } from '../core/model.js';
 import type { Permission, Role, TokenStatus, UserStatus } from '../core/model.js';
 
 // Sessions and identity.
@@ -45,8 +48,9 @@ export interface Whoami {
   csrfToken?: string;
 }
 
-/** GET /endpoints: where Docker, npm and pip reach this registry. */
+/** GET /endpoints: where Docker, npm and pip reach this registry; one key per protocol (its registry entry's `endpoint.key`). */
 export interface RegistryEndpoints {
+  [protocol: string]: string | Record<string, string>;
   publicUrl: string;
   docker: { registry: string };
   npm: { registry: string; authKey: string };
@@ -88,8 +92,9 @@ export interface KubernetesPullSecret {
   kubectl: string;
 }
 
-/** Ready-to-paste client configuration for a new token. */
+/** Ready-to-paste client configuration for a new token: one snippet per protocol (its registry entry's `snippet.key`). */
 export interface TokenSnippets {
+  [key: string]: string | KubernetesPullSecret;
   dockerLogin: string;
   npmrc: string;
   pipIndexUrl: string;

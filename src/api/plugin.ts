@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../core/auth/principal.js';
 import type { Core } from '../core/core.js';
 import { Errors } from '../core/errors.js';
-import { csrfMatches } from '../core/users/session-service.js';
 import { credentialOf, requestContext } from '../http/credentials.js';
 import { sendApiError } from './errors.js';
 import { auditRoutes } from './handlers/audit.js';
@@ -36,10 +35,7 @@ async function principalFor(core: Core, request: FastifyRequest): Promise<Princi
   const credential = credentialOf(request);
   if (!credential) throw Errors.unauthenticated('Log in, or send a session token or registry token as Authorization: Bearer');
   const principal = await core.authenticator.authenticate(credential, requestContext(request));
-  if (credential.kind === 'session-cookie' && !SAFE_METHODS.has(request.method)) {
-    const header = request.headers['x-csrf-token'];
-    if (!csrfMatches(credential.secret, typeof header === 'string' ? header : undefined)) throw Errors.csrfRequired();
-  }
+  if (credential.kind === 'session-cookie' && !SAFE_METHODS.has(request.method) && !credential.csrfChecked) throw Errors.csrfRequired();
   return principal;
 }
 

@@ -12,9 +12,11 @@ import type {
   Environment,
   NpmWebLoginRequest,
   Release,
+  ReleaseArtifact,
   ReleaseRef,
   RunningImage,
   Token,
+  TokenSnippets,
   User,
 } from './answers.js';
 
@@ -47,7 +49,8 @@ export const tokenAnswer = (t: TokenDetails): Token => ({
 export const createdTokenAnswer = (issued: IssuedToken): CreatedToken => ({
   ...tokenAnswer(issued.token),
   token: issued.secret,
-  snippets: issued.snippets,
+  // One snippet per protocol of the registry, under the keys the registry names (checked by registry.test.ts).
+  snippets: issued.snippets as TokenSnippets,
 });
 
 export const userAnswer = (u: UserRecord): User => ({
@@ -92,7 +95,8 @@ export const releaseAnswer = (r: ReleaseRecord): Release => ({
   id: r.id,
   name: r.name,
   version: r.version,
-  artifacts: r.artifacts,
+  // Each artifact's `type` is a registered protocol's id, validated on the way in (core/releases/release-input.ts).
+  artifacts: r.artifacts as ReleaseArtifact[],
   source: r.source,
   notes: r.notes,
   createdAt: r.createdAt.toISOString(),

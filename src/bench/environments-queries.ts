@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Principal } from '../core/auth/principal.js';
+import { userPrincipal, type Principal } from '../core/auth/principal.js';
 import type { AttributedPull } from '../core/environments/model.js';
 import { openInProcessCore } from './in-process-core.js';
 
@@ -25,14 +25,7 @@ const RUNS = 40;
 const digestOf = (repository: number, image: number) => `sha256:${createHash('sha256').update(`${repository}:${image}`).digest('hex')}`;
 const repositoryName = (r: number) => `bench/service-${String(r).padStart(2, '0')}`;
 
-const ADMIN: Principal = {
-  kind: 'user',
-  user: { id: 'bench', username: 'bench', role: 'admin' },
-  token: null,
-  session: null,
-  permission: 'read-write',
-  environmentId: null,
-};
+const ADMIN: Principal = userPrincipal({ id: 'bench', username: 'bench', role: 'admin' }, null);
 
 /**
  * Timeline, state and drift on an environment with `events` pull events, through core's services over a real

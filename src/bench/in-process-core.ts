@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type Core, type CoreOptions } from '../core/core.js';
+import { PROTOCOLS } from '../protocols/registry.js';
 import { FilesystemBlobStore } from '../storage/blobs/filesystem-blob-store.js';
 import { openDatabase } from '../storage/sql/database.js';
 import { SqlMetadataStore } from '../storage/sql/metadata-store.js';
@@ -21,6 +22,7 @@ export async function openInProcessCore(databaseUrl: string, options: Partial<Co
   await migrateToLatest(database);
   const store = new SqlMetadataStore(database);
   const core = createCore(store, {
+    protocols: PROTOCOLS,
     blobs: new FilesystemBlobStore(join(tmpdir(), 'flyreg-bench-unused-blobs')),
     publicUrl: new URL('http://localhost:8080'),
     sessionTtlMs: 3600_000,

@@ -23,6 +23,9 @@ export interface ClientEnvironment {
   hostname: string;
   /** Relative --project paths resolve against it. */
   cwd: string;
+  /** The home directory and the environment variables, for clients whose configuration lives elsewhere. */
+  home: string;
+  vars: Record<string, string | undefined>;
 }
 
 export function clientEnvironment(env: Record<string, string | undefined>, home: string, hostname: string, cwd: string): ClientEnvironment {
@@ -38,5 +41,7 @@ export function clientEnvironment(env: Record<string, string | undefined>, home:
     cargoHome: nonEmpty('CARGO_HOME') ?? join(home, '.cargo'),
     hostname,
     cwd,
+    home,
+    vars: env,
   };
 }

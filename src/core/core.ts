@@ -13,6 +13,8 @@ import { PullRecorder } from './environments/pull-recorder.js';
 import { NpmRegistry } from './npm/npm-registry.js';
 import { NpmWebLoginService } from './npm/web-login.js';
 import { InProcessInvalidationBus, type InvalidationBus } from './invalidation.js';
+import { createOciRegistry } from './oci/registry.js';
+import type { CoreProtocol } from './protocols.js';
 import type { MetadataStore } from './ports.js';
 import { PypiService } from './pypi/pypi-service.js';
 import { ReleaseService } from './releases/release-service.js';
@@ -24,6 +26,8 @@ import { SessionService } from './users/session-service.js';
 import { UserService } from './users/user-service.js';
 
 export interface CoreOptions {
+  /** The protocol registry's entries (src/protocols/registry.ts): endpoints, token snippets, release artifacts. */
+  protocols: readonly CoreProtocol[];
   /** The content-addressed blob store every protocol shares. */
   blobs: BlobStore;
   publicUrl: URL;
@@ -44,18 +48,23 @@ export interface CoreOptions {
 /** Bounds how stale another replica's npm write can look in this process's packument cache. */
 const NPM_PACKUMENT_CACHE_TTL_MS = 2000;
 
-/** Core's services wired over one metadata store. Built once by the server (or a benchmark). */
+/**
+ * Core's services wired over one metadata store. Built once by the server (or a benchmark). Every
+ * protocol's core service is built here, the same way: from the store, the blob store and the clock.
+ */
 export function createCore(store: MetadataStore, options: CoreOptions) {
   const clock = options.clock ?? systemClock;
+  const { protocols } = options;
+  const oci = createOciRegistry({ store, blobs: options.blobs, clock });
   const cache = new TokenCache(options.tokenCacheTtlMs);
   const limiter = new FailureLimiter(options.authFailures.max, options.authFailures.windowMs);
   const usage = new UsageRecorder(store.tokens, { flushIntervalMs: options.usageFlushMs, onError: options.onBackgroundError });
   const audit = new AuditLog(clock);
-  const authenticator = new Authenticator({ store, clock, cache, limiter, usage });
+  const authenticator = new Authenticator({ store, clock, cache, limiter, usage, derived: oci.bearer });
   const invalidations = options.invalidations ?? new InProcessInvalidationBus();
   // Every replica's cache forgets what any replica revoked, deleted or deactivated.
   const unsubscribe = invalidations.subscribe((event) => (event.kind === 'token' ? cache.invalidate(event.tokenId) : cache.clear()));
-  const tokens = new TokenService({ store, clock, cache, invalidations, audit, publicUrl: options.publicUrl });
+  const tokens = new TokenService({ store, clock, cache, invalidations, audit, publicUrl: options.publicUrl, protocols });
   const environments = new EnvironmentService({ store, clock, audit, tokens });
   const pulls = new PullRecorder(store.deployments, {
     clock,
@@ -70,6 +79,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   return {
     store,
     blobs: options.blobs,
+    oci,
     pypi: new PypiService({ store, blobs: options.blobs, clock }),
     go: new GoModules({ store, blobs: options.blobs, clock, audit }),
     cargo: new Crates({ store, blobs: options.blobs, clock, audit }),
@@ -80,13 +90,14 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     authenticator,
     tokenCache: cache,
     /** Where clients reach this registry (public URL + URL layout). */
-    endpoints: registryEndpoints(options.publicUrl),
+    endpoints: registryEndpoints(options.publicUrl, protocols),
+    protocols,
     usage,
     invalidations,
     tokens,
     environments,
     deployments: new DeploymentService({ store, environments }),
-    releases: new ReleaseService({ store, clock, audit }),
+    releases: new ReleaseService({ store, clock, audit, protocols }),
     pulls,
     users: new UserService({ store, clock, audit, cache, invalidations, publicUrl: options.publicUrl }),
     sessions,

@@ -1,9 +1,15 @@
 /** Domain records shared by core services and the storage ports. Times are JavaScript Dates. */
 
-export type Role = 'admin' | 'developer';
+export const ROLES = ['admin', 'developer'] as const;
+export type Role = (typeof ROLES)[number];
 export type UserStatus = 'invited' | 'active' | 'deactivated';
-export type Permission = 'read-only' | 'read-write';
+/** A registry token's permission: the one definition every layer (API, CLI, MCP, Fly Web) reads. */
+export const PERMISSIONS = ['read-only', 'read-write'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
 export type TokenStatus = 'active' | 'expired' | 'revoked';
+/** What a request does to what it names; routes declare one, authorize() decides (docs/architecture.md). */
+export const ACTIONS = ['pull', 'push', 'delete', 'manage'] as const;
+export type Action = (typeof ACTIONS)[number];
 
 export interface User {
   id: string;
@@ -52,6 +58,13 @@ export interface Token {
   lastUsedIp: string | null;
   lastUsedClient: string | null;
   useCount: number;
+}
+
+/** A token as a principal carries it and `GET /whoami` shows it: picked from the record in one place. */
+export type TokenIdentity = Pick<Token, 'id' | 'name' | 'username' | 'permission' | 'environmentId'>;
+
+export function tokenIdentity(t: TokenIdentity): TokenIdentity {
+  return { id: t.id, name: t.name, username: t.username, permission: t.permission, environmentId: t.environmentId };
 }
 
 /** A token joined with what authentication needs about its creator. */

@@ -1,17 +1,24 @@
 import type { FastifyRequest } from 'fastify';
 import type { Credential, RequestContext } from '../core/auth/principal.js';
+import { csrfMatches } from '../core/users/session-service.js';
 
 export const SESSION_COOKIE = 'fly_session';
+export const CSRF_HEADER = 'x-csrf-token';
 
 /**
- * Reads the credential a request carries, the same way for every protocol: an Authorization header
- * (Basic or Bearer) first, then the session cookie. Returns null when there is none.
+ * The one credential reader, for every protocol and the management API: an Authorization header (Basic or
+ * Bearer) first, then the session cookie, which says whether the request also carried the CSRF token that
+ * matches it. Returns null when there is none. What a cookie is worth is each surface's one rule: the
+ * protocols' kit ignores a cookie without its CSRF token (protocols/kit/guard.ts); the management API
+ * refuses cookie-authenticated writes without it (api/plugin.ts).
  */
 export function credentialOf(request: FastifyRequest): Credential | null {
   const header = request.headers.authorization;
   if (header) return parseAuthorization(header);
   const cookie = request.cookies?.[SESSION_COOKIE];
-  return cookie ? { kind: 'session-cookie', secret: cookie } : null;
+  if (!cookie) return null;
+  const csrf = request.headers[CSRF_HEADER];
+  return { kind: 'session-cookie', secret: cookie, csrfChecked: csrfMatches(cookie, typeof csrf === 'string' ? csrf : undefined) };
 }
 
 export function parseAuthorization(header: string): Credential | null {

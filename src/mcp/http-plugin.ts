@@ -4,7 +4,6 @@ import { RegistryClient } from '../client/registry-client.js';
 import { httpStatusOf } from '../api/errors.js';
 import type { Core } from '../core/core.js';
 import { isAppError } from '../core/errors.js';
-import { csrfMatches } from '../core/users/session-service.js';
 import { credentialOf, requestContext } from '../http/credentials.js';
 import type { McpBackend } from './backend.js';
 import { InjectTransport } from './inject-transport.js';
@@ -78,11 +77,8 @@ async function sessionOf(core: Core, request: FastifyRequest): Promise<SessionCh
     if (principal.kind !== 'user') {
       return { status: 403, refusal: 'Registry tokens are for artifacts: the MCP endpoint needs a user session (POST /api/v1/auth/login)' };
     }
-    if (credential.kind === 'session-cookie') {
-      const header = request.headers['x-csrf-token'];
-      if (!csrfMatches(credential.secret, typeof header === 'string' ? header : undefined)) {
-        return { status: 403, refusal: 'Missing or wrong X-CSRF-Token header: cookie-authenticated MCP requests need the CSRF token from login' };
-      }
+    if (credential.kind === 'session-cookie' && !credential.csrfChecked) {
+      return { status: 403, refusal: 'Missing or wrong X-CSRF-Token header: cookie-authenticated MCP requests need the CSRF token from login' };
     }
     return { secret: credential.secret };
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { PERMISSIONS } from '../api/answers.js';
 import { z } from 'zod';
 import { parseExpiry } from '../client/expiry.js';
 import { applyPlan, PACKAGE_MANAGERS } from '../client/package-managers/configure.js';
@@ -205,7 +206,7 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
         tool: z.enum(PACKAGE_MANAGERS).describe('Which client to configure'),
         environment: environmentName.optional().describe('Scope the new token to this runtime environment'),
         token: z.string().optional().describe('An existing registry token secret (flyr_…) to use instead of creating one'),
-        permission: z.enum(['read-only', 'read-write']).optional().describe('Permission of the new token (default read-write; read-only with an environment)'),
+        permission: z.enum(PERMISSIONS).optional().describe('Permission of the new token (default read-write; read-only with an environment)'),
         projectDir: z.string().optional().describe("npm only: absolute path of the project whose .npmrc to write (default: the user's ~/.npmrc)"),
         write: z.boolean().default(false).describe('Write the configuration file on this machine (only when the MCP server runs locally via `flyreg mcp`)'),
       },

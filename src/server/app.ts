@@ -3,20 +3,13 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { apiPlugin } from '../api/plugin.js';
 import type { Core } from '../core/core.js';
-import type { OciRegistry } from '../core/oci/registry.js';
 import { mcpPlugin } from '../mcp/http-plugin.js';
-import { cargoPlugin } from '../protocols/cargo/plugin.js';
-import { goPlugin } from '../protocols/go/plugin.js';
-import { helmPlugin } from '../protocols/helm/plugin.js';
-import { npmPlugin } from '../protocols/npm/plugin.js';
-import { ociPlugin } from '../protocols/oci/plugin.js';
-import { pypiPlugin } from '../protocols/pypi/plugin.js';
+import { PROTOCOLS } from '../protocols/registry.js';
 import { webUiPlugin } from '../web-ui/plugin.js';
 import { registerOperations } from './operations.js';
 
 export interface AppOptions {
   core: Core;
-  registry: OciRegistry;
   logger: Logger;
   publicUrl: URL;
   trustProxy: boolean;
@@ -24,8 +17,8 @@ export interface AppOptions {
   npm: { maxBodyBytes: number };
 }
 
-/** Builds the HTTP application: one host, one port, every protocol mounted as its own plugin. */
-export async function buildApp({ core, registry, logger, publicUrl, trustProxy, version, npm }: AppOptions): Promise<FastifyInstance> {
+/** Builds the HTTP application: one host, one port, every protocol of the protocol registry mounted through the kit. */
+export async function buildApp({ core, logger, publicUrl, trustProxy, version, npm }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One access-log line per request (the onResponse hook below) instead of Fastify's two.
@@ -43,12 +36,7 @@ export async function buildApp({ core, registry, logger, publicUrl, trustProxy, 
   });
   registerOperations(app, core);
   await app.register(apiPlugin, { core, secureCookies: publicUrl.protocol === 'https:', version });
-  await app.register(ociPlugin, { core, registry, publicUrl });
-  await app.register(npmPlugin, { core, maxBodyBytes: npm.maxBodyBytes });
-  await app.register(pypiPlugin, { core, publicUrl });
-  await app.register(goPlugin, { core });
-  await app.register(cargoPlugin, { core });
-  await app.register(helmPlugin, { core });
+  for (const protocol of PROTOCOLS) await protocol.mount(app, { core, publicUrl, settings: { npmMaxBodyBytes: npm.maxBodyBytes } });
   await app.register(mcpPlugin, { core, version });
   await app.register(webUiPlugin);
   return app;

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createCore } from '../core/core.js';
 import { InProcessInvalidationBus, type InvalidationBus } from '../core/invalidation.js';
-import { createOciRegistry } from '../core/oci/registry.js';
+import { PROTOCOLS } from '../protocols/registry.js';
 import { cleanAbandonedUploads } from '../storage/blobs/clean-uploads.js';
 import { openDatabase } from '../storage/sql/database.js';
 import { withLease } from '../storage/sql/lease.js';
@@ -37,6 +37,7 @@ export async function startServer(config: Config, version: string): Promise<Runn
   const blobs = openBlobStore(config.blobs);
   const invalidations = await openInvalidationBus(database, config.databaseUrl, logger);
   const core = createCore(store, {
+    protocols: PROTOCOLS,
     blobs,
     invalidations,
     publicUrl,
@@ -47,8 +48,6 @@ export async function startServer(config: Config, version: string): Promise<Runn
     usageFlushMs: 1000,
     onBackgroundError: (error) => logger.error({ err: error }, 'background write failed'),
   });
-
-  const registry = await createOciRegistry({ store, blobs: core.blobs, clock: core.clock });
 
   // Under a lease: replicas starting together on an empty database must not both create the admin (the one
   // that finds the lease taken skips; the holder creates it).
@@ -64,7 +63,7 @@ export async function startServer(config: Config, version: string): Promise<Runn
     logger.info({ username: admin.username }, 'created the first admin from FLY_ADMIN_USERNAME / FLY_ADMIN_PASSWORD');
   }
 
-  const app = await buildApp({ core, registry, logger, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm });
+  const app = await buildApp({ core, logger, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm });
   await app.listen({ port, host: config.host });
   logger.info({ port, publicUrl: publicUrl.href, database: database.engine, blobStore: config.blobs.kind, version }, 'listening');
 

@@ -2,15 +2,17 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { PROTOCOLS } from '../protocols/registry.js';
 
 /** Where `vite build` puts Fly Web: dist/web, next to this module's own dist/web-ui. */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url));
 
 /**
- * Paths that belong to the API and the protocols. The dashboard's fallback never answers under them,
- * so a mistyped API or registry URL still gets that protocol's own 404, never an HTML page.
+ * Paths that belong to the API and the protocols (every prefix of the protocol registry, and the whole
+ * Artifactory-shaped `/artifactory` namespace their long forms live in). The dashboard's fallback never
+ * answers under them, so a mistyped API or registry URL still gets that protocol's own 404, never an HTML page.
  */
-const RESERVED_PREFIXES = ['/api', '/v2', '/npm', '/pypi', '/artifactory', '/mcp', '/healthz', '/readyz', '/metrics'];
+const RESERVED_PREFIXES = ['/api', '/artifactory', '/mcp', '/healthz', '/readyz', '/metrics', ...PROTOCOLS.flatMap((p) => p.prefixes)];
 
 export function isReservedPath(url: string): boolean {
   const path = url.split('?')[0] ?? '';

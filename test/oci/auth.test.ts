@@ -135,6 +135,19 @@ describe('registry authentication: challenges, the token service, bound bearer t
     expect(await listed.json()).toEqual({ repositories: ['team/app'] });
   });
 
+  it('asks a bearer token without pull on a mount source for both scopes, then mounts with the token for both', async () => {
+    const digest = 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a';
+    const path = `/v2/team/mounted/blobs/uploads/?mount=${digest}&from=team/app`;
+    const narrow = await bearerFor(server, rw, ['repository:team/mounted:pull,push']);
+    const asked = await reg(server, path, { method: 'POST', auth: narrow });
+    expect(asked.status).toBe(401);
+    expect(parseChallenge(asked.headers.get('www-authenticate')).scope).toBe('repository:team/mounted:pull,push repository:team/app:pull');
+    const both = await bearerFor(server, rw, [parseChallenge(asked.headers.get('www-authenticate')).scope as string]);
+    const mounted = await reg(server, path, { method: 'POST', auth: both });
+    expect(mounted.status).toBe(201);
+    expect(mounted.headers.get('location')).toBe(`/v2/team/mounted/blobs/${digest}`);
+  });
+
   it('grants a read-only token pull only, and refuses its push with DENIED saying the token is read-only', async () => {
     const bearer = await bearerFor(server, ro, ['repository:team/app:pull,push']);
     expect((await reg(server, '/v2/team/app/manifests/v1', { auth: bearer })).status).toBe(200);

@@ -8,6 +8,7 @@ export const endpointRoutes: ApiRoute[] = [
     summary: 'Where Docker, npm and pip reach this registry (from FLY_PUBLIC_URL): what `flyreg setup` writes into their configuration',
     // The public URL and the URL layout are no secret: clients need them before they hold any credential.
     auth: 'public',
-    handler: async ({ core }): Promise<RegistryEndpoints> => core.endpoints,
+    // Built from the protocol registry's entries, one key per protocol (checked by registry.test.ts).
+    handler: async ({ core }): Promise<RegistryEndpoints> => core.endpoints as RegistryEndpoints,
   },
 ];

@@ -1,4 +1,5 @@
 import { createReleaseInput, releaseSearchQuery } from '../../core/releases/release-input.js';
+import { PROTOCOLS } from '../../protocols/registry.js';
 import type { Release, ReleasePage } from '../answers.js';
 import type { ApiRoute } from '../route.js';
 import { releaseAnswer } from '../serialize.js';
@@ -10,7 +11,7 @@ export const releaseRoutes: ApiRoute[] = [
     summary: 'Record a release (read & write token or session): name, version, artifacts that exist, source, notes',
     auth: 'principal',
     status: 201,
-    body: createReleaseInput,
+    body: createReleaseInput(PROTOCOLS),
     handler: async ({ core, principal, request, ctx }): Promise<Release> => releaseAnswer(await core.releases.create(principal, request.body, ctx)),
   },
   {

@@ -12,9 +12,10 @@ export function registerAdmin(program: Command): void {
     .action(async (options: { username: string }) => {
       const config = parseConfig(process.env);
       // Loaded on demand, like serve: client commands should not pay half a second for the database drivers.
-      const [{ createCore }, { openBlobStore }, { openDatabase }, { SqlMetadataStore }, { migrateToLatest }, { PgInvalidationBus }] =
+      const [{ createCore }, { PROTOCOLS }, { openBlobStore }, { openDatabase }, { SqlMetadataStore }, { migrateToLatest }, { PgInvalidationBus }] =
         await Promise.all([
           import('../../core/core.js'),
+          import('../../protocols/registry.js'),
           import('../../server/open-blob-store.js'),
           import('../../storage/sql/database.js'),
           import('../../storage/sql/metadata-store.js'),
@@ -26,6 +27,7 @@ export function registerAdmin(program: Command): void {
         await migrateToLatest(database);
         const store = new SqlMetadataStore(database);
         const core = createCore(store, {
+          protocols: PROTOCOLS,
           blobs: openBlobStore(config.blobs),
           // On PostgreSQL, running servers hear about the reset (NOTIFY) and re-read the admin's tokens.
           // Publishing needs no listening connection, so the bus is never started here.

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { Deployment, RunningImage } from '../../api/answers.js';
+import { PERMISSIONS, type Deployment, type Permission, type RunningImage } from '../../api/answers.js';
 import { parseExpiry } from '../../client/expiry.js';
 import type { CliContext, JsonOption } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
@@ -10,7 +10,7 @@ interface CreateOptions extends JsonOption {
   color?: string;
   withToken?: boolean;
   tokenName?: string;
-  permission?: 'read-only' | 'read-write';
+  permission?: Permission;
   expires: string;
 }
 
@@ -35,7 +35,7 @@ export function registerEnvironments(program: Command, cli: CliContext): void {
     .option('--color <#rrggbb>', 'its colour in the dashboard')
     .option('--with-token', 'also create its first token (read-only unless --permission)')
     .option('--token-name <name>', 'name of that token (default: the environment name)')
-    .addOption(new Option('--permission <permission>', 'permission of that token').choices(['read-only', 'read-write']))
+    .addOption(new Option('--permission <permission>', 'permission of that token').choices(PERMISSIONS))
     .option('--expires <when>', 'expiry of that token: "never", 30d, 12h, 4w or a date', 'never')
     .option('--json', 'print the result as JSON (includes the secret)')
     .action(async (name: string, options: CreateOptions) => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Release } from '../../api/answers.js';
-import { parseArtifactSpec } from '../../client/artifact-spec.js';
+import { ARTIFACT_SPEC_FORMS, parseArtifactSpec } from '../../client/artifact-spec.js';
 import type { CliContext, JsonOption } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 
@@ -26,8 +26,9 @@ interface ListOptions extends JsonOption {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** An image artifact names a repository and digest, a package artifact a name and version (answers.ts). */
 const describeArtifact = (a: Record<string, unknown>) =>
-  a.type === 'oci' ? `oci ${String(a.repository)}@${String(a.digest)}` : `${String(a.type)} ${String(a.name)}@${String(a.version)}`;
+  'digest' in a ? `${String(a.type)} ${String(a.repository)}@${String(a.digest)}` : `${String(a.type)} ${String(a.name)}@${String(a.version)}`;
 
 /** `flyreg release …`: the releases CI records, which drift detection compares environments against. */
 export function registerReleases(program: Command, cli: CliContext): void {
@@ -38,7 +39,7 @@ export function registerReleases(program: Command, cli: CliContext): void {
     .description('record a release; every artifact must exist in the registry')
     .requiredOption('--name <name>', 'release name, e.g. shop/api')
     .requiredOption('--version <version>', 'e.g. 1.4.0')
-    .requiredOption('--artifact <spec>', 'oci:<repository>@<digest>, npm:<name>@<version> or pypi:<name>==<version> (repeatable)', collect)
+    .requiredOption('--artifact <spec>', `${ARTIFACT_SPEC_FORMS.join(', ')} (pypi also <name>==<version>; repeatable)`, collect)
     .option('--commit <sha>', 'source commit')
     .option('--branch <name>', 'source branch')
     .option('--pr <ref>', 'pull/merge request')

@@ -1,5 +1,5 @@
 import { Argument, Option, type Command } from 'commander';
-import type { Permission } from '../../api/answers.js';
+import { PERMISSIONS, type Permission } from '../../api/answers.js';
 import { parseExpiry } from '../../client/expiry.js';
 import { applyPlan, PACKAGE_MANAGERS, type PackageManager } from '../../client/package-managers/configure.js';
 import { prepareSetup, type SetupResult } from '../../client/setup-package-manager.js';
@@ -15,20 +15,19 @@ interface SetupCliOptions extends JsonOption {
   print?: boolean;
 }
 
-/** `flyreg setup docker|npm|pip|go|helm|cargo|all`: a token per tool and the tool's own configuration, merged in. */
+/** `flyreg setup docker|npm|pip|all`: a token per tool and the tool's own configuration, merged in. */
 export function registerSetup(program: Command, cli: CliContext): void {
   program
     .command('setup')
     .description(
-      "configure Docker (config.json auths), npm (.npmrc), pip (pip.conf), go (.netrc), helm (repositories.yaml) or cargo (config.toml) " +
-        'for this registry, keeping everything else in those files; ' +
+      `configure a client (${PACKAGE_MANAGERS.join(', ')}: Docker's config.json auths, .npmrc, pip.conf…) for this registry, keeping everything else in those files; ` +
         'creates a token named <hostname>-<tool> unless --token is given',
     )
-    .addArgument(new Argument('<tool>', 'docker, npm, pip, go, helm, cargo or all').choices([...PACKAGE_MANAGERS, 'all']))
+    .addArgument(new Argument('<tool>', `${PACKAGE_MANAGERS.join(', ')} or all`).choices([...PACKAGE_MANAGERS, 'all']))
     .option('--env <name>', 'use a token scoped to this runtime environment (read-only unless --permission)')
     .option('--project <dir>', "npm: write the project's .npmrc in this directory instead of ~/.npmrc")
     .option('--token <secret>', 'use this existing registry token instead of creating one')
-    .addOption(new Option('--permission <permission>', 'permission of the created token (default read-write; read-only with --env)').choices(['read-only', 'read-write']))
+    .addOption(new Option('--permission <permission>', 'permission of the created token (default read-write; read-only with --env)').choices(PERMISSIONS))
     .option('--expires <when>', 'expiry of the created token: "never", 30d, 12h, 4w or a date', 'never')
     .option('--print', 'only print the configuration, write no file (a token is still created unless --token)')
     .option('--json', 'print the result as JSON')

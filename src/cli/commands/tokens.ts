@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { CreatedToken, Token } from '../../api/answers.js';
+import { PERMISSIONS, type CreatedToken, type Permission, type Token } from '../../api/answers.js';
 import { parseExpiry } from '../../client/expiry.js';
 import type { RegistryClient } from '../../client/registry-client.js';
 import { findToken } from '../../client/token-lookup.js';
@@ -8,7 +8,7 @@ import { printJson, printLine, printTable } from '../output.js';
 
 interface CreateOptions extends JsonOption {
   name: string;
-  permission?: 'read-only' | 'read-write';
+  permission?: Permission;
   expires: string;
   env?: string;
 }
@@ -28,7 +28,7 @@ export function registerTokens(program: Command, cli: CliContext): void {
     .command('create')
     .description('create a token; its secret is printed this once only')
     .requiredOption('--name <name>', 'what the token is for, e.g. "CI deploy"')
-    .addOption(new Option('--permission <permission>', 'what it may do (required unless --env, where it defaults to read-only)').choices(['read-only', 'read-write']))
+    .addOption(new Option('--permission <permission>', 'what it may do (required unless --env, where it defaults to read-only)').choices(PERMISSIONS))
     .option('--expires <when>', '"never", a duration (30d, 12h, 4w) or a date (2030-01-31)', 'never')
     .option('--env <name>', 'scope it to a runtime environment: its image pulls become deployments')
     .option('--json', 'print the result as JSON (includes the secret)')

@@ -1,26 +1,16 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { RegistryEndpoints } from '../../api/answers.js';
+import { PROTOCOLS, protocolForTool } from '../../protocols/registry.js';
 import type { ClientEnvironment } from '../client-environment.js';
 import { writePrivateFile } from '../private-file.js';
-import { editCargoConfig } from './cargo-config.js';
-import { editDockerConfig, type FileEdit } from './docker-config.js';
-import { editHelmRepositories } from './helm-repositories.js';
-import { editNetrc } from './netrc.js';
-import { editNpmrc } from './npmrc.js';
-import { editPipConf } from './pip-conf.js';
+import type { TokenCredential } from './client-setup.js';
+import type { FileEdit } from './docker-config.js';
 
-/** The name helm's and cargo's configuration give this registry (as the token snippets do). */
-const CLIENT_REGISTRY_NAME = 'fly';
+export type { TokenCredential } from './client-setup.js';
 
-export const PACKAGE_MANAGERS = ['docker', 'npm', 'pip', 'go', 'helm', 'cargo'] as const;
-export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
-
-/** The credential a package manager is configured with: a registry token's username and secret. */
-export interface TokenCredential {
-  username: string;
-  secret: string;
-}
+/** The clients `flyreg setup` configures: one per protocol of the protocol registry (docker, npm, pip). */
+export const PACKAGE_MANAGERS = PROTOCOLS.map((p) => p.clientSetup.tool) as [string, ...string[]];
+export type PackageManager = string;
 
 /**
  * One client's configuration: which file, its new content, and the part that concerns this registry.
@@ -53,23 +43,7 @@ export function configFragment(tool: PackageManager, endpoints: RegistryEndpoint
 }
 
 function editConfig(tool: PackageManager, existing: string | null, endpoints: RegistryEndpoints, credential: TokenCredential): FileEdit {
-  switch (tool) {
-    case 'docker':
-      return editDockerConfig(existing, endpoints.docker.registry, credential.username, credential.secret);
-    case 'npm':
-      return editNpmrc(existing, endpoints.npm.registry, endpoints.npm.authKey, credential.secret);
-    case 'pip':
-      return editPipConf(existing, indexUrlWithCredentials(endpoints.pypi.indexUrl, credential));
-    case 'go': {
-      const edit = editNetrc(existing, endpoints.go.netrcMachine, credential.username, credential.secret);
-      edit.notes.push(`then: go env -w GOPROXY=${endpoints.go.proxy} GONOSUMDB='*' (go sends .netrc credentials over HTTPS only)`);
-      return edit;
-    }
-    case 'helm':
-      return editHelmRepositories(existing, CLIENT_REGISTRY_NAME, endpoints.helm.repository, credential.username, credential.secret);
-    case 'cargo':
-      return editCargoConfig(existing, CLIENT_REGISTRY_NAME, endpoints.cargo.index, credential.secret);
-  }
+  return protocolForTool(tool).clientSetup.edit(existing, endpoints, credential);
 }
 
 /** Writes the planned file (mode 0600: it holds a token). */
@@ -79,32 +53,7 @@ export function applyPlan(plan: ConfigPlan): void {
 }
 
 export function configPath(tool: PackageManager, env: ClientEnvironment, projectDir?: string): string {
-  switch (tool) {
-    case 'docker':
-      return join(env.dockerConfigDir, 'config.json');
-    case 'npm': {
-      if (projectDir === undefined) return env.userNpmrc;
-      const dir = resolve(env.cwd, projectDir);
-      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`project directory ${dir} does not exist`);
-      return join(dir, '.npmrc');
-    }
-    case 'pip':
-      return env.pipConfigFile;
-    case 'go':
-      return env.netrcFile;
-    case 'helm':
-      return env.helmRepositoryConfig;
-    case 'cargo':
-      return join(env.cargoHome, 'config.toml');
-  }
-}
-
-/** pip takes Basic credentials inside the index URL. */
-function indexUrlWithCredentials(indexUrl: string, credential: TokenCredential): string {
-  const url = new URL(indexUrl);
-  url.username = credential.username;
-  url.password = credential.secret;
-  return url.href;
+  return protocolForTool(tool).clientSetup.configPath(env, projectDir);
 }
 
 function readIfExists(path: string): string | null {

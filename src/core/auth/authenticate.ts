@@ -1,11 +1,12 @@
 import type { Clock } from '../clock.js';
 import { Errors, isAppError, type ErrorCode } from '../errors.js';
-import { tokenStatus, type TokenWithCreator } from '../model.js';
+import { tokenIdentity, tokenStatus, type TokenWithCreator } from '../model.js';
 import type { MetadataStore } from '../ports.js';
 import { constantTimeEqual, hashSecret, isWellFormedSecret, SECRET_PREFIX } from '../tokens/secret.js';
 import type { UsageRecorder } from '../tokens/usage-recorder.js';
 import type { FailureLimiter } from './failure-limiter.js';
-import type { Credential, Principal, RequestContext } from './principal.js';
+import type { DerivedCredentials } from '../oci/registry.js';
+import { tokenPrincipal, userPrincipal, type Credential, type Principal, type RequestContext } from './principal.js';
 import type { TokenCache } from './token-cache.js';
 
 /** Failures that count towards the per-address limit. */
@@ -27,6 +28,8 @@ export interface AuthenticatorDeps {
   cache: TokenCache;
   limiter: FailureLimiter;
   usage: UsageRecorder;
+  /** Verifies the OCI token flow's short-lived bearer tokens (credentials derived from a registry token). */
+  derived: DerivedCredentials;
 }
 
 /**
@@ -49,25 +52,19 @@ export class Authenticator {
   }
 
   /**
-   * Re-authenticates a registry token by its id, with the same status checks as its secret would get.
-   * Credentials derived from a token (the OCI registry's short-lived bearer tokens) call this on every
-   * request, so revoking, expiring or deleting the token stops them at once.
+   * A credential derived from a registry token (the OCI token flow's bearer token) re-authenticates that
+   * token by its id on every request, with the same status checks as its secret would get, so revoking,
+   * expiring or deleting the token stops it at once. The principal carries the bearer token's scope.
    */
-  async authenticateTokenId(tokenId: string, ctx: RequestContext): Promise<Principal> {
-    const now = this.deps.clock.now();
-    this.deps.limiter.check(ctx.ip, now.getTime());
-    try {
-      let token = this.deps.cache.getById(tokenId, now.getTime());
-      if (!token) {
-        token = await this.deps.store.tokens.byId(tokenId);
-        if (!token) throw Errors.tokenUnknown();
-        this.deps.cache.set(token.secretHash, token, now.getTime());
-      }
-      return this.tokenPrincipal(token, ctx, now);
-    } catch (error) {
-      this.noteFailure(error, ctx, now);
-      throw error;
+  private async viaDerivedToken(secret: string, ctx: RequestContext, now: Date): Promise<Principal> {
+    const verified = await this.deps.derived.verify(secret, now);
+    let token = this.deps.cache.getById(verified.tokenId, now.getTime());
+    if (!token) {
+      token = await this.deps.store.tokens.byId(verified.tokenId);
+      if (!token) throw Errors.tokenUnknown();
+      this.deps.cache.set(token.secretHash, token, now.getTime());
     }
+    return { ...this.tokenPrincipal(token, ctx, now), scope: verified.scope };
   }
 
   /** Counts a failed attempt (also used by password login, which is not a credential lookup). */
@@ -85,9 +82,9 @@ export class Authenticator {
       case 'basic':
         return this.viaToken(credential.password, credential.username, ctx, now);
       case 'bearer':
-        return credential.secret.startsWith(SECRET_PREFIX.session)
-          ? this.viaSession(credential.secret, false, now)
-          : this.viaToken(credential.secret, undefined, ctx, now);
+        if (credential.secret.startsWith(SECRET_PREFIX.session)) return this.viaSession(credential.secret, false, now);
+        if (this.deps.derived.isDerived(credential.secret)) return this.viaDerivedToken(credential.secret, ctx, now);
+        return this.viaToken(credential.secret, undefined, ctx, now);
       case 'session-cookie':
         return this.viaSession(credential.secret, true, now);
     }
@@ -113,20 +110,7 @@ export class Authenticator {
     if (status === 'expired') throw Errors.tokenExpired(token.expiresAt as Date);
     if (token.creatorStatus !== 'active') throw Errors.userInactive(token.creatorUsername);
     this.deps.usage.record(token.id, now, ctx.ip, ctx.userAgent);
-    return {
-      kind: 'token',
-      user: { id: token.createdBy, username: token.creatorUsername, role: token.creatorRole },
-      token: {
-        id: token.id,
-        name: token.name,
-        username: token.username,
-        permission: token.permission,
-        environmentId: token.environmentId,
-      },
-      session: null,
-      permission: token.permission,
-      environmentId: token.environmentId,
-    };
+    return tokenPrincipal({ id: token.createdBy, username: token.creatorUsername, role: token.creatorRole }, tokenIdentity(token));
   }
 
   private async lookupToken(secret: string, now: Date): Promise<TokenWithCreator> {
@@ -148,13 +132,6 @@ export class Authenticator {
     const user = await this.deps.store.users.byId(session.userId);
     if (!user) throw Errors.sessionInvalid();
     if (user.status !== 'active') throw Errors.userInactive(user.username);
-    return {
-      kind: 'user',
-      user: { id: user.id, username: user.username, role: user.role },
-      token: null,
-      session: { id: session.id, viaCookie },
-      permission: 'read-write',
-      environmentId: null,
-    };
+    return userPrincipal({ id: user.id, username: user.username, role: user.role }, { id: session.id, viaCookie });
   }
 }

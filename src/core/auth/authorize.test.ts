@@ -1,24 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Permission, Role } from '../model.js';
 import { authorize, isAllowed, type Action, type Resource } from './authorize.js';
-import type { Principal } from './principal.js';
+import { tokenPrincipal, userPrincipal, type Principal } from './principal.js';
 
 const ME = 'user-me';
 const OTHER = 'user-other';
 
 function session(role: Role): Principal {
-  return { kind: 'user', user: { id: ME, username: 'me', role }, token: null, session: { id: 's', viaCookie: false }, permission: 'read-write', environmentId: null };
+  return userPrincipal({ id: ME, username: 'me', role }, { id: 's', viaCookie: false });
 }
 
 function token(role: Role, permission: Permission): Principal {
-  return {
-    kind: 'token',
-    user: { id: ME, username: 'me', role },
-    token: { id: 't', name: 'ci', username: 'ci-abc123', permission, environmentId: null },
-    session: null,
-    permission,
-    environmentId: null,
-  };
+  return tokenPrincipal({ id: ME, username: 'me', role }, { id: 't', name: 'ci', username: 'ci-abc123', permission, environmentId: null });
 }
 
 const artifact: Resource = { kind: 'artifact', protocol: 'oci', name: 'team/app' };

@@ -1,11 +1,13 @@
 import { Errors } from '../errors.js';
+import type { Action } from '../model.js';
+import { grantsAllow } from './grants.js';
 import type { Principal } from './principal.js';
 
-export type Action = 'pull' | 'push' | 'delete' | 'manage';
+export type { Action } from '../model.js';
 
-/** What a request acts on. Protocols name artifacts; the management API names the rest. */
+/** What a request acts on. Protocols name artifacts (by their registry id); the management API names the rest. */
 export type Resource =
-  | { kind: 'artifact'; protocol: 'oci' | 'npm' | 'pypi' | 'go' | 'cargo' | 'helm'; name: string }
+  | { kind: 'artifact'; protocol: string; name: string }
   | { kind: 'release' }
   | { kind: 'environment' }
   | { kind: 'tokens' }
@@ -17,13 +19,21 @@ export type Resource =
   | { kind: 'npm-login' }
   | { kind: 'audit' };
 
+/** Releases are checked against grants as this protocol id (a `*` grant covers them). */
+export const RELEASES_PROTOCOL = 'releases';
+
 const VERB: Record<Action, string> = { pull: 'download or view', push: 'upload or publish', delete: 'delete', manage: 'manage' };
 
 /**
- * The one place that decides what a principal may do. Throws forbidden / read_only with the reason;
- * returns normally when the action is allowed.
+ * The one place that decides what a principal may do, for every protocol and the management API. Artifacts
+ * and releases are decided by the principal's grants (then by its scope, for a derived credential); the
+ * management resources by role. Throws forbidden / read_only with the reason, or unauthenticated when only a
+ * derived credential's scope is missing (the client can fetch one with that scope); returns when allowed.
+ * See docs/architecture.md, "Grant model".
  */
 export function authorize(principal: Principal, action: Action, resource: Resource): void {
+  if (resource.kind === 'artifact') return authorizeGranted(principal, action, resource.protocol, resource.name, resource.name);
+  if (resource.kind === 'release') return authorizeGranted(principal, action, RELEASES_PROTOCOL, '*', 'releases');
   if (principal.kind === 'token') return authorizeToken(principal, action, resource);
   return authorizeUser(principal, action, resource);
 }
@@ -38,15 +48,24 @@ export function isAllowed(principal: Principal, action: Action, resource: Resour
   }
 }
 
-function authorizeToken(p: Principal, action: Action, resource: Resource): void {
+function authorizeGranted(p: Principal, action: Action, protocol: string, name: string, label: string): void {
+  if (!grantsAllow(p.grants, protocol, name, action)) {
+    if (action === 'manage') {
+      throw Errors.forbidden(p.kind === 'token' ? 'Registry tokens cannot manage the registry' : 'Only admins can manage repositories');
+    }
+    if (grantsAllow(p.grants, protocol, name, 'pull')) {
+      throw p.kind === 'token' ? Errors.readOnly(`${VERB[action]} ${label}`) : Errors.forbidden(`You may not ${VERB[action]} ${label}`);
+    }
+    throw Errors.forbidden(`This ${p.kind === 'token' ? 'token' : 'account'} may not ${VERB[action]} ${label}`);
+  }
+  if (p.scope && !grantsAllow(p.scope, protocol, name, action)) {
+    throw Errors.unauthenticated('The bearer token does not grant this action on this repository: request a token with that scope');
+  }
+}
+
+function authorizeToken(p: Principal, action: Action, resource: Exclude<Resource, { kind: 'artifact' | 'release' }>): void {
   if (resource.kind === 'own-tokens') return authorizeOwnTokens(p, action, resource.createdBy);
-  if (resource.kind !== 'artifact' && resource.kind !== 'release') {
-    throw Errors.forbidden('Registry tokens are for artifacts: log in with a user session to manage tokens, users and environments');
-  }
-  if (action === 'manage') throw Errors.forbidden('Registry tokens cannot manage the registry');
-  if (action !== 'pull' && p.permission !== 'read-write') {
-    throw Errors.readOnly(`${VERB[action]} ${resource.kind === 'artifact' ? resource.name : 'releases'}`);
-  }
+  throw Errors.forbidden('Registry tokens are for artifacts: log in with a user session to manage tokens, users and environments');
 }
 
 /**
@@ -61,17 +80,14 @@ function authorizeOwnTokens(p: Principal, action: Action, createdBy: string): vo
   if (createdBy !== p.user.id) throw Errors.forbidden(`This token can only list and revoke tokens created by ${p.user.username}`);
 }
 
-function authorizeUser(p: Principal, action: Action, resource: Resource): void {
+function authorizeUser(p: Principal, action: Action, resource: Exclude<Resource, { kind: 'artifact' | 'release' }>): void {
   const isAdmin = p.user.role === 'admin';
   switch (resource.kind) {
     case 'own-tokens':
       if (resource.createdBy === p.user.id) return;
       throw Errors.forbidden('Only your own tokens can be managed here');
-    case 'artifact':
-    case 'release':
     case 'environment':
     case 'tokens':
-      if (action === 'manage' && resource.kind === 'artifact' && !isAdmin) throw Errors.forbidden('Only admins can manage repositories');
       return;
     case 'npm-login':
       // Approving gives the npm that asked a token of the approving user's own: anyone signed in may.

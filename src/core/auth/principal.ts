@@ -1,23 +1,54 @@
-import type { Permission, Role } from '../model.js';
+import type { Role, TokenIdentity } from '../model.js';
+import { PERMISSION_GRANTS, ROLE_GRANTS, type Grant } from './grants.js';
+import type { Permission } from '../model.js';
 
 /** Who is making a request, whatever protocol it came through. */
 export interface Principal {
   kind: 'user' | 'token';
   user: { id: string; username: string; role: Role };
   /** Set when a registry token authenticated the request. */
-  token: { id: string; name: string; username: string; permission: Permission; environmentId: string | null } | null;
+  token: TokenIdentity | null;
   /** Set when a login session authenticated the request. */
   session: { id: string; viaCookie: boolean } | null;
-  /** What the credential may do with artifacts: sessions act with the user's full rights. */
+  /** The token's permission; sessions act with the user's full rights ('read-write'). Shown by whoami. */
   permission: Permission;
   environmentId: string | null;
+  /** What the credential may do with artifacts (core/auth/grants.ts); authorize() reads nothing else for them. */
+  grants: readonly Grant[];
+  /**
+   * A further limit carried by a credential derived from this one: an OCI registry bearer token names the
+   * repositories and actions it was issued for. null = no limit beyond `grants`.
+   */
+  scope: readonly Grant[] | null;
 }
 
-/** A credential as a protocol adapter found it on the wire; core decides what it is worth. */
+/** A user acting in person: through a login session, or proven by their password. */
+export function userPrincipal(user: Principal['user'], session: Principal['session']): Principal {
+  return { kind: 'user', user, token: null, session, permission: 'read-write', environmentId: null, grants: ROLE_GRANTS[user.role], scope: null };
+}
+
+/** A registry token acting for its creator, with its permission's grants. */
+export function tokenPrincipal(user: Principal['user'], token: TokenIdentity): Principal {
+  return {
+    kind: 'token',
+    user,
+    token,
+    session: null,
+    permission: token.permission,
+    environmentId: token.environmentId,
+    grants: PERMISSION_GRANTS[token.permission],
+    scope: null,
+  };
+}
+
+/**
+ * A credential as found on the wire; core decides what it is worth. A session cookie says whether the
+ * request also carried the matching CSRF token (http/credentials.ts reads both).
+ */
 export type Credential =
   | { kind: 'basic'; username: string; password: string }
   | { kind: 'bearer'; secret: string }
-  | { kind: 'session-cookie'; secret: string };
+  | { kind: 'session-cookie'; secret: string; csrfChecked: boolean };
 
 /** Where a request came from: recorded on tokens, audit events and pull events. */
 export interface RequestContext {

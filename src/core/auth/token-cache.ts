@@ -7,7 +7,7 @@ interface Entry {
 
 /**
  * In-process cache of token records by secret hash. A revoke or delete drops the entry at once; the TTL
- * only bounds how stale a record can get when another replica changed it (see ARCHITECTURE.md).
+ * only bounds how stale a record can get when another replica changed it (docs/architecture.md, per-process caches).
  */
 export class TokenCache {
   private readonly byHash = new Map<string, Entry>();

@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../auth/principal.js';
+import { tokenPrincipal, type Principal } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import type { AttributedPull, ManifestPull } from './model.js';
 import type { DeploymentStore } from './ports.js';
 import { PullRecorder } from './pull-recorder.js';
 
-const environmentToken: Principal = {
-  kind: 'token',
-  user: { id: 'u1', username: 'ci', role: 'developer' },
-  token: { id: 'tok', name: 'prod', username: 'flyt_prod', permission: 'read-only', environmentId: 'env' },
-  session: null,
-  permission: 'read-only',
-  environmentId: 'env',
-};
+const environmentToken: Principal = tokenPrincipal(
+  { id: 'u1', username: 'ci', role: 'developer' },
+  { id: 'tok', name: 'prod', username: 'flyt_prod', permission: 'read-only', environmentId: 'env' },
+);
 
 /** A store that keeps each written batch, to see what the recorder writes and how often. */
 function capturingStore(): { store: DeploymentStore; batches: AttributedPull[][] } {

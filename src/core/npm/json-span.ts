@@ -1,6 +1,6 @@
 /**
  * Finds the exact text of a value inside a JSON document, so a version manifest can be stored byte for
- * byte as the client sent it (STYLE.md: store exact bytes) rather than re-serialised.
+ * byte as the client sent it (docs/architecture.md: store exact bytes) rather than re-serialised.
  *
  * Only call this on text JSON.parse has already accepted: it trusts the syntax and only tracks where
  * values start and end. With duplicate keys it answers the last one, as JSON.parse does.

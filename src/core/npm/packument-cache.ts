@@ -12,7 +12,7 @@ interface Entry {
 /**
  * Rendered packuments per package, so the install hot path (GET packument) costs a map lookup instead of
  * several queries and a JSON render. Every write through this process invalidates the package at once;
- * the TTL only bounds how stale another replica's write can look here (ARCHITECTURE.md: scale-out).
+ * the TTL only bounds how stale another replica's write can look here (docs/architecture.md, per-process caches).
  *
  * Concurrent misses share one load. A load that a write overtakes cannot be served afterwards: the entry
  * is created before the load starts and invalidate() drops the whole entry, so the next request starts

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../../../test/helpers/database.js';
 import { openInProcessCore, type InProcessCore } from '../../bench/in-process-core.js';
-import type { Principal, RequestContext } from '../auth/principal.js';
+import { userPrincipal, type Principal, type RequestContext } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import { isAppError } from '../errors.js';
 import { webLoginState, type NpmWebLogin } from './web-login-model.js';
@@ -67,7 +67,7 @@ describe(`npm web login service on ${TEST_ENGINE}`, () => {
     running = await openInProcessCore(testDb.url, { clock, npmWebLoginTtlMs: TTL_MS, authFailures: { max: 1000, windowMs: 60_000 } });
     const user = { id: 'u-alice', username: 'alice', email: 'a@example.com', name: null, role: 'developer' as const, status: 'active' as const, passwordHash: null, createdAt: T0, lastLoginAt: null };
     await running.store.users.insert(user);
-    alice = { kind: 'user', user: { id: user.id, username: user.username, role: user.role }, token: null, session: { id: 's', viaCookie: false }, permission: 'read-write', environmentId: null };
+    alice = userPrincipal({ id: user.id, username: user.username, role: user.role }, { id: 's', viaCookie: false });
   });
   afterAll(async () => {
     await running?.close();

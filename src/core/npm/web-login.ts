@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Authenticator } from '../auth/authenticate.js';
 import { authorize } from '../auth/authorize.js';
-import type { Principal, RequestContext } from '../auth/principal.js';
+import { userPrincipal, type Principal, type RequestContext } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import { Errors } from '../errors.js';
 import type { MetadataStore } from '../ports.js';
@@ -114,14 +114,7 @@ export class NpmWebLoginService {
       if (!(await tx.npmWebLogins.consume(id, now))) return null;
       const user = await tx.users.byId(login.decidedBy ?? '');
       if (!user || user.status !== 'active') throw Errors.userInactive(user?.username ?? 'who approved this login');
-      const principal: Principal = {
-        kind: 'user',
-        user: { id: user.id, username: user.username, role: user.role },
-        token: null,
-        session: null,
-        permission: 'read-write',
-        environmentId: null,
-      };
+      const principal: Principal = userPrincipal({ id: user.id, username: user.username, role: user.role }, null);
       const created = await this.deps.clientTokens.issueNpmLoginToken(tx, principal, ctx);
       await this.deps.audit.record(
         tx.audit,

@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../auth/principal.js';
+import { tokenPrincipal, type Principal } from '../auth/principal.js';
 import { isAppError } from '../errors.js';
 import { RegistryTokens } from './registry-tokens.js';
 import { parseScopes } from './scopes.js';
 
-const principal = (permission: 'read-only' | 'read-write'): Principal => ({
-  kind: 'token',
-  user: { id: 'u1', username: 'alice', role: 'developer' },
-  token: { id: 't1', name: 'ci', username: 'ci-abc123', permission, environmentId: null },
-  session: null,
-  permission,
-  environmentId: null,
-});
+const principal = (permission: 'read-only' | 'read-write'): Principal =>
+  tokenPrincipal({ id: 'u1', username: 'alice', role: 'developer' }, { id: 't1', name: 'ci', username: 'ci-abc123', permission, environmentId: null });
 
 describe('registry bearer tokens', () => {
   const tokens = new RegistryTokens(Buffer.from(RegistryTokens.generateKey(), 'base64url'));

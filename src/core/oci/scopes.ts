@@ -1,10 +1,22 @@
 import type { Action } from '../auth/authorize.js';
+import type { Grant as CoreGrant } from '../auth/grants.js';
+
+/** The protocol id OCI artifacts are authorized under (the protocol registry's). */
+export const OCI_PROTOCOL = 'oci';
+/**
+ * The resource `GET /v2/_catalog` is authorized on. The colon keeps it apart from every repository name
+ * (names never hold one), so only a `*` grant or the `registry:catalog:*` scope covers it.
+ */
+export const CATALOG_RESOURCE = ':catalog';
 
 /** The actions a registry token scope can name (Docker's token spec; `*` means all of them). */
 export type ScopeAction = Extract<Action, 'pull' | 'push' | 'delete'>;
 const ALL: readonly ScopeAction[] = ['pull', 'push', 'delete'];
 
-/** What a bearer token may touch: per repository actions, and whether it may list the catalog. */
+/**
+ * What a bearer token may touch, as its payload carries it: per repository actions, and whether it may list
+ * the catalog. scopeGrants() turns it into core grants, which authorize() applies as the principal's scope.
+ */
 export interface Grant {
   repositories: Record<string, ScopeAction[]>;
   catalog: boolean;
@@ -42,8 +54,17 @@ export function parseScopes(values: readonly string[]): RequestedScope[] {
   return scopes;
 }
 
-export function grantAllows(grant: Grant, repository: string, action: ScopeAction): boolean {
-  return grant.repositories[repository]?.includes(action) ?? false;
+const converted = new WeakMap<Grant, CoreGrant[]>();
+
+/** The bearer token's grant in core's grant model (remembered per verified token: the hot path asks often). */
+export function scopeGrants(grant: Grant): CoreGrant[] {
+  let grants = converted.get(grant);
+  if (!grants) {
+    grants = Object.entries(grant.repositories).map(([resource, actions]) => ({ protocol: OCI_PROTOCOL, resource, actions }));
+    if (grant.catalog) grants.push({ protocol: OCI_PROTOCOL, resource: CATALOG_RESOURCE, actions: ['pull'] });
+    converted.set(grant, grants);
+  }
+  return grants;
 }
 
 /** The scope a client should ask for to perform an action (Docker asks for pull,push when pushing). */

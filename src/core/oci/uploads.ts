@@ -57,34 +57,32 @@ export class OciUploads {
     options: { range?: ChunkRange; contentLength?: number; signal: AbortSignal },
   ): Promise<UploadInfo> {
     const info = await this.status(repository, id);
-    const { range, contentLength } = options;
-    if (range) {
-      if (range.start !== info.size) {
-        throw Errors.rangeInvalid(`Chunk out of order: the upload holds ${info.size} bytes, the chunk starts at ${range.start}`, info.size, true);
-      }
-      if (contentLength !== undefined && contentLength !== range.end - range.start + 1) {
-        throw Errors.rangeInvalid(
-          `Content-Range ${range.start}-${range.end} announces ${range.end - range.start + 1} bytes but Content-Length is ${contentLength}`,
-          info.size,
-          true,
-        );
-      }
-    }
+    checkChunkRange(info, options);
     try {
-      await this.deps.blobs.appendUpload(id, source, { expectedOffset: range?.start, signal: options.signal });
+      await this.deps.blobs.appendUpload(id, source, { expectedOffset: options.range?.start, signal: options.signal });
     } catch (error) {
       throw fromBlobStoreError(error, { repository });
     }
     return this.status(repository, id);
   }
 
-  /** Closes the upload: appends a last chunk if any, verifies the digest, makes the blob visible. */
-  async complete(repository: string, id: string, digest: Digest, last: Readable | undefined, signal: AbortSignal): Promise<BlobInfo> {
+  /**
+   * Closes the upload: appends a last chunk if any (checked against its Content-Range like any chunk: one out
+   * of order is a 416 that leaves the session as it was), verifies the digest, makes the blob visible.
+   */
+  async complete(
+    repository: string,
+    id: string,
+    digest: Digest,
+    last: Readable | undefined,
+    options: { range?: ChunkRange; contentLength?: number; signal: AbortSignal },
+  ): Promise<BlobInfo> {
     const { store, blobs, clock } = this.deps;
-    await this.status(repository, id);
+    const current = await this.status(repository, id);
+    if (last) checkChunkRange(current, options);
     let info: BlobInfo;
     try {
-      if (last) await blobs.appendUpload(id, last, { signal });
+      if (last) await blobs.appendUpload(id, last, { expectedOffset: options.range?.start, signal: options.signal });
       await store.oci.touchBlob(digest, clock.now());
       info = await blobs.commitUpload(id, digest);
     } catch (error) {
@@ -108,5 +106,21 @@ export class OciUploads {
     if (!UPLOAD_ID.test(id)) throw Errors.uploadUnknown(id.slice(0, 64));
     const owner = await this.deps.store.oci.uploadRepository(id);
     if (owner !== repository) throw Errors.uploadUnknown(id);
+  }
+}
+
+/** A chunk must start where the upload ends, and its Content-Range and Content-Length must agree (else 416). */
+function checkChunkRange(upload: UploadInfo, chunk: { range?: ChunkRange; contentLength?: number }): void {
+  const { range, contentLength } = chunk;
+  if (!range) return;
+  if (range.start !== upload.size) {
+    throw Errors.rangeInvalid(`Chunk out of order: the upload holds ${upload.size} bytes, the chunk starts at ${range.start}`, upload.size, true);
+  }
+  if (contentLength !== undefined && contentLength !== range.end - range.start + 1) {
+    throw Errors.rangeInvalid(
+      `Content-Range ${range.start}-${range.end} announces ${range.end - range.start + 1} bytes but Content-Length is ${contentLength}`,
+      upload.size,
+      true,
+    );
   }
 }

@@ -4,7 +4,8 @@ import type { Digest } from '../blob-store.js';
  * The one package model shared by npm and PyPI: repositories → packages → versions → files → blobs.
  * Per-protocol metadata travels as JSON text that the protocol validated; it is stored exactly as given.
  */
-export type PackageRepository = 'npm' | 'pypi' | 'go' | 'cargo' | 'helm';
+/** The repository packages live in: the id of the protocol that owns them (`npm`, `pypi`, …; see src/protocols/registry.ts). */
+export type PackageRepository = string;
 
 export interface PackageRecord {
   id: string;

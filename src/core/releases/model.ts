@@ -1,14 +1,24 @@
 /** Releases: a named, versioned, immutable set of artifacts recorded by CI or a person. */
 
-/** The package types a release may name by name and version (every type but OCI images). */
-export const PACKAGE_ARTIFACT_TYPES = ['npm', 'pypi', 'go', 'helm', 'cargo'] as const;
+/**
+ * One artifact of a release, `type` naming its protocol (the protocol registry's id): an image (a
+ * repository's manifest digest) or a package version, as the protocol's `artifact.shape` says.
+ */
+export type ReleaseArtifact = ImageArtifact | PackageArtifact;
+export interface ImageArtifact {
+  type: string;
+  repository: string;
+  digest: string;
+}
+export interface PackageArtifact {
+  type: string;
+  name: string;
+  version: string;
+}
 
-export type ReleaseArtifact =
-  | { type: 'oci'; repository: string; digest: string }
-  | { type: 'npm'; name: string; version: string }
-  | { type: 'pypi'; name: string; version: string }
-  /** A Go module (name = module path), a Helm chart, a Cargo crate: each at a version. */
-  | { type: 'go' | 'helm' | 'cargo'; name: string; version: string };
+export function isImageArtifact(a: ReleaseArtifact): a is ImageArtifact {
+  return 'digest' in a;
+}
 
 /** The CI run or change a release came from; every field optional. */
 export interface ReleaseSource {

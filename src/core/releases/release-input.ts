@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DIGEST_PATTERN } from '../blob-store.js';
 import { isRepositoryName } from '../oci/names.js';
+import type { CoreProtocol } from '../protocols.js';
 import { displayText } from '../validation.js';
 
 /** A release's name: lowercase, may name an image path ("shop/api"). */
@@ -20,22 +21,26 @@ export const versionInput = z
 const digestInput = z.string().regex(DIGEST_PATTERN, 'must be sha256:<64 lowercase hex> or sha512:<128 lowercase hex>');
 const packageNameInput = z.string().min(1, 'must not be empty').max(214, 'must be at most 214 characters').regex(/^[^\s]+$/, 'must not contain spaces');
 
-export const releaseArtifactInput = z.discriminatedUnion(
-  'type',
-  [
-    z.strictObject({
-      type: z.literal('oci'),
-      repository: z.string().refine(isRepositoryName, 'must be an OCI repository name: lowercase path components joined by "/"'),
-      digest: digestInput,
-    }),
-    z.strictObject({ type: z.literal('npm'), name: packageNameInput, version: versionInput }),
-    z.strictObject({ type: z.literal('pypi'), name: packageNameInput, version: versionInput }),
-    z.strictObject({ type: z.literal('go'), name: packageNameInput, version: versionInput }),
-    z.strictObject({ type: z.literal('helm'), name: packageNameInput, version: versionInput }),
-    z.strictObject({ type: z.literal('cargo'), name: packageNameInput, version: versionInput }),
-  ],
-  { error: 'must be {"type":"oci","repository","digest"} or {"type":"npm"|"pypi"|"go"|"helm"|"cargo","name","version"}' },
-);
+/** The protocols a release may name, as the protocol registry describes them (core/protocols.ts). */
+export type ArtifactProtocols = readonly Pick<CoreProtocol, 'id' | 'artifact'>[];
+
+/** A release artifact of any registered protocol: its `type` is the protocol id, its fields its kind's shape. */
+export function releaseArtifactInput(protocols: ArtifactProtocols) {
+  const options = protocols.map((p) =>
+    p.artifact.shape === 'image'
+      ? z.strictObject({
+          type: z.literal(p.id),
+          repository: z.string().refine(isRepositoryName, 'must be an OCI repository name: lowercase path components joined by "/"'),
+          digest: digestInput,
+        })
+      : z.strictObject({ type: z.literal(p.id), name: packageNameInput, version: versionInput }),
+  );
+  const shapes = protocols.map((p) => (p.artifact.shape === 'image' ? `{"type":"${p.id}","repository","digest"}` : `{"type":"${p.id}","name","version"}`));
+  const said = shapes.length > 1 ? `${shapes.slice(0, -1).join(', ')} or ${shapes.at(-1) ?? ''}` : (shapes[0] ?? '');
+  const [first, ...rest] = options;
+  if (!first) throw new Error('a release needs at least one protocol to name artifacts of');
+  return z.discriminatedUnion('type', [first, ...rest], { error: `must be ${said}` });
+}
 
 export const releaseSourceInput = z.strictObject({
   commit: displayText(100).optional(),
@@ -49,20 +54,23 @@ export const releaseSourceInput = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000).optional(),
 });
 
-export const createReleaseInput = z.strictObject({
-  name: releaseNameInput,
-  version: versionInput,
-  artifacts: z.array(releaseArtifactInput).min(1, 'must name at least one artifact').max(200, 'must name at most 200 artifacts'),
-  source: releaseSourceInput.optional(),
-  notes: z
-    .string()
-    .max(20_000, 'must be at most 20000 characters')
-    // eslint-disable-next-line no-control-regex
-    .regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/u, 'must not contain control characters other than line breaks and tabs')
-    .nullable()
-    .optional(),
-});
-export type CreateReleaseInput = z.output<typeof createReleaseInput>;
+/** The body of `POST /api/v1/releases`, for the protocols the registry serves. */
+export function createReleaseInput(protocols: ArtifactProtocols) {
+  return z.strictObject({
+    name: releaseNameInput,
+    version: versionInput,
+    artifacts: z.array(releaseArtifactInput(protocols)).min(1, 'must name at least one artifact').max(200, 'must name at most 200 artifacts'),
+    source: releaseSourceInput.optional(),
+    notes: z
+      .string()
+      .max(20_000, 'must be at most 20000 characters')
+      // eslint-disable-next-line no-control-regex
+      .regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/u, 'must not contain control characters other than line breaks and tabs')
+      .nullable()
+      .optional(),
+  });
+}
+export type CreateReleaseInput = z.output<ReturnType<typeof createReleaseInput>>;
 
 export const releaseSearchQuery = z.strictObject({
   name: z.string().max(200).optional(),

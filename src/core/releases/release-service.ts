@@ -7,22 +7,28 @@ import type { MetadataStore } from '../ports.js';
 import { parseInput } from '../validation.js';
 import { artifactProblems } from './artifact-check.js';
 import type { Release } from './model.js';
-import { createReleaseInput, releaseSearchQuery } from './release-input.js';
+import { createReleaseInput, releaseSearchQuery, type ArtifactProtocols } from './release-input.js';
 
 export interface ReleaseServiceDeps {
   store: MetadataStore;
   clock: Clock;
   audit: AuditLog;
+  /** The protocols whose artifacts a release may name (the protocol registry's entries). */
+  protocols: ArtifactProtocols;
 }
 
 /** Releases: recorded by CI with a read & write token (or by a person), immutable once created. */
 export class ReleaseService {
-  constructor(private readonly deps: ReleaseServiceDeps) {}
+  private readonly input: ReturnType<typeof createReleaseInput>;
+
+  constructor(private readonly deps: ReleaseServiceDeps) {
+    this.input = createReleaseInput(deps.protocols);
+  }
 
   async create(actor: Principal, input: unknown, ctx: RequestContext): Promise<Release> {
     authorize(actor, 'push', { kind: 'release' });
-    const parsed = parseInput(createReleaseInput, input);
-    const problems = await artifactProblems(this.deps.store, parsed.artifacts);
+    const parsed = parseInput(this.input, input);
+    const problems = await artifactProblems(this.deps.store, this.deps.protocols, parsed.artifacts);
     if (problems.length > 0) {
       throw Errors.validation(`Release ${parsed.name} ${parsed.version} is invalid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
     }

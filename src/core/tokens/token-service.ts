@@ -7,14 +7,15 @@ import type { TokenCache } from '../auth/token-cache.js';
 import type { Clock } from '../clock.js';
 import type { InvalidationBus } from '../invalidation.js';
 import { Errors } from '../errors.js';
-import { tokenStatus, type Permission, type TokenStatus, type TokenWithCreator } from '../model.js';
+import { PERMISSIONS, tokenStatus, type Permission, type TokenStatus, type TokenWithCreator } from '../model.js';
 import type { MetadataStore } from '../ports.js';
 import { displayText, parseInput, slugName } from '../validation.js';
 import { kubernetesPullSecret, kubernetesSecretInput, type KubernetesPullSecret, type KubernetesSecretInput } from './kubernetes-secret.js';
 import { generateSecret, hashSecret, isWellFormedSecret } from './secret.js';
-import { clientSnippets, type ClientSnippets } from './snippets.js';
+import type { CoreProtocol } from '../protocols.js';
+import { clientSnippets } from './snippets.js';
 
-export const permissionInput = z.enum(['read-only', 'read-write'], { error: 'must be "read-only" or "read-write"' });
+export const permissionInput = z.enum(PERMISSIONS, { error: 'must be "read-only" or "read-write"' });
 export const expiresAtInput = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time or null (never)' }).nullable();
 /** Environment names: lowercase letters, digits, inner hyphens (they also name Kubernetes-like things). */
 export const environmentNameInput = slugName(63);
@@ -59,7 +60,8 @@ export interface TokenDetails extends TokenWithCreator {
 export interface IssuedToken {
   token: TokenDetails;
   secret: string;
-  snippets: ClientSnippets & { kubernetes: KubernetesPullSecret };
+  /** One snippet per protocol (the protocol registry names its key), and the Kubernetes image-pull secret. */
+  snippets: { [key: string]: string | KubernetesPullSecret; kubernetes: KubernetesPullSecret };
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -71,6 +73,8 @@ export interface TokenServiceDeps {
   invalidations: InvalidationBus;
   audit: AuditLog;
   publicUrl: URL;
+  /** The protocol registry's entries: each adds its snippet to a new token's answer. */
+  protocols: readonly CoreProtocol[];
 }
 
 export class TokenService {
@@ -163,7 +167,7 @@ export class TokenService {
       token: this.details(token),
       secret,
       snippets: {
-        ...clientSnippets(this.deps.publicUrl, token.username, secret),
+        ...clientSnippets(this.deps.publicUrl, this.deps.protocols, token.username, secret),
         kubernetes: kubernetesPullSecret(this.deps.publicUrl, token.username, secret, kubernetes),
       },
     };

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Authenticator } from '../auth/authenticate.js';
-import type { Principal, RequestContext } from '../auth/principal.js';
+import { userPrincipal, type Principal, type RequestContext } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import { Errors } from '../errors.js';
 import type { User } from '../model.js';
@@ -65,7 +65,7 @@ export class SessionService {
    */
   async passwordPrincipal(input: unknown, ctx: RequestContext): Promise<Principal> {
     const user = await this.checkPassword(input, ctx);
-    return { kind: 'user', user: { id: user.id, username: user.username, role: user.role }, token: null, session: null, permission: 'read-write', environmentId: null };
+    return userPrincipal({ id: user.id, username: user.username, role: user.role }, null);
   }
 
   /** Verifies username and password through the failure limiter; failures are audited. */

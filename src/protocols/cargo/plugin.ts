@@ -7,11 +7,11 @@ import { normalizeCrateName } from '../../core/cargo/names.js';
 import type { Core } from '../../core/core.js';
 import { Errors } from '../../core/errors.js';
 import { parseAuthorization, requestContext } from '../../http/credentials.js';
+import { registryCredential } from '../kit/guard.js';
+import { CARGO_MOUNTS } from './mounts.js';
 import { cargoErrorHandler, sendCargoError } from './errors.js';
 import { config, download, indexFile, publish, yank, type CargoContext } from './handlers.js';
 
-/** The documented mount and its short alias; the index is at `<mount>/index/`. */
-export const CARGO_MOUNTS = { artifactory: '/artifactory/api/cargo/cargo', short: '/cargo' } as const;
 
 interface CargoRoute {
   method: 'GET' | 'PUT' | 'DELETE';
@@ -37,7 +37,7 @@ const CARGO_ROUTES: CargoRoute[] = [
 /** Cargo sends the token as the whole Authorization header; a scheme (Bearer, Basic) is read as usual. */
 function cargoCredential(request: FastifyRequest): Credential | null {
   const header = request.headers.authorization?.trim();
-  if (!header) return null;
+  if (!header) return registryCredential(request);
   return header.includes(' ') ? parseAuthorization(header) : { kind: 'bearer', secret: header };
 }
 

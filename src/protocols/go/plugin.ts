@@ -5,13 +5,13 @@ import type { Principal } from '../../core/auth/principal.js';
 import type { Core } from '../../core/core.js';
 import { Errors } from '../../core/errors.js';
 import { MAX_ZIP_BYTES } from '../../formats/go/module-files.js';
-import { credentialOf, requestContext } from '../../http/credentials.js';
+import { requestContext } from '../../http/credentials.js';
+import { registryCredential } from '../kit/guard.js';
+import { GO_MOUNTS } from './mounts.js';
 import { goErrorHandler, sendGoError } from './errors.js';
 import { read, remove, upload, type GoContext } from './handlers.js';
 import { parseGoPath, type GoRequest } from './paths.js';
 
-/** The documented mount and its short alias. */
-export const GO_MOUNTS = { artifactory: '/artifactory/api/go/go', short: '/go' } as const;
 
 /** The GOPROXY route table: every path is `<module>/@…` below the mount, so one wildcard per method. */
 const GO_ROUTES: { method: 'GET' | 'PUT' | 'DELETE'; action: Action; handler: (c: GoContext) => Promise<unknown> }[] = [
@@ -22,7 +22,8 @@ const GO_ROUTES: { method: 'GET' | 'PUT' | 'DELETE'; action: Action; handler: (c
 
 /** The one guard: authenticate through core, then authorize the route's action on the module. */
 async function guard(core: Core, action: Action, target: GoRequest, request: FastifyRequest): Promise<Principal> {
-  const credential = credentialOf(request);
+  // Basic or Bearer; the dashboard's session cookie only with its CSRF token (the kit's one policy).
+  const credential = registryCredential(request);
   if (!credential) throw Errors.unauthenticated('Authentication required: set GOAUTH/.netrc with your token username and the token as password');
   const principal = await core.authenticator.authenticate(credential, requestContext(request));
   authorize(principal, action, { kind: 'artifact', protocol: 'go', name: 'module' in target ? target.module : 'modules' });

@@ -4,12 +4,12 @@ import { authorize, type Action } from '../../core/auth/authorize.js';
 import type { Principal } from '../../core/auth/principal.js';
 import type { Core } from '../../core/core.js';
 import { Errors } from '../../core/errors.js';
-import { credentialOf, requestContext } from '../../http/credentials.js';
+import { requestContext } from '../../http/credentials.js';
+import { registryCredential } from '../kit/guard.js';
+import { HELM_MOUNTS } from './mounts.js';
 import { helmErrorHandler, sendHelmError } from './errors.js';
 import { download, indexYaml, post, put, remove, type HelmContext } from './handlers.js';
 
-/** The documented mount and its short alias. */
-export const HELM_MOUNTS = { artifactory: '/artifactory/api/helm/helm', short: '/helm' } as const;
 
 interface HelmRoute {
   method: 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -32,7 +32,8 @@ const HELM_ROUTES: HelmRoute[] = [
 
 /** The one guard: authenticate through core, then authorize the route's action. */
 async function guard(core: Core, route: HelmRoute, request: FastifyRequest): Promise<Principal> {
-  const credential = credentialOf(request);
+  // Basic or Bearer; the dashboard's session cookie only with its CSRF token (the kit's one policy).
+  const credential = registryCredential(request);
   if (!credential) throw Errors.unauthenticated('Authentication required: helm repo add --username <token username> --password <token>');
   const principal = await core.authenticator.authenticate(credential, requestContext(request));
   authorize(principal, route.action, { kind: 'artifact', protocol: 'helm', name: route.resource(request.params as Record<string, string>) });

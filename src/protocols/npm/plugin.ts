@@ -1,101 +1,56 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authorize } from '../../core/auth/authorize.js';
+import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../../core/auth/principal.js';
-import type { Core } from '../../core/core.js';
-import { Errors } from '../../core/errors.js';
-import { NPM_PATH } from '../../core/tokens/snippets.js';
-import { parseAuthorization, requestContext } from '../../http/credentials.js';
+import type { MountDeps } from '../kit/definition.js';
+import { mountProtocol } from '../kit/mount.js';
+import { callerOf, type RouteCall } from '../kit/route.js';
+import { npmProtocol } from './definition.js';
 import { sendNpmError } from './errors.js';
-import type { NpmRoute } from './route.js';
+import { packageNameOf } from './package-params.js';
+import type { NpmContext } from './route.js';
 import { NPM_ROUTES } from './routes.js';
-
-/** The documented path and the short alias: one registry (core.npm, one packument cache) answers under both. */
-export const NPM_MOUNT_PATHS = [NPM_PATH, '/npm/'] as const;
-
-export interface NpmPluginOptions {
-  core: Core;
-  /** Largest request body accepted (a publish carries its tarball as base64 inside JSON). */
-  maxBodyBytes: number;
-}
-
-export async function npmPlugin(app: FastifyInstance, options: NpmPluginOptions): Promise<void> {
-  for (const mountPath of NPM_MOUNT_PATHS) {
-    await app.register(npmRoutes, { prefix: mountPath.replace(/\/$/, ''), core: options.core, mountPath, maxBodyBytes: options.maxBodyBytes });
-  }
-}
-
-interface RoutesOptions {
-  core: Core;
-  mountPath: string;
-  maxBodyBytes: number;
-}
 
 /** `{pkg}` → the unscoped-or-encoded form (`/:pkg`) and the scoped form with a real slash (`/@:scope/:pkgName`). */
 function expandPath(path: string): string[] {
   return path.includes('{pkg}') ? [path.replace('{pkg}', ':pkg'), path.replace('{pkg}', '@:scope/:pkgName')] : [path];
 }
 
-function packageNameOf(params: Record<string, string>): string {
-  if (params.scope !== undefined) return `@${params.scope}/${params.pkgName ?? ''}`;
-  return params.pkg ?? '';
-}
-
-async function npmRoutes(app: FastifyInstance, { core, mountPath, maxBodyBytes }: RoutesOptions): Promise<void> {
-  // Bodies reach handlers as text: core parses them, and keeps each published manifest's exact text.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: maxBodyBytes }, (_request, body, done) => done(null, body));
-  app.setErrorHandler((error: Error, request, reply) => sendNpmError(error, request, reply, maxBodyBytes));
-  app.setNotFoundHandler((request, reply) =>
-    sendNpmError(Errors.notFound('npm endpoint', `${request.method} ${request.url.split('?')[0]}`), request, reply, maxBodyBytes),
-  );
-
-  const principals = new WeakMap<FastifyRequest, Principal>();
-
-  /**
-   * The one guard: authenticates through core (the Authorization header only; npm never uses cookies, so
-   * a browser session cannot be ridden cross-site) and authorizes the route's declared action. It runs
-   * before the body is read, so an unauthorized upload is refused without receiving it.
-   */
-  const guard = (route: NpmRoute) => async (request: FastifyRequest) => {
-    if (route.access === 'public') return;
-    const header = request.headers.authorization;
-    const credential = header ? parseAuthorization(header) : null;
-    if (!credential) throw Errors.unauthenticated('Authentication required: put a Fly Registry token in .npmrc (//host/path/:_authToken=…) or run npm login');
-    const principal = await core.authenticator.authenticate(credential, requestContext(request));
-    if (route.access !== 'authenticated') {
-      const name = packageNameOf(request.params as Record<string, string>) || '*';
-      authorize(principal, route.access, { kind: 'artifact', protocol: 'npm', name });
-    }
-    principals.set(request, principal);
-  };
-
-  for (const route of NPM_ROUTES) {
-    for (const url of expandPath(route.path)) {
-      app.route({
-        method: route.method,
-        url,
-        bodyLimit: maxBodyBytes,
-        onRequest: guard(route),
-        handler: async (request, reply) => {
-          const params = request.params as Record<string, string>;
-          return route.handler({
-            core,
-            registry: core.npm,
-            request,
-            reply,
-            ctx: requestContext(request),
-            params,
-            name: packageNameOf(params),
-            mountPath,
-            body: typeof request.body === 'string' ? request.body : '',
-            get principal(): Principal {
-              const principal = principals.get(request);
-              if (!principal) throw Errors.unauthenticated();
-              return principal;
-            },
-          });
-        },
-      });
-    }
-  }
+/**
+ * The npm registry under both its prefixes, through the kit. One registry (core.npm, one packument cache)
+ * answers under both; tarball URLs point back under the prefix the request came in on. Bodies reach
+ * handlers as text: core parses them, and keeps each published manifest's exact text.
+ */
+export async function npmPlugin(app: FastifyInstance, { core, settings }: MountDeps): Promise<void> {
+  const maxBodyBytes = settings.npmMaxBodyBytes;
+  const context = ({ request, reply, ctx, params, prefix, principal }: RouteCall): NpmContext => ({
+    core,
+    registry: core.npm,
+    request,
+    reply,
+    ctx,
+    params,
+    name: packageNameOf(params),
+    mountPath: `${prefix}/`,
+    body: typeof request.body === 'string' ? request.body : '',
+    get principal(): Principal {
+      return callerOf(principal);
+    },
+  });
+  await mountProtocol<NpmContext>(app, core, {
+    protocol: npmProtocol.id,
+    title: npmProtocol.title,
+    loginHint: 'Authentication required: put a Fly Registry token in .npmrc (//host/path/:_authToken=…) or run npm login',
+    prefixes: npmProtocol.prefixes,
+    router: 'fastify',
+    routes: NPM_ROUTES,
+    // A publish carries its tarball as base64 inside JSON: every npm body is bounded by FLY_NPM_MAX_BODY_MB.
+    bodyLimit: maxBodyBytes,
+    setup(scope) {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: maxBodyBytes }, (_request, body, done) => done(null, body));
+    },
+    expandPath,
+    context,
+    sendError: (error, request, reply) =>
+      sendNpmError(error instanceof Error ? error : new Error(String(error)), request, reply, maxBodyBytes),
+  });
 }

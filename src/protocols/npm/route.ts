@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Action } from '../../core/auth/authorize.js';
 import type { Principal, RequestContext } from '../../core/auth/principal.js';
 import type { Core } from '../../core/core.js';
 import type { NpmRegistry } from '../../core/npm/npm-registry.js';
+import type { ProtocolRoute } from '../kit/route.js';
 
 export interface NpmContext {
   core: Core;
@@ -22,14 +22,7 @@ export interface NpmContext {
 }
 
 /**
- * One row of the npm route table. `{pkg}` in a path stands for a package name in any of the spellings
- * npm uses (`name`, `@scope%2fname`, `@scope/name`). `access` is what the one guard checks before the
- * handler runs: an action on the named package, any valid credential ('authenticated': core decides
- * the rest), or nothing ('public').
+ * One row of the npm route table (a kit route). `{pkg}` in a path stands for a package name in any of the
+ * spellings npm uses (`name`, `@scope%2fname`, `@scope/name`); such routes act on that package.
  */
-export interface NpmRoute {
-  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
-  path: string;
-  access: Action | 'authenticated' | 'public';
-  handler(c: NpmContext): Promise<unknown>;
-}
+export type NpmRoute = ProtocolRoute<NpmContext>;

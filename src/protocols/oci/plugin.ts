@@ -1,104 +1,90 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Core } from '../../core/core.js';
-import { Errors } from '../../core/errors.js';
-import { parseRepositoryName } from '../../core/oci/names.js';
-import type { OciRegistry } from '../../core/oci/registry.js';
-import { challengeScope } from '../../core/oci/scopes.js';
-import { requestContext } from '../../http/credentials.js';
+import { isAllowed } from '../../core/auth/authorize.js';
+import type { Principal } from '../../core/auth/principal.js';
+import { Errors, isAppError } from '../../core/errors.js';
+import { OCI_PROTOCOL, challengeScope } from '../../core/oci/scopes.js';
+import type { MountDeps } from '../kit/definition.js';
+import { mountProtocol } from '../kit/mount.js';
+import type { RouteMatch } from '../kit/path-matcher.js';
+import { callerOf, type RouteCall } from '../kit/route.js';
+import { ociProtocol } from './definition.js';
 import { bearerChallenge, sendOciError } from './errors.js';
-import { Guard } from './guard.js';
-import { RouteMatcher } from './paths.js';
-import type { Access, OciContext } from './route.js';
+import type { OciContext } from './route.js';
 import { OCI_ROUTES } from './routes.js';
 
-export interface OciPluginOptions {
-  core: Core;
-  registry: OciRegistry;
-  publicUrl: URL;
-}
-
-const METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'];
-
 /**
- * The OCI Distribution API at /v2/. Repository names contain `/`, so Fastify hands every /v2 request to one
- * wildcard route and the registry's own route table (routes.ts) matches the raw path. Bodies are not parsed:
- * blobs stream from the request into the blob store, manifests are read with a 4 MiB bound.
+ * The OCI Distribution API at /v2/, through the kit. Repository names contain `/`, so the kit's path
+ * matcher routes it. Bodies are not parsed: blobs stream from the request into the blob store, manifests
+ * and token forms are read with their routes' body limits.
  */
-export async function ociPlugin(app: FastifyInstance, { core, registry, publicUrl }: OciPluginOptions): Promise<void> {
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (_request, _payload, done) => done(null));
-
-  const matcher = new RouteMatcher(OCI_ROUTES);
-  const guard = new Guard(core, registry);
+export async function ociPlugin(app: FastifyInstance, { core, publicUrl }: MountDeps): Promise<void> {
+  const registry = core.oci;
   const realm = new URL('/v2/token', publicUrl).href;
   const service = publicUrl.host;
   const baseChallenge = bearerChallenge({ realm, service });
   const basicChallenge = `Basic realm="${service}"`;
 
-  app.setErrorHandler((error, request, reply) => sendOciError(error, request, reply, baseChallenge));
-
-  const handle = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    void reply.header('docker-distribution-api-version', 'registry/2.0');
-    const q = request.url.indexOf('?');
-    const rawPath = q < 0 ? request.url : request.url.slice(0, q);
-    const match = matcher.match(request.method, rawPath === '/v2' ? '/v2/' : rawPath);
-    let challenge = baseChallenge;
-    try {
-      if (!('route' in match)) {
-        if (match.allowed.length > 0) {
-          throw Errors.methodNotAllowed(request.method, match.allowed);
-        }
-        throw Errors.notFound('Registry endpoint', `${request.method} ${rawPath.slice(0, 200)}`);
-      }
-      const { route, params } = match;
-      if (route.action === 'token') challenge = basicChallenge;
-      if (params.name !== undefined) {
-        params.name = parseRepositoryName(params.name);
-        if (route.action === 'pull' || route.action === 'push' || route.action === 'delete') {
-          challenge = bearerChallenge({ realm, service, scope: challengeScope(params.name, route.action) });
-        }
-      } else if (route.action === 'catalog') {
-        challenge = bearerChallenge({ realm, service, scope: 'registry:catalog:*' });
-      }
-      const ctx = requestContext(request);
-      let access: Access | undefined;
-      if (route.action !== 'token') {
-        access = await guard.authenticate(request, ctx);
-        guard.authorizeRoute(access, route.action, params.name);
-      }
-      let controller: AbortController | undefined;
-      const context: OciContext = {
-        core,
-        registry,
-        request,
-        reply,
-        ctx,
-        params,
-        query: new URLSearchParams(q < 0 ? '' : request.url.slice(q + 1)),
-        get access(): Access {
-          if (!access) throw Errors.unauthenticated();
-          return access;
-        },
-        get signal(): AbortSignal {
-          if (!controller) {
-            const created = new AbortController();
-            controller = created;
-            request.raw.once('close', () => {
-              if (!request.raw.complete || !reply.raw.writableFinished) created.abort();
-            });
-          }
-          return controller.signal;
-        },
-        mayPull: (name) => (access ? guard.mayPull(access, name) : false),
-        realm,
-        service,
-      };
-      return await route.handler(context);
-    } catch (error) {
-      return sendOciError(error, request, reply, challenge);
+  /** What a 401 announces: where to get a bearer token, and for which scope this request needed. */
+  const challengeFor = (at: RouteMatch<OciContext> | undefined): string => {
+    if (!at) return baseChallenge;
+    const { route, params } = at;
+    if (route.action === 'public') return basicChallenge;
+    if (route.path === '/_catalog') return bearerChallenge({ realm, service, scope: 'registry:catalog:*' });
+    if (params.name !== undefined && (route.action === 'pull' || route.action === 'push' || route.action === 'delete')) {
+      return bearerChallenge({ realm, service, scope: challengeScope(params.name, route.action) });
     }
+    return baseChallenge;
   };
 
-  app.route({ method: METHODS, url: '/v2', handler: handle, exposeHeadRoute: false });
-  app.route({ method: METHODS, url: '/v2/*', handler: handle, exposeHeadRoute: false });
+  const context = ({ request, reply, ctx, params, principal, bodyLimit }: RouteCall): OciContext => {
+    const q = request.url.indexOf('?');
+    let controller: AbortController | undefined;
+    return {
+      core,
+      registry,
+      request,
+      reply,
+      ctx,
+      params,
+      bodyLimit,
+      realm,
+      service,
+      query: new URLSearchParams(q < 0 ? '' : request.url.slice(q + 1)),
+      get principal(): Principal {
+      return callerOf(principal);
+    },
+      get signal(): AbortSignal {
+        if (!controller) {
+          const created = new AbortController();
+          controller = created;
+          request.raw.once('close', () => {
+            if (!request.raw.complete || !reply.raw.writableFinished) created.abort();
+          });
+        }
+        return controller.signal;
+      },
+      mayPull: (name) => (principal ? isAllowed(principal, 'pull', { kind: 'artifact', protocol: OCI_PROTOCOL, name }) : false),
+    };
+  };
+
+  await mountProtocol<OciContext>(app, core, {
+    protocol: ociProtocol.id,
+    title: ociProtocol.title,
+    loginHint: 'Authentication required: log in with a token username and a token (docker login, skopeo --creds)',
+    prefixes: ociProtocol.prefixes,
+    router: 'paths',
+    routes: OCI_ROUTES,
+    setup(scope) {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+      scope.addHook('onRequest', async (_request, reply) => {
+        void reply.header('docker-distribution-api-version', 'registry/2.0');
+      });
+    },
+    context,
+    sendError: (error: unknown, request: FastifyRequest, reply: FastifyReply, at?: RouteMatch<OciContext>) =>
+      sendOciError(error, request, reply, isAppError(error) ? challengeFor(at) : baseChallenge),
+    notFound: (request, reply) =>
+      sendOciError(Errors.notFound('Registry endpoint', `${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`), request, reply, baseChallenge),
+  });
 }

@@ -2,21 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, RequestContext } from '../../core/auth/principal.js';
 import type { Core } from '../../core/core.js';
 import type { OciRegistry } from '../../core/oci/registry.js';
-import type { Grant, ScopeAction } from '../../core/oci/scopes.js';
-
-/**
- * What a route needs before its handler runs. Repository routes name their action (pull, push, delete)
- * and the guard authorizes it; `login` needs any valid credential (GET /v2/), `catalog` a credential whose
- * bearer token grants the catalog scope; `token` routes (the token service) authenticate by themselves.
- */
-export type RouteAction = ScopeAction | 'login' | 'catalog' | 'token';
-
-/** Who is calling, and (for a registry bearer token) the scopes that token was granted. */
-export interface Access {
-  principal: Principal;
-  /** null for Basic or a raw Fly token: no scope restriction beyond the principal's rights. */
-  grant: Grant | null;
-}
+import type { ProtocolRoute } from '../kit/route.js';
 
 export interface OciContext {
   core: Core;
@@ -24,27 +10,26 @@ export interface OciContext {
   request: FastifyRequest;
   reply: FastifyReply;
   ctx: RequestContext;
-  /** Path parameters: name, reference, digest, id (as the route's path names them). */
+  /** Path parameters: name (validated), reference, digest, id (as the route's path names them). */
   params: Record<string, string>;
   /** The query string, parsed; repeated keys keep every value. */
   query: URLSearchParams;
-  /** Set on every route except `token`. */
-  access: Access;
+  /** The caller, on every route except the token service's (which authenticates by itself). */
+  principal: Principal;
+  /** The route's body limit in bytes, for handlers that read a body (undefined: a streamed blob). */
+  bodyLimit: number | undefined;
   /** Aborts when the client goes away mid-request (streamed bodies stop at once). */
   signal: AbortSignal;
-  /** Whether the pull (or catalog) action is allowed on another repository (cross-repository mount). */
-  mayPull(name: string): boolean;
-  /** The token endpoint's URL and the service name, as the challenge announces them. */
+  /** The token service's address and this registry's name, for a challenge a handler builds itself. */
   realm: string;
   service: string;
+  /** Whether the caller may pull another repository (a cross-repository mount's source). */
+  mayPull(name: string): boolean;
 }
 
-export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'PATCH' | 'POST' | 'DELETE';
-
-/** One row of the route table. `path` uses <name> (a repository name, may hold `/`) and <param> placeholders. */
-export interface OciRoute {
-  method: HttpMethod;
-  path: string;
-  action: RouteAction;
-  handler(c: OciContext): Promise<unknown>;
-}
+/**
+ * One row of the OCI route table: paths are relative to `/v2`, `<name>` is a repository name (may hold `/`).
+ * The kit's guard authorizes `action` on the repository (kit/route.ts); `GET /v2/` needs any valid
+ * credential, the catalog the pull action on the catalog resource, the token service nothing.
+ */
+export type OciRoute = ProtocolRoute<OciContext>;

@@ -10,7 +10,10 @@ const project = (params: Record<string, string>) => normalizeProjectName(params.
 /** Uploads name their project in the body; the guard authorizes publishing packages to this index. */
 const anyPackage = () => 'packages';
 
-/** Every PyPI endpoint, relative to each mount (`/pypi`, `/artifactory/api/pypi/pypi`). */
+/** PyPI's own `/pypi/<name>/json` shape: only on the short prefix. */
+const SHORT_ONLY = ['/pypi'];
+
+/** Every PyPI endpoint, relative to each prefix (`/pypi`, `/artifactory/api/pypi/pypi`). */
 export const PYPI_ROUTES: PypiRoute[] = [
   { method: 'GET', path: '/simple/', action: 'pull', resource: anyPackage, handler: rootIndex },
   { method: 'GET', path: '/simple', action: 'pull', resource: anyPackage, handler: async (c) => redirectTo(c, '/simple/') },
@@ -21,6 +24,6 @@ export const PYPI_ROUTES: PypiRoute[] = [
   { method: 'POST', path: '/', action: 'push', resource: anyPackage, handler: uploadFile },
   { method: 'GET', path: '/pypi/:project/json', action: 'pull', resource: project, handler: projectJsonApi },
   { method: 'GET', path: '/pypi/:project/:version/json', action: 'pull', resource: project, handler: releaseJsonApi },
-  { method: 'GET', path: '/:project/json', action: 'pull', resource: project, shortMountOnly: true, handler: projectJsonApi },
-  { method: 'GET', path: '/:project/:version/json', action: 'pull', resource: project, shortMountOnly: true, handler: releaseJsonApi },
+  { method: 'GET', path: '/:project/json', action: 'pull', resource: project, prefixes: SHORT_ONLY, handler: projectJsonApi },
+  { method: 'GET', path: '/:project/:version/json', action: 'pull', resource: project, prefixes: SHORT_ONLY, handler: releaseJsonApi },
 ];

@@ -28,7 +28,7 @@ export async function headManifest(c: OciContext): Promise<unknown> {
 export async function putManifest(c: OciContext): Promise<unknown> {
   const name = c.params.name as string;
   const reference = parseReference(c.params.reference as string);
-  const bytes = await readBounded(c.request, MAX_MANIFEST_BYTES);
+  const bytes = await readBounded(c.request, c.bodyLimit ?? MAX_MANIFEST_BYTES);
   const pushed = await c.registry.manifests.put(name, reference, bytes, mediaTypeOf(c.request));
   if (pushed.subject) void c.reply.header(H.subject, pushed.subject);
   return c.reply.status(201).header(H.location, `/v2/${name}/manifests/${pushed.digest}`).header(H.digest, pushed.digest).send();
@@ -43,5 +43,5 @@ export async function deleteManifest(c: OciContext): Promise<unknown> {
 /** A pull with an environment token is a deployment record: queued in memory, never awaited, never failing the pull. */
 function recordPull(c: OciContext, reference: Reference, digest: string, method: 'GET' | 'HEAD'): void {
   const tag = reference.kind === 'tag' ? reference.tag : null;
-  c.core.pulls.record(c.access.principal, { repository: c.params.name as string, tag, digest, method }, c.ctx);
+  c.core.pulls.record(c.principal, { repository: c.params.name as string, tag, digest, method }, c.ctx);
 }

@@ -1,19 +1,19 @@
 import type { Credential } from '../../../core/auth/principal.js';
 import { Errors } from '../../../core/errors.js';
 import { parseScopes } from '../../../core/oci/scopes.js';
-import { credentialOf } from '../../../http/credentials.js';
+import { registryCredential } from '../../kit/guard.js';
 import { readBounded } from '../body.js';
 import type { OciContext } from '../route.js';
 
 /** The OAuth2 form containerd posts is small; anything larger is not a token request. */
-const MAX_FORM_BYTES = 64 * 1024;
+export const MAX_TOKEN_FORM_BYTES = 64 * 1024;
 
 /**
  * `GET /v2/token` (Docker's token flow): Basic credentials (token username + token, or Bearer with the
  * token itself) and any number of `scope` parameters, each possibly several space-separated scopes.
  */
 export async function issueTokenGet(c: OciContext): Promise<unknown> {
-  const credential = credentialOf(c.request);
+  const credential = registryCredential(c.request);
   if (!credential || credential.kind === 'session-cookie') {
     throw Errors.unauthenticated('Send your token username and token with Basic authentication to obtain a registry token');
   }
@@ -25,7 +25,7 @@ export async function issueTokenGet(c: OciContext): Promise<unknown> {
  * (the token) and `scope`. No refresh tokens are issued, so no other grant type is accepted.
  */
 export async function issueTokenPost(c: OciContext): Promise<unknown> {
-  const form = new URLSearchParams((await readBounded(c.request, MAX_FORM_BYTES)).toString('utf8'));
+  const form = new URLSearchParams((await readBounded(c.request, c.bodyLimit ?? MAX_TOKEN_FORM_BYTES)).toString('utf8'));
   const grantType = form.get('grant_type');
   if (grantType !== 'password') {
     throw Errors.unsupported(`grant_type ${JSON.stringify(grantType ?? '')} is not supported: use grant_type=password with your token username and token`);
@@ -38,7 +38,7 @@ export async function issueTokenPost(c: OciContext): Promise<unknown> {
 
 async function issue(c: OciContext, credential: Credential, scopes: string[]): Promise<unknown> {
   const principal = await c.core.authenticator.authenticate(credential, c.ctx);
-  const issued = c.registry.tokens.issue(principal, parseScopes(scopes), c.core.clock.now());
+  const issued = (await c.registry.tokens()).issue(principal, parseScopes(scopes), c.core.clock.now());
   return c.reply.header('cache-control', 'no-store').send({
     token: issued.token,
     access_token: issued.token,

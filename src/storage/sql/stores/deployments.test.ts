@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, TEST_ENGINE } from '../../../../test/helpers/database.js';
-import type { Principal } from '../../../core/auth/principal.js';
+import { tokenPrincipal as tokenIdentityPrincipal, type Principal } from '../../../core/auth/principal.js';
 import type { Clock } from '../../../core/clock.js';
 import type { DeploymentStore } from '../../../core/environments/ports.js';
 import type { ManifestPull } from '../../../core/environments/model.js';
@@ -10,14 +10,8 @@ import type { SqlMetadataStore } from '../metadata-store.js';
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 
-const tokenPrincipal = (environmentId: string | null): Principal => ({
-  kind: 'token',
-  user: { id: 'u', username: 'admin', role: 'admin' },
-  token: { id: 'tok-1', name: 't', username: 't-1', permission: 'read-only', environmentId },
-  session: null,
-  permission: 'read-only',
-  environmentId,
-});
+const tokenPrincipal = (environmentId: string | null): Principal =>
+  tokenIdentityPrincipal({ id: 'u', username: 'admin', role: 'admin' }, { id: 'tok-1', name: 't', username: 't-1', permission: 'read-only', environmentId });
 
 class SteppingClock implements Clock {
   constructor(private ms: number) {}

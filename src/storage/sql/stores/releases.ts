@@ -1,16 +1,14 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { Errors } from '../../../core/errors.js';
-import { PACKAGE_ARTIFACT_TYPES, type Release, type ReleaseArtifact, type ReleaseRef } from '../../../core/releases/model.js';
+import { isImageArtifact, type Release, type ReleaseArtifact, type ReleaseRef } from '../../../core/releases/model.js';
 import { imageKey, type ImageRef, type ReleaseSearch, type ReleaseStore } from '../../../core/releases/ports.js';
 import { toDate } from '../rows.js';
 import type { Database, ReleaseArtifactsTable, ReleasesTable } from '../schema.js';
 import { isUniqueViolation } from '../unique-violation.js';
 
-const toArtifact = (r: Selectable<ReleaseArtifactsTable>): ReleaseArtifact => {
-  if (r.type === 'oci') return { type: 'oci', repository: r.name, digest: r.digest ?? '' };
-  const type = PACKAGE_ARTIFACT_TYPES.find((t) => t === r.type) ?? 'pypi';
-  return { type, name: r.name, version: r.version ?? '' };
-};
+/** An image artifact stores its digest, a package artifact its version (core/releases/model.ts). */
+const toArtifact = (r: Selectable<ReleaseArtifactsTable>): ReleaseArtifact =>
+  r.digest !== null ? { type: r.type, repository: r.name, digest: r.digest } : { type: r.type, name: r.name, version: r.version ?? '' };
 
 const toRef = (r: Pick<Selectable<ReleasesTable>, 'id' | 'name' | 'version' | 'created_at'>): ReleaseRef => ({
   id: Number(r.id),
@@ -49,9 +47,9 @@ export class SqlReleaseStore implements ReleaseStore {
             release_id: id,
             position,
             type: a.type,
-            name: a.type === 'oci' ? a.repository : a.name,
-            digest: a.type === 'oci' ? a.digest : null,
-            version: a.type === 'oci' ? null : a.version,
+            name: isImageArtifact(a) ? a.repository : a.name,
+            digest: isImageArtifact(a) ? a.digest : null,
+            version: isImageArtifact(a) ? null : a.version,
           })),
         )
         .execute();

@@ -1,28 +1,29 @@
-import type { HttpMethod, OciRoute } from './route.js';
+import type { HttpMethod, ProtocolRoute } from './route.js';
 
-interface CompiledRoute {
-  route: OciRoute;
+interface CompiledRoute<C> {
+  route: ProtocolRoute<C>;
   pattern: RegExp;
   names: string[];
 }
 
-export interface RouteMatch {
-  route: OciRoute;
+export interface RouteMatch<C> {
+  route: ProtocolRoute<C>;
   params: Record<string, string>;
 }
 
 /**
- * Matches raw request paths against the route table. Repository names contain `/`, so each path is an
- * anchored pattern: `<name>` takes everything up to the route's fixed suffix, other parameters one segment.
- * Nothing is percent-decoded: names, tags and digests have no use for `%`, and validation refuses it.
+ * Matches raw request paths against a route table, for protocols whose names contain `/` (OCI repository
+ * names), which Fastify's router cannot express. Each path is an anchored pattern: `<name>` takes everything
+ * up to the route's fixed suffix, other parameters one segment. Nothing is percent-decoded: such names have
+ * no use for `%`, and validation refuses it.
  */
-export class RouteMatcher {
-  private readonly compiled: CompiledRoute[];
+export class PathMatcher<C> {
+  private readonly compiled: CompiledRoute<C>[];
 
-  constructor(routes: readonly OciRoute[]) {
+  constructor(routes: readonly ProtocolRoute<C>[], prefix: string) {
     this.compiled = routes.map((route) => {
       const names: string[] = [];
-      const source = route.path
+      const source = `${prefix}${route.path}`
         .split(/(<[a-z]+>)/)
         .map((part) => {
           const param = /^<([a-z]+)>$/.exec(part);
@@ -36,7 +37,7 @@ export class RouteMatcher {
   }
 
   /** The matching route for the method, or which methods the path supports when none matches it. */
-  match(method: string, path: string): RouteMatch | { allowed: HttpMethod[] } {
+  match(method: string, path: string): RouteMatch<C> | { allowed: HttpMethod[] } {
     const allowed: HttpMethod[] = [];
     for (const { route, pattern, names } of this.compiled) {
       const m = pattern.exec(path);

@@ -1,0 +1,58 @@
+import type { FastifyRequest } from 'fastify';
+import { authorize } from '../../core/auth/authorize.js';
+import type { Credential, Principal, RequestContext } from '../../core/auth/principal.js';
+import type { Core } from '../../core/core.js';
+import { Errors } from '../../core/errors.js';
+import { credentialOf } from '../../http/credentials.js';
+import type { ProtocolRoute } from './route.js';
+
+/**
+ * The credential a registry endpoint accepts, for every protocol: Basic or Bearer from the Authorization
+ * header. The dashboard's session cookie counts only with its matching CSRF token (X-CSRF-Token): without
+ * it, any web page a logged-in user visits could pull, publish or delete as them by cross-site request.
+ */
+export function registryCredential(request: FastifyRequest): Credential | null {
+  const credential = credentialOf(request);
+  return credential?.kind === 'session-cookie' && !credential.csrfChecked ? null : credential;
+}
+
+/** Refuses (413) a body whose declared length is above the route's limit, before any of it is read. */
+export function checkDeclaredLength(request: FastifyRequest, limit: number | undefined): void {
+  if (limit === undefined) return;
+  const declared = request.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limit) throw Errors.payloadTooLarge(limit);
+}
+
+export interface GuardSpec {
+  /** The protocol id its artifacts are authorized under. */
+  protocol: string;
+  /** What a protected route answers (401) when the request carries no credential: how to log in with this client. */
+  loginHint: string;
+}
+
+/**
+ * The one guard of every protocol: names the route's resource (which may refuse a malformed name), then
+ * authenticates through core's Authenticator and authorizes the route's declared action through core's
+ * authorize(), then checks the declared body length. Runs before the body is read.
+ */
+export async function guardRoute(
+  core: Core,
+  spec: GuardSpec,
+  route: ProtocolRoute<unknown>,
+  params: Record<string, string>,
+  request: FastifyRequest,
+  ctx: RequestContext,
+  bodyLimit: number | undefined,
+): Promise<Principal | null> {
+  if (route.action === 'public') {
+    checkDeclaredLength(request, bodyLimit);
+    return null;
+  }
+  const name = route.resource ? route.resource(params) : '*';
+  const credential = registryCredential(request);
+  if (!credential) throw Errors.unauthenticated(spec.loginHint);
+  const principal = await core.authenticator.authenticate(credential, ctx);
+  if (route.action !== 'authenticated') authorize(principal, route.action, { kind: 'artifact', protocol: spec.protocol, name });
+  checkDeclaredLength(request, bodyLimit);
+  return principal;
+}

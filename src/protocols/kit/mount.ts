@@ -1,0 +1,117 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../../core/auth/principal.js';
+import type { Core } from '../../core/core.js';
+import { Errors } from '../../core/errors.js';
+import { requestContext } from '../../http/credentials.js';
+import { guardRoute, type GuardSpec } from './guard.js';
+import { PathMatcher, type RouteMatch } from './path-matcher.js';
+import type { HttpMethod, ProtocolRoute, RouteCall } from './route.js';
+
+/**
+ * How a protocol is mounted: the one way (mountProtocol below), for every protocol. See docs/architecture.md,
+ * "The protocol kit".
+ */
+export interface ProtocolMount<C> extends GuardSpec {
+  /** For messages: "npm", "PyPI"… */
+  title: string;
+  /** URL prefixes (no trailing slash); the routes answer under each. */
+  prefixes: readonly string[];
+  /**
+   * Who matches paths: 'fastify' (one segment per parameter, `:param`), or 'paths', the kit's matcher over
+   * one wildcard route per prefix, for names that hold `/` (`<name>`).
+   */
+  router: 'fastify' | 'paths';
+  routes: readonly ProtocolRoute<C>[];
+  /** Body limit (bytes) for routes that set none; undefined = none beyond what handlers read. */
+  bodyLimit?: number;
+  /** Registers the protocol's body parsers and hooks in each prefix's scope, before its routes. */
+  setup?(app: FastifyInstance, prefix: string): Promise<void> | void;
+  /** Fastify router only: the spellings of a route path (npm's `{pkg}` has two). */
+  expandPath?(path: string): string[];
+  /** The protocol's handler context, from what the kit established. */
+  context(call: RouteCall): C;
+  /** Sends any failure in the protocol's own wire format; `at` is the matched route, when there is one. */
+  sendError(error: unknown, request: FastifyRequest, reply: FastifyReply, at?: RouteMatch<C>): FastifyReply;
+  /** The answer for a path no route matches (default: sendError with not_found). */
+  notFound?(request: FastifyRequest, reply: FastifyReply): FastifyReply;
+}
+
+const ALL_METHODS: HttpMethod[] = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'];
+
+/**
+ * Mounts a protocol's route table under each of its prefixes. Every route goes through the same steps:
+ * match, guard (resource name, authenticate, authorize the declared action, declared body length — all
+ * before the body is read), build the protocol's context, run the handler; any failure is answered by the
+ * protocol's sendError.
+ */
+export async function mountProtocol<C>(app: FastifyInstance, core: Core, spec: ProtocolMount<C>): Promise<void> {
+  for (const prefix of spec.prefixes) {
+    const routes = spec.routes.filter((r) => !r.prefixes || r.prefixes.includes(prefix));
+    if (spec.router === 'paths') await app.register(async (scope) => mountPaths(scope, core, spec, prefix, routes));
+    else await app.register(async (scope) => mountFastify(scope, core, spec, prefix, routes), { prefix });
+  }
+}
+
+function notFound<C>(spec: ProtocolMount<C>, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (spec.notFound) return spec.notFound(request, reply);
+  return spec.sendError(Errors.notFound(`${spec.title} endpoint`, `${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`), request, reply);
+}
+
+async function mountFastify<C>(app: FastifyInstance, core: Core, spec: ProtocolMount<C>, prefix: string, routes: readonly ProtocolRoute<C>[]): Promise<void> {
+  await spec.setup?.(app, prefix);
+  app.setErrorHandler((error, request, reply) => spec.sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) => notFound(spec, request, reply));
+  const principals = new WeakMap<FastifyRequest, Principal>();
+  for (const route of routes) {
+    const bodyLimit = route.bodyLimit ?? spec.bodyLimit;
+    for (const url of spec.expandPath ? spec.expandPath(route.path) : [route.path]) {
+      app.route({
+        method: route.method,
+        url,
+        ...(bodyLimit !== undefined ? { bodyLimit } : {}),
+        onRequest: async (request) => {
+          const principal = await guardRoute(core, spec, route, request.params as Record<string, string>, request, requestContext(request), bodyLimit);
+          if (principal) principals.set(request, principal);
+        },
+        handler: async (request, reply) =>
+          route.handler(
+            spec.context({
+              request,
+              reply,
+              ctx: requestContext(request),
+              params: request.params as Record<string, string>,
+              prefix,
+              bodyLimit,
+              principal: principals.get(request) ?? null,
+            }),
+          ),
+      });
+    }
+  }
+}
+
+async function mountPaths<C>(app: FastifyInstance, core: Core, spec: ProtocolMount<C>, prefix: string, routes: readonly ProtocolRoute<C>[]): Promise<void> {
+  await spec.setup?.(app, prefix);
+  const matcher = new PathMatcher(routes, prefix);
+  app.setErrorHandler((error, request, reply) => spec.sendError(error, request, reply));
+  const handle = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    const q = request.url.indexOf('?');
+    const rawPath = q < 0 ? request.url : request.url.slice(0, q);
+    const found = matcher.match(request.method, rawPath === prefix ? `${prefix}/` : rawPath);
+    if (!('route' in found)) {
+      if (found.allowed.length > 0) return spec.sendError(Errors.methodNotAllowed(request.method, found.allowed), request, reply);
+      return notFound(spec, request, reply);
+    }
+    try {
+      const { route, params } = found;
+      const bodyLimit = route.bodyLimit ?? spec.bodyLimit;
+      const ctx = requestContext(request);
+      const principal = await guardRoute(core, spec, route, params, request, ctx, bodyLimit);
+      return await route.handler(spec.context({ request, reply, ctx, params, prefix, bodyLimit, principal }));
+    } catch (error) {
+      return spec.sendError(error, request, reply, found);
+    }
+  };
+  app.route({ method: ALL_METHODS, url: prefix, handler: handle, exposeHeadRoute: false });
+  app.route({ method: ALL_METHODS, url: `${prefix}/*`, handler: handle, exposeHeadRoute: false });
+}

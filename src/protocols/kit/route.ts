@@ -1,0 +1,58 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal, RequestContext } from '../../core/auth/principal.js';
+import { Errors } from '../../core/errors.js';
+import type { Action } from '../../core/model.js';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'PATCH' | 'POST' | 'DELETE';
+
+/**
+ * What the kit's one guard checks before a route's handler runs (and before its body is read): an action
+ * on the route's resource, authorized by core's authorize(); any valid credential ('authenticated': the
+ * handler's core service decides the rest); or nothing ('public').
+ */
+export type RouteAccess = Action | 'authenticated' | 'public';
+
+/**
+ * One row of a protocol's route table (its routes.ts). `path` is relative to each of the protocol's
+ * prefixes; with the kit's path router, `<name>` takes a name that may hold `/` and `<param>` one segment,
+ * otherwise Fastify's syntax applies (`:param`).
+ */
+export interface ProtocolRoute<C> {
+  method: HttpMethod;
+  path: string;
+  action: RouteAccess;
+  /**
+   * The artifact the action is on (authorized as `{protocol, name}`); default `*`, the whole protocol. It
+   * may throw to refuse a malformed name before anything else happens.
+   */
+  resource?(params: Record<string, string>): string;
+  /**
+   * Largest request body in bytes, refused with 413 from its Content-Length before any of it is read
+   * (after authentication); default the protocol's `bodyLimit`. Handlers that stream a body bound the
+   * bytes they actually read with the same figure (`c.bodyLimit`).
+   */
+  bodyLimit?: number;
+  /** Only under these of the protocol's prefixes (default: all of them). */
+  prefixes?: readonly string[];
+  handler(c: C): Promise<unknown>;
+}
+
+/** The caller of a protected route; reading it on a public route is a programming error (answers 401). */
+export function callerOf(principal: Principal | null): Principal {
+  if (!principal) throw Errors.unauthenticated();
+  return principal;
+}
+
+/** What the kit hands every protocol's context builder: the request, who is calling, and where. */
+export interface RouteCall {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  ctx: RequestContext;
+  params: Record<string, string>;
+  /** The prefix the request came in under (one of the protocol's prefixes). */
+  prefix: string;
+  /** The route's body limit in bytes (undefined: none beyond what its handler reads). */
+  bodyLimit: number | undefined;
+  /** The authenticated caller; null on public routes. */
+  principal: Principal | null;
+}
