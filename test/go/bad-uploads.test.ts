@@ -1,20 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yazl from 'yazl';
 import { login, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { openUploads, storedBlobs } from '../pypi/uploads.js';
+import { zipOf } from './zips.js';
 
 const MODULE = 'example.com/fly/bad';
 
-/** A module zip with the given entries (name → content), built in memory. */
-async function zipOf(entries: Record<string, string>): Promise<Buffer> {
-  const zip = new yazl.ZipFile();
-  for (const [name, content] of Object.entries(entries)) zip.addBuffer(Buffer.from(content), name);
-  zip.end();
-  const chunks: Buffer[] = [];
-  for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
 
 describe('Go uploads: bad zips, names and versions are refused in plain text and nothing is stored', () => {
   let server: TestServer;
