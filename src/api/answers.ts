@@ -57,6 +57,9 @@ export interface RegistryEndpoints {
   pypi: { indexUrl: string };
   maven: { repositoryUrl: string; serverId: string };
   generic: { baseUrl: string };
+  go: { proxy: string; netrcMachine: string };
+  helm: { repository: string; ociRegistry: string };
+  cargo: { index: string };
 }
 
 // Tokens.
@@ -103,6 +106,9 @@ export interface TokenSnippets {
   pipIndexUrl: string;
   mavenSettingsXml: string;
   genericCurl: string;
+  goEnv: string;
+  helmRepoAdd: string;
+  cargoConfig: string;
   kubernetes: KubernetesPullSecret;
 }
 
@@ -307,7 +313,8 @@ export type ReleaseArtifact =
   | { type: 'pypi'; name: string; version: string }
   /** `name` is `groupId:artifactId`. */
   | { type: 'maven'; name: string; version: string }
-  | { type: 'generic'; name: string; version: string };
+  | { type: 'generic'; name: string; version: string }
+  | { type: 'go' | 'helm' | 'cargo'; name: string; version: string };
 
 /** The CI run or change a release came from; null where it was not said. */
 export type ReleaseSource = Record<'commit' | 'branch' | 'pr' | 'author' | 'url', string | null>;

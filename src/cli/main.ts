@@ -6,6 +6,7 @@ import { registerAdmin } from './commands/admin.js';
 import { registerEnvironments } from './commands/environments.js';
 import { registerFiles } from './commands/files.js';
 import { registerGc } from './commands/gc.js';
+import { registerGo } from './commands/go.js';
 import { registerLogin } from './commands/login.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerOidc } from './commands/oidc.js';
@@ -35,6 +36,7 @@ registerReleases(program, cli);
 registerOidc(program, cli);
 registerSetup(program, cli);
 registerFiles(program, cli);
+registerGo(program, cli);
 registerMcp(program, cli, version);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

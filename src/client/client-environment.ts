@@ -18,6 +18,12 @@ export interface ClientEnvironment {
   userNpmrc: string;
   /** pip's user configuration file: PIP_CONFIG_FILE, else $XDG_CONFIG_HOME/pip/pip.conf. */
   pipConfigFile: string;
+  /** Where `go` reads credentials: NETRC, else ~/.netrc. */
+  netrcFile: string;
+  /** helm's repositories.yaml: HELM_REPOSITORY_CONFIG, else $HELM_CONFIG_HOME (or $XDG_CONFIG_HOME/helm)/repositories.yaml. */
+  helmRepositoryConfig: string;
+  /** CARGO_HOME, else ~/.cargo. */
+  cargoHome: string;
   /** Names tokens that `flyreg setup` creates (`<hostname>-npm`). */
   hostname: string;
   /** Relative --project paths resolve against it. */
@@ -36,6 +42,9 @@ export function clientEnvironment(env: Record<string, string | undefined>, home:
     containersAuthFile: nonEmpty('REGISTRY_AUTH_FILE') ?? join(xdgConfig, 'containers', 'auth.json'),
     userNpmrc: nonEmpty('NPM_CONFIG_USERCONFIG') ?? join(home, '.npmrc'),
     pipConfigFile: nonEmpty('PIP_CONFIG_FILE') ?? join(xdgConfig, 'pip', 'pip.conf'),
+    netrcFile: nonEmpty('NETRC') ?? join(home, '.netrc'),
+    helmRepositoryConfig: nonEmpty('HELM_REPOSITORY_CONFIG') ?? join(nonEmpty('HELM_CONFIG_HOME') ?? join(xdgConfig, 'helm'), 'repositories.yaml'),
+    cargoHome: nonEmpty('CARGO_HOME') ?? join(home, '.cargo'),
     hostname,
     cwd,
     home,

@@ -2,6 +2,9 @@ import { AuditLog } from './audit/audit-log.js';
 import { Authenticator } from './auth/authenticate.js';
 import type { FailureCounts } from './auth/failure-counts.js';
 import { FailureLimiter } from './auth/failure-limiter.js';
+import { GoModules } from './go/go-modules.js';
+import { Crates } from './cargo/crates.js';
+import { Charts } from './helm/charts.js';
 import { TokenCache } from './auth/token-cache.js';
 import type { BlobStore } from './blob-store.js';
 import { systemClock, type Clock } from './clock.js';
@@ -95,6 +98,9 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     pypi: new PypiService({ store, blobs: options.blobs, clock, audit, publications }),
     maven: new MavenRepository({ store, blobs: options.blobs, clock, audit }),
     generic: new GenericFiles({ store, blobs: options.blobs, clock, audit }),
+    go: new GoModules({ store, blobs: options.blobs, clock, audit }),
+    cargo: new Crates({ store, blobs: options.blobs, clock, audit }),
+    helm: new Charts({ store, blobs: options.blobs, clock, audit }),
     npm: new NpmRegistry({ store, blobs: options.blobs, clock, audit, publications, publicUrl: options.publicUrl, packumentCacheTtlMs: NPM_PACKUMENT_CACHE_TTL_MS }),
     publications,
     credentialHelper,

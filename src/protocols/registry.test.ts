@@ -17,7 +17,7 @@ describe('the protocol registry', () => {
 
   it('builds exactly the endpoints and snippets the API answers declare', () => {
     const endpoints = registryEndpoints(publicUrl, PROTOCOLS);
-    const declaredEndpoints: (keyof RegistryEndpoints)[] = ['publicUrl', 'docker', 'npm', 'pypi', 'maven', 'generic'];
+    const declaredEndpoints: (keyof RegistryEndpoints)[] = ['publicUrl', 'docker', 'npm', 'pypi', 'maven', 'generic', 'go', 'helm', 'cargo'];
     expect(Object.keys(endpoints).sort()).toEqual([...declaredEndpoints].sort());
     expect(endpoints).toEqual({
       publicUrl: 'https://fly.example/base',
@@ -26,9 +26,12 @@ describe('the protocol registry', () => {
       pypi: { indexUrl: 'https://fly.example/base/artifactory/api/pypi/pypi/simple' },
       maven: { repositoryUrl: 'https://fly.example/base/artifactory/maven/', serverId: 'fly' },
       generic: { baseUrl: 'https://fly.example/base/artifactory/api/generic/' },
+      go: { proxy: 'https://fly.example/base/artifactory/api/go/go', netrcMachine: 'fly.example/base' },
+      helm: { repository: 'https://fly.example/base/artifactory/api/helm/helm', ociRegistry: 'fly.example' },
+      cargo: { index: 'sparse+https://fly.example/base/artifactory/api/cargo/cargo/index/' },
     });
     const snippets = clientSnippets(publicUrl, PROTOCOLS, 'ci-abc123', 'flyr_secret');
-    const declaredSnippets: (keyof TokenSnippets)[] = ['dockerLogin', 'npmrc', 'pipIndexUrl', 'mavenSettingsXml', 'genericCurl'];
+    const declaredSnippets: (keyof TokenSnippets)[] = ['dockerLogin', 'npmrc', 'pipIndexUrl', 'mavenSettingsXml', 'genericCurl', 'goEnv', 'helmRepoAdd', 'cargoConfig'];
     expect(Object.keys(snippets).sort()).toEqual([...declaredSnippets].sort());
     expect(snippets.pipIndexUrl).toBe('export PIP_INDEX_URL=https://ci-abc123:flyr_secret@fly.example/base/artifactory/api/pypi/pypi/simple');
   });

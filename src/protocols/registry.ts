@@ -1,6 +1,9 @@
 import type { ProtocolDefinition } from './kit/definition.js';
 import { genericProtocol } from './generic/definition.js';
 import { mavenProtocol } from './maven/definition.js';
+import { cargoProtocol } from './cargo/definition.js';
+import { goProtocol } from './go/definition.js';
+import { helmProtocol } from './helm/definition.js';
 import { npmProtocol } from './npm/definition.js';
 import { ociProtocol } from './oci/definition.js';
 import { pypiProtocol } from './pypi/definition.js';
@@ -12,7 +15,7 @@ import { pypiProtocol } from './pypi/definition.js';
  * mounts these and keeps Fly Web out of their prefixes; core builds endpoints, snippets and release
  * validation from them. Adding a protocol = its folders + one line here + its tests (docs/architecture.md).
  */
-export const PROTOCOLS: readonly ProtocolDefinition[] = [ociProtocol, npmProtocol, pypiProtocol, mavenProtocol, genericProtocol];
+export const PROTOCOLS: readonly ProtocolDefinition[] = [ociProtocol, npmProtocol, pypiProtocol, mavenProtocol, genericProtocol, goProtocol, helmProtocol, cargoProtocol];
 
 /** The protocol `flyreg setup <tool>` configures. */
 export function protocolForTool(tool: string): ProtocolDefinition {

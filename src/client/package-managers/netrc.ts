@@ -1,18 +1,23 @@
 import type { FileEdit } from './docker-config.js';
+import { splitLines } from './npmrc.js';
 
 /**
- * Sets this registry's entry in ~/.netrc (`machine <host> login <user> password <secret>`), which curl
- * (`curl -n`) and many download tools read. Other machines' entries stay as they are; an entry for the
- * same host, written on one line, is replaced.
+ * Puts this registry's credentials in .netrc (what `go` reads, GOAUTH=netrc): the entry for `machine`
+ * is replaced, whether written on one line or across several; every other machine and `default` stays.
  */
-export function editNetrc(existing: string | null, host: string, username: string, secret: string): FileEdit {
-  const entry = `machine ${host} login ${username} password ${secret}`;
-  const lines = (existing ?? '').split('\n').filter((line, i, all) => !(i === all.length - 1 && line === ''));
+export function editNetrc(existing: string | null, machine: string, username: string, secret: string): FileEdit {
+  const line = `machine ${machine} login ${username} password ${secret}`;
+  const out: string[] = [];
   const notes: string[] = [];
-  const kept = lines.filter((line) => {
-    const same = line.trim().split(/\s+/)[0] === 'machine' && line.trim().split(/\s+/)[1] === host;
-    if (same) notes.push(`replaced the previous entry for ${host}`);
-    return !same;
-  });
-  return { content: `${[...kept, entry].join('\n')}\n`, fragment: `${entry}\n`, notes };
+  let inOurs = false;
+  for (const text of splitLines(existing)) {
+    const words = text.trim().split(/\s+/);
+    if (words[0] === 'machine' || words[0] === 'default' || words[0] === 'macdef') {
+      inOurs = words[0] === 'machine' && words[1] === machine;
+      if (inOurs) notes.push(`replaced the existing .netrc entry for ${machine}`);
+    }
+    if (!inOurs) out.push(text);
+  }
+  out.push(line);
+  return { content: `${out.join('\n')}\n`, fragment: `${line}\n`, notes };
 }

@@ -17,6 +17,8 @@ export interface PackageStore {
   get(repository: PackageRepository, name: string): Promise<PackageRecord | undefined>;
   load(repository: PackageRepository, name: string): Promise<LoadedPackage | undefined>;
   search(repository: PackageRepository, query: PackageSearch): Promise<PackageRecord[]>;
+  /** Every package of a repository with its versions and files, in three queries (a Helm index.yaml needs all). */
+  loadAll(repository: PackageRepository): Promise<LoadedPackage[]>;
   /** Returns the existing package, or creates it. */
   ensure(repository: PackageRepository, name: string, displayName: string, now: Date): Promise<PackageRecord>;
   setPackageMetadata(packageId: string, metadata: string, now: Date): Promise<void>;

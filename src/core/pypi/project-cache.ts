@@ -8,33 +8,34 @@ export interface Rendered {
   etag: string;
 }
 
-interface Entry {
+interface Entry<V> {
   /** The package row's metadata text, which carries a revision that changes on every write. */
   stamp: string;
   /** When the stamp was last confirmed against the store (ms since epoch). */
   checkedAt: number;
-  view: ProjectView;
+  view: V;
   /** Rendered pages, built on first use. */
   rendered: Map<string, Rendered>;
 }
 
 /**
  * Rendered project pages keyed by the package's revision stamp, with when that stamp was last confirmed.
- * Bounded: the least recently used project is dropped first.
+ * Bounded: the least recently used project is dropped first. `V` is the protocol's view of a package
+ * (PyPI's project view by default; Go, Cargo and Helm keep their own).
  */
-export class ProjectCache {
-  private readonly entries = new Map<string, Entry>();
+export class ProjectCache<V = ProjectView> {
+  private readonly entries = new Map<string, Entry<V>>();
 
   constructor(private readonly maxProjects = 2000) {}
 
   /** The entry when its stamp was confirmed less than maxAgeMs ago, without asking the store. */
-  fresh(name: string, now: number, maxAgeMs: number): Entry | undefined {
+  fresh(name: string, now: number, maxAgeMs: number): Entry<V> | undefined {
     const entry = this.entries.get(name);
     return entry && now - entry.checkedAt < maxAgeMs ? entry : undefined;
   }
 
   /** The entry when the stored stamp still matches; marks it confirmed now. */
-  get(name: string, stamp: string, now: number): Entry | undefined {
+  get(name: string, stamp: string, now: number): Entry<V> | undefined {
     const entry = this.entries.get(name);
     if (!entry || entry.stamp !== stamp) return undefined;
     entry.checkedAt = now;
@@ -44,8 +45,8 @@ export class ProjectCache {
     return entry;
   }
 
-  set(name: string, stamp: string, view: ProjectView, now: number): Entry {
-    const entry: Entry = { stamp, checkedAt: now, view, rendered: new Map() };
+  set(name: string, stamp: string, view: V, now: number): Entry<V> {
+    const entry: Entry<V> = { stamp, checkedAt: now, view, rendered: new Map() };
     this.entries.delete(name);
     this.entries.set(name, entry);
     if (this.entries.size > this.maxProjects) {
@@ -61,7 +62,7 @@ export class ProjectCache {
 }
 
 /** Returns a rendering of the entry's view, computing it once per revision. */
-export function renderOnce(entry: { view: ProjectView; rendered: Map<string, Rendered> }, kind: string, render: (view: ProjectView) => string): Rendered {
+export function renderOnce<V>(entry: { view: V; rendered: Map<string, Rendered> }, kind: string, render: (view: V) => string): Rendered {
   let page = entry.rendered.get(kind);
   if (page === undefined) {
     const text = render(entry.view);

@@ -59,6 +59,32 @@ export class SqlPackageStore implements PackageStore {
     return { package: pkg, versions: versions.map(toVersion), files: files.map(toFile), tags };
   }
 
+  async loadAll(repository: PackageRepository): Promise<LoadedPackage[]> {
+    const [packages, versions, files] = await Promise.all([
+      this.db.selectFrom('packages').selectAll().where('repository', '=', repository).orderBy('name').execute(),
+      this.db
+        .selectFrom('package_versions')
+        .innerJoin('packages', 'packages.id', 'package_versions.package_id')
+        .selectAll('package_versions')
+        .where('packages.repository', '=', repository)
+        .orderBy('package_versions.created_at')
+        .orderBy('package_versions.id')
+        .execute(),
+      this.db
+        .selectFrom('package_files')
+        .innerJoin('packages', 'packages.id', 'package_files.package_id')
+        .selectAll('package_files')
+        .where('packages.repository', '=', repository)
+        .orderBy('package_files.created_at')
+        .orderBy('package_files.filename')
+        .execute(),
+    ]);
+    const loaded = new Map(packages.map((p) => [p.id, { package: toPackage(p), versions: [], files: [], tags: [] } as LoadedPackage]));
+    for (const v of versions) loaded.get(v.package_id)?.versions.push(toVersion(v));
+    for (const f of files) loaded.get(f.package_id)?.files.push(toFile(f));
+    return [...loaded.values()];
+  }
+
   async search(repository: PackageRepository, query: PackageSearch): Promise<PackageRecord[]> {
     let q = this.db.selectFrom('packages').selectAll().where('repository', '=', repository);
     if (query.text) {

@@ -8,7 +8,7 @@ import { formatDateTime } from '../../format/dates';
 import { useAsync } from '../../hooks/useAsync';
 import { Link } from '../../router/router';
 
-const TYPE_LABEL = { oci: 'Image', npm: 'npm', pypi: 'PyPI', maven: 'Maven', generic: 'File' } as const;
+const TYPE_LABEL = { oci: 'Image', npm: 'npm', pypi: 'PyPI', maven: 'Maven', generic: 'File', go: 'Go module', helm: 'Helm chart', cargo: 'Crate' } as const;
 
 /** What a person pastes to fetch the artifact: image@digest or name@version / name==version. */
 function reference(artifact: ReleaseArtifact): string {

@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { create as createTar } from 'tar';
+import yazl from 'yazl';
+import { renderIndex } from '../src/core/helm/charts.js';
+import type { LoadedPackage } from '../src/core/packages/model.js';
+import { adminSession } from './api-calls.js';
+import { createScratchDatabase } from '../test/support/scratch-database.js';
+import type { BenchResult, BenchSection } from './section.js';
+import { spawnServer, type ServerProcess } from '../test/support/server-process.js';
+
+const TARGET_GETS_PER_SECOND = 10_000;
+const TARGET_INDEX_MS = 50;
+const INDEX_VERSIONS = 5000;
+const DURATION_SECONDS = 6;
+const CONNECTIONS = 10;
+
+async function bytesOf(stream: AsyncIterable<Buffer>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+async function put(url: string, authorization: string, body: Buffer): Promise<void> {
+  const res = await fetch(url, { method: 'PUT', headers: { authorization }, body: new Uint8Array(body) });
+  if (!res.ok) throw new Error(`PUT ${url}: ${res.status} ${await res.text()}`);
+}
+
+async function publishGoModule(server: ServerProcess, authorization: string): Promise<void> {
+  const mod = 'example.com/bench/greet';
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.from(`module ${mod}\n\ngo 1.22\n`), `${mod}@v1.0.0/go.mod`);
+  zip.addBuffer(Buffer.from('package greet\n'), `${mod}@v1.0.0/greet.go`);
+  zip.end();
+  await put(`${server.url}/go/${mod}/@v/v1.0.0.zip`, authorization, await bytesOf(zip.outputStream as AsyncIterable<Buffer>));
+}
+
+async function publishCrate(server: ServerProcess, authorization: string, work: string): Promise<void> {
+  mkdirSync(join(work, 'bench-crate-1.0.0'), { recursive: true });
+  writeFileSync(join(work, 'bench-crate-1.0.0', 'Cargo.toml'), '[package]\nname = "bench-crate"\nversion = "1.0.0"\n');
+  const crate = await bytesOf(createTar({ gzip: true, cwd: work }, ['bench-crate-1.0.0']) as unknown as AsyncIterable<Buffer>);
+  const json = Buffer.from(JSON.stringify({ name: 'bench-crate', vers: '1.0.0', deps: [], features: {}, links: null }));
+  const lengths = [Buffer.alloc(4), Buffer.alloc(4)];
+  lengths[0]?.writeUInt32LE(json.length);
+  lengths[1]?.writeUInt32LE(crate.length);
+  await put(`${server.url}/cargo/api/v1/crates/new`, authorization, Buffer.concat([lengths[0] as Buffer, json, lengths[1] as Buffer, crate]));
+}
+
+async function publishChart(server: ServerProcess, authorization: string, work: string): Promise<void> {
+  mkdirSync(join(work, 'benchchart'), { recursive: true });
+  writeFileSync(join(work, 'benchchart', 'Chart.yaml'), 'apiVersion: v2\nname: benchchart\nversion: 1.0.0\n');
+  const chart = await bytesOf(createTar({ gzip: true, cwd: work }, ['benchchart']) as unknown as AsyncIterable<Buffer>);
+  await put(`${server.url}/helm/charts/benchchart-1.0.0.tgz`, authorization, chart);
+}
+
+async function getsPerSecond(url: string, authorization: string): Promise<{ perSecond: number; p99: number }> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_SECONDS, headers: { authorization } });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
+  return { perSecond: result.requests.average, p99: result.latency.p99 };
+}
+
+/** index.yaml rendering over 5,000 stored chart versions (50 charts × 100), median of 15 renders. */
+function indexRenderMs(): number {
+  const created = new Date('2026-01-01T00:00:00Z');
+  const charts: LoadedPackage[] = [];
+  for (let c = 0; c < 50; c++) {
+    const name = `chart-${c}`;
+    const pkg = { id: `p${c}`, repository: 'helm' as const, name, displayName: name, metadata: '{}', createdAt: created, updatedAt: created };
+    const versions = [];
+    const files = [];
+    for (let v = 0; v < INDEX_VERSIONS / 50; v++) {
+      const version = `1.${v}.0`;
+      const chart = { apiVersion: 'v2', name, version, description: `The ${name} chart`, appVersion: '2.0.0', type: 'application' };
+      versions.push({ id: `${c}-${v}`, packageId: pkg.id, version, metadata: JSON.stringify({ chart, digest: 'ab'.repeat(32), publishedBy: 'bench' }), createdAt: created });
+      files.push({ id: `f${c}-${v}`, packageId: pkg.id, versionId: `${c}-${v}`, filename: `${name}-${version}.tgz`, blobDigest: `sha256:${'ab'.repeat(32)}` as const, size: 1, metadata: '{}', createdAt: created });
+    }
+    charts.push({ package: pkg, versions, files, tags: [] });
+  }
+  const times: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const start = performance.now();
+    renderIndex(charts, created);
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b)[7] as number;
+}
+
+/** Issue 17's figures: authenticated Go, Helm and Cargo index GETs/s on SQLite, and index.yaml rendering time. */
+export const goHelmCargoSection: BenchSection = {
+  name: 'go-helm-cargo',
+  async run() {
+    const pgAdminUrl = process.env.FLY_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    const database = await createScratchDatabase('sqlite', pgAdminUrl, 'flybench');
+    const work = mkdtempSync(join(tmpdir(), 'flybench-ghc-'));
+    const admin = { username: 'admin', password: `bench-${randomBytes(12).toString('hex')}` };
+    const server = await spawnServer({ databaseUrl: database.url, dataDir: database.dataDir, admin, env: { FLY_LOG_LEVEL: 'warn' } });
+    try {
+      const session = await adminSession(server.url, admin);
+      const writer = await session.createToken('bench publish', 'read-write');
+      const reader = await session.createToken('bench resolve', 'read-only');
+      const writeAuth = `Basic ${Buffer.from(`${writer.username}:${writer.token}`).toString('base64')}`;
+      const readAuth = `Basic ${Buffer.from(`${reader.username}:${reader.token}`).toString('base64')}`;
+      await publishGoModule(server, writeAuth);
+      await publishCrate(server, writeAuth, work);
+      await publishChart(server, writeAuth, work);
+      const target = `>= ${TARGET_GETS_PER_SECOND.toLocaleString('en-US')} req/s`;
+      const rows: BenchResult[] = [];
+      const cases: [string, string, string][] = [
+        ['Go @v/list', `${server.url}/go/example.com/bench/greet/@v/list`, readAuth],
+        ['Go .info', `${server.url}/go/example.com/bench/greet/@v/v1.0.0.info`, readAuth],
+        ['Helm index.yaml', `${server.url}/helm/index.yaml`, readAuth],
+        ['Cargo sparse-index file', `${server.url}/cargo/index/be/nc/bench-crate`, reader.token],
+      ];
+      for (const [what, url, authorization] of cases) {
+        const gets = await getsPerSecond(url, authorization);
+        rows.push({ metric: `authenticated ${what} GETs, SQLite`, value: gets.perSecond, unit: 'req/s', target, ok: gets.perSecond >= TARGET_GETS_PER_SECOND });
+        rows.push({ metric: `${what} GET latency p99, SQLite`, value: gets.p99, unit: 'ms' });
+      }
+      const renderMs = indexRenderMs();
+      rows.push({ metric: `index.yaml rendering, ${INDEX_VERSIONS.toLocaleString('en-US')} chart versions`, value: renderMs, unit: 'ms', target: `< ${TARGET_INDEX_MS} ms`, ok: renderMs < TARGET_INDEX_MS });
+      return rows;
+    } finally {
+      await server.stop();
+      await database.drop();
+      rmSync(work, { recursive: true, force: true });
+    }
+  },
+};

@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import type { AuditLog } from '../audit/audit-log.js';
+import { authorize } from '../auth/authorize.js';
+import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
+import type { BlobStore, Digest } from '../blob-store.js';
+import type { Clock } from '../clock.js';
+import { Errors, isAppError } from '../errors.js';
+import type { LoadedPackage } from '../packages/model.js';
+import { discardCreated, storeUpload, type StoredUpload } from '../packages/stored-upload.js';
+import type { MetadataStore } from '../ports.js';
+import { ProjectCache, touchProject } from '../pypi/project-cache.js';
+import { checkCrateArchive } from './crate-archive.js';
+import { indexEntry, indexEntrySchema, parsePublishMetadata } from './index-entry.js';
+import { checkCrateName, checkCrateVersion, normalizeCrateName } from './names.js';
+import { PublishBody } from './publish-body.js';
+
+export const CARGO_REPOSITORY = 'cargo';
+/** crates.io's default limit for a .crate file. */
+export const MAX_CRATE_BYTES = 10 * 1024 * 1024;
+const MAX_METADATA_BYTES = 1024 * 1024;
+const VIEW_FRESHNESS_MS = 1000;
+
+const versionMetadataSchema = z.object({ entry: indexEntrySchema, yanked: z.boolean(), publishedBy: z.string() });
+type CrateVersionMetadata = z.infer<typeof versionMetadataSchema>;
+
+function readVersionMetadata(text: string): CrateVersionMetadata {
+  const parsed = versionMetadataSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw Errors.unavailable('A stored crate version has malformed metadata');
+  return parsed.data;
+}
+
+export const crateFilename = (name: string, version: string) => `${name}-${version}.crate`;
+
+/** One crate as the sparse index serves it, built once per stored revision. */
+export interface CrateView {
+  /** The name as published (the index file lives at its lower-cased form). */
+  name: string;
+  /** The index file: one JSON line per version, in publication order. */
+  index: string;
+  /** Entity tag of the index file, so cargo's conditional requests get 304 until a write. */
+  etag: string;
+  files: Map<string, { digest: Digest; size: number }>;
+}
+
+function crateView(loaded: LoadedPackage): CrateView {
+  const files = new Map(loaded.files.map((f) => [f.versionId, f]));
+  const versions = [...loaded.versions].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  const lines: string[] = [];
+  const byVersion = new Map<string, { digest: Digest; size: number }>();
+  for (const v of versions) {
+    const meta = readVersionMetadata(v.metadata);
+    const { name, vers, deps, cksum, features, ...rest } = meta.entry;
+    lines.push(`${JSON.stringify({ name, vers, deps, cksum, features, yanked: meta.yanked, ...rest })}\n`);
+    const file = files.get(v.id);
+    if (file) byVersion.set(v.version, { digest: file.blobDigest, size: file.size });
+  }
+  const index = lines.join('');
+  return { name: loaded.package.displayName, index, etag: `"${createHash('sha256').update(index).digest('base64url').slice(0, 27)}"`, files: byVersion };
+}
+
+export interface CratesDeps {
+  store: MetadataStore;
+  blobs: BlobStore;
+  clock: Clock;
+  audit: AuditLog;
+}
+
+/**
+ * Cargo crates over the shared package model: one package per normalised crate name, a version per
+ * publish with its index entry (built at publish from cargo's metadata) and its .crate file. Reads go
+ * through a per-crate view cached per stored revision. Authorization happens in the route guard, except
+ * yank, which authorizes itself.
+ */
+export class Crates {
+  private readonly cache = new ProjectCache<CrateView>();
+
+  constructor(private readonly deps: CratesDeps) {}
+
+  /** A crate by the name in an index path or download URL (any spelling that normalises to it). */
+  async crate(name: string): Promise<CrateView> {
+    const key = normalizeCrateName(name);
+    const now = this.deps.clock.now().getTime();
+    const fresh = this.cache.fresh(key, now, VIEW_FRESHNESS_MS);
+    if (fresh) return fresh.view;
+    const pkg = await this.deps.store.packages.get(CARGO_REPOSITORY, key);
+    if (!pkg) throw Errors.notFound('Crate', name);
+    const cached = this.cache.get(key, pkg.metadata, now);
+    if (cached) return cached.view;
+    const loaded = await this.deps.store.packages.load(CARGO_REPOSITORY, key);
+    if (!loaded || loaded.versions.length === 0) throw Errors.notFound('Crate', name);
+    return this.cache.set(key, loaded.package.metadata, crateView(loaded), now).view;
+  }
+
+  async download(name: string, version: string): Promise<{ digest: Digest; size: number }> {
+    const file = (await this.crate(name)).files.get(version);
+    if (!file) throw Errors.notFound('Crate version', `${name}@${version}`);
+    return file;
+  }
+
+  /**
+   * `cargo publish`: reads the metadata, streams the .crate into the blob store, checks the archive
+   * against the metadata, and writes the version in one transaction. On failure nothing stays visible.
+   */
+  async publish(principal: Principal, body: Readable, ctx: RequestContext): Promise<{ name: string; version: string }> {
+    const reader = new PublishBody(body);
+    const meta = parsePublishMetadata(await reader.json(MAX_METADATA_BYTES));
+    checkCrateName(meta.name);
+    checkCrateVersion(meta.vers);
+    for (const dep of meta.deps) checkCrateName(dep.name);
+    const key = normalizeCrateName(meta.name);
+    await this.refuseExisting(key, meta.name, meta.vers);
+    let crate: StoredUpload | undefined;
+    try {
+      const length = await reader.length('.crate file', MAX_CRATE_BYTES);
+      crate = await storeUpload(this.deps.blobs, reader.stream(length), length);
+      if (crate.size !== length) throw Errors.validation('The .crate file is shorter than its declared length');
+      await reader.end();
+      await checkCrateArchive(this.deps.blobs, crate.digest, meta.name, meta.vers);
+      const metadata: CrateVersionMetadata = {
+        entry: indexEntry(meta, crate.digest.slice('sha256:'.length)),
+        yanked: false,
+        publishedBy: actorName(principal),
+      };
+      const stored = crate;
+      const now = this.deps.clock.now();
+      await this.deps.store.transaction(async (tx) => {
+        const pkg = await tx.packages.ensure(CARGO_REPOSITORY, key, meta.name, now);
+        if (pkg.displayName !== meta.name) throw Errors.conflict(`crate ${meta.name} is already published as ${pkg.displayName}: crate names ignore case and -/_`);
+        if (await tx.packages.version(pkg.id, meta.vers)) throw Errors.conflict(`crate version ${meta.name}@${meta.vers} already exists`);
+        const row = await tx.packages.insertVersion(pkg.id, meta.vers, JSON.stringify(metadata), now);
+        await tx.packages.insertFile(pkg.id, row.id, { filename: crateFilename(meta.name, meta.vers), blobDigest: stored.digest, size: stored.size, metadata: '{}' }, now);
+        await touchProject(tx, pkg.id, now);
+        await this.deps.audit.record(
+          tx.audit,
+          { actor: actorName(principal), action: 'package.published', target: { type: 'cargo', id: pkg.id, name: meta.name }, details: { version: meta.vers, cksum: metadata.entry.cksum } },
+          ctx,
+        );
+      });
+      this.cache.delete(key);
+      return { name: meta.name, version: meta.vers };
+    } catch (error) {
+      if (!(isAppError(error) && error.code === 'conflict')) await discardCreated(this.deps.blobs, [crate]);
+      throw error;
+    }
+  }
+
+  private async refuseExisting(key: string, name: string, version: string): Promise<void> {
+    const pkg = await this.deps.store.packages.get(CARGO_REPOSITORY, key);
+    if (!pkg) return;
+    if (pkg.displayName !== name) throw Errors.conflict(`crate ${name} is already published as ${pkg.displayName}: crate names ignore case and -/_`);
+    if (await this.deps.store.packages.version(pkg.id, version)) throw Errors.conflict(`crate version ${name}@${version} already exists`);
+  }
+
+  /** `cargo yank` / `cargo yank --undo`: the version stays downloadable for existing lock files. */
+  async setYanked(principal: Principal, name: string, version: string, yanked: boolean, ctx: RequestContext): Promise<void> {
+    authorize(principal, 'push', { kind: 'artifact', protocol: 'cargo', name: normalizeCrateName(name) });
+    const key = normalizeCrateName(name);
+    await this.deps.store.transaction(async (tx) => {
+      const pkg = await tx.packages.get(CARGO_REPOSITORY, key);
+      const row = pkg && (await tx.packages.version(pkg.id, version));
+      if (!pkg || !row) throw Errors.notFound('Crate version', `${name}@${version}`);
+      const meta = readVersionMetadata(row.metadata);
+      await tx.packages.setVersionMetadata(row.id, JSON.stringify({ ...meta, yanked }));
+      await touchProject(tx, pkg.id, this.deps.clock.now());
+      await this.deps.audit.record(
+        tx.audit,
+        { actor: actorName(principal), action: 'package.changed', target: { type: 'cargo', id: pkg.id, name: pkg.displayName }, details: { version, yanked } },
+        ctx,
+      );
+    });
+    this.cache.delete(key);
+  }
+}

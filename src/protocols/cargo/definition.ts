@@ -1,0 +1,27 @@
+import { editCargoConfig } from '../../client/package-managers/cargo-config.js';
+import { normalizeCrateName } from '../../core/cargo/names.js';
+import { publicBase } from '../../core/tokens/snippets.js';
+import type { ProtocolDefinition } from '../kit/definition.js';
+import { CARGO_MOUNTS } from './mounts.js';
+
+/** The name cargo's configuration gives this registry (snippet and `flyreg setup cargo`). */
+const REGISTRY_NAME = 'fly';
+
+/** Cargo crates: a sparse registry with publish, yank and downloads, every request authenticated. */
+export const cargoProtocol: ProtocolDefinition = {
+  id: 'cargo',
+  title: 'Cargo',
+  prefixes: [CARGO_MOUNTS.artifactory, CARGO_MOUNTS.short],
+  endpoint: { key: 'cargo', build: (publicUrl) => ({ index: `sparse+${publicBase(publicUrl).base}${CARGO_MOUNTS.artifactory}/index/` }) },
+  snippet: {
+    key: 'cargoConfig',
+    build: (endpoint, _username, secret) => editCargoConfig(null, REGISTRY_NAME, endpoint.index ?? '', secret).fragment,
+  },
+  artifact: { shape: 'package', repository: 'cargo', normalizeName: normalizeCrateName },
+  clientSetup: {
+    tool: 'cargo',
+    configPath: (env) => `${env.cargoHome}/config.toml`,
+    edit: (existing, endpoints, credential) => editCargoConfig(existing, REGISTRY_NAME, endpoints.cargo.index, credential.secret),
+  },
+  mount: async (app, deps) => (await import('./plugin.js')).cargoPlugin(app, { core: deps.core }),
+};

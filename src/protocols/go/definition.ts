@@ -1,0 +1,41 @@
+import { editNetrc } from '../../client/package-managers/netrc.js';
+import { publicBase } from '../../core/tokens/snippets.js';
+import type { ProtocolDefinition } from '../kit/definition.js';
+import { GO_MOUNTS } from './mounts.js';
+
+/**
+ * Go modules (the GOPROXY protocol). The snippet: our proxy, no public checksum database for what it
+ * serves (GONOSUMDB; go.sum still pins every hash), and the .netrc line `go` authenticates with
+ * (GOAUTH=netrc is its default; it sends .netrc credentials over HTTPS only, matching host:port).
+ */
+export const goProtocol: ProtocolDefinition = {
+  id: 'go',
+  title: 'Go modules',
+  prefixes: [GO_MOUNTS.artifactory, GO_MOUNTS.short],
+  endpoint: {
+    key: 'go',
+    build: (publicUrl) => ({ proxy: `${publicBase(publicUrl).base}${GO_MOUNTS.artifactory}`, netrcMachine: `${publicUrl.host}${publicBase(publicUrl).basePath}` }),
+  },
+  snippet: {
+    key: 'goEnv',
+    build: (endpoint, username, secret) =>
+      [
+        `export GOPROXY=${endpoint.proxy ?? ''}`,
+        "export GONOSUMDB='*'",
+        'export GOFLAGS=-mod=mod',
+        '# ~/.netrc (go sends it over HTTPS only):',
+        `# machine ${endpoint.netrcMachine ?? ''} login ${username} password ${secret}`,
+      ].join('\n'),
+  },
+  artifact: { shape: 'package', repository: 'go' },
+  clientSetup: {
+    tool: 'go',
+    configPath: (env) => env.netrcFile,
+    edit: (existing, endpoints, credential) => {
+      const edit = editNetrc(existing, endpoints.go.netrcMachine, credential.username, credential.secret);
+      edit.notes.push(`then: go env -w GOPROXY=${endpoints.go.proxy} GONOSUMDB='*' (go sends .netrc credentials over HTTPS only)`);
+      return edit;
+    },
+  },
+  mount: async (app, deps) => (await import('./plugin.js')).goPlugin(app, { core: deps.core }),
+};

@@ -1,0 +1,28 @@
+import { editHelmRepositories } from '../../client/package-managers/helm-repositories.js';
+import { publicBase } from '../../core/tokens/snippets.js';
+import type { ProtocolDefinition } from '../kit/definition.js';
+import { HELM_MOUNTS } from './mounts.js';
+
+/** The name helm's configuration gives this registry (snippet and `flyreg setup helm`). */
+const REPOSITORY_NAME = 'fly';
+
+/** Helm charts: a chart repository (index.yaml); `helm push oci://` goes to the OCI registry. */
+export const helmProtocol: ProtocolDefinition = {
+  id: 'helm',
+  title: 'Helm',
+  prefixes: [HELM_MOUNTS.artifactory, HELM_MOUNTS.short],
+  endpoint: { key: 'helm', build: (publicUrl) => ({ repository: `${publicBase(publicUrl).base}${HELM_MOUNTS.artifactory}`, ociRegistry: publicUrl.host }) },
+  snippet: {
+    key: 'helmRepoAdd',
+    build: (endpoint, username, secret) =>
+      `echo '${secret}' | helm repo add ${REPOSITORY_NAME} ${endpoint.repository ?? ''} --username ${username} --password-stdin\n` +
+      `echo '${secret}' | helm registry login ${endpoint.ociRegistry ?? ''} --username ${username} --password-stdin`,
+  },
+  artifact: { shape: 'package', repository: 'helm' },
+  clientSetup: {
+    tool: 'helm',
+    configPath: (env) => env.helmRepositoryConfig,
+    edit: (existing, endpoints, credential) => editHelmRepositories(existing, REPOSITORY_NAME, endpoints.helm.repository, credential.username, credential.secret),
+  },
+  mount: async (app, deps) => (await import('./plugin.js')).helmPlugin(app, { core: deps.core }),
+};
