@@ -1,3 +1,4 @@
+import { publisherOf, writePublisher } from '../packages/publisher.js';
 import { Readable } from 'node:stream';
 import type { Principal } from '../auth/principal.js';
 import { actorName } from '../auth/principal.js';
@@ -157,7 +158,7 @@ export class PypiService {
       };
       const versionMeta: PypiVersionMetadata = { info: releaseInfoFrom(core), yanked: null };
       const newFile = { filename: received.filename, blobDigest: digest, size: received.size, metadata: JSON.stringify(fileMeta) };
-      const file = await this.writeRecords({ name, displayName: form.name, version, versionMeta, file: newFile });
+      const file = await this.writeRecords({ name, displayName: form.name, version, versionMeta, file: newFile, publishedBy: writePublisher(publisherOf(principal)) });
       this.cache.delete(name);
       return file;
     } catch (error) {
@@ -173,7 +174,7 @@ export class PypiService {
    * parallel: when another upload created the package or release first, the transaction fails with a
    * conflict and is retried, finding them; a duplicate filename stays a conflict on every attempt.
    */
-  private async writeRecords(input: { name: string; displayName: string; version: string; versionMeta: PypiVersionMetadata; file: NewFile }) {
+  private async writeRecords(input: { name: string; displayName: string; version: string; versionMeta: PypiVersionMetadata; file: NewFile; publishedBy: string }) {
     const now = this.deps.clock.now();
     for (let attempt = 1; ; attempt++) {
       try {
@@ -181,7 +182,7 @@ export class PypiService {
           const pkg = await tx.packages.ensure(PYPI_REPOSITORY, input.name, input.displayName, now);
           const release =
             (await tx.packages.version(pkg.id, input.version)) ??
-            (await tx.packages.insertVersion(pkg.id, input.version, JSON.stringify(input.versionMeta), now));
+            (await tx.packages.insertVersion(pkg.id, input.version, JSON.stringify(input.versionMeta), now, input.publishedBy));
           const record = await tx.packages.insertFile(pkg.id, release.id, input.file, now);
           await touchProject(tx, pkg.id, now);
           return record;

@@ -5,6 +5,7 @@ import * as packages from './migrations/0002-packages.js';
 import * as oci from './migrations/0003-oci.js';
 import * as environments from './migrations/0006-environments.js';
 import * as npmWebLogins from './migrations/0007-npm-web-logins.js';
+import * as packageBrowsing from './migrations/0010-package-browsing.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0003-oci': oci,
   '0006-environments': environments,
   '0007-npm-web-logins': npmWebLogins,
+  '0010-package-browsing': packageBrowsing,
 };
 
 /** An arbitrary constant shared by every replica: "fly-registry migrations". */

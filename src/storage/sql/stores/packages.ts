@@ -24,6 +24,7 @@ const toVersion = (r: Selectable<PackageVersionsTable>): VersionRecord => ({
   version: r.version,
   metadata: r.metadata,
   createdAt: toDate(r.created_at),
+  publishedBy: r.published_by ?? null,
 });
 
 const toFile = (r: Selectable<PackageFilesTable>): FileRecord => ({
@@ -114,11 +115,11 @@ export class SqlPackageStore implements PackageStore {
     return row && toVersion(row);
   }
 
-  async insertVersion(packageId: string, version: string, metadata: string, now: Date): Promise<VersionRecord> {
-    const record: VersionRecord = { id: randomUUID(), packageId, version, metadata, createdAt: now };
+  async insertVersion(packageId: string, version: string, metadata: string, now: Date, publishedBy: string | null = null): Promise<VersionRecord> {
+    const record: VersionRecord = { id: randomUUID(), packageId, version, metadata, createdAt: now, publishedBy };
     await this.db
       .insertInto('package_versions')
-      .values({ id: record.id, package_id: packageId, version, metadata, created_at: now.getTime() })
+      .values({ id: record.id, package_id: packageId, version, metadata, created_at: now.getTime(), published_by: publishedBy })
       .execute()
       .catch((error: unknown) => {
         throw isUniqueViolation(error) ? Errors.conflict(`Version ${version} already exists`) : error;
