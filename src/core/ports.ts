@@ -1,5 +1,6 @@
 import type { DeploymentStore, EnvironmentStore } from './environments/ports.js';
 import type { NpmWebLoginStore } from './npm/web-login-model.js';
+import type { CatalogStore } from './packages/catalog/ports.js';
 import type { PackageStore } from './packages/package-store.js';
 import type { OciStore } from './oci/ports.js';
 import type { ReleaseStore } from './releases/ports.js';
@@ -21,6 +22,8 @@ export interface MetadataStore {
   deployments: DeploymentStore;
   releases: ReleaseStore;
   npmWebLogins: NpmWebLoginStore;
+  /** Read-only queries of the Packages section. */
+  catalog: CatalogStore;
   /** Runs fn with stores bound to one transaction: all of it lands or none of it does. */
   transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T>;
   /** A cheap round trip, for readiness checks. */

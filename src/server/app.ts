@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { apiPlugin } from '../api/plugin.js';
 import type { Core } from '../core/core.js';
+import { createPackageCatalog } from '../core/packages/catalog/create-catalog.js';
 import type { OciRegistry } from '../core/oci/registry.js';
 import { mcpPlugin } from '../mcp/http-plugin.js';
 import { npmPlugin } from '../protocols/npm/plugin.js';
@@ -39,7 +40,7 @@ export async function buildApp({ core, registry, logger, publicUrl, trustProxy, 
     );
   });
   registerOperations(app, core);
-  await app.register(apiPlugin, { core, secureCookies: publicUrl.protocol === 'https:', version });
+  await app.register(apiPlugin, { core, catalog: createPackageCatalog(core, registry), secureCookies: publicUrl.protocol === 'https:', version });
   await app.register(ociPlugin, { core, registry, publicUrl });
   await app.register(npmPlugin, { core, maxBodyBytes: npm.maxBodyBytes });
   await app.register(pypiPlugin, { core, publicUrl });

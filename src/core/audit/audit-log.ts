@@ -23,6 +23,12 @@ export type AuditAction =
   | 'package.published'
   | 'package.changed'
   | 'package.unpublished'
+  | 'package.deleted'
+  | 'package.tag_deleted'
+  | 'package.yanked'
+  | 'package.unyanked'
+  | 'user.invitation_resent'
+  | 'user.deleted'
   | 'npm_login.approved'
   | 'npm_login.denied'
   | 'npm_login.token_issued';

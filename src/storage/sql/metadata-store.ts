@@ -3,6 +3,7 @@ import type { MetadataStore } from '../../core/ports.js';
 import type { SqlDatabase, SqlEngine } from './database.js';
 import type { Database } from './schema.js';
 import { SqlAuditStore } from './stores/audit.js';
+import { SqlCatalogStore } from './stores/catalog.js';
 import { SqlDeploymentStore } from './stores/deployments.js';
 import { SqlEnvironmentStore } from './stores/environments.js';
 import { SqlPackageStore } from './stores/packages.js';
@@ -26,6 +27,7 @@ function storesOver(db: Kysely<Database>, engine: SqlEngine) {
     deployments: new SqlDeploymentStore(db, engine),
     releases: new SqlReleaseStore(db),
     npmWebLogins: new SqlNpmWebLoginStore(db),
+    catalog: new SqlCatalogStore(db, engine),
   };
 }
 
@@ -42,6 +44,7 @@ export class SqlMetadataStore implements MetadataStore {
   readonly deployments;
   readonly releases;
   readonly npmWebLogins;
+  readonly catalog;
 
   constructor(
     readonly database: SqlDatabase,
@@ -60,6 +63,7 @@ export class SqlMetadataStore implements MetadataStore {
       deployments: this.deployments,
       releases: this.releases,
       npmWebLogins: this.npmWebLogins,
+      catalog: this.catalog,
     } = storesOver(db, database.engine));
   }
 

@@ -1,0 +1,15 @@
+import type { Core } from '../../core.js';
+import type { OciRegistry } from '../../oci/registry.js';
+import { PackageCatalog } from './catalog-service.js';
+import { npmCatalogProvider } from './providers/npm.js';
+import { ociCatalogProvider } from './providers/oci.js';
+import { pypiCatalogProvider } from './providers/pypi.js';
+
+/** The Packages section over every protocol this server mounts: one provider each (add new ones here). */
+export function createPackageCatalog(core: Core, registry: OciRegistry): PackageCatalog {
+  return new PackageCatalog(core.store, [
+    ociCatalogProvider(core.store, registry.manifests, core.endpoints.docker.registry, core.audit),
+    npmCatalogProvider(core.store, core.npm),
+    pypiCatalogProvider(core.store, core.pypi, core.audit),
+  ]);
+}
