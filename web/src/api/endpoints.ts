@@ -8,6 +8,8 @@ import type {
   Environment,
   EnvironmentProfile,
   Invitation,
+  PackageDetail,
+  PackagePage,
   InvitationInfo,
   LoginAnswer,
   NpmWebLoginRequest,
@@ -99,3 +101,15 @@ export const compareEnvironments = (a: string, b: string) =>
 export const listReleases = (before?: number) =>
   apiRequest<{ releases: Release[]; nextBefore: number | null }>('GET', `/api/v1/releases?limit=100${before ? `&before=${before}` : ''}`);
 export const getRelease = (id: string) => apiRequest<Release>('GET', `/api/v1/releases/${encodeURIComponent(id)}`);
+
+export const listPackages = (query: { q?: string; protocol?: string; after?: string | null }) => {
+  const params = new URLSearchParams({ limit: '50' });
+  if (query.q) params.set('q', query.q);
+  if (query.protocol) params.set('protocol', query.protocol);
+  if (query.after) params.set('after', query.after);
+  return apiRequest<PackagePage>('GET', `/api/v1/packages?${params.toString()}`);
+};
+const pkg = (protocol: string, name: string) => `/api/v1/packages/${encodeURIComponent(protocol)}/${encodeURIComponent(name)}`;
+export const getPackage = (protocol: string, name: string) => apiRequest<PackageDetail>('GET', pkg(protocol, name));
+export const packageAction = (protocol: string, name: string, action: string, input: { version: string; message?: string }) =>
+  apiRequest<PackageDetail | { deleted: true }>('POST', `${pkg(protocol, name)}/actions/${encodeURIComponent(action)}`, input);

@@ -11,6 +11,9 @@ import type { OciRepositoryContents } from '../ports.js';
 import type { CatalogProvider } from '../provider.js';
 import { VERSIONS_SHOWN } from './package-model.js';
 
+/** An image's config type, which the store keeps as its artifact type: shown as plain "image". */
+const IMAGE_CONFIG = 'application/vnd.oci.image.config.v1+json';
+
 interface IndexDocument {
   manifests?: { digest?: unknown; platform?: { os?: unknown; architecture?: unknown; variant?: unknown } }[];
 }
@@ -59,7 +62,7 @@ export function ociCatalogProvider(store: MetadataStore, manifests: OciManifests
             tags: tagsOf.get(m.digest) ?? [],
             digest: m.digest,
             size: totalSize(contents, sizes, m.digest),
-            kind: index ? 'index' : (m.artifactType ?? 'image'),
+            kind: index ? 'index' : m.artifactType && m.artifactType !== IMAGE_CONFIG ? m.artifactType : 'image',
             platforms: index ? await platformsOf(manifests, name, m.digest) : [],
             createdAt: m.createdAt,
             publishedBy: readPublisher(m.publishedBy),
