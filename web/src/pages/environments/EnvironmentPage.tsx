@@ -138,6 +138,7 @@ export function EnvironmentPage({ name }: { name: string }) {
           <TokenTable
             me={me}
             tokens={environment.tokens}
+            hideEnvironment
             onRevoke={tokenDialogs.revoke}
             onDelete={tokenDialogs.remove}
             empty="This environment has no tokens. Create one for the cluster that runs it."
