@@ -3,6 +3,7 @@ import type { CatalogDeployment, CatalogEntry } from '../../../core/packages/cat
 import type { CatalogPageQuery, CatalogStore, OciRepositoryContents } from '../../../core/packages/catalog/ports.js';
 import type { SqlEngine } from '../database.js';
 import { toDate } from '../rows.js';
+import { toDeployment } from './deployments.js';
 import type { Database } from '../schema.js';
 
 /** Escapes LIKE wildcards so a search for "a_b" matches the text, not a pattern. */
@@ -156,15 +157,7 @@ export class SqlCatalogStore implements CatalogStore {
       .limit(limit)
       .execute();
     return rows.map((r) => ({
-      id: r.id,
-      environmentId: r.environment_id,
-      repository: r.repository,
-      run: Number(r.run),
-      digest: r.digest,
-      tag: r.tag,
-      firstSeen: toDate(r.first_seen),
-      lastSeen: toDate(r.last_seen),
-      pullCount: Number(r.pull_count),
+      ...toDeployment(r),
       environment: { name: r.environment_name, color: r.environment_color },
       current: Number(r.latest_run) === Number(r.run),
     }));
