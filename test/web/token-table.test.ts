@@ -1,11 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login } from '../helpers/api.js';
-import { adminPage, launchBrowser, screenshots } from '../helpers/browser.js';
+import { adminPage, DESKTOP, launchBrowser, PHONE, screenshots } from '../helpers/browser.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
-/** The token table with real data at 1280×800: one line per token, at least ten tokens on the first screen. */
-describe('the token table at 1280 px', () => {
+/**
+ * The token pages with real data: the table at 1280×800 (one line per token, at least ten on the first
+ * screen) and the secret dialog, whose snippets are fully readable and copyable at both sizes.
+ */
+describe('the token table at 1280 px and the secret dialog', () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;
@@ -47,5 +50,35 @@ describe('the token table at 1280 px', () => {
     // The Created column carries the time as well as the day.
     await expect(table.locator('tbody tr').first().locator('td[data-label="Created"]').textContent()).resolves.toMatch(/\d{2}:\d{2}/);
     await screenshots(page, 'tokens-table-12');
+  });
+
+  it('shows every snippet of a new token in full, each with its Copy button, and no Kubernetes snippets for a non-environment token', async () => {
+    for (const [size, name] of [[DESKTOP, 'wide-snippets-desktop'], [PHONE, 'wide-snippets-phone']] as const) {
+      await page.setViewportSize(size);
+      await page.getByRole('button', { name: 'Create token' }).click();
+      const form = page.getByRole('dialog', { name: 'Create token' });
+      await form.getByLabel('Name').fill(name);
+      await form.getByRole('button', { name: 'Create token' }).click();
+      const shown = page.getByRole('dialog', { name: `Token “${name}” created` });
+      await shown.waitFor();
+      await expect(shown.getByRole('region', { name: /Kubernetes/ }).count()).resolves.toBe(0);
+      const regions = shown.getByRole('region');
+      await expect(regions.count()).resolves.toBe(3);
+      for (const region of await regions.all()) {
+        // Nothing is cut off: the text wraps inside its block instead of running past the edge.
+        const fits = await region.locator('pre').evaluate((pre) => pre.scrollWidth <= pre.clientWidth);
+        expect(fits, await region.getAttribute('aria-label')).toBe(true);
+        const copy = region.getByRole('button', { name: /^Copy / });
+        await copy.scrollIntoViewIfNeeded();
+        const box = await copy.boundingBox();
+        expect(box && box.x >= 0 && box.x + box.width <= size.width).toBe(true);
+      }
+      const dialogWidth = await shown.evaluate((d) => d.scrollWidth <= d.clientWidth);
+      expect(dialogWidth).toBe(true);
+      if (size === PHONE) await screenshots(page, 'token-secret-dialog-snippets');
+      await shown.getByRole('button', { name: 'Done, I have copied it' }).click();
+      await shown.waitFor({ state: 'detached' });
+    }
+    await page.setViewportSize(DESKTOP);
   });
 });
