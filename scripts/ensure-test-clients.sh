@@ -17,4 +17,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+bash "$(dirname "$0")/install-js-clients.sh"
 bash "$(dirname "$0")/ensure-postgres.sh"

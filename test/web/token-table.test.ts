@@ -67,7 +67,7 @@ describe('the token table at 1280 px and the secret dialog', () => {
       for (const region of await regions.all()) {
         // Nothing is cut off: the text wraps inside its block instead of running past the edge.
         const fits = await region.locator('pre').evaluate((pre) => pre.scrollWidth <= pre.clientWidth);
-        expect(fits, await region.getAttribute('aria-label')).toBe(true);
+        expect(fits, (await region.getAttribute('aria-label')) ?? undefined).toBe(true);
         const copy = region.getByRole('button', { name: /^Copy / });
         await copy.scrollIntoViewIfNeeded();
         const box = await copy.boundingBox();

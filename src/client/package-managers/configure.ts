@@ -6,6 +6,7 @@ import { writePrivateFile } from '../private-file.js';
 import { editDockerConfig, type FileEdit } from './docker-config.js';
 import { editNpmrc } from './npmrc.js';
 import { editPipConf } from './pip-conf.js';
+import { editYarnrc, usesYarnBerry } from './yarnrc.js';
 
 export const PACKAGE_MANAGERS = ['docker', 'npm', 'pip'] as const;
 export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
@@ -24,6 +25,8 @@ export interface TokenCredential {
 export interface ConfigPlan extends FileEdit {
   tool: PackageManager;
   path: string | null;
+  /** Further files the same tool reads (a Yarn 4 project's .yarnrc.yml beside its .npmrc). */
+  also: (FileEdit & { path: string })[];
 }
 
 /**
@@ -38,12 +41,23 @@ export function planConfig(
   projectDir?: string,
 ): ConfigPlan {
   const path = configPath(tool, env, projectDir);
-  return { tool, path, ...editConfig(tool, readIfExists(path), endpoints, credential) };
+  const also: ConfigPlan['also'] = [];
+  if (tool === 'npm' && projectDir !== undefined) {
+    const dir = resolve(env.cwd, projectDir);
+    const yarnrc = join(dir, '.yarnrc.yml');
+    if (usesYarnBerry(readIfExists(join(dir, 'package.json')), existsSync(yarnrc))) {
+      also.push({ path: yarnrc, ...editYarnrc(readIfExists(yarnrc), endpoints.npm.registry, credential.secret) });
+    }
+  }
+  const edit = editConfig(tool, readIfExists(path), endpoints, credential);
+  // --print and agents see every file's part.
+  const fragment = [edit.fragment, ...also.map((a) => `# ${a.path}\n${a.fragment}`)].join('');
+  return { tool, path, ...edit, fragment, notes: [...edit.notes, ...also.flatMap((a) => a.notes)], also };
 }
 
 /** The fragment alone, as it would go into an empty file, with no file involved. */
 export function configFragment(tool: PackageManager, endpoints: RegistryEndpoints, credential: TokenCredential): ConfigPlan {
-  return { tool, path: null, ...editConfig(tool, null, endpoints, credential) };
+  return { tool, path: null, ...editConfig(tool, null, endpoints, credential), also: [] };
 }
 
 function editConfig(tool: PackageManager, existing: string | null, endpoints: RegistryEndpoints, credential: TokenCredential): FileEdit {
@@ -61,6 +75,7 @@ function editConfig(tool: PackageManager, existing: string | null, endpoints: Re
 export function applyPlan(plan: ConfigPlan): void {
   if (plan.path === null) throw new Error('this configuration is not tied to a local file');
   writePrivateFile(plan.path, plan.content);
+  for (const file of plan.also) writePrivateFile(file.path, file.content);
 }
 
 export function configPath(tool: PackageManager, env: ClientEnvironment, projectDir?: string): string {

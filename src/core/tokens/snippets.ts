@@ -45,7 +45,8 @@ export function clientSnippets(publicUrl: URL, username: string, secret: string)
   const endpoints = registryEndpoints(publicUrl);
   return {
     dockerLogin: `echo '${secret}' | docker login ${endpoints.docker.registry} --username ${username} --password-stdin`,
-    npmrc: `registry=${endpoints.npm.registry}\n${endpoints.npm.authKey}:_authToken=${secret}\n`,
+    // always-auth: Yarn 1 reads .npmrc and otherwise sends the token only for scoped packages.
+    npmrc: `registry=${endpoints.npm.registry}\n${endpoints.npm.authKey}:_authToken=${secret}\n${endpoints.npm.authKey}:always-auth=true\n`,
     pipIndexUrl: `export PIP_INDEX_URL=${pypiIndexUrlWithCredentials(endpoints.pypi.indexUrl, username, secret)}`,
   };
 }
