@@ -1,3 +1,4 @@
+import { defaultExpiry, defaultPermission } from '../client/token-defaults.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { parseExpiry } from '../client/expiry.js';
@@ -16,8 +17,11 @@ const environmentName = z
 
 const expiry = z
   .string()
-  .default('never')
-  .describe('When the token stops working: "never" (default), a duration from now such as "30d", "12h" or "4w", or an ISO-8601 date/date-time such as "2030-01-31"');
+  .optional()
+  .describe(
+    'When the token stops working: "never", a duration from now such as "30d", "12h" or "4w", or an ISO-8601 date/date-time such as "2030-01-31" ' +
+      '(until the end of that day). Default: 30 days, or never for an environment token (as in the dashboard and the CLI)',
+  );
 
 /** The registry's tools for coding agents, registered once and served over stdio and Streamable HTTP alike. */
 export function registerTools(server: McpServer, backend: McpBackend): void {
@@ -45,8 +49,8 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
       guarded(async () => {
         const created = await backend.client().createToken({
           name,
-          ...(permission ? { permission } : {}),
-          expiresAt: parseExpiry(expires, new Date()),
+          permission: permission ?? defaultPermission(Boolean(environment)),
+          expiresAt: parseExpiry(expires ?? defaultExpiry(Boolean(environment)), new Date()),
           ...(environment ? { environment } : {}),
         });
         return ok(`Created ${created.permission} token "${created.name}" (username ${created.username}). The secret is shown only this once.`, created);
@@ -222,6 +226,8 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
         );
         if (write) applyPlan(plan);
         const where = plan.path ? (write ? `Wrote ${plan.path}` : `Add this to ${plan.path}`) : 'Add this to the client configuration';
+        // No preview here: the tool always has a token (created or given).
+        if (!used) throw new Error('no token was created or given');
         return ok(`${where} (${used.created ? `new ${used.permission} token "${used.name}"` : `token "${used.name}"`}).`, {
           tool,
           path: plan.path,
