@@ -1,3 +1,4 @@
+import { parseArtifactSpec } from '../client/artifact-spec.js';
 import { defaultExpiry, defaultPermission } from '../client/token-defaults.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
@@ -93,6 +94,55 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
         const target = findToken(await client.listTokens(), token);
         const result = await client.revokeToken(target.id);
         return ok(`${result.message}: "${target.name}" (${target.id}).`, result);
+      }),
+  );
+
+  server.registerTool(
+    'delete_token',
+    {
+      title: 'Delete a revoked or expired token',
+      description:
+        'Delete a registry token from the list. Only revoked or expired tokens can be deleted (revoke an active one first with ' +
+        'revoke_token); admins may delete any, developers only the tokens they created. Name it by id, or by name when unique.',
+      inputSchema: { token: z.string().min(1).describe('Required. The token id (from list_tokens), or its name when it is unique') },
+      annotations: { destructiveHint: true, idempotentHint: false },
+    },
+    ({ token }) =>
+      guarded(async () => {
+        const client = backend.client();
+        const target = findToken(await client.listTokens(), token);
+        await client.deleteToken(target.id);
+        return ok(`Deleted token "${target.name}" (${target.id}).`, { deleted: true, id: target.id, name: target.name });
+      }),
+  );
+
+  server.registerTool(
+    'create_release',
+    {
+      title: 'Record a release',
+      description:
+        'Record an immutable release: a name and version with the artifacts it consists of, which must already be in the registry. ' +
+        'Artifacts are written as "oci:<repository>@sha256:<digest>", "npm:<name>@<version>" or "pypi:<name>==<version>". Drift ' +
+        '(environment_status) compares what environments run with the newest release.',
+      inputSchema: {
+        name: z.string().min(1).max(200).describe('Required. The release name, e.g. "shop/api"'),
+        version: z.string().min(1).max(100).describe('Required. The release version, e.g. "1.4.0"'),
+        artifacts: z.array(z.string().min(1)).min(1).max(100).describe('Required. At least one artifact, e.g. ["oci:shop/api@sha256:…"]'),
+        commit: z.string().max(200).optional().describe('The source commit'),
+        notes: z.string().max(10_000).optional().describe('Release notes'),
+      },
+      annotations: { destructiveHint: false, idempotentHint: false },
+    },
+    ({ name, version, artifacts, commit, notes }) =>
+      guarded(async () => {
+        const release = await backend.client().createRelease({
+          name,
+          version,
+          artifacts: artifacts.map(parseArtifactSpec),
+          ...(commit ? { source: { commit } } : {}),
+          ...(notes ? { notes } : {}),
+        });
+        return ok(`Recorded release ${release.name} ${release.version} (id ${release.id}) with ${release.artifacts.length} artifact(s).`, release);
       }),
   );
 

@@ -91,8 +91,11 @@ export const createEnvironment = (input: NewEnvironment) =>
 export const deleteEnvironment = (name: string) => apiRequest<{ deleted: true; revokedTokens: number }>('DELETE', `${env(name)}?confirm=true`);
 export const createEnvironmentToken = (name: string, input: { name?: string; permission: Permission; expiresAt: string | null }) =>
   apiRequest<CreatedToken>('POST', `${env(name)}/tokens`, input);
-export const getDeployments = (name: string) =>
-  apiRequest<{ environment: string; deployments: Deployment[]; nextCursor: string | null }>('GET', `${env(name)}/deployments?order=desc&limit=100`);
+export const getDeployments = (name: string, cursor?: string | null) =>
+  apiRequest<{ environment: string; deployments: Deployment[]; nextCursor: string | null }>(
+    'GET',
+    `${env(name)}/deployments?order=desc&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+  );
 export const getState = (name: string) => apiRequest<{ environment: string; repositories: RunningImage[] }>('GET', `${env(name)}/state`);
 export const getDrift = (name: string) => apiRequest<{ environment: string; repositories: Drift[] }>('GET', `${env(name)}/drift`);
 export const compareEnvironments = (a: string, b: string) =>
