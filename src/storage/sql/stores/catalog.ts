@@ -4,10 +4,9 @@ import type { CatalogPageQuery, CatalogStore, OciRepositoryContents } from '../.
 import type { SqlEngine } from '../database.js';
 import { toDate } from '../rows.js';
 import { toDeployment } from './deployments.js';
+import { likeLiteral } from './packages.js';
 import type { Database } from '../schema.js';
 
-/** Escapes LIKE wildcards so a search for "a_b" matches the text, not a pattern. */
-const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 type Entry = Omit<CatalogEntry, 'protocol'>;
 

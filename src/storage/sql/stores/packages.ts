@@ -39,7 +39,7 @@ const toFile = (r: Selectable<PackageFilesTable>): FileRecord => ({
 });
 
 /** Escapes LIKE wildcards so a search for "a_b" matches the text, not a pattern. */
-const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export class SqlPackageStore implements PackageStore {
   constructor(private readonly db: Kysely<Database>) {}
