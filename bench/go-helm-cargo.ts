@@ -75,7 +75,7 @@ function indexRenderMs(): number {
     for (let v = 0; v < INDEX_VERSIONS / 50; v++) {
       const version = `1.${v}.0`;
       const chart = { apiVersion: 'v2', name, version, description: `The ${name} chart`, appVersion: '2.0.0', type: 'application' };
-      versions.push({ id: `${c}-${v}`, packageId: pkg.id, version, metadata: JSON.stringify({ chart, digest: 'ab'.repeat(32), publishedBy: 'bench' }), createdAt: created });
+      versions.push({ id: `${c}-${v}`, packageId: pkg.id, version, metadata: JSON.stringify({ chart, digest: 'ab'.repeat(32), publishedBy: 'bench' }), createdAt: created, publishedBy: null });
       files.push({ id: `f${c}-${v}`, packageId: pkg.id, versionId: `${c}-${v}`, filename: `${name}-${version}.tgz`, blobDigest: `sha256:${'ab'.repeat(32)}` as const, size: 1, metadata: '{}', createdAt: created });
     }
     charts.push({ package: pkg, versions, files, tags: [] });

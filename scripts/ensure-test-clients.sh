@@ -23,6 +23,7 @@ fi
 bash "$(dirname "$0")/install-go-tools.sh"
 bash "$(dirname "$0")/install-python-tools.sh"
 bash "$(dirname "$0")/install-podman.sh"
+bash "$(dirname "$0")/install-js-clients.sh"
 bash "$(dirname "$0")/ensure-postgres.sh"
 bash "$(dirname "$0")/install-maven.sh"
 bash "$(dirname "$0")/install-helm.sh"

@@ -438,3 +438,69 @@ export interface HelperTokenAnswer {
 export interface HelperTokensRevoked {
   revoked: number;
 }
+
+// Packages: everything the registry stores, across protocols.
+
+/** One package (npm, PyPI…) or OCI repository in GET /packages. */
+export interface PackageEntry {
+  protocol: string;
+  name: string;
+  displayName: string;
+  versionCount: number;
+  latest: string | null;
+  updatedAt: string;
+}
+
+/** GET /packages: name order; pass `next` as ?after= for the following page (null on the last). */
+export interface PackagePage {
+  packages: PackageEntry[];
+  next: string | null;
+  /** Every protocol the registry lists, for the filter. */
+  protocols: { protocol: string; label: string }[];
+}
+
+export interface PackagePublisher {
+  username: string;
+  /** The token's name when a registry token published it; null for a signed-in user. */
+  tokenName: string | null;
+}
+
+export interface PackageVersion {
+  /** The version (npm, PyPI) or the manifest digest (OCI): what actions name. */
+  id: string;
+  tags: string[];
+  digest: string | null;
+  size: number;
+  kind: string;
+  platforms: { os: string; architecture: string; variant: string | null; digest: string }[];
+  createdAt: string;
+  publishedBy: PackagePublisher | null;
+  deprecated: string | null;
+  yanked: string | null;
+  install: string;
+  files: { filename: string; size: number; digest: string }[];
+}
+
+/** Where an image runs: one environment's run of one digest. */
+export interface PackageDeployment {
+  environment: string;
+  environmentColor: string | null;
+  digest: string;
+  tag: string | null;
+  firstSeen: string;
+  lastSeen: string;
+  pullCount: number;
+  /** Whether the environment runs it now. */
+  running: boolean;
+}
+
+/** GET /packages/:protocol/:name. */
+export interface PackageDetail extends PackageEntry {
+  versions: PackageVersion[];
+  /** Only the newest versions are listed. */
+  truncated: boolean;
+  deployments: PackageDeployment[];
+  releases: Release[];
+  /** Actions the caller may take (`delete`, `deprecate`, `undeprecate`, `yank`, `unyank`). */
+  actions: string[];
+}

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../core/auth/principal.js';
 import type { Core } from '../core/core.js';
+import type { PackageCatalog } from '../core/packages/catalog/catalog-service.js';
 import { Errors } from '../core/errors.js';
 import { credentialOf, requestContext } from '../http/credentials.js';
 import { sendApiError } from './errors.js';
@@ -11,6 +12,7 @@ import { environmentRoutes } from './handlers/environments.js';
 import { credentialHelperRoutes } from './handlers/credential-helper.js';
 import { npmLoginRoutes } from './handlers/npm-logins.js';
 import { oidcRoutes } from './handlers/oidc.js';
+import { packageRoutes } from './handlers/packages.js';
 import { pypiRoutes } from './handlers/pypi.js';
 import { releaseRoutes } from './handlers/releases.js';
 import { tokenRoutes } from './handlers/tokens.js';
@@ -26,6 +28,7 @@ export const API_ROUTES: ApiRoute[] = [
   ...environmentRoutes,
   ...releaseRoutes,
   ...pypiRoutes,
+  ...packageRoutes,
   ...npmLoginRoutes,
   ...oidcRoutes,
   ...credentialHelperRoutes,
@@ -45,12 +48,13 @@ async function principalFor(core: Core, request: FastifyRequest): Promise<Princi
 
 export interface ApiPluginOptions {
   core: Core;
+  catalog: PackageCatalog;
   secureCookies: boolean;
   version: string;
 }
 
 /** The management API (/api/v1): JSON in, JSON out, errors as {"error":{code,message}}. */
-export async function apiPlugin(app: FastifyInstance, { core, secureCookies, version }: ApiPluginOptions): Promise<void> {
+export async function apiPlugin(app: FastifyInstance, { core, catalog, secureCookies, version }: ApiPluginOptions): Promise<void> {
   app.setErrorHandler((error: Error, request, reply) => sendApiError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
     sendApiError(Errors.notFound('API endpoint', `${request.method} ${request.url.split('?')[0]}`), request, reply),
@@ -66,6 +70,7 @@ export async function apiPlugin(app: FastifyInstance, { core, secureCookies, ver
         const principal = route.auth === 'principal' ? await principalFor(core, request) : null;
         const result = await route.handler({
           core,
+          catalog,
           request,
           reply,
           // Public routes have no principal; reading it there is a programming error caught as 401.

@@ -2,9 +2,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Principal, RequestContext } from '../core/auth/principal.js';
 import type { Core } from '../core/core.js';
+import type { PackageCatalog } from '../core/packages/catalog/catalog-service.js';
 
 export interface HandlerContext {
   core: Core;
+  /** The Packages section (built over core and the OCI registry). */
+  catalog: PackageCatalog;
   request: FastifyRequest;
   reply: FastifyReply;
   ctx: RequestContext;

@@ -11,7 +11,8 @@ describe('parseExpiry', () => {
     expect(parseExpiry('30d', now)).toBe('2030-01-31T00:00:00.000Z');
     expect(parseExpiry('12h', now)).toBe('2030-01-01T12:00:00.000Z');
     expect(parseExpiry('2w', now)).toBe('2030-01-15T00:00:00.000Z');
-    expect(parseExpiry('2031-06-30', now)).toBe('2031-06-30T00:00:00.000Z');
+    // A bare date means until the end of that day in this machine's time zone, as in the dashboard.
+    expect(parseExpiry('2031-06-30', now)).toBe(new Date(2031, 5, 30, 23, 59, 59, 999).toISOString());
     expect(parseExpiry('2031-06-30T10:00:00+02:00', now)).toBe('2031-06-30T08:00:00.000Z');
   });
   it('refuses anything else with the accepted forms', () => {

@@ -1,5 +1,7 @@
 import type { CreatedToken, Permission, Whoami } from '../api/answers.js';
 import type { ClientEnvironment } from './client-environment.js';
+import { parseExpiry } from './expiry.js';
+import { defaultExpiry, defaultPermission } from './token-defaults.js';
 import { configFragment, planConfig, type ConfigPlan, type PackageManager } from './package-managers/configure.js';
 import type { RegistryClient } from './registry-client.js';
 
@@ -9,16 +11,18 @@ export interface SetupOptions {
   /** Use this existing token instead of creating one. */
   secret?: string;
   permission?: Permission;
-  /** ISO time or null (never); default never. */
+  /** ISO time or null (never); default: token-defaults.ts (30 days, never for an environment token). */
   expiresAt?: string | null;
   /** Write the project's .npmrc in this directory instead of the user's. */
   projectDir?: string;
+  /** Only show the configuration: create no token (placeholders stand for it unless `secret` is given). */
+  preview?: boolean;
 }
 
 export interface SetupResult {
   plan: ConfigPlan;
-  /** The token the configuration uses; `created` is set when setup made it (its secret is in the plan). */
-  token: { id: string; name: string; username: string; permission: Permission; created: boolean };
+  /** The token the configuration uses; `created` is set when setup made it (its secret is in the plan); null for a preview. */
+  token: { id: string; name: string; username: string; permission: Permission; created: boolean } | null;
 }
 
 /** Where the configuration goes: this machine's files, or (files: null) only a fragment to hand back. */
@@ -51,8 +55,12 @@ export async function prepareSetup(
     target.files ? planConfig(tool, endpoints, credential, target.files, options.projectDir) : configFragment(tool, endpoints, credential);
   // A dry run first: an unreadable config or a missing project directory fails before a token exists.
   plan({ username: 'dry-run', secret: 'dry-run' });
-  let token: SetupResult['token'];
+  let token: NonNullable<SetupResult['token']>;
   let secret: string;
+  if (options.preview && options.secret === undefined) {
+    // Nothing is created: the printed configuration names where the token goes.
+    return { plan: plan({ username: '<token username>', secret: '<token>' }), token: null };
+  }
   if (options.secret !== undefined) {
     const who = await verifyToken(options.secret);
     if (!who.token) throw new Error('--token must be a registry token (flyr_…), not a session');
@@ -61,8 +69,8 @@ export async function prepareSetup(
   } else {
     const created: CreatedToken = await client.createToken({
       name: setupTokenName(target.machineName, tool, options.environment),
-      permission: options.permission ?? (options.environment ? 'read-only' : 'read-write'),
-      expiresAt: options.expiresAt ?? null,
+      permission: options.permission ?? defaultPermission(Boolean(options.environment)),
+      expiresAt: options.expiresAt !== undefined ? options.expiresAt : parseExpiry(defaultExpiry(Boolean(options.environment)), new Date()),
       ...(options.environment ? { environment: options.environment } : {}),
     });
     token = { ...pickToken(created), created: true };

@@ -61,6 +61,13 @@ export const Errors = {
   unauthenticated: (message = 'Authentication required') => new AppError('unauthenticated', message),
   invalidCredentials: () => new AppError('invalid_credentials', 'Invalid username or password'),
   tokenUnknown: () => new AppError('token_unknown', 'Unknown token: it does not exist or was deleted'),
+  /** A password where a registry token belongs (the same code as an unknown token, so every protocol maps it alike). */
+  passwordNotToken: () =>
+    new AppError(
+      'token_unknown',
+      'Registries take a Fly token, not your account password: create one in Fly Web (Tokens → Create token) or with ' +
+        '`flyreg token create --name <name> --permission read-write`, then log in with its username (or __token__) and the token as the password',
+    ),
   tokenUsernameMismatch: () =>
     new AppError('token_username_mismatch', 'Wrong username for this token: use the token username, its creator, or __token__'),
   tokenExpired: (at: Date) => new AppError('token_expired', `Token expired at ${at.toISOString()}`, { expiredAt: at.toISOString() }),

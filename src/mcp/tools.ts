@@ -1,3 +1,5 @@
+import { parseArtifactSpec } from '../client/artifact-spec.js';
+import { defaultExpiry, defaultPermission } from '../client/token-defaults.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { PERMISSIONS } from '../api/answers.js';
 import { z } from 'zod';
@@ -17,8 +19,11 @@ const environmentName = z
 
 const expiry = z
   .string()
-  .default('never')
-  .describe('When the token stops working: "never" (default), a duration from now such as "30d", "12h" or "4w", or an ISO-8601 date/date-time such as "2030-01-31"');
+  .optional()
+  .describe(
+    'When the token stops working: "never", a duration from now such as "30d", "12h" or "4w", or an ISO-8601 date/date-time such as "2030-01-31" ' +
+      '(until the end of that day). Default: 30 days, or never for an environment token (as in the dashboard and the CLI)',
+  );
 
 /** The registry's tools for coding agents, registered once and served over stdio and Streamable HTTP alike. */
 export function registerTools(server: McpServer, backend: McpBackend): void {
@@ -46,8 +51,8 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
       guarded(async () => {
         const created = await backend.client().createToken({
           name,
-          ...(permission ? { permission } : {}),
-          expiresAt: parseExpiry(expires, new Date()),
+          permission: permission ?? defaultPermission(Boolean(environment)),
+          expiresAt: parseExpiry(expires ?? defaultExpiry(Boolean(environment)), new Date()),
           ...(environment ? { environment } : {}),
         });
         return ok(`Created ${created.permission} token "${created.name}" (username ${created.username}). The secret is shown only this once.`, created);
@@ -90,6 +95,55 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
         const target = findToken(await client.listTokens(), token);
         const result = await client.revokeToken(target.id);
         return ok(`${result.message}: "${target.name}" (${target.id}).`, result);
+      }),
+  );
+
+  server.registerTool(
+    'delete_token',
+    {
+      title: 'Delete a revoked or expired token',
+      description:
+        'Delete a registry token from the list. Only revoked or expired tokens can be deleted (revoke an active one first with ' +
+        'revoke_token); admins may delete any, developers only the tokens they created. Name it by id, or by name when unique.',
+      inputSchema: { token: z.string().min(1).describe('Required. The token id (from list_tokens), or its name when it is unique') },
+      annotations: { destructiveHint: true, idempotentHint: false },
+    },
+    ({ token }) =>
+      guarded(async () => {
+        const client = backend.client();
+        const target = findToken(await client.listTokens(), token);
+        await client.deleteToken(target.id);
+        return ok(`Deleted token "${target.name}" (${target.id}).`, { deleted: true, id: target.id, name: target.name });
+      }),
+  );
+
+  server.registerTool(
+    'create_release',
+    {
+      title: 'Record a release',
+      description:
+        'Record an immutable release: a name and version with the artifacts it consists of, which must already be in the registry. ' +
+        'Artifacts are written as "oci:<repository>@sha256:<digest>", "npm:<name>@<version>" or "pypi:<name>==<version>". Drift ' +
+        '(environment_status) compares what environments run with the newest release.',
+      inputSchema: {
+        name: z.string().min(1).max(200).describe('Required. The release name, e.g. "shop/api"'),
+        version: z.string().min(1).max(100).describe('Required. The release version, e.g. "1.4.0"'),
+        artifacts: z.array(z.string().min(1)).min(1).max(100).describe('Required. At least one artifact, e.g. ["oci:shop/api@sha256:…"]'),
+        commit: z.string().max(200).optional().describe('The source commit'),
+        notes: z.string().max(10_000).optional().describe('Release notes'),
+      },
+      annotations: { destructiveHint: false, idempotentHint: false },
+    },
+    ({ name, version, artifacts, commit, notes }) =>
+      guarded(async () => {
+        const release = await backend.client().createRelease({
+          name,
+          version,
+          artifacts: artifacts.map(parseArtifactSpec),
+          ...(commit ? { source: { commit } } : {}),
+          ...(notes ? { notes } : {}),
+        });
+        return ok(`Recorded release ${release.name} ${release.version} (id ${release.id}) with ${release.artifacts.length} artifact(s).`, release);
       }),
   );
 
@@ -223,6 +277,8 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
         );
         if (write) applyPlan(plan);
         const where = plan.path ? (write ? `Wrote ${plan.path}` : `Add this to ${plan.path}`) : 'Add this to the client configuration';
+        // No preview here: the tool always has a token (created or given).
+        if (!used) throw new Error('no token was created or given');
         return ok(`${where} (${used.created ? `new ${used.permission} token "${used.name}"` : `token "${used.name}"`}).`, {
           tool,
           path: plan.path,

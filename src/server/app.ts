@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { apiPlugin } from '../api/plugin.js';
 import type { Core } from '../core/core.js';
+import { createPackageCatalog } from '../core/packages/catalog/create-catalog.js';
 import { mcpPlugin } from '../mcp/http-plugin.js';
 import { PROTOCOLS } from '../protocols/registry.js';
 import { webUiPlugin } from '../web-ui/plugin.js';
@@ -36,7 +37,7 @@ export async function buildApp({ core, logger, access, publicUrl, trustProxy, ve
     done();
   });
   registerOperations(app, core);
-  await app.register(apiPlugin, { core, secureCookies: publicUrl.protocol === 'https:', version });
+  await app.register(apiPlugin, { core, catalog: createPackageCatalog(core, core.oci), secureCookies: publicUrl.protocol === 'https:', version });
   for (const protocol of PROTOCOLS) await protocol.mount(app, { core, publicUrl, settings: { npmMaxBodyBytes: npm.maxBodyBytes } });
   await app.register(mcpPlugin, { core, version });
   await app.register(webUiPlugin);

@@ -14,6 +14,25 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url
  */
 const RESERVED_PREFIXES = ['/api', '/artifactory', '/mcp', '/healthz', '/readyz', '/metrics', ...PROTOCOLS.flatMap((p) => p.prefixes)];
 
+/**
+ * Docker's retired v1 API (`docker search` and `podman search` call /v1/search): no dashboard page lives
+ * there, and those clients need JSON to print an error instead of failing to parse HTML.
+ */
+const CLIENT_API_PREFIXES = ['/v1'];
+
+/** A browser navigating asks for HTML (or anything); API clients ask for JSON or send no Accept at all. */
+function wantsPage(accept: string | undefined): boolean {
+  return accept !== undefined && (accept.includes('text/html') || accept.includes('*/*'));
+}
+
+function notFoundJson(reply: FastifyReply, path: string): FastifyReply {
+  const message =
+    `No such endpoint: ${path}. Fly Registry serves Docker/OCI at /v2/ (search is not supported: browse the Packages page ` +
+    'of the dashboard or GET /api/v1/packages?q=), npm at /npm/, PyPI at /pypi/simple/ and its API at /api/v1/';
+  // Both the OCI error shape (docker, podman) and the management API's, so either kind of client can print it.
+  return reply.status(404).send({ errors: [{ code: 'NOT_FOUND', message }], error: { code: 'not_found', message } });
+}
+
 export function isReservedPath(url: string): boolean {
   const path = url.split('?')[0] ?? '';
   return RESERVED_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
@@ -74,8 +93,11 @@ export async function webUiPlugin(app: FastifyInstance, options: WebUiOptions = 
 
   const sendIndex = (reply: FastifyReply) => pageHeaders(reply).sendFile('index.html', root, { cacheControl: false });
   app.get('/', (_request, reply) => sendIndex(reply));
-  app.get('/*', (request, reply) =>
+  app.get('/*', (request, reply) => {
     // A missing fingerprinted asset is a real 404 (a stale tab must not execute HTML as a script).
-    isReservedPath(request.url) || request.url.startsWith('/assets/') ? reply.callNotFound() : sendIndex(reply),
-  );
+    if (isReservedPath(request.url) || request.url.startsWith('/assets/')) return reply.callNotFound();
+    const path = request.url.split('?')[0] ?? '';
+    const clientApi = CLIENT_API_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+    return clientApi || !wantsPage(request.headers.accept) ? notFoundJson(reply, path) : sendIndex(reply);
+  });
 }

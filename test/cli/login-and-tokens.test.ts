@@ -12,6 +12,7 @@ interface TokenJson {
   permission: string;
   status: string;
   token?: string;
+  createdAt: string;
   expiresAt: string | null;
   snippets?: Record<string, string>;
 }
@@ -105,8 +106,15 @@ describe('flyreg token', () => {
     expect(rw.snippets?.npmrc).toContain(rw.token);
     expect(await whoamiStatus(rw.token ?? '')).toBe(200);
 
-    const ro = await admin.json<TokenJson>(['token', 'create', '--name', 'reader', '--permission', 'read-only']);
+    const ro = await admin.json<TokenJson>(['token', 'create', '--name', 'reader', '--permission', 'read-only', '--expires', 'never']);
     expect(ro).toMatchObject({ permission: 'read-only', expiresAt: null });
+
+    // Without --permission and --expires: what the dashboard's dialog starts with, read & write for 30 days.
+    const plain = await admin.json<TokenJson>(['token', 'create', '--name', 'defaults']);
+    expect(plain.permission).toBe('read-write');
+    const days = (Date.parse(plain.expiresAt ?? '') - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThan(30.1);
 
     const list = await admin.json<TokenJson[]>(['token', 'list']);
     const listed = list.find((t) => t.id === rw.id);
@@ -114,7 +122,8 @@ describe('flyreg token', () => {
     expect(JSON.stringify(list)).not.toContain(rw.token);
 
     const human = await admin.run(['token', 'list']);
-    expect(human.stdout).toMatch(/^ID\s+NAME\s+USERNAME\s+PERMISSION\s+STATUS/);
+    expect(human.stdout).toMatch(/^ID\s+NAME\s+USERNAME\s+PERMISSION\s+STATUS\s+CREATED BY\s+CREATED\s+EXPIRES/);
+    expect(human.stdout).toContain(rw.createdAt);
     expect(human.stdout).toContain(rw.username);
   });
 

@@ -10,7 +10,7 @@ interface SetupJson {
   tool: string;
   path: string;
   written: boolean;
-  token: { id: string; name: string; username: string; permission: string; created: boolean };
+  token: { id: string; name: string; username: string; permission: string; created: boolean } | null;
   notes: string[];
   fragment?: string;
 }
@@ -70,7 +70,7 @@ describe('flyreg setup', () => {
       const entry = config.auths[endpoints.docker.registry];
       expect(entry).toBeDefined();
       const who = await whoamiWith(`Basic ${entry?.auth}`);
-      expect(who).toMatchObject({ status: 200, body: { kind: 'token', token: { username: result?.token.username, permission: 'read-write' } } });
+      expect(who).toMatchObject({ status: 200, body: { kind: 'token', token: { username: result?.token?.username, permission: 'read-write' } } });
       expect(statSync(join(user.dockerConfig, 'config.json')).mode & 0o777).toBe(0o600);
     }));
 
@@ -114,10 +114,11 @@ describe('flyreg setup', () => {
       expect(lines).toContain(`registry=${endpoints.npm.registry}`);
       expect(lines.filter((l) => l.startsWith('registry='))).toHaveLength(1);
       const auth = lines.filter((l) => l.startsWith(`${endpoints.npm.authKey}:`));
-      expect(auth).toHaveLength(1);
+      // The token and always-auth (for Yarn 1), once each.
+      expect(auth).toEqual([expect.stringContaining(':_authToken=flyr_'), `${endpoints.npm.authKey}:always-auth=true`]);
       const secret = auth[0]?.split('_authToken=')[1] ?? '';
       expect(secret).toMatch(/^flyr_/);
-      expect((await whoamiWith(`Bearer ${secret}`)).body.token?.username).toBe(result?.token.username);
+      expect((await whoamiWith(`Bearer ${secret}`)).body.token?.username).toBe(result?.token?.username);
     }));
 
   it("npm --project: writes the project's .npmrc and leaves the user's alone", () =>
@@ -175,6 +176,12 @@ describe('flyreg setup', () => {
         expect(existsSync(r.path)).toBe(false);
       }
       expect(results[1]?.fragment).toContain(`:_authToken=${existing.token}`);
+      expect((await api.get<{ tokens: unknown[] }>('/api/v1/tokens')).body.tokens.length).toBe(before);
+
+      // --print without --token creates nothing at all: the fragment marks where a token goes.
+      const [preview] = await user.json<SetupJson[]>(['setup', 'npm', '--print']);
+      expect(preview).toMatchObject({ written: false, token: null });
+      expect(preview?.fragment).toContain(':_authToken=<token>');
       expect((await api.get<{ tokens: unknown[] }>('/api/v1/tokens')).body.tokens.length).toBe(before);
 
       await api.post(`/api/v1/tokens/${existing.id}/revoke`);

@@ -38,10 +38,12 @@ export const TOOL_NAMES = [
   'create_token',
   'list_tokens',
   'revoke_token',
+  'delete_token',
   'create_environment',
   'list_environments',
   'environment_status',
   'compare_environments',
   'list_releases',
+  'create_release',
   'configure_package_manager',
 ];

@@ -70,15 +70,33 @@ describe('flyreg mcp (stdio, with the stored login)', () => {
     const revoked = await callTool(mcp, 'revoke_token', { token: 'to revoke' });
     expect(revoked.isError, revoked.text).toBe(false);
     expect((await whoami(own.data.token as string)).status).toBe(401);
+
+    // delete_token removes the revoked token; an active one is refused with the API's reason.
+    const stillActive = await callTool(mcp, 'delete_token', { token: adminsToken.id });
+    expect(stillActive.isError).toBe(true);
+    const deleted = await callTool(mcp, 'delete_token', { token: own.data.id as string });
+    expect(deleted.isError, deleted.text).toBe(false);
+    expect((await adminApi.get(`/api/v1/tokens/${own.data.id as string}`)).status).toBe(404);
+  });
+
+  it('create_release records a release of artifacts that exist, and refuses one naming a missing artifact', async () => {
+    const missing = await callTool(mcp, 'create_release', { name: 'shop', version: '1.0.0', artifacts: [`oci:shop/api@sha256:${'0'.repeat(64)}`] });
+    expect(missing.isError).toBe(true);
+    expect(missing.text).toMatch(/validation/);
+    const unreadable = await callTool(mcp, 'create_release', { name: 'shop', version: '1.0.0', artifacts: ['shop/api'] });
+    expect(unreadable.isError).toBe(true);
+    expect(unreadable.text).toContain('cannot read the artifact');
   });
 
   it('rejects arguments outside the schema, and passes on the API reason for a missing permission', async () => {
     const bad = await callTool(mcp, 'create_token', { name: 'x', permission: 'admin' });
     expect(bad.isError).toBe(true);
     expect(bad.text).toMatch(/permission/);
-    const missing = await callTool(mcp, 'create_token', { name: 'x' });
-    expect(missing.isError).toBe(true);
-    expect(missing.text).toMatch(/^Refused by the registry \(HTTP 400, validation\): .*permission/);
+    // Without a permission the defaults of the dashboard and the CLI apply: read & write, 30 days.
+    const defaults = await callTool(mcp, 'create_token', { name: 'x' });
+    expect(defaults.isError, defaults.text).toBe(false);
+    expect(defaults.data).toMatchObject({ permission: 'read-write' });
+    expect(Date.parse(defaults.data.expiresAt as string) - Date.now()).toBeGreaterThan(29 * 86_400_000);
   });
 
   it('configure_package_manager returns the configuration, and writes it only with write: true', async () => {

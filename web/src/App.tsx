@@ -8,6 +8,8 @@ import { InvitePage } from './pages/invite/InvitePage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { NpmLoginPage } from './pages/npm-login/NpmLoginPage';
+import { PackagePage } from './pages/packages/PackagePage';
+import { PackagesPage } from './pages/packages/PackagesPage';
 import { ProfilePage } from './pages/profile/ProfilePage';
 import { ReleasePage } from './pages/releases/ReleasePage';
 import { ReleasesPage } from './pages/releases/ReleasesPage';
@@ -27,6 +29,12 @@ interface Route {
 /** The signed-in pages. Admin-only pages explain themselves to developers instead of failing. */
 const ROUTES: Route[] = [
   { path: '/tokens', title: 'Token Management', render: () => <TokensPage /> },
+  { path: '/packages', title: 'Packages', render: () => <PackagesPage /> },
+  {
+    path: '/packages/:protocol/:name',
+    title: 'Package',
+    render: ({ protocol = '', name = '' }) => <PackagePage key={`${protocol}/${name}`} protocol={protocol} name={name} />,
+  },
   { path: '/environments', title: 'Environments', render: () => <EnvironmentsPage /> },
   // Before /environments/:name, so "compare" is never taken for an environment's name.
   { path: '/environments/compare', title: 'Compare environments', render: () => <ComparePage /> },

@@ -11,7 +11,7 @@ interface SetupCliOptions extends JsonOption {
   project?: string;
   token?: string;
   permission?: Permission;
-  expires: string;
+  expires?: string;
   print?: boolean;
   helper?: boolean;
 }
@@ -29,15 +29,15 @@ export function registerSetup(program: Command, cli: CliContext): void {
     .option('--project <dir>', "npm: write the project's .npmrc in this directory instead of ~/.npmrc")
     .option('--token <secret>', 'use this existing registry token instead of creating one')
     .addOption(new Option('--permission <permission>', 'permission of the created token (default read-write; read-only with --env)').choices(PERMISSIONS))
-    .option('--expires <when>', 'expiry of the created token: "never", 30d, 12h, 4w or a date', 'never')
-    .option('--print', 'only print the configuration, write no file (a token is still created unless --token)')
+    .option('--expires <when>', 'expiry of the created token: "never", 30d, 12h, 4w or a date (default 30d, never with --env)')
+    .option('--print', 'only print the configuration: write no file and create no token (<token> marks where it goes, unless --token)')
     .option('--helper', 'docker: register docker-credential-flyreg (config.json credHelpers and the containers auth.json) instead of storing a token')
     .option('--json', 'print the result as JSON')
     .action(async (tool: PackageManager | 'all', options: SetupCliOptions) => {
       const { client, login } = cli.session();
       if (options.helper) return setupHelper(cli, tool, options);
       const tools = tool === 'all' ? [...PACKAGE_MANAGERS] : [tool];
-      const expiresAt = parseExpiry(options.expires, new Date());
+      const expiresAt = options.expires === undefined ? undefined : parseExpiry(options.expires, new Date());
       const results: SetupResult[] = [];
       for (const each of tools) {
         const result = await prepareSetup(
@@ -51,6 +51,7 @@ export function registerSetup(program: Command, cli: CliContext): void {
             permission: options.permission,
             expiresAt,
             projectDir: options.project,
+            preview: options.print,
           },
         );
         if (!options.print) applyPlan(result.plan);
@@ -70,7 +71,9 @@ export function registerSetup(program: Command, cli: CliContext): void {
         );
       }
       for (const { plan, token } of results) {
-        const origin = token.created ? `new ${token.permission} token ${token.name} (username ${token.username})` : `token ${token.name}`;
+        const origin = !token
+          ? 'no token created: put one where <token> is, e.g. from flyreg token create'
+          : token.created ? `new ${token.permission} token ${token.name} (username ${token.username})` : `token ${token.name}`;
         if (options.print) {
           printLine(`# ${plan.tool}: add to ${plan.path} (${origin})`);
           printLine(plan.fragment.replace(/\n$/, ''));

@@ -1,3 +1,4 @@
+import { DEFAULT_EXPIRY_DAYS, defaultExpiry, defaultPermission } from '../../client/token-defaults.js';
 import { Option, type Command } from 'commander';
 import { PERMISSIONS, type CreatedToken, type Permission, type Token } from '../../api/answers.js';
 import { parseExpiry } from '../../client/expiry.js';
@@ -9,7 +10,7 @@ import { printJson, printLine, printTable } from '../output.js';
 interface CreateOptions extends JsonOption {
   name: string;
   permission?: Permission;
-  expires: string;
+  expires?: string;
   env?: string;
 }
 
@@ -28,16 +29,16 @@ export function registerTokens(program: Command, cli: CliContext): void {
     .command('create')
     .description('create a token; its secret is printed this once only')
     .requiredOption('--name <name>', 'what the token is for, e.g. "CI deploy"')
-    .addOption(new Option('--permission <permission>', 'what it may do (required unless --env, where it defaults to read-only)').choices(PERMISSIONS))
-    .option('--expires <when>', '"never", a duration (30d, 12h, 4w) or a date (2030-01-31)', 'never')
+    .addOption(new Option('--permission <permission>', 'what it may do (default read-write, as in Fly Web; read-only with --env)').choices(PERMISSIONS))
+    .option('--expires <when>', `"never", a duration (30d, 12h, 4w) or a date (2030-01-31: until the end of that day); default ${DEFAULT_EXPIRY_DAYS}d, never with --env`)
     .option('--env <name>', 'scope it to a runtime environment: its image pulls become deployments')
     .option('--json', 'print the result as JSON (includes the secret)')
     .action(async (options: CreateOptions) => {
       const { client } = cli.session();
       const created = await client.createToken({
         name: options.name,
-        ...(options.permission ? { permission: options.permission } : {}),
-        expiresAt: parseExpiry(options.expires, new Date()),
+        permission: options.permission ?? defaultPermission(Boolean(options.env)),
+        expiresAt: parseExpiry(options.expires ?? defaultExpiry(Boolean(options.env)), new Date()),
         ...(options.env ? { environment: options.env } : {}),
       });
       if (options.json) return printJson(created);
@@ -58,6 +59,7 @@ export function registerTokens(program: Command, cli: CliContext): void {
         ['PERMISSION', 'permission'],
         ['STATUS', 'status'],
         ['CREATED BY', 'createdBy'],
+        ['CREATED', 'createdAt'],
         ['EXPIRES', 'expiresAt'],
         ['LAST USED', 'lastUsedAt'],
         ['USES', 'useCount'],

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { RegistryEndpoints } from '../../api/answers.js';
 import { PROTOCOLS, protocolForTool } from '../../protocols/registry.js';
 import type { ClientEnvironment } from '../client-environment.js';
 import { writePrivateFile } from '../private-file.js';
 import type { TokenCredential } from './client-setup.js';
 import { editCredHelpers, type FileEdit } from './docker-config.js';
+import { editYarnrc, usesYarnBerry } from './yarnrc.js';
 
 export type { TokenCredential } from './client-setup.js';
 
@@ -21,6 +22,8 @@ export type PackageManager = string;
 export interface ConfigPlan extends FileEdit {
   tool: PackageManager;
   path: string | null;
+  /** Further files the same tool reads (a Yarn 4 project's .yarnrc.yml beside its .npmrc). */
+  also: (FileEdit & { path: string })[];
 }
 
 /**
@@ -35,7 +38,18 @@ export function planConfig(
   projectDir?: string,
 ): ConfigPlan {
   const path = configPath(tool, env, projectDir);
-  return { tool, path, ...editConfig(tool, readIfExists(path), endpoints, credential) };
+  const also: ConfigPlan['also'] = [];
+  if (tool === 'npm' && projectDir !== undefined) {
+    const dir = resolve(env.cwd, projectDir);
+    const yarnrc = join(dir, '.yarnrc.yml');
+    if (usesYarnBerry(readIfExists(join(dir, 'package.json')), existsSync(yarnrc))) {
+      also.push({ path: yarnrc, ...editYarnrc(readIfExists(yarnrc), endpoints.npm.registry, credential.secret) });
+    }
+  }
+  const edit = editConfig(tool, readIfExists(path), endpoints, credential);
+  // --print and agents see every file's part.
+  const fragment = [edit.fragment, ...also.map((a) => `# ${a.path}\n${a.fragment}`)].join('');
+  return { tool, path, ...edit, fragment, notes: [...edit.notes, ...also.flatMap((a) => a.notes)], also };
 }
 
 /** The helper's name as Docker spells it: `docker-credential-<name>` is the program it runs. */
@@ -50,12 +64,12 @@ export function planCredentialHelper(endpoints: RegistryEndpoints, env: ClientEn
     [join(env.dockerConfigDir, 'config.json'), 'Docker config.json'],
     [env.containersAuthFile, 'containers auth.json'],
   ];
-  return files.map(([path, what]) => ({ tool: 'docker', path, ...editCredHelpers(readIfExists(path), endpoints.docker.registry, CREDENTIAL_HELPER, what) }));
+  return files.map(([path, what]) => ({ tool: 'docker', path, ...editCredHelpers(readIfExists(path), endpoints.docker.registry, CREDENTIAL_HELPER, what), also: [] }));
 }
 
 /** The fragment alone, as it would go into an empty file, with no file involved. */
 export function configFragment(tool: PackageManager, endpoints: RegistryEndpoints, credential: TokenCredential): ConfigPlan {
-  return { tool, path: null, ...editConfig(tool, null, endpoints, credential) };
+  return { tool, path: null, ...editConfig(tool, null, endpoints, credential), also: [] };
 }
 
 function editConfig(tool: PackageManager, existing: string | null, endpoints: RegistryEndpoints, credential: TokenCredential): FileEdit {
@@ -66,6 +80,7 @@ function editConfig(tool: PackageManager, existing: string | null, endpoints: Re
 export function applyPlan(plan: ConfigPlan): void {
   if (plan.path === null) throw new Error('this configuration is not tied to a local file');
   writePrivateFile(plan.path, plan.content);
+  for (const file of plan.also) writePrivateFile(file.path, file.content);
 }
 
 export function configPath(tool: PackageManager, env: ClientEnvironment, projectDir?: string): string {

@@ -3,13 +3,14 @@ import type { FileEdit } from './docker-config.js';
 const REGISTRY_LINE = /^\s*registry\s*=\s*(.*?)\s*$/;
 
 /**
- * Points npm at this registry: sets `registry=` and this registry's `_authToken`, replacing only the
+ * Points npm at this registry: sets `registry=`, this registry's `_authToken` and its `always-auth` (Yarn 1
+ * reads .npmrc and otherwise sends the token only for scoped packages; npm and pnpm send it anyway), replacing only the
  * lines for this registry (its auth keys and the default-registry line); scoped registries, other hosts'
  * credentials and every other setting stay as they were.
  */
 export function editNpmrc(existing: string | null, registry: string, authKey: string, secret: string): FileEdit {
   const registryLine = `registry=${registry}`;
-  const authLine = `${authKey}:_authToken=${secret}`;
+  const authLine = `${authKey}:_authToken=${secret}\n${authKey}:always-auth=true`;
   const notes: string[] = [];
   const out: string[] = [];
   let registryPlaced = false;

@@ -94,6 +94,8 @@ export class Authenticator {
   }
 
   private async viaToken(secret: string, username: string | undefined, ctx: RequestContext, now: Date): Promise<Principal> {
+    // Anything that is not even shaped like a token is most likely the account password: say what to use.
+    if (!secret.startsWith(SECRET_PREFIX.token)) throw Errors.passwordNotToken();
     if (!isWellFormedSecret(secret, 'token')) throw Errors.tokenUnknown();
     const token = await this.lookupToken(secret, now);
     if (

@@ -9,6 +9,7 @@ import { Errors } from '../errors.js';
 import type { LoadedPackage } from '../packages/model.js';
 import type { MetadataStore } from '../ports.js';
 import type { PublicationService } from '../releases/publications.js';
+import { publisherOf, writePublisher } from '../packages/publisher.js';
 import { parseJsonText } from './json-text.js';
 import { checkPackageName, checkTag, checkVersion, isTarballFilenameOf, tarballFilename, unscopedName } from './names.js';
 import { readPackageState, revisionOf, writePackageState, type NpmPackageState } from './package-state.js';
@@ -118,7 +119,9 @@ export class NpmRegistry {
     const now = this.deps.clock.now();
     const rev = await this.deps.store.transaction(async (tx) => {
       const pkg = await tx.packages.ensure(REPOSITORY, name, name, now);
-      const version = await tx.packages.insertVersion(pkg.id, request.version, request.manifestText, now);
+      // npm shows the publisher as `_npmUser` and the package's publishers as `maintainers` (npm owner ls).
+      const publisher = publisherOf(principal, (await tx.users.byId(principal.user.id))?.email ?? null);
+      const version = await tx.packages.insertVersion(pkg.id, request.version, request.manifestText, now, writePublisher(publisher));
       await tx.packages.insertFile(
         pkg.id,
         version.id,

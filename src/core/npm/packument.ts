@@ -1,4 +1,5 @@
 import type { LoadedPackage, VersionRecord } from '../packages/model.js';
+import { readPublisher, type Publisher } from '../packages/publisher.js';
 import { tarballFilename } from './names.js';
 import { readPackageState, revisionOf, type NpmPackageState } from './package-state.js';
 
@@ -58,6 +59,9 @@ export function assemblePackument(loaded: LoadedPackage, kind: PackumentKind, ta
   const latest = (latestVersion && manifests.get(latestVersion)) || {};
   const packument: Json = { _id: pkg.name, _rev: revisionOf(pkg.id, state), name: pkg.name };
   for (const field of DESCRIPTIVE_FIELDS) if (latest[field] !== undefined) packument[field] = latest[field];
+  // As npmjs does: the package's maintainers are who published it here (`npm owner ls` reads them).
+  const maintainers = publishersOf(loaded.versions);
+  if (maintainers.length > 0) packument.maintainers = maintainers;
   Object.assign(packument, { 'dist-tags': distTags, versions, time });
   return packument;
 }
@@ -67,10 +71,27 @@ function versionManifest(v: VersionRecord, name: string, state: NpmPackageState,
   const manifest = JSON.parse(v.metadata) as Json;
   const dist = typeof manifest.dist === 'object' && manifest.dist !== null ? (manifest.dist as Json) : {};
   manifest.dist = { ...dist, tarball: `${tarballBase}${name}/-/${tarballFilename(name, v.version)}` };
+  const publisher = readPublisher(v.publishedBy);
+  if (publisher) manifest._npmUser = npmPerson(publisher);
   const deprecated = state.deprecated[v.version];
   if (deprecated) manifest.deprecated = deprecated;
   else delete manifest.deprecated;
   return manifest;
+}
+
+/** npm's person shape: `{name, email}`; email only when known. */
+function npmPerson(publisher: Publisher): Json {
+  return publisher.email ? { name: publisher.username, email: publisher.email } : { name: publisher.username };
+}
+
+/** Distinct publishers, most recent version's first. */
+function publishersOf(versions: VersionRecord[]): Json[] {
+  const seen = new Map<string, Json>();
+  for (const v of [...versions].reverse()) {
+    const publisher = readPublisher(v.publishedBy);
+    if (publisher && !seen.has(publisher.username)) seen.set(publisher.username, npmPerson(publisher));
+  }
+  return [...seen.values()];
 }
 
 function abbreviate(manifest: Json): Json {

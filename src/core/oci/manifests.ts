@@ -1,3 +1,4 @@
+import { writePublisher, type Publisher } from '../packages/publisher.js';
 import { Readable } from 'node:stream';
 import type { Digest } from '../blob-store.js';
 import { Errors } from '../errors.js';
@@ -62,7 +63,13 @@ export class OciManifests {
    * Validates and stores a manifest exactly as received. Everything it references must already be in the
    * repository; nothing is visible unless all of it is (bytes first, then one transaction for the rows).
    */
-  async put(repository: string, reference: Reference, bytes: Buffer, contentType: string | undefined): Promise<PushedManifest> {
+  async put(
+    repository: string,
+    reference: Reference,
+    bytes: Buffer,
+    contentType: string | undefined,
+    publisher: Publisher | null = null,
+  ): Promise<PushedManifest> {
     const parsed = parseManifest(bytes, contentType);
     const digest = digestOf(bytes, reference.kind === 'digest' ? algorithmOf(reference.digest) : 'sha256');
     if (reference.kind === 'digest' && reference.digest !== digest) {
@@ -104,6 +111,7 @@ export class OciManifests {
           size: bytes.length,
           annotations: parsed.annotations,
           createdAt: now,
+          publishedBy: publisher && writePublisher(publisher),
         },
         [...parsed.blobs.map((b) => ({ digest: b.digest, kind: 'blob' as const })), ...parsed.manifests.map((m) => ({ digest: m.digest, kind: 'manifest' as const }))],
       );

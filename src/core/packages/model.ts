@@ -27,6 +27,8 @@ export interface VersionRecord {
   /** Version-level metadata (JSON text) exactly as the protocol stored it. */
   metadata: string;
   createdAt: Date;
+  /** Who published it (JSON of publisher.ts); null when unknown. */
+  publishedBy: string | null;
 }
 
 export interface FileRecord {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { publisherOf, writePublisher } from '../packages/publisher.js';
 import { Readable } from 'node:stream';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal, RequestContext } from '../auth/principal.js';
@@ -171,7 +172,7 @@ export class PypiService {
         // The core metadata blob is kept by GC as long as the file that points at it.
         otherBlobs: metadataBlob ? [metadataBlob.digest] : [],
       };
-      const file = await this.writeRecords({ name, displayName: form.name, version, versionMeta, file: newFile });
+      const file = await this.writeRecords({ name, displayName: form.name, version, versionMeta, file: newFile, publishedBy: writePublisher(publisherOf(principal)) });
       this.cache.delete(name);
       await this.deps.publications.record(principal, { type: 'pypi', name, version }, null);
       return file;
@@ -195,7 +196,7 @@ export class PypiService {
    * parallel: when another upload created the package or release first, the transaction fails with a
    * conflict and is retried, finding them; a duplicate filename stays a conflict on every attempt.
    */
-  private async writeRecords(input: { name: string; displayName: string; version: string; versionMeta: PypiVersionMetadata; file: NewFile }) {
+  private async writeRecords(input: { name: string; displayName: string; version: string; versionMeta: PypiVersionMetadata; file: NewFile; publishedBy: string }) {
     const now = this.deps.clock.now();
     for (let attempt = 1; ; attempt++) {
       try {
@@ -203,7 +204,7 @@ export class PypiService {
           const pkg = await tx.packages.ensure(PYPI_REPOSITORY, input.name, input.displayName, now);
           const release =
             (await tx.packages.version(pkg.id, input.version)) ??
-            (await tx.packages.insertVersion(pkg.id, input.version, JSON.stringify(input.versionMeta), now));
+            (await tx.packages.insertVersion(pkg.id, input.version, JSON.stringify(input.versionMeta), now, input.publishedBy));
           const record = await tx.packages.insertFile(pkg.id, release.id, input.file, now);
           await touchProject(tx, pkg.id, now);
           return record;

@@ -22,7 +22,9 @@ export const npmProtocol: ProtocolDefinition = {
   },
   snippet: {
     key: 'npmrc',
-    build: (endpoint, _username, secret) => `registry=${endpoint.registry ?? ''}\n${endpoint.authKey ?? ''}:_authToken=${secret}\n`,
+    // always-auth: Yarn 1 reads .npmrc and otherwise sends the token only for scoped packages.
+    build: (endpoint, _username, secret) =>
+      `registry=${endpoint.registry ?? ''}\n${endpoint.authKey ?? ''}:_authToken=${secret}\n${endpoint.authKey ?? ''}:always-auth=true\n`,
   },
   artifact: { shape: 'package', repository: 'npm' },
   clientSetup: {

@@ -3,6 +3,7 @@ import type { MetadataStore } from '../../core/ports.js';
 import type { SqlDatabase, SqlEngine } from './database.js';
 import type { Database } from './schema.js';
 import { SqlAuditStore } from './stores/audit.js';
+import { SqlCatalogStore } from './stores/catalog.js';
 import { SqlDeploymentStore } from './stores/deployments.js';
 import { SqlEnvironmentStore } from './stores/environments.js';
 import { SqlPackageStore } from './stores/packages.js';
@@ -32,6 +33,7 @@ function storesOver(db: Kysely<Database>, engine: SqlEngine) {
     oidc: new SqlOidcStore(db),
     publications: new SqlPublicationStore(db),
     helperTokens: new SqlHelperTokenStore(db),
+    catalog: new SqlCatalogStore(db, engine),
   };
 }
 
@@ -51,6 +53,7 @@ export class SqlMetadataStore implements MetadataStore {
   readonly oidc;
   readonly publications;
   readonly helperTokens;
+  readonly catalog;
 
   constructor(
     readonly database: SqlDatabase,
@@ -74,6 +77,7 @@ export class SqlMetadataStore implements MetadataStore {
       oidc: this.oidc,
       publications: this.publications,
       helperTokens: this.helperTokens,
+      catalog: this.catalog,
     } = storesOver(db, database.engine));
   }
 

@@ -10,6 +10,7 @@ import * as automaticReleases from './migrations/0041-automatic-releases.js';
 import * as credentialHelperTokens from './migrations/0042-credential-helper-tokens.js';
 import * as cliWebLogins from './migrations/0043-cli-web-logins.js';
 import * as blobsOfEveryProtocol from './migrations/0008-blobs-of-every-protocol.js';
+import * as packageBrowsing from './migrations/0010-package-browsing.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0042-credential-helper-tokens': credentialHelperTokens,
   '0043-cli-web-logins': cliWebLogins,
   '0008-blobs-of-every-protocol': blobsOfEveryProtocol,
+  '0010-package-browsing': packageBrowsing,
 };
 
 /** An arbitrary constant shared by every replica: "fly-registry migrations". */

@@ -94,6 +94,8 @@ export interface PackageVersionsTable {
   version: string;
   metadata: string;
   created_at: number;
+  /** JSON of core/packages/publisher.ts; null before migration 0010. */
+  published_by: string | null;
 }
 
 export interface PackageFilesTable {
@@ -148,6 +150,8 @@ export interface OciManifestsTable {
   /** JSON object of strings, or null. */
   annotations: string | null;
   created_at: number;
+  /** JSON of core/packages/publisher.ts; null before migration 0010. */
+  published_by: string | null;
 }
 
 export interface OciManifestReferencesTable {

@@ -8,6 +8,8 @@ import type {
   Environment,
   EnvironmentProfile,
   Invitation,
+  PackageDetail,
+  PackagePage,
   InvitationInfo,
   LoginAnswer,
   NpmWebLoginRequest,
@@ -89,8 +91,11 @@ export const createEnvironment = (input: NewEnvironment) =>
 export const deleteEnvironment = (name: string) => apiRequest<{ deleted: true; revokedTokens: number }>('DELETE', `${env(name)}?confirm=true`);
 export const createEnvironmentToken = (name: string, input: { name?: string; permission: Permission; expiresAt: string | null }) =>
   apiRequest<CreatedToken>('POST', `${env(name)}/tokens`, input);
-export const getDeployments = (name: string) =>
-  apiRequest<{ environment: string; deployments: Deployment[]; nextCursor: string | null }>('GET', `${env(name)}/deployments?order=desc&limit=100`);
+export const getDeployments = (name: string, cursor?: string | null) =>
+  apiRequest<{ environment: string; deployments: Deployment[]; nextCursor: string | null }>(
+    'GET',
+    `${env(name)}/deployments?order=desc&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+  );
 export const getState = (name: string) => apiRequest<{ environment: string; repositories: RunningImage[] }>('GET', `${env(name)}/state`);
 export const getDrift = (name: string) => apiRequest<{ environment: string; repositories: Drift[] }>('GET', `${env(name)}/drift`);
 export const compareEnvironments = (a: string, b: string) =>
@@ -99,3 +104,15 @@ export const compareEnvironments = (a: string, b: string) =>
 export const listReleases = (before?: number) =>
   apiRequest<{ releases: Release[]; nextBefore: number | null }>('GET', `/api/v1/releases?limit=100${before ? `&before=${before}` : ''}`);
 export const getRelease = (id: string) => apiRequest<Release>('GET', `/api/v1/releases/${encodeURIComponent(id)}`);
+
+export const listPackages = (query: { q?: string; protocol?: string; after?: string | null }) => {
+  const params = new URLSearchParams({ limit: '50' });
+  if (query.q) params.set('q', query.q);
+  if (query.protocol) params.set('protocol', query.protocol);
+  if (query.after) params.set('after', query.after);
+  return apiRequest<PackagePage>('GET', `/api/v1/packages?${params.toString()}`);
+};
+const pkg = (protocol: string, name: string) => `/api/v1/packages/${encodeURIComponent(protocol)}/${encodeURIComponent(name)}`;
+export const getPackage = (protocol: string, name: string) => apiRequest<PackageDetail>('GET', pkg(protocol, name));
+export const packageAction = (protocol: string, name: string, action: string, input: { version: string; message?: string }) =>
+  apiRequest<PackageDetail | { deleted: true }>('POST', `${pkg(protocol, name)}/actions/${encodeURIComponent(action)}`, input);

@@ -2,11 +2,11 @@ import type { Drift, ReleaseRef } from '../api/types';
 import { Link } from '../router/router';
 import { Badge } from './Badge';
 
-/** Environments without a chosen colour get a neutral one. */
-export const DEFAULT_ENVIRONMENT_COLOR = '#64748b';
-
+/** An environment's colour; one without a colour shows an empty dashed ring, not a grey block that looks unloaded. */
 export function EnvironmentSwatch({ color, large }: { color: string | null; large?: boolean }) {
-  return <span className={large ? 'swatch swatch-large' : 'swatch'} style={{ backgroundColor: color ?? DEFAULT_ENVIRONMENT_COLOR }} aria-hidden="true" />;
+  const size = large ? 'swatch swatch-large' : 'swatch';
+  if (!color) return <span className={`${size} swatch-none`} title="No colour chosen" aria-hidden="true" />;
+  return <span className={size} style={{ backgroundColor: color }} aria-hidden="true" />;
 }
 
 /** `sha256:0123456789ab…`: enough to tell images apart; the full digest in the tooltip and for copying. */

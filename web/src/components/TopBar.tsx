@@ -11,6 +11,7 @@ export interface NavItem {
 /** The sections of the dashboard, in the order people use them. */
 export const NAV_ITEMS: NavItem[] = [
   { to: '/tokens', label: 'Tokens' },
+  { to: '/packages', label: 'Packages' },
   { to: '/environments', label: 'Environments' },
   { to: '/releases', label: 'Releases' },
   { to: '/team', label: 'Team', adminOnly: true },

@@ -14,7 +14,7 @@ const INSERT_CHUNK = 1000;
 /** Serialises aggregate updates between replicas: "fly-registry deployments". */
 const PG_DEPLOYMENTS_LOCK = 724_113_906;
 
-const toDeployment = (r: Selectable<DeploymentsTable>): Deployment => ({
+export const toDeployment = (r: Selectable<DeploymentsTable>): Deployment => ({
   id: r.id,
   environmentId: r.environment_id,
   repository: r.repository,

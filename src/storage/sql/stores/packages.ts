@@ -24,6 +24,7 @@ const toVersion = (r: Selectable<PackageVersionsTable>): VersionRecord => ({
   version: r.version,
   metadata: r.metadata,
   createdAt: toDate(r.created_at),
+  publishedBy: r.published_by ?? null,
 });
 
 const toFile = (r: Selectable<PackageFilesTable>): FileRecord => ({
@@ -38,7 +39,7 @@ const toFile = (r: Selectable<PackageFilesTable>): FileRecord => ({
 });
 
 /** Escapes LIKE wildcards so a search for "a_b" matches the text, not a pattern. */
-const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export class SqlPackageStore implements PackageStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -144,11 +145,11 @@ export class SqlPackageStore implements PackageStore {
     return row && toVersion(row);
   }
 
-  async insertVersion(packageId: string, version: string, metadata: string, now: Date): Promise<VersionRecord> {
-    const record: VersionRecord = { id: randomUUID(), packageId, version, metadata, createdAt: now };
+  async insertVersion(packageId: string, version: string, metadata: string, now: Date, publishedBy: string | null = null): Promise<VersionRecord> {
+    const record: VersionRecord = { id: randomUUID(), packageId, version, metadata, createdAt: now, publishedBy };
     await this.db
       .insertInto('package_versions')
-      .values({ id: record.id, package_id: packageId, version, metadata, created_at: now.getTime() })
+      .values({ id: record.id, package_id: packageId, version, metadata, created_at: now.getTime(), published_by: publishedBy })
       .execute()
       .catch((error: unknown) => {
         throw isUniqueViolation(error) ? Errors.conflict(`Version ${version} already exists`) : error;

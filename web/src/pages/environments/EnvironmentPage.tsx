@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { deleteEnvironment, getDeployments, getDrift, getEnvironment } from '../../api/endpoints';
-import type { Drift } from '../../api/types';
+import type { Deployment, Drift } from '../../api/types';
 import { Badge } from '../../components/Badge';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DataTable, type TableColumn } from '../../components/DataTable';
@@ -32,6 +32,15 @@ export function EnvironmentPage({ name }: { name: string }) {
   const profile = useAsync(() => getEnvironment(name), [name]);
   const drift = useAsync(() => getDrift(name), [name]);
   const timeline = useAsync(() => getDeployments(name), [name]);
+  // Older pages of the timeline, appended by "Load more" (beyond the first 100 deployments).
+  const [older, setOlder] = useState<{ deployments: Deployment[]; nextCursor: string | null } | null>(null);
+  const loadOlder = useAction(getDeployments);
+  const deployments = [...(timeline.data?.deployments ?? []), ...(older?.deployments ?? [])];
+  const nextCursor = older ? older.nextCursor : (timeline.data?.nextCursor ?? null);
+  const loadMore = async () => {
+    const page = await loadOlder.run(name, nextCursor);
+    if (page) setOlder((current) => ({ deployments: [...(current?.deployments ?? []), ...page.deployments], nextCursor: page.nextCursor }));
+  };
   const tokenDialogs = useTokenDialogs({ environment: name, onChanged: () => void profile.reload() });
   const [deleting, setDeleting] = useState(false);
   const remove = useAction(deleteEnvironment);
@@ -100,9 +109,9 @@ export function EnvironmentPage({ name }: { name: string }) {
         </h2>
         <ErrorAlert error={timeline.error} />
         {timeline.data?.deployments.length === 0 ? <p className="card empty">No deployments recorded yet.</p> : null}
-        {timeline.data && timeline.data.deployments.length > 0 ? (
+        {deployments.length > 0 ? (
           <ol className="timeline" aria-label={`Deployments in ${name}, newest first`}>
-            {timeline.data.deployments.map((d) => (
+            {deployments.map((d) => (
               <li key={`${d.repository}@${d.digest}@${d.firstSeen}`} className={d.running ? 'timeline-item timeline-item-running' : 'timeline-item'}>
                 <div className="timeline-when">
                   <time dateTime={d.firstSeen}>{formatDateTime(d.firstSeen)}</time>
@@ -121,6 +130,14 @@ export function EnvironmentPage({ name }: { name: string }) {
             ))}
           </ol>
         ) : null}
+        <ErrorAlert error={loadOlder.error} />
+        {nextCursor ? (
+          <div className="load-more">
+            <button type="button" className="button" onClick={() => void loadMore()} disabled={loadOlder.pending}>
+              {loadOlder.pending ? 'Loading…' : 'Load more'}
+            </button>
+          </div>
+        ) : null}
       </section>
 
       <section className="section" aria-labelledby="tokens-title">
@@ -138,6 +155,7 @@ export function EnvironmentPage({ name }: { name: string }) {
           <TokenTable
             me={me}
             tokens={environment.tokens}
+            hideEnvironment
             onRevoke={tokenDialogs.revoke}
             onDelete={tokenDialogs.remove}
             empty="This environment has no tokens. Create one for the cluster that runs it."

@@ -17,7 +17,8 @@ export function CreateTokenDialog({ environment: fixedEnvironment, onCreated, on
   const [name, setName] = useState(fixedEnvironment ?? '');
   // Environment tokens are for pulling images into that environment: read-only by default.
   const [permission, setPermission] = useState<Permission>(fixedEnvironment ? 'read-only' : 'read-write');
-  const { expiry, setExpiry, expiresAt } = useExpiry();
+  // The same defaults as flyreg and the MCP tools (src/client/token-defaults.ts): environment tokens never expire.
+  const { expiry, setExpiry, expiresAt } = useExpiry(fixedEnvironment ? 'never' : 'date');
   const [environment, setEnvironment] = useState('');
   const environments = useAsync(() => (fixedEnvironment ? Promise.resolve([]) : listEnvironments()), [fixedEnvironment]);
   const action = useAction(async (input: NewToken) =>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Permission } from '../../api/types';
 import { addDays, endOfLocalDay, toDateInputValue } from '../../format/dates';
 
+/** src/client/token-defaults.ts's DEFAULT_EXPIRY_DAYS: the same default for flyreg and the MCP tools. */
 const DEFAULT_DAYS = 30;
 
 export function PermissionField({ value, onChange, name = 'permission' }: { value: Permission; onChange: (p: Permission) => void; name?: string }) {

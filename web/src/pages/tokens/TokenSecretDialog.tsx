@@ -19,14 +19,18 @@ export interface SnippetItem {
   hint?: string;
 }
 
-/** Every ready-to-paste text in the creation answer; an environment token adds its Kubernetes pull secret. */
-export function snippetList(snippets: CreatedToken['snippets']): SnippetItem[] {
+/**
+ * Every ready-to-paste text in the creation answer. The Kubernetes pull secret is shown only for an
+ * environment token: that is the token a cluster pulls with, and the others need no two extra snippets.
+ */
+export function snippetList(created: Pick<CreatedToken, 'snippets' | 'environmentId'>): SnippetItem[] {
+  const { snippets } = created;
   const list: SnippetItem[] = [];
   for (const [key, value] of Object.entries(snippets)) {
     if (typeof value === 'string') list.push({ key, title: titleOf(key), text: value });
   }
   const k8s = snippets.kubernetes;
-  if (k8s && typeof k8s === 'object') {
+  if (created.environmentId && k8s && typeof k8s === 'object') {
     const where = k8s.namespace && k8s.secretName ? `Secret ${k8s.secretName} in namespace ${k8s.namespace}.` : undefined;
     if (typeof k8s.manifest === 'string') {
       list.push({ key: 'k8s-manifest', title: 'Kubernetes pull secret (manifest)', text: k8s.manifest, hint: where && `${where} Apply with kubectl apply -f -.` });
@@ -59,7 +63,7 @@ export function TokenSecretDialog({ created, onClose }: { created: CreatedToken;
       </div>
       <h3 className="section-title">Use it</h3>
       <div className="snippets">
-        {snippetList(created.snippets).map((snippet) => (
+        {snippetList(created).map((snippet) => (
           <Snippet key={snippet.key} title={snippet.title} text={snippet.text} hint={snippet.hint} />
         ))}
       </div>

@@ -13,25 +13,34 @@ interface TokenTableProps {
   onRevoke: (token: Token) => void;
   onDelete: (token: Token) => void;
   empty: string;
+  /** On an environment's own page every token belongs to it: do not repeat its name on each row. */
+  hideEnvironment?: boolean;
 }
 
 const time = (iso: string | null) => (iso ? new Date(iso).getTime() : null);
 
-export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, empty }: TokenTableProps) {
+export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, empty, hideEnvironment }: TokenTableProps) {
   const columns: Column<Token>[] = [
     {
       key: 'name',
       label: 'Name',
       sortValue: (t) => t.name.toLowerCase(),
+      className: 'token-name',
       render: (t) => {
-        const environment = t.environmentId ? (environmentNames?.get(t.environmentId) ?? t.environment) : null;
+        const environment = !hideEnvironment && t.environmentId ? (environmentNames?.get(t.environmentId) ?? t.environment) : null;
         return (
           <span className="cell-stack">
-            <strong>{t.name}</strong>
-            {environment ? <small className="muted">Environment: {environment}</small> : null}
-            {t.credentialHelper ? <small className="muted">Short-lived credential helper token (docker-credential-flyreg)</small> : null}
+            <strong className="truncate" title={t.name}>
+              {t.name}
+            </strong>
+            {environment ? (
+              <small className="muted truncate" title={`Environment: ${environment}`}>
+                Environment: {environment}
+              </small>
+            ) : null}
+            {t.credentialHelper ? <small className="muted truncate">Short-lived credential helper token (docker-credential-flyreg)</small> : null}
             {t.ci ? (
-              <small className="muted">
+              <small className="muted truncate">
                 CI run{t.ci.repository ? ` of ${t.ci.repository}` : ''}
                 {t.ci.refName ? ` at ${t.ci.refName}` : ''}
                 {t.ci.runUrl ? (
@@ -46,14 +55,25 @@ export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, e
         );
       },
     },
-    { key: 'username', label: 'Username', sortValue: (t) => t.username, render: (t) => <code className="code-inline">{t.username}</code> },
+    {
+      key: 'username',
+      label: 'Username',
+      className: 'token-username',
+      sortValue: (t) => t.username,
+      render: (t) => (
+        <code className="code-inline truncate" title={t.username}>
+          {t.username}
+        </code>
+      ),
+    },
     { key: 'permission', label: 'Permission', sortValue: (t) => t.permission, render: (t) => PERMISSION_LABELS[t.permission] },
     { key: 'createdBy', label: 'Created By', sortValue: (t) => t.createdBy, render: (t) => t.createdBy },
     {
       key: 'createdAt',
       label: 'Created',
       sortValue: (t) => time(t.createdAt),
-      render: (t) => <Timestamp at={t.createdAt} format={formatDate} />,
+      // Date and time: tokens made the same day are told apart, and the CLI shows the same instant.
+      render: (t) => <Timestamp at={t.createdAt} format={formatDateTime} />,
     },
     {
       key: 'expiresAt',
@@ -68,10 +88,10 @@ export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, e
       sortValue: (t) => time(t.lastUsedAt),
       render: (t) =>
         t.lastUsedAt ? (
-          <span className="cell-stack" title={[formatDateTime(t.lastUsedAt), t.lastUsedIp, t.lastUsedClient].filter(Boolean).join(' · ')}>
-            <span>{formatRelative(t.lastUsedAt)}</span>
+          <span title={[formatDateTime(t.lastUsedAt), t.lastUsedIp, t.lastUsedClient].filter(Boolean).join(' · ')}>
+            {formatRelative(t.lastUsedAt)}{' '}
             <small className="muted">
-              {t.useCount} {t.useCount === 1 ? 'use' : 'uses'}
+              ({t.useCount} {t.useCount === 1 ? 'use' : 'uses'})
             </small>
           </span>
         ) : (
@@ -82,7 +102,12 @@ export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, e
       key: 'actions',
       label: 'Actions',
       className: 'cell-actions',
-      render: (t) => (
+      render: (t) =>
+        !canRevoke(me, t) && !canDelete(me, t) ? (
+          <small className="muted" title="Only the token's creator or an admin can revoke or delete it">
+            {t.status === 'active' ? 'Creator or admin' : '—'}
+          </small>
+        ) : (
         <div className="row-actions">
           {canRevoke(me, t) ? (
             <button type="button" className="button button-small button-danger-outline" onClick={() => onRevoke(t)} aria-label={`Revoke ${t.name}`}>
@@ -95,10 +120,11 @@ export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, e
             </button>
           ) : null}
         </div>
-      ),
+        ),
     },
   ];
   return (
+    <div className="token-table">
     <SortableTable
       caption="Tokens"
       columns={columns}
@@ -107,5 +133,6 @@ export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, e
       initialSort={{ key: 'createdAt', direction: 'descending' }}
       empty={<p className="empty">{empty}</p>}
     />
+    </div>
   );
 }
