@@ -4,6 +4,7 @@ import type { Principal } from '../../core/auth/principal.js';
 import type { Core } from '../../core/core.js';
 import { Errors } from '../../core/errors.js';
 import { NPM_PATH } from '../../core/tokens/snippets.js';
+import { bodyLimitFor } from '../../http/body-limits.js';
 import { parseAuthorization, requestContext } from '../../http/credentials.js';
 import { sendNpmError } from './errors.js';
 import type { NpmRoute } from './route.js';
@@ -43,10 +44,10 @@ function packageNameOf(params: Record<string, string>): string {
 async function npmRoutes(app: FastifyInstance, { core, mountPath, maxBodyBytes }: RoutesOptions): Promise<void> {
   // Bodies reach handlers as text: core parses them, and keeps each published manifest's exact text.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: maxBodyBytes }, (_request, body, done) => done(null, body));
-  app.setErrorHandler((error: Error, request, reply) => sendNpmError(error, request, reply, maxBodyBytes));
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  app.setErrorHandler((error: Error, request, reply) => sendNpmError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
-    sendNpmError(Errors.notFound('npm endpoint', `${request.method} ${request.url.split('?')[0]}`), request, reply, maxBodyBytes),
+    sendNpmError(Errors.notFound('npm endpoint', `${request.method} ${request.url.split('?')[0]}`), request, reply),
   );
 
   const principals = new WeakMap<FastifyRequest, Principal>();
@@ -74,7 +75,7 @@ async function npmRoutes(app: FastifyInstance, { core, mountPath, maxBodyBytes }
       app.route({
         method: route.method,
         url,
-        bodyLimit: maxBodyBytes,
+        bodyLimit: route.bodyLimit === 'publish' ? maxBodyBytes : bodyLimitFor({ public: route.access === 'public' }),
         onRequest: guard(route),
         handler: async (request, reply) => {
           const params = request.params as Record<string, string>;

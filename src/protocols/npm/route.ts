@@ -31,5 +31,7 @@ export interface NpmRoute {
   method: 'GET' | 'PUT' | 'POST' | 'DELETE';
   path: string;
   access: Action | 'authenticated' | 'public';
+  /** Routes that receive an artifact (publish) take bodies up to FLY_NPM_MAX_BODY_MB; every other route a small one. */
+  bodyLimit?: 'publish';
   handler(c: NpmContext): Promise<unknown>;
 }

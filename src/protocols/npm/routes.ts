@@ -27,8 +27,8 @@ export const NPM_ROUTES: NpmRoute[] = [
   { method: 'DELETE', path: '/-/package/{pkg}/dist-tags/:tag', access: 'push', handler: removeDistTag },
 
   { method: 'GET', path: '/{pkg}', access: 'pull', handler: getPackument },
-  { method: 'PUT', path: '/{pkg}', access: 'push', handler: putPackage },
-  { method: 'PUT', path: '/{pkg}/-rev/:rev', access: 'push', handler: putPackageRevision },
+  { method: 'PUT', path: '/{pkg}', access: 'push', bodyLimit: 'publish', handler: putPackage },
+  { method: 'PUT', path: '/{pkg}/-rev/:rev', access: 'push', bodyLimit: 'publish', handler: putPackageRevision },
   { method: 'DELETE', path: '/{pkg}/-rev/:rev', access: 'delete', handler: deletePackage },
   { method: 'GET', path: '/{pkg}/-/:filename', access: 'pull', handler: getTarball },
   { method: 'DELETE', path: '/{pkg}/-/:filename/-rev/:rev', access: 'delete', handler: deleteTarball },

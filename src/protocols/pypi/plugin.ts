@@ -38,6 +38,9 @@ async function guard(core: Core, route: PypiRoute, request: FastifyRequest): Pro
 }
 
 async function pypiMount(app: FastifyInstance, { core, blobs, service, mount, short }: MountOptions): Promise<void> {
+  // Uploads are multipart forms, read lazily after the guard; no other body is ever parsed here (a JSON or
+  // text body to the upload URL is refused by its content type before a byte of it is read).
+  app.removeAllContentTypeParsers();
   await app.register(multipart, {
     // Keep the client's filename as sent, so "../x.whl" is refused rather than silently cut to "x.whl".
     preservePath: true,
