@@ -44,4 +44,27 @@ describe('FailureLimiter', () => {
     expect(refusal(() => limiter.check(null, 2))).toBeUndefined();
   });
 
+  it('reserves attempts before they are checked: concurrent attempts beyond the limit are refused', () => {
+    const limiter = new FailureLimiter(3, 60_000);
+    const attempts = [0, 1, 2].map(() => limiter.reserve(['10.0.0.1', 'account:alice'], 0));
+    expect(refusal(() => limiter.reserve(['10.0.0.1', 'account:alice'], 1))?.code).toBe('rate_limited');
+    // The account is limited from any address, and the address for any account.
+    expect(refusal(() => limiter.reserve(['10.0.0.9', 'account:alice'], 1))?.code).toBe('rate_limited');
+    expect(refusal(() => limiter.reserve(['10.0.0.1', 'account:bob'], 1))?.code).toBe('rate_limited');
+    // A success gives its place back; a failure keeps it.
+    attempts[0]?.succeeded();
+    attempts[1]?.failed();
+    const next = limiter.reserve(['10.0.0.1', 'account:alice'], 2);
+    expect(refusal(() => limiter.reserve(['10.0.0.1', 'account:alice'], 3))?.code).toBe('rate_limited');
+    next.succeeded();
+    next.succeeded();
+    expect(refusal(() => limiter.check('10.0.0.1', 4))).toBeUndefined();
+  });
+
+  it('a refused reservation counts nothing', () => {
+    const limiter = new FailureLimiter(1, 60_000);
+    limiter.reserve(['account:alice'], 0).failed();
+    expect(refusal(() => limiter.reserve(['10.0.0.1', 'account:alice'], 1))?.code).toBe('rate_limited');
+    expect(refusal(() => limiter.check('10.0.0.1', 2))).toBeUndefined();
+  });
 });
