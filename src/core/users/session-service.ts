@@ -86,7 +86,8 @@ export class SessionService {
         { actor: username.slice(0, 64), action: 'login.failed', target: { type: 'user', id: user?.id ?? null, name: username.slice(0, 64) }, details: { reason } },
         ctx,
       );
-      throw user && ok ? Errors.userInactive(user.username) : Errors.invalidCredentials();
+      // The same answer as a wrong password: a refusal must not reveal that a deactivated account's password is right.
+      throw Errors.invalidCredentials();
     }
     attempt.succeeded();
     return user;
