@@ -9,6 +9,7 @@ import { npmPlugin } from '../protocols/npm/plugin.js';
 import { ociPlugin } from '../protocols/oci/plugin.js';
 import { pypiPlugin } from '../protocols/pypi/plugin.js';
 import { webUiPlugin } from '../web-ui/plugin.js';
+import { rejectNulBytes } from '../http/reject-nul.js';
 import { registerOperations } from './operations.js';
 
 export interface AppOptions {
@@ -38,6 +39,7 @@ export async function buildApp({ core, registry, logger, publicUrl, trustProxy, 
       'request',
     );
   });
+  rejectNulBytes(app);
   registerOperations(app, core);
   await app.register(apiPlugin, { core, secureCookies: publicUrl.protocol === 'https:', version });
   await app.register(ociPlugin, { core, registry, publicUrl });
