@@ -119,7 +119,7 @@ export class PypiService {
    * duplicate), then the blob is committed, the archive's core metadata read and checked, and the records
    * written in one transaction. On any failure nothing becomes visible.
    */
-  async publish(principal: Principal, fields: FormFields, received: ReceivedFile): Promise<FileRecord> {
+  async publish(principal: Principal, fields: FormFields, received: ReceivedFile, signal?: AbortSignal): Promise<FileRecord> {
     let committed: { digest: Digest; createdHere: boolean } | undefined;
     try {
       const { form, name, version, dist } = checkUpload(fields, received);
@@ -134,8 +134,8 @@ export class PypiService {
 
       const metadataBytes =
         dist.kind === 'bdist_wheel'
-          ? await readWheelMetadata(this.deps.blobs, digest, received.size, name)
-          : await readSdistMetadata(this.deps.blobs, digest);
+          ? await readWheelMetadata(this.deps.blobs, digest, received.size, name, signal)
+          : await readSdistMetadata(this.deps.blobs, digest, received.size, signal);
       const core = parseCoreMetadata(metadataBytes);
       if (normalizeProjectName(core.name) !== name) {
         throw Errors.validation(`The file's metadata names project ${core.name}, not ${form.name}`);

@@ -4,6 +4,7 @@ import { Errors } from '../../core/errors.js';
 import { parseRepositoryName } from '../../core/oci/names.js';
 import type { OciRegistry } from '../../core/oci/registry.js';
 import { challengeScope } from '../../core/oci/scopes.js';
+import { clientGoneSignal } from '../../http/client-gone.js';
 import { requestContext } from '../../http/credentials.js';
 import { bearerChallenge, sendOciError } from './errors.js';
 import { Guard } from './guard.js';
@@ -66,7 +67,7 @@ export async function ociPlugin(app: FastifyInstance, { core, registry, publicUr
         access = await guard.authenticate(request, ctx);
         guard.authorizeRoute(access, route.action, params.name);
       }
-      let controller: AbortController | undefined;
+      let signal: AbortSignal | undefined;
       const context: OciContext = {
         core,
         registry,
@@ -80,14 +81,7 @@ export async function ociPlugin(app: FastifyInstance, { core, registry, publicUr
           return access;
         },
         get signal(): AbortSignal {
-          if (!controller) {
-            const created = new AbortController();
-            controller = created;
-            request.raw.once('close', () => {
-              if (!request.raw.complete || !reply.raw.writableFinished) created.abort();
-            });
-          }
-          return controller.signal;
+          return (signal ??= clientGoneSignal(request, reply));
         },
         mayPull: (name) => (access ? guard.mayPull(access, name) : false),
         realm,

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
 import { Errors } from '../../../core/errors.js';
+import { clientGoneSignal } from '../../../http/client-gone.js';
 import { PYPI_LIMITS } from '../../../core/pypi/limits.js';
 import { receiveFile, type ReceivedFile } from '../../../core/pypi/receive.js';
 import type { FormFields } from '../../../core/pypi/upload-form.js';
@@ -21,6 +22,7 @@ async function drain(stream: Readable): Promise<void> {
  * unless every check passes.
  */
 export async function uploadFile(c: PypiContext): Promise<FastifyReply> {
+  const signal = clientGoneSignal(c.request, c.reply);
   const fields: FormFields = {};
   let received: ReceivedFile | undefined;
   try {
@@ -37,7 +39,7 @@ export async function uploadFile(c: PypiContext): Promise<FastifyReply> {
         continue;
       }
       if (received) throw Errors.validation('Upload more than one file per request: send one "content" part');
-      received = await receiveFile(c.blobs, part.filename, part.file);
+      received = await receiveFile(c.blobs, part.filename, part.file, signal);
       if (part.file.truncated) throw Errors.payloadTooLarge(PYPI_LIMITS.maxFileBytes);
     }
   } catch (error) {
@@ -45,6 +47,6 @@ export async function uploadFile(c: PypiContext): Promise<FastifyReply> {
     throw error;
   }
   if (!received) throw Errors.validation('The upload has no file: send the distribution in the "content" part');
-  await c.service.publish(c.principal, fields, received);
+  await c.service.publish(c.principal, fields, received, signal);
   return c.reply.type('text/plain; charset=utf-8').send('OK\n');
 }
