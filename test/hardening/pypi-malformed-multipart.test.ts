@@ -15,7 +15,7 @@ describe('PyPI upload with a malformed multipart body', () => {
   });
   afterAll(() => server?.stop());
 
-  const upload = (contentType: string, body: string | Buffer) =>
+  const upload = (contentType: string, body: string) =>
     fetch(`${server.url}/pypi/`, { method: 'POST', headers: { ...auth, 'content-type': contentType }, body });
 
   const start = (boundary: string) =>
