@@ -10,6 +10,7 @@ import { ociPlugin } from '../protocols/oci/plugin.js';
 import { pypiPlugin } from '../protocols/pypi/plugin.js';
 import { webUiPlugin } from '../web-ui/plugin.js';
 import { rejectNulBytes } from '../http/reject-nul.js';
+import type { HttpTimeouts } from './config.js';
 import { registerOperations } from './operations.js';
 
 export interface AppOptions {
@@ -20,10 +21,13 @@ export interface AppOptions {
   trustProxy: boolean;
   version: string;
   npm: { maxBodyBytes: number };
+  http: HttpTimeouts;
+  /** Set when shutdown has begun: every answer then closes its connection (see serve.ts). */
+  draining?: { value: boolean };
 }
 
 /** Builds the HTTP application: one host, one port, every protocol mounted as its own plugin. */
-export async function buildApp({ core, registry, logger, publicUrl, trustProxy, version, npm }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ core, registry, logger, publicUrl, trustProxy, version, npm, http, draining }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One access-log line per request (the onResponse hook below) instead of Fastify's two.
@@ -31,7 +35,18 @@ export async function buildApp({ core, registry, logger, publicUrl, trustProxy, 
     trustProxy,
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    connectionTimeout: http.socketTimeoutMs,
+    requestTimeout: http.requestTimeoutMs,
+    // Node enforces the headers and request timeouts on this interval: once a second keeps them close to exact.
+    http: { headersTimeout: Math.min(http.headersTimeoutMs, http.requestTimeoutMs), connectionsCheckingInterval: 1000 },
   });
+  if (draining) {
+    // A request finishing during shutdown must not leave its keep-alive connection open behind it.
+    app.addHook('onSend', async (_request, reply) => {
+      if (draining.value) void reply.header('connection', 'close');
+    });
+  }
   await app.register(cookie);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { mkdirSync } from 'node:fs';
 import { createCore } from '../core/core.js';
 import { InProcessInvalidationBus, type InvalidationBus } from '../core/invalidation.js';
@@ -64,7 +65,8 @@ export async function startServer(config: Config, version: string): Promise<Runn
     logger.info({ username: admin.username }, 'created the first admin from FLY_ADMIN_USERNAME / FLY_ADMIN_PASSWORD');
   }
 
-  const app = await buildApp({ core, registry, logger, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm });
+  const draining = { value: false };
+  const app = await buildApp({ core, registry, logger, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm, http: config.http, draining });
   await app.listen({ port, host: config.host });
   logger.info({ port, publicUrl: publicUrl.href, database: database.engine, blobStore: config.blobs.kind, version }, 'listening');
 
@@ -80,12 +82,35 @@ export async function startServer(config: Config, version: string): Promise<Runn
   const close = () =>
     (closing ??= (async () => {
       clearInterval(sweeper);
-      await app.close();
+      await drainHttp(app, draining, config.http.shutdownTimeoutMs, logger);
       await core.stop();
       await invalidations.close();
       await store.close();
     })());
   return { url: publicUrl, close };
+}
+
+/**
+ * Stops taking requests and lets those in flight finish within the deadline: idle keep-alive connections
+ * are closed at once (and again as requests finish, each answer also saying `Connection: close`), and
+ * whatever is still open at the deadline is cut, so the pull events and usage stamps can be flushed
+ * well inside the orchestrator's grace period.
+ */
+async function drainHttp(app: FastifyInstance, draining: { value: boolean }, deadlineMs: number, logger: ReturnType<typeof createLogger>): Promise<void> {
+  draining.value = true;
+  const closed = app.close();
+  app.server.closeIdleConnections();
+  const idleSweep = setInterval(() => app.server.closeIdleConnections(), 100);
+  const deadline = setTimeout(() => {
+    logger.warn({ deadlineMs }, 'shutdown deadline reached: closing connections of requests still in flight');
+    app.server.closeAllConnections();
+  }, deadlineMs);
+  try {
+    await closed;
+  } finally {
+    clearInterval(idleSweep);
+    clearTimeout(deadline);
+  }
 }
 
 /**
