@@ -67,7 +67,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   return {
     store,
     blobs: options.blobs,
-    pypi: new PypiService({ store, blobs: options.blobs, clock }),
+    pypi: new PypiService({ store, blobs: options.blobs, clock, audit }),
     npm: new NpmRegistry({ store, blobs: options.blobs, clock, audit, publicUrl: options.publicUrl, packumentCacheTtlMs: NPM_PACKUMENT_CACHE_TTL_MS }),
     clock,
     audit,

@@ -49,7 +49,7 @@ export async function startServer(config: Config, version: string): Promise<Runn
     onBackgroundError: (error) => logger.error({ err: error }, 'background write failed'),
   });
 
-  const registry = await createOciRegistry({ store, blobs: core.blobs, clock: core.clock });
+  const registry = await createOciRegistry({ store, blobs: core.blobs, clock: core.clock, audit: core.audit });
 
   // Under a lease: replicas starting together on an empty database must not both create the admin (the one
   // that finds the lease taken skips; the holder creates it).

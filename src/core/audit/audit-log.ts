@@ -23,6 +23,13 @@ export type AuditAction =
   | 'package.published'
   | 'package.changed'
   | 'package.unpublished'
+  | 'package.tag_set'
+  | 'package.tag_removed'
+  | 'package.yanked'
+  | 'package.unyanked'
+  | 'image.manifest_deleted'
+  | 'image.tag_deleted'
+  | 'image.blob_deleted'
   | 'npm_login.approved'
   | 'npm_login.denied'
   | 'npm_login.token_issued';

@@ -170,7 +170,7 @@ export class NpmRegistry {
     return result;
   }
 
-  async setDistTag(name: string, tag: string, text: string): Promise<Record<string, string>> {
+  async setDistTag(principal: Principal, name: string, tag: string, text: string, ctx: RequestContext): Promise<Record<string, string>> {
     checkPackageName(name);
     checkTag(tag);
     const target = parseJsonText(text, 'dist-tag body');
@@ -181,6 +181,7 @@ export class NpmRegistry {
       if (!pkg) throw Errors.notFound('Package', name);
       if (!(await tx.packages.version(pkg.id, version))) throw Errors.notFound('Version', `${name}@${version}`);
       await tx.packages.setTag(pkg.id, tag, version);
+      await this.deps.audit.record(tx.audit, { actor: actorName(principal), action: 'package.tag_set', target: { type: 'npm', id: pkg.id, name }, details: { tag, version } }, ctx);
       await this.commitState(tx, name, () => undefined);
       return tx.packages.tags(pkg.id);
     });
@@ -188,7 +189,7 @@ export class NpmRegistry {
     return Object.fromEntries(tags.map((t) => [t.tag, t.version]));
   }
 
-  async removeDistTag(name: string, tag: string): Promise<Record<string, string>> {
+  async removeDistTag(principal: Principal, name: string, tag: string, ctx: RequestContext): Promise<Record<string, string>> {
     checkPackageName(name);
     checkTag(tag);
     if (tag === 'latest') throw Errors.validation('The latest dist-tag cannot be removed: point it at another version instead', [{ path: 'tag', message: 'latest is required' }]);
@@ -198,6 +199,8 @@ export class NpmRegistry {
       const before = await tx.packages.tags(pkg.id);
       if (!before.some((t) => t.tag === tag)) throw Errors.notFound('dist-tag', `${name}@${tag}`);
       await tx.packages.deleteTag(pkg.id, tag);
+      const version = before.find((t) => t.tag === tag)?.version ?? null;
+      await this.deps.audit.record(tx.audit, { actor: actorName(principal), action: 'package.tag_removed', target: { type: 'npm', id: pkg.id, name }, details: { tag, version } }, ctx);
       await this.commitState(tx, name, () => undefined);
       return tx.packages.tags(pkg.id);
     });

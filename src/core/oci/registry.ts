@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/audit-log.js';
 import type { BlobStore } from '../blob-store.js';
 import type { Clock } from '../clock.js';
 import type { MetadataStore } from '../ports.js';
@@ -11,7 +12,7 @@ import { OciUploads } from './uploads.js';
 const SIGNING_KEY = 'oci-registry-token-key';
 
 /** The OCI registry's core services over one metadata store and one blob store. */
-export async function createOciRegistry(deps: { store: MetadataStore; blobs: BlobStore; clock: Clock }) {
+export async function createOciRegistry(deps: { store: MetadataStore; blobs: BlobStore; clock: Clock; audit: AuditLog }) {
   const blobs = new OciBlobs(deps);
   const key = await deps.store.oci.secret(SIGNING_KEY, RegistryTokens.generateKey);
   return {

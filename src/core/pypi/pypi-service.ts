@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import type { Principal } from '../auth/principal.js';
 import { actorName } from '../auth/principal.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { RequestContext } from '../auth/principal.js';
 import type { BlobStore, Digest } from '../blob-store.js';
 import type { Clock } from '../clock.js';
 import { Errors, isAppError } from '../errors.js';
@@ -36,6 +38,7 @@ export interface PypiServiceDeps {
   store: MetadataStore;
   blobs: BlobStore;
   clock: Clock;
+  audit: AuditLog;
 }
 
 /** A project's rendered page, or where the canonical name lives when the request used another spelling. */
@@ -203,8 +206,8 @@ export class PypiService {
   }
 
   /** Yanks (reason, '' for none) or un-yanks (null) a release; this replica's pages change at once. */
-  async setYanked(principal: Principal, project: string, version: string, reason: string | null): Promise<YankResult> {
-    const result = await setReleaseYanked(this.deps, principal, project, version, reason);
+  async setYanked(principal: Principal, project: string, version: string, reason: string | null, ctx: RequestContext): Promise<YankResult> {
+    const result = await setReleaseYanked(this.deps, principal, project, version, reason, ctx);
     this.cache.delete(result.project);
     return result;
   }
