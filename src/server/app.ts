@@ -34,6 +34,9 @@ export async function buildApp({ core, registry, logger, publicUrl, trustProxy, 
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy,
     bodyLimit: 1024 * 1024,
+    // npm package names run to 214 characters (scope included) and PyPI filenames can be long: Fastify's
+    // default of 100 would answer them 414. Names are validated by core against each protocol's own limit.
+    maxParamLength: 1024,
     return503OnClosing: true,
     keepAliveTimeout: http.keepAliveTimeoutMs,
     connectionTimeout: http.socketTimeoutMs,
