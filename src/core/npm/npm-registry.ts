@@ -14,6 +14,7 @@ import { readPackageState, revisionOf, writePackageState, type NpmPackageState }
 import { assemblePackument, type PackumentKind } from './packument.js';
 import { PackumentCache, type RenderedPackument } from './packument-cache.js';
 import { planPackumentUpdate, type PackumentChanges } from './packument-update.js';
+import { checkTarballManifest } from './tarball-manifest.js';
 import { parsePublishRequest } from './publish-request.js';
 
 const REPOSITORY = 'npm';
@@ -103,6 +104,7 @@ export class NpmRegistry {
 
   private async publish(principal: Principal, name: string, text: string, body: unknown, ctx: RequestContext): Promise<{ rev: string }> {
     const request = parsePublishRequest(name, text, body);
+    await checkTarballManifest(request.tarball, request.name, request.version);
     const existing = await this.deps.store.packages.get(REPOSITORY, name);
     if (existing && (await this.deps.store.packages.version(existing.id, request.version))) throw versionExists(name, request.version);
 
