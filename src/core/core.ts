@@ -30,7 +30,10 @@ export interface CoreOptions {
   tokenCacheTtlMs: number;
   authFailures: { max: number; windowMs: number };
   usageFlushMs: number;
-  /** How often queued pull events are written (at most a second: a crash loses at most this much). */
+  /**
+   * How often queued pull events are written: a kill -9 loses the events acknowledged in the last interval
+   * (a SIGTERM loses none: shutdown flushes). A flush with nothing queued costs nothing.
+   */
   pullFlushMs?: number;
   /** How cache invalidations reach every replica; default: this process only (embedded SQLite). */
   invalidations?: InvalidationBus;
@@ -56,7 +59,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   const environments = new EnvironmentService({ store, clock, audit, tokens });
   const pulls = new PullRecorder(store.deployments, {
     clock,
-    flushIntervalMs: Math.min(options.pullFlushMs ?? 500, 1000),
+    flushIntervalMs: options.pullFlushMs ?? 250,
     batchSize: 5000,
     maxQueued: 200_000,
     parentLookup: (images) => store.deployments.indexesListing(images),

@@ -29,6 +29,7 @@ export const SETTINGS = {
   socketTimeoutSeconds: { env: 'FLY_SOCKET_TIMEOUT', flag: '--socket-timeout <seconds>', help: 'a connection with no bytes moving either way for this time is closed', default: '120' },
   requestTimeoutSeconds: { env: 'FLY_REQUEST_TIMEOUT', flag: '--request-timeout <seconds>', help: 'a whole request (headers and body) must arrive within this time', default: '3600' },
   shutdownTimeoutSeconds: { env: 'FLY_SHUTDOWN_TIMEOUT', flag: '--shutdown-timeout <seconds>', help: 'on SIGTERM, how long requests in flight may still take (keep it below the pod grace period)', default: '20' },
+  pullFlushMs: { env: 'FLY_PULL_FLUSH_MS', flag: '--pull-flush-ms <ms>', help: 'how often recorded pulls are written; a crash (not a SIGTERM) loses at most this much', default: '250' },
   blobStore: { env: 'FLY_BLOB_STORE', flag: '--blob-store <url>', help: 's3://bucket[/prefix] for an S3-compatible store; default: files in the data dir' },
   s3Endpoint: { env: 'FLY_S3_ENDPOINT', flag: '--s3-endpoint <url>', help: 'S3 API endpoint (MinIO, Ceph RGW, R2…); default: AWS S3' },
   s3Region: { env: 'FLY_S3_REGION', flag: '--s3-region <region>', help: 'S3 region (signing region for other stores)', default: 'us-east-1' },
@@ -60,6 +61,7 @@ const schema = z.object({
   npmWebLoginTtlSeconds: intText(1, 86_400),
   trustProxy: boolText,
   npmMaxBodyMb: intText(1, 4096),
+  pullFlushMs: intText(20, 10_000),
   headersTimeoutSeconds: intText(1, 3600),
   keepAliveTimeoutSeconds: intText(1, 3600),
   socketTimeoutSeconds: intText(1, 86_400),
@@ -89,6 +91,7 @@ export interface Config {
   npmWebLoginTtlMs: number;
   trustProxy: boolean;
   npm: { maxBodyBytes: number };
+  pullFlushMs: number;
   http: HttpTimeouts;
   /** Where blobs live: files under the data dir (one machine) or an S3-compatible bucket (any number of replicas). */
   blobs: BlobStoreConfig;
@@ -144,6 +147,7 @@ export function parseConfig(env: Record<string, string | undefined>, flags: RawS
     npmWebLoginTtlMs: s.npmWebLoginTtlSeconds * 1000,
     trustProxy: s.trustProxy,
     npm: { maxBodyBytes: s.npmMaxBodyMb * 1024 * 1024 },
+    pullFlushMs: s.pullFlushMs,
     http: {
       headersTimeoutMs: s.headersTimeoutSeconds * 1000,
       keepAliveTimeoutMs: s.keepAliveTimeoutSeconds * 1000,

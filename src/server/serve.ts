@@ -46,6 +46,7 @@ export async function startServer(config: Config, version: string): Promise<Runn
     tokenCacheTtlMs: config.tokenCacheTtlMs,
     authFailures: config.authFailures,
     usageFlushMs: 1000,
+    pullFlushMs: config.pullFlushMs,
     onBackgroundError: (error) => logger.error({ err: error }, 'background write failed'),
   });
 
