@@ -29,6 +29,7 @@ export const SETTINGS = {
   socketTimeoutSeconds: { env: 'FLY_SOCKET_TIMEOUT', flag: '--socket-timeout <seconds>', help: 'a connection with no bytes moving either way for this time is closed', default: '120' },
   requestTimeoutSeconds: { env: 'FLY_REQUEST_TIMEOUT', flag: '--request-timeout <seconds>', help: 'a whole request (headers and body) must arrive within this time', default: '3600' },
   shutdownTimeoutSeconds: { env: 'FLY_SHUTDOWN_TIMEOUT', flag: '--shutdown-timeout <seconds>', help: 'on SIGTERM, how long requests in flight may still take (keep it below the pod grace period)', default: '20' },
+  uploadAbandonSeconds: { env: 'FLY_UPLOAD_ABANDON_SECONDS', flag: '--upload-abandon-seconds <s>', help: 'an upload session untouched this long is abandoned and its space reclaimed', default: '3600' },
   pullFlushMs: { env: 'FLY_PULL_FLUSH_MS', flag: '--pull-flush-ms <ms>', help: 'how often recorded pulls are written; a crash (not a SIGTERM) loses at most this much', default: '250' },
   blobStore: { env: 'FLY_BLOB_STORE', flag: '--blob-store <url>', help: 's3://bucket[/prefix] for an S3-compatible store; default: files in the data dir' },
   s3Endpoint: { env: 'FLY_S3_ENDPOINT', flag: '--s3-endpoint <url>', help: 'S3 API endpoint (MinIO, Ceph RGW, R2…); default: AWS S3' },
@@ -62,6 +63,7 @@ const schema = z.object({
   trustProxy: boolText,
   npmMaxBodyMb: intText(1, 4096),
   pullFlushMs: intText(20, 10_000),
+  uploadAbandonSeconds: intText(1, 30 * 86_400),
   headersTimeoutSeconds: intText(1, 3600),
   keepAliveTimeoutSeconds: intText(1, 3600),
   socketTimeoutSeconds: intText(1, 86_400),
@@ -92,6 +94,7 @@ export interface Config {
   trustProxy: boolean;
   npm: { maxBodyBytes: number };
   pullFlushMs: number;
+  uploadAbandonMs: number;
   http: HttpTimeouts;
   /** Where blobs live: files under the data dir (one machine) or an S3-compatible bucket (any number of replicas). */
   blobs: BlobStoreConfig;
@@ -148,6 +151,7 @@ export function parseConfig(env: Record<string, string | undefined>, flags: RawS
     trustProxy: s.trustProxy,
     npm: { maxBodyBytes: s.npmMaxBodyMb * 1024 * 1024 },
     pullFlushMs: s.pullFlushMs,
+    uploadAbandonMs: s.uploadAbandonSeconds * 1000,
     http: {
       headersTimeoutMs: s.headersTimeoutSeconds * 1000,
       keepAliveTimeoutMs: s.keepAliveTimeoutSeconds * 1000,

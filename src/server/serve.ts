@@ -15,8 +15,8 @@ import { createLogger } from './logger.js';
 import { freePort } from './free-port.js';
 import { openBlobStore } from './open-blob-store.js';
 
-const ABANDONED_UPLOAD_MS = 24 * 3600 * 1000;
-const UPLOAD_SWEEP_INTERVAL_MS = 15 * 60 * 1000;
+/** The sweeper looks four times per abandonment period, between once a second and every 15 minutes. */
+const sweepIntervalMs = (abandonMs: number) => Math.min(15 * 60 * 1000, Math.max(1000, Math.floor(abandonMs / 4)));
 
 export interface RunningServer {
   url: URL;
@@ -71,12 +71,13 @@ export async function startServer(config: Config, version: string): Promise<Runn
   await app.listen({ port, host: config.host });
   logger.info({ port, publicUrl: publicUrl.href, database: database.engine, blobStore: config.blobs.kind, version }, 'listening');
 
-  // Upload sessions nobody has touched for a day are abandoned: reclaim their space. One replica at a time.
+  // Upload sessions nobody has touched for FLY_UPLOAD_ABANDON_SECONDS are abandoned: reclaim their space.
+  // One replica at a time.
   const sweeper = setInterval(() => {
-    withLease(database, 'abandoned-uploads', () => cleanAbandonedUploads(blobs, ABANDONED_UPLOAD_MS, new Date())).catch((error: unknown) =>
+    withLease(database, 'abandoned-uploads', () => cleanAbandonedUploads(blobs, config.uploadAbandonMs, new Date())).catch((error: unknown) =>
       logger.error({ err: error }, 'cleaning abandoned uploads failed'),
     );
-  }, UPLOAD_SWEEP_INTERVAL_MS);
+  }, sweepIntervalMs(config.uploadAbandonMs));
   sweeper.unref();
 
   let closing: Promise<void> | undefined;
