@@ -16,6 +16,8 @@ const MAX_DEPTH = 32;
  */
 export function rejectNulBytes(app: FastifyInstance): void {
   app.addHook('preHandler', async (request) => {
+    // Unmatched requests get their plugin's 404, which reads nothing from the database.
+    if (request.is404) return;
     const where = nulLocation(request);
     if (where) throw Errors.validation(`The ${where} contains a NUL character`, [{ path: where, message: 'must not contain NUL characters' }]);
   });

@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { sendApiError } from '../api/errors.js';
 import { apiPlugin } from '../api/plugin.js';
 import type { Core } from '../core/core.js';
 import type { OciRegistry } from '../core/oci/registry.js';
@@ -51,6 +52,8 @@ export async function buildApp({ core, registry, logger, publicUrl, trustProxy, 
     });
   }
   await app.register(cookie);
+  // Routes outside the protocol plugins (MCP, health, the dashboard) answer core errors in the API's format.
+  app.setErrorHandler((error: Error, request, reply) => sendApiError(error, request, reply));
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ip: request.ip },
