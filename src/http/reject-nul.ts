@@ -19,21 +19,39 @@ export function rejectNulBytes(app: FastifyInstance): void {
     // Unmatched requests get their plugin's 404, which reads nothing from the database.
     if (request.is404) return;
     const where = nulLocation(request);
-    if (where) throw Errors.validation(`The ${where} contains a NUL character`, [{ path: where, message: 'must not contain NUL characters' }]);
+    if (where) {
+      const message = 'must not contain control characters';
+      throw Errors.validation(`${where.what} is invalid: ${where.path}: ${message} (NUL)`, [{ path: where.path, message }]);
+    }
   });
 }
 
-function nulLocation(request: FastifyRequest): string | null {
-  if (/%00/.test(request.url) || request.url.includes(NUL)) return 'URL';
-  if (containsNul(request.params, 0) || containsNul(request.query, 0)) return 'URL';
-  const body = request.body;
-  if (typeof body === 'string') return body.length <= DEFAULT_BODY_LIMIT && (body.includes(NUL) || ESCAPED_NUL.test(body)) ? 'request body' : null;
-  return containsNul(body, 0) ? 'request body' : null;
+interface NulLocation {
+  what: 'URL' | 'Request body';
+  path: string;
 }
 
-function containsNul(value: unknown, depth: number): boolean {
-  if (typeof value === 'string') return value.includes(NUL);
-  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH || Buffer.isBuffer(value)) return false;
-  if (Array.isArray(value)) return value.some((v) => containsNul(v, depth + 1));
-  return Object.entries(value).some(([k, v]) => k.includes(NUL) || containsNul(v, depth + 1));
+function nulLocation(request: FastifyRequest): NulLocation | null {
+  if (/%00/.test(request.url) || request.url.includes(NUL)) return { what: 'URL', path: '(path)' };
+  const inParams = nulPath(request.params, '', 0) ?? nulPath(request.query, '', 0);
+  if (inParams !== null) return { what: 'URL', path: inParams || '(path)' };
+  const body = request.body;
+  if (typeof body === 'string') {
+    return body.length <= DEFAULT_BODY_LIMIT && (body.includes(NUL) || ESCAPED_NUL.test(body)) ? { what: 'Request body', path: '(root)' } : null;
+  }
+  const inBody = nulPath(body, '', 0);
+  return inBody === null ? null : { what: 'Request body', path: inBody || '(root)' };
+}
+
+/** The dotted path of the first string holding a NUL, '' for the value itself, null when there is none. */
+function nulPath(value: unknown, path: string, depth: number): string | null {
+  if (typeof value === 'string') return value.includes(NUL) ? path : null;
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH || Buffer.isBuffer(value)) return null;
+  for (const [key, v] of Object.entries(value)) {
+    const here = path ? `${path}.${key}` : key;
+    if (key.includes(NUL)) return here;
+    const found = nulPath(v, here, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
 }
