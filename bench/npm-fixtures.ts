@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { create } from 'tar';
+import { gzipSync } from 'node:zlib';
+import { create, Header } from 'tar';
 
 export interface BenchPackage {
   name: string;
@@ -36,6 +37,22 @@ export async function makeBenchPackages(count: number, prefix = 'bench-pkg'): Pr
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * An npm tarball built in memory: `package/package.json` with the given manifest, plus `files` (paths under
+ * `package/`), gzip'd. For tests that need many small or deliberately odd tarballs.
+ */
+export function npmTarball(manifest: Record<string, unknown>, files: Record<string, Buffer> = {}): Buffer {
+  const blocks: Buffer[] = [];
+  const entries: [string, Buffer][] = [['package/package.json', Buffer.from(JSON.stringify(manifest))], ...Object.entries(files).map(([p, b]): [string, Buffer] => [`package/${p}`, b])];
+  for (const [path, bytes] of entries) {
+    const header = Buffer.alloc(512);
+    new Header({ path, size: bytes.length, type: 'File', mode: 0o644, mtime: new Date(0), uid: 0, gid: 0, uname: '', gname: '' }).encode(header, 0);
+    blocks.push(header, bytes, Buffer.alloc((512 - (bytes.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return gzipSync(Buffer.concat(blocks));
 }
 
 /** What `npm publish` sends, accepted by any npm registry (this one or Verdaccio). */

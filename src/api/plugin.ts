@@ -3,6 +3,7 @@ import type { Principal } from '../core/auth/principal.js';
 import type { Core } from '../core/core.js';
 import type { PackageCatalog } from '../core/packages/catalog/catalog-service.js';
 import { Errors } from '../core/errors.js';
+import { bodyLimitFor } from '../http/body-limits.js';
 import { credentialOf, requestContext } from '../http/credentials.js';
 import { sendApiError } from './errors.js';
 import { auditRoutes } from './handlers/audit.js';
@@ -66,6 +67,7 @@ export async function apiPlugin(app: FastifyInstance, { core, catalog, secureCoo
     app.route({
       method: route.method,
       url: route.path,
+      bodyLimit: bodyLimitFor({ public: route.auth === 'public' }),
       handler: async (request, reply) => {
         const principal = route.auth === 'principal' ? await principalFor(core, request) : null;
         const result = await route.handler({

@@ -46,7 +46,10 @@ export interface CoreOptions {
   oidcKeyCacheMs?: number;
   authFailures: { max: number; windowMs: number };
   usageFlushMs: number;
-  /** How often queued pull events are written (at most a second: a crash loses at most this much). */
+  /**
+   * How often queued pull events are written: a kill -9 loses the events acknowledged in the last interval
+   * (a SIGTERM loses none: shutdown flushes). A flush with nothing queued costs nothing.
+   */
   pullFlushMs?: number;
   /** How cache invalidations reach every replica; default: this process only (embedded SQLite). */
   invalidations?: InvalidationBus;
@@ -66,11 +69,11 @@ const NPM_PACKUMENT_CACHE_TTL_MS = 2000;
 export function createCore(store: MetadataStore, options: CoreOptions) {
   const clock = options.clock ?? systemClock;
   const { protocols } = options;
-  const oci = createOciRegistry({ store, blobs: options.blobs, clock });
   const cache = new TokenCache(options.tokenCacheTtlMs);
   const limiter = new FailureLimiter(options.authFailures.max, options.authFailures.windowMs, options.failureCounts);
   const usage = new UsageRecorder(store.tokens, { flushIntervalMs: options.usageFlushMs, onError: options.onBackgroundError });
   const audit = new AuditLog(clock);
+  const oci = createOciRegistry({ store, blobs: options.blobs, clock, audit });
   const authenticator = new Authenticator({ store, clock, cache, limiter, usage, derived: oci.bearer });
   const invalidations = options.invalidations ?? new InProcessInvalidationBus();
   // Every replica's cache forgets what any replica revoked, deleted or deactivated.
@@ -79,7 +82,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   const environments = new EnvironmentService({ store, clock, audit, tokens });
   const pulls = new PullRecorder(store.deployments, {
     clock,
-    flushIntervalMs: Math.min(options.pullFlushMs ?? 500, 1000),
+    flushIntervalMs: options.pullFlushMs ?? 250,
     batchSize: 5000,
     maxQueued: 200_000,
     parentLookup: (images) => store.deployments.indexesListing(images),

@@ -84,8 +84,8 @@ export const Errors = {
   tokenStillActive: () =>
     new AppError('token_still_active', 'Only expired or revoked tokens can be deleted: revoke this token first'),
   validation: (message: string, issues: FieldIssue[] = []) => new AppError('validation', message, { issues }),
-  rateLimited: (retryAfterSeconds: number) =>
-    new AppError('rate_limited', `Too many failed authentication attempts: retry in ${retryAfterSeconds} s`, { retryAfterSeconds }),
+  rateLimited: (retryAfterSeconds: number, what = 'failed authentication attempts') =>
+    new AppError('rate_limited', `Too many ${what}: retry in ${retryAfterSeconds} s`, { retryAfterSeconds }),
   payloadTooLarge: (limitBytes: number) => new AppError('payload_too_large', `Request body exceeds the limit of ${limitBytes} bytes`),
   unavailable: (message: string) => new AppError('unavailable', message),
   /**

@@ -14,6 +14,14 @@ describe('log redaction', () => {
     expect(redactString('nothing secret here')).toBe('nothing secret here');
   });
 
+  it('decodes percent-encoding before matching, so an encoded secret is masked too', () => {
+    const encoded = encodeURIComponent(token).replace('_', '%5F');
+    expect(redactString(`GET /npm/-/v1/login/done/x/${encoded}`)).toBe('GET /npm/-/v1/login/done/x/[REDACTED]');
+    expect(redactString(`GET /x?t=${encodeURIComponent(encodeURIComponent(token.replace('_', '%5F')))}`)).not.toContain(token.slice(5, 20));
+    expect(redactString('GET /v2/a%2Fb/tags/list')).toBe('GET /v2/a%2Fb/tags/list');
+    expect(redactString('bad escape %E0%A4%A')).toBe('bad escape %E0%A4%A');
+  });
+
   it('walks objects, arrays and errors without changing the original', () => {
     const value = { nested: { list: [`x ${token}`] }, n: 1, err: new Error(`bad token ${token}`) };
     const copy = redactValue(value) as typeof value;

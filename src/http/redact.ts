@@ -4,12 +4,42 @@ import { SECRET_PATTERN } from '../core/tokens/secret.js';
 const AUTH_HEADER_PATTERN = /\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]+/gi;
 const URL_USERINFO_PATTERN = /(\/\/[^/:@\s]+):[^@/\s]+@/g;
 
-/** Every pattern above needs one of these: a string with none of them (most URLs) is returned as it is. */
+/** Every pattern below needs one of these (or a %-escape that may hide one): other strings pass as they are. */
 const MAY_HOLD_CREDENTIAL = /fly[a-z]_|basic|bearer|@/i;
 
-/** Removes anything that looks like a credential from a string. */
+/**
+ * Removes anything that looks like a credential from a string. A URL may carry a secret percent-encoded
+ * (`flyr%5F…`), so text with escapes is matched decoded too; when that finds something, the decoded,
+ * redacted text is what gets logged.
+ */
 export function redactString(text: string): string {
-  if (!MAY_HOLD_CREDENTIAL.test(text)) return text;
+  const escaped = text.includes('%');
+  if (!escaped && !MAY_HOLD_CREDENTIAL.test(text)) return text;
+  const plain = redactPlain(text);
+  if (!escaped) return plain;
+  const decoded = percentDecoded(plain);
+  const redacted = redactPlain(decoded);
+  return redacted === decoded ? plain : redacted;
+}
+
+/** Decodes %XX escapes (repeatedly, for double encoding), leaving malformed ones as they are. */
+function percentDecoded(text: string): string {
+  let current = text;
+  for (let i = 0; i < 3 && /%[0-9a-f]{2}/i.test(current); i++) {
+    const next = current.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+    if (next === current) break;
+    current = next;
+  }
+  return current;
+}
+
+function redactPlain(text: string): string {
   return text
     .replace(SECRET_PATTERN, '[REDACTED]')
     .replace(REGISTRY_TOKEN_PATTERN, '[REDACTED]')

@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { sendApiError } from '../api/errors.js';
 import { apiPlugin } from '../api/plugin.js';
 import type { Core } from '../core/core.js';
 import { createPackageCatalog } from '../core/packages/catalog/create-catalog.js';
@@ -8,6 +9,8 @@ import { mcpPlugin } from '../mcp/http-plugin.js';
 import { PROTOCOLS } from '../protocols/registry.js';
 import { webUiPlugin } from '../web-ui/plugin.js';
 import type { AccessLog } from './logger.js';
+import { rejectNulBytes } from '../http/reject-nul.js';
+import type { HttpTimeouts } from './config.js';
 import { registerOperations } from './operations.js';
 
 export interface AppOptions {
@@ -19,23 +22,43 @@ export interface AppOptions {
   trustProxy: boolean;
   version: string;
   npm: { maxBodyBytes: number };
+  http: HttpTimeouts;
+  /** Set when shutdown has begun: every answer then closes its connection (see serve.ts). */
+  draining?: { value: boolean };
 }
 
 /** Builds the HTTP application: one host, one port, every protocol of the protocol registry mounted through the kit. */
-export async function buildApp({ core, logger, access, publicUrl, trustProxy, version, npm }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ core, logger, access, publicUrl, trustProxy, version, npm, http, draining }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One access-log line per request (the onResponse hook below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy,
     bodyLimit: 1024 * 1024,
+    // npm package names run to 214 characters (scope included) and PyPI filenames can be long: Fastify's
+    // default of 100 would answer them 414. Names are validated by core against each protocol's own limit.
+    maxParamLength: 1024,
     return503OnClosing: true,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    connectionTimeout: http.socketTimeoutMs,
+    requestTimeout: http.requestTimeoutMs,
+    // Node enforces the headers and request timeouts on this interval: once a second keeps them close to exact.
+    http: { headersTimeout: Math.min(http.headersTimeoutMs, http.requestTimeoutMs), connectionsCheckingInterval: 1000 },
   });
+  if (draining) {
+    // A request finishing during shutdown must not leave its keep-alive connection open behind it.
+    app.addHook('onSend', async (_request, reply) => {
+      if (draining.value) void reply.header('connection', 'close');
+    });
+  }
   await app.register(cookie);
+  // Routes outside the protocol plugins (MCP, health, the dashboard) answer core errors in the API's format.
+  app.setErrorHandler((error: Error, request, reply) => sendApiError(error, request, reply));
   app.addHook('onResponse', (request, reply, done) => {
     access({ reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ip: request.ip });
     done();
   });
+  rejectNulBytes(app);
   registerOperations(app, core);
   await app.register(apiPlugin, { core, catalog: createPackageCatalog(core, core.oci), secureCookies: publicUrl.protocol === 'https:', version });
   for (const protocol of PROTOCOLS) await protocol.mount(app, { core, publicUrl, settings: { npmMaxBodyBytes: npm.maxBodyBytes } });

@@ -27,6 +27,13 @@ export const SETTINGS = {
   oidcKeyCacheSeconds: { env: 'FLY_OIDC_KEY_CACHE_SECONDS', flag: '--oidc-key-cache-seconds <s>', help: "how long a CI issuer's discovery document and signing keys stay cached", default: '600' },
   trustProxy: { env: 'FLY_TRUST_PROXY', flag: '--trust-proxy <bool>', help: 'take client addresses from X-Forwarded-For', default: 'false' },
   npmMaxBodyMb: { env: 'FLY_NPM_MAX_BODY_MB', flag: '--npm-max-body-mb <mb>', help: 'largest npm publish request (base64 tarball inside JSON)', default: '100' },
+  headersTimeoutSeconds: { env: 'FLY_HEADERS_TIMEOUT', flag: '--headers-timeout <seconds>', help: "a request's headers must arrive within this time", default: '30' },
+  keepAliveTimeoutSeconds: { env: 'FLY_KEEP_ALIVE_TIMEOUT', flag: '--keep-alive-timeout <seconds>', help: 'an idle keep-alive connection is closed after this time', default: '5' },
+  socketTimeoutSeconds: { env: 'FLY_SOCKET_TIMEOUT', flag: '--socket-timeout <seconds>', help: 'a connection with no bytes moving either way for this time is closed', default: '120' },
+  requestTimeoutSeconds: { env: 'FLY_REQUEST_TIMEOUT', flag: '--request-timeout <seconds>', help: 'a whole request (headers and body) must arrive within this time', default: '3600' },
+  shutdownTimeoutSeconds: { env: 'FLY_SHUTDOWN_TIMEOUT', flag: '--shutdown-timeout <seconds>', help: 'on SIGTERM, how long requests in flight may still take (keep it below the pod grace period)', default: '20' },
+  uploadAbandonSeconds: { env: 'FLY_UPLOAD_ABANDON_SECONDS', flag: '--upload-abandon-seconds <s>', help: 'an upload session untouched this long is abandoned and its space reclaimed', default: '3600' },
+  pullFlushMs: { env: 'FLY_PULL_FLUSH_MS', flag: '--pull-flush-ms <ms>', help: 'how often recorded pulls are written; a crash (not a SIGTERM) loses at most this much', default: '250' },
   blobStore: { env: 'FLY_BLOB_STORE', flag: '--blob-store <url>', help: 's3://bucket[/prefix] for an S3-compatible store; default: files in the data dir' },
   s3Endpoint: { env: 'FLY_S3_ENDPOINT', flag: '--s3-endpoint <url>', help: 'S3 API endpoint (MinIO, Ceph RGW, R2…); default: AWS S3' },
   s3Region: { env: 'FLY_S3_REGION', flag: '--s3-region <region>', help: 'S3 region (signing region for other stores)', default: 'us-east-1' },
@@ -60,6 +67,13 @@ const schema = z.object({
   oidcKeyCacheSeconds: intText(1, 86_400),
   trustProxy: boolText,
   npmMaxBodyMb: intText(1, 4096),
+  pullFlushMs: intText(20, 10_000),
+  uploadAbandonSeconds: intText(1, 30 * 86_400),
+  headersTimeoutSeconds: intText(1, 3600),
+  keepAliveTimeoutSeconds: intText(1, 3600),
+  socketTimeoutSeconds: intText(1, 86_400),
+  requestTimeoutSeconds: intText(1, 86_400),
+  shutdownTimeoutSeconds: intText(0, 3600),
   blobStore: z.string().startsWith('s3://', 'must be s3://<bucket>[/<prefix>] (or unset for the data dir)').optional(),
   s3Endpoint: z.url({ protocol: /^https?$/ }).optional(),
   s3Region: z.string().min(1),
@@ -88,8 +102,24 @@ export interface Config {
   oidcKeyCacheMs: number;
   trustProxy: boolean;
   npm: { maxBodyBytes: number };
+  pullFlushMs: number;
+  uploadAbandonMs: number;
+  http: HttpTimeouts;
   /** Where blobs live: files under the data dir (one machine) or an S3-compatible bucket (any number of replicas). */
   blobs: BlobStoreConfig;
+}
+
+/**
+ * Connection timeouts: short for what a client that is not working stalls (headers, idle keep-alive,
+ * a silent socket), long for a whole request, so slow large uploads that keep moving bytes succeed.
+ */
+export interface HttpTimeouts {
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  socketTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** On SIGTERM: the deadline for requests in flight, after which their connections are cut. */
+  shutdownTimeoutMs: number;
 }
 
 export type BlobStoreConfig =
@@ -131,6 +161,15 @@ export function parseConfig(env: Record<string, string | undefined>, flags: RawS
     oidcKeyCacheMs: s.oidcKeyCacheSeconds * 1000,
     trustProxy: s.trustProxy,
     npm: { maxBodyBytes: s.npmMaxBodyMb * 1024 * 1024 },
+    pullFlushMs: s.pullFlushMs,
+    uploadAbandonMs: s.uploadAbandonSeconds * 1000,
+    http: {
+      headersTimeoutMs: s.headersTimeoutSeconds * 1000,
+      keepAliveTimeoutMs: s.keepAliveTimeoutSeconds * 1000,
+      socketTimeoutMs: s.socketTimeoutSeconds * 1000,
+      requestTimeoutMs: s.requestTimeoutSeconds * 1000,
+      shutdownTimeoutMs: s.shutdownTimeoutSeconds * 1000,
+    },
     blobs: blobStoreConfig(s, dataDir),
   };
 }

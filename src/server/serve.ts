@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import type { FastifyInstance } from 'fastify';
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { createCore, type Core, type CoreOptions } from '../core/core.js';
@@ -21,8 +22,8 @@ import { WorkerFailureCounts } from './workers/failure-counts.js';
 import { WorkerInvalidationBus } from './workers/invalidation-bus.js';
 import { startPrimary } from './workers/primary.js';
 
-const ABANDONED_UPLOAD_MS = 24 * 3600 * 1000;
-const UPLOAD_SWEEP_INTERVAL_MS = 15 * 60 * 1000;
+/** The sweeper looks four times per abandonment period, between once a second and every 15 minutes. */
+const sweepIntervalMs = (abandonMs: number) => Math.min(15 * 60 * 1000, Math.max(1000, Math.floor(abandonMs / 4)));
 
 export interface RunningServer {
   url: URL;
@@ -88,24 +89,26 @@ export async function startServer(config: Config, version: string, worker?: Work
 
   await bootstrapAdmin(database, core, config, logger);
 
-  const app = await buildApp({ core, logger, access, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm });
+  const draining = { value: false };
+  const app = await buildApp({ core, logger, access, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm, http: config.http, draining });
   await app.listen({ port, host: config.host });
   worker?.ready();
   logger.info({ port, publicUrl: publicUrl.href, database: database.engine, blobStore: config.blobs.kind, version }, 'listening');
 
-  // Upload sessions nobody has touched for a day are abandoned: reclaim their space. One replica at a time.
+  // Upload sessions nobody has touched for FLY_UPLOAD_ABANDON_SECONDS are abandoned: reclaim their space.
+  // One replica at a time.
   const sweeper = setInterval(() => {
-    withLease(database, 'abandoned-uploads', () => cleanAbandonedUploads(blobs, ABANDONED_UPLOAD_MS, new Date())).catch((error: unknown) =>
+    withLease(database, 'abandoned-uploads', () => cleanAbandonedUploads(blobs, config.uploadAbandonMs, new Date())).catch((error: unknown) =>
       logger.error({ err: error }, 'cleaning abandoned uploads failed'),
     );
-  }, UPLOAD_SWEEP_INTERVAL_MS);
+  }, sweepIntervalMs(config.uploadAbandonMs));
   sweeper.unref();
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       clearInterval(sweeper);
-      await app.close();
+      await drainHttp(app, draining, config.http.shutdownTimeoutMs, logger);
       await core.stop();
       await invalidations.close();
       await store.close();
@@ -126,6 +129,7 @@ function coreOptions(config: Config, blobs: BlobStore, invalidations: Invalidati
     tokenCacheTtlMs: config.tokenCacheTtlMs,
     authFailures: config.authFailures,
     usageFlushMs: 1000,
+    pullFlushMs: config.pullFlushMs,
     onBackgroundError: (error) => logger.error({ err: error }, 'background write failed'),
   };
 }
@@ -145,6 +149,29 @@ async function bootstrapAdmin(database: SqlDatabase, core: Core, config: Config,
     );
   } else if (admin) {
     logger.info({ username: admin.username }, 'created the first admin from FLY_ADMIN_USERNAME / FLY_ADMIN_PASSWORD');
+  }
+}
+
+/**
+ * Stops taking requests and lets those in flight finish within the deadline: idle keep-alive connections
+ * are closed at once (and again as requests finish, each answer also saying `Connection: close`), and
+ * whatever is still open at the deadline is cut, so the pull events and usage stamps can be flushed
+ * well inside the orchestrator's grace period.
+ */
+async function drainHttp(app: FastifyInstance, draining: { value: boolean }, deadlineMs: number, logger: Logger): Promise<void> {
+  draining.value = true;
+  const closed = app.close();
+  app.server.closeIdleConnections();
+  const idleSweep = setInterval(() => app.server.closeIdleConnections(), 100);
+  const deadline = setTimeout(() => {
+    logger.warn({ deadlineMs }, 'shutdown deadline reached: closing connections of requests still in flight');
+    app.server.closeAllConnections();
+  }, deadlineMs);
+  try {
+    await closed;
+  } finally {
+    clearInterval(idleSweep);
+    clearTimeout(deadline);
   }
 }
 

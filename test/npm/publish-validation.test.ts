@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { npmTarball } from '../../bench/npm-fixtures.js';
 import { openDatabase } from '../../src/storage/sql/database.js';
 import { login, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -19,8 +20,12 @@ interface PublishBody {
   _attachments: Record<string, { content_type: string; data: string; length: number }>;
 }
 
-/** The body npm sends for `npm publish`, built by hand so each part can be broken on purpose. */
-function publishBody(name: string, version: string, tarball: Buffer): PublishBody {
+/**
+ * The body npm sends for `npm publish`, built by hand so each part can be broken on purpose. `content` is
+ * a file packed next to package/package.json (random bytes make every tarball distinct); `tarball`
+ * replaces the whole tarball.
+ */
+function publishBody(name: string, version: string, content: Buffer, tarball = npmTarball({ name, version }, { 'data.bin': content })): PublishBody {
   const integrity = `sha512-${createHash('sha512').update(tarball).digest('base64')}`;
   const shasum = createHash('sha1').update(tarball).digest('hex');
   return {
@@ -97,6 +102,16 @@ describe('npm publish validation', () => {
     breakIt(body);
     await expectRefused(await put(server, writer.token, name, body), 400, message);
     expect((await get(`/npm/${name === 'Fly-Bad' ? 'fly-bad' : name}`)).status).toBe(404);
+  });
+
+  it.each([
+    ['random bytes', randomBytes(2000), /Invalid npm tarball: not a readable .tar.gz/],
+    ['a tar without package/package.json', npmTarball({ name: 'fly-tar', version: '1.0.0' }).subarray(0, 0), /Attachment is empty/],
+    ['another version in package.json', npmTarball({ name: 'fly-tar', version: '9.9.9' }), /is for fly-tar@9.9.9, not fly-tar@1.0.0/],
+    ['another package in package.json', npmTarball({ name: 'left-pad', version: '1.0.0' }), /is for left-pad@1.0.0, not fly-tar@1.0.0/],
+  ])('a tarball of %s → 400 and nothing stored', async (_label, tarball, message) => {
+    await expectRefused(await put(server, writer.token, 'fly-tar', publishBody('fly-tar', '1.0.0', Buffer.alloc(0), tarball)), 400, message);
+    expect((await get('/npm/fly-tar')).status).toBe(404);
   });
 
   it('path traversal in the package name → 400, nothing stored', async () => {
@@ -196,9 +211,11 @@ describe('npm publish validation', () => {
   });
 
   it('refuses tarball paths that are not this package’s tarballs', async () => {
-    for (const path of ['/npm/fly-ok/-/..%2f..%2fetc%2fpasswd', '/npm/fly-ok/-/other-1.0.0.tgz', '/npm/fly-ok/-/fly-ok-1.0.0.tgz%00', '/npm/fly-ok/-/fly-ok-9.9.9.tgz']) {
+    for (const path of ['/npm/fly-ok/-/..%2f..%2fetc%2fpasswd', '/npm/fly-ok/-/other-1.0.0.tgz', '/npm/fly-ok/-/fly-ok-9.9.9.tgz']) {
       expect((await get(path)).status, path).toBe(404);
     }
+    // A NUL byte is refused at the edge, before any lookup.
+    expect((await get('/npm/fly-ok/-/fly-ok-1.0.0.tgz%00')).status).toBe(400);
   });
 
   it('answers ping, search and the audit endpoints', async () => {

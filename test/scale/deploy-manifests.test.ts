@@ -67,6 +67,9 @@ describe('deploy/kubernetes manifests', () => {
     const parsed = parseConfig({ ...config, ...secret, ...inline });
     expect(parsed.databaseUrl).toMatch(/^postgres:\/\//);
     expect(parsed.blobs.kind).toBe('s3');
+    // SIGTERM: the server's own deadline ends well inside the pod's grace period, leaving time to flush.
+    const grace = (one('Deployment').spec as { template: { spec: { terminationGracePeriodSeconds: number } } }).template.spec.terminationGracePeriodSeconds;
+    expect(parsed.http.shutdownTimeoutMs / 1000).toBeLessThanOrEqual(grace - 5);
     // Secrets stay in the Secret.
     for (const name of ['FLY_DATABASE_URL', 'FLY_S3_SECRET_ACCESS_KEY', 'FLY_ADMIN_PASSWORD']) expect(Object.keys(config)).not.toContain(name);
   });

@@ -13,9 +13,9 @@ export const pypiRoutes: ApiRoute[] = [
     summary: 'Yank a Python release: pip skips it unless pinned exactly (needs delete rights: a read & write token or a user)',
     auth: 'principal',
     body: yankInput,
-    handler: ({ core, principal, params, request }): Promise<YankAnswer> => {
+    handler: ({ core, principal, params, request, ctx }): Promise<YankAnswer> => {
       const { reason } = parseInput(yankInput, request.body ?? {});
-      return core.pypi.setYanked(principal, params.project ?? '', params.version ?? '', reason ?? '');
+      return core.pypi.setYanked(principal, params.project ?? '', params.version ?? '', reason ?? '', ctx);
     },
   },
   {
@@ -23,7 +23,7 @@ export const pypiRoutes: ApiRoute[] = [
     path: '/api/v1/pypi/projects/:project/versions/:version/unyank',
     summary: 'Un-yank a Python release',
     auth: 'principal',
-    handler: ({ core, principal, params }): Promise<YankAnswer> => core.pypi.setYanked(principal, params.project ?? '', params.version ?? '', null),
+    handler: ({ core, principal, params, ctx }): Promise<YankAnswer> => core.pypi.setYanked(principal, params.project ?? '', params.version ?? '', null, ctx),
   },
   {
     method: 'DELETE',

@@ -4,7 +4,7 @@ import { tokenIdentity, tokenStatus, type TokenWithCreator } from '../model.js';
 import type { MetadataStore } from '../ports.js';
 import { constantTimeEqual, hashSecret, isWellFormedSecret, SECRET_PREFIX } from '../tokens/secret.js';
 import type { UsageRecorder } from '../tokens/usage-recorder.js';
-import type { FailureLimiter } from './failure-limiter.js';
+import { accountKey, type FailureLimiter, type ReservedAttempt } from './failure-limiter.js';
 import type { DerivedCredentials } from '../oci/registry.js';
 import { tokenPrincipal, userPrincipal, type Credential, type Principal, type RequestContext } from './principal.js';
 import type { TokenCache } from './token-cache.js';
@@ -73,6 +73,14 @@ export class Authenticator {
    */
   async noteFailure(error: unknown, ctx: RequestContext, now: Date): Promise<void> {
     if (isAppError(error) && COUNTED_FAILURES.has(error.code)) await this.deps.limiter.recordFailure(ctx.ip, now.getTime());
+  }
+
+  /**
+   * A password check about to run (scrypt): counted up front against the address and the account, so
+   * parallel guesses cannot all be verified before the first failure is recorded. Throws rate_limited.
+   */
+  reservePasswordAttempt(username: string, ctx: RequestContext): Promise<ReservedAttempt> {
+    return this.deps.limiter.reserve([ctx.ip, accountKey(username)], this.deps.clock.now().getTime());
   }
 
   /** Throws rate_limited when the address has failed too often. */

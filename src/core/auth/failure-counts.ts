@@ -13,10 +13,10 @@ export interface FailureCounts {
   /** The open window of `ip` at `now`, or undefined when it has none (or it has ended). */
   current(ip: string, now: number): FailureWindow | undefined;
   /**
-   * Counts one failure of `ip`: in its open window, or in a new one starting at `now`. Resolves once every
-   * process that checks this limit will see it.
+   * Counts `delta` failures of `ip` (1, or -1 to give back a reserved attempt that succeeded): in its open
+   * window, or in a new one starting at `now`. Resolves once every process that checks this limit sees it.
    */
-  add(ip: string, now: number): Promise<void>;
+  add(ip: string, now: number, delta: number): Promise<void>;
 }
 
 /** Counts in this process's memory, in fixed windows of `windowMs`, bounded by sweeping ended windows. */
@@ -35,20 +35,20 @@ export class InProcessFailureCounts implements FailureCounts {
     return w;
   }
 
-  add(ip: string, now: number): Promise<void> {
-    this.increment(ip, now);
+  add(ip: string, now: number, delta: number): Promise<void> {
+    this.increment(ip, now, delta);
     return Promise.resolve();
   }
 
-  /** Counts one failure now, synchronously, and returns the window it landed in. */
-  increment(ip: string, now: number): FailureWindow {
+  /** Counts `delta` failures now, synchronously (never below zero), and returns the window it landed in. */
+  increment(ip: string, now: number, delta: number): FailureWindow {
     const w = this.current(ip, now);
     if (w) {
-      w.failures++;
+      w.failures = Math.max(0, w.failures + delta);
       return w;
     }
     if (this.windows.size > 50_000) this.sweep(now);
-    const fresh = { startedAt: now, failures: 1 };
+    const fresh = { startedAt: now, failures: Math.max(0, delta) };
     this.windows.set(ip, fresh);
     return fresh;
   }

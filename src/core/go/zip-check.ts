@@ -30,7 +30,7 @@ export async function checkModuleZip(blobs: BlobStore, digest: Digest, size: num
   const prefix = `${module}@${version}/`;
   let zip: yauzl.ZipFile | undefined;
   try {
-    zip = await yauzl.fromRandomAccessReaderPromise(new BlobRandomAccessReader(blobs, digest), size, {
+    zip = await yauzl.fromRandomAccessReaderPromise(new BlobRandomAccessReader(blobs, digest, size), size, {
       lazyEntries: true,
       autoClose: false,
       validateEntrySizes: true,

@@ -16,6 +16,7 @@ import { readPackageState, revisionOf, writePackageState, type NpmPackageState }
 import { assemblePackument, type PackumentKind } from './packument.js';
 import { PackumentCache, type RenderedPackument } from './packument-cache.js';
 import { planPackumentUpdate, type PackumentChanges } from './packument-update.js';
+import { checkTarballManifest } from './tarball-manifest.js';
 import { parsePublishRequest } from './publish-request.js';
 
 const REPOSITORY = 'npm';
@@ -107,6 +108,7 @@ export class NpmRegistry {
 
   private async publish(principal: Principal, name: string, text: string, body: unknown, ctx: RequestContext): Promise<{ rev: string }> {
     const request = parsePublishRequest(name, text, body);
+    await checkTarballManifest(request.tarball, request.name, request.version);
     const existing = await this.deps.store.packages.get(REPOSITORY, name);
     if (existing && (await this.deps.store.packages.version(existing.id, request.version))) throw versionExists(name, request.version);
 
@@ -180,7 +182,7 @@ export class NpmRegistry {
     return result;
   }
 
-  async setDistTag(name: string, tag: string, text: string): Promise<Record<string, string>> {
+  async setDistTag(principal: Principal, name: string, tag: string, text: string, ctx: RequestContext): Promise<Record<string, string>> {
     checkPackageName(name);
     checkTag(tag);
     const target = parseJsonText(text, 'dist-tag body');
@@ -191,6 +193,7 @@ export class NpmRegistry {
       if (!pkg) throw Errors.notFound('Package', name);
       if (!(await tx.packages.version(pkg.id, version))) throw Errors.notFound('Version', `${name}@${version}`);
       await tx.packages.setTag(pkg.id, tag, version);
+      await this.deps.audit.record(tx.audit, { actor: actorName(principal), action: 'package.tag_set', target: { type: 'npm', id: pkg.id, name }, details: { tag, version } }, ctx);
       await this.commitState(tx, name, () => undefined);
       return tx.packages.tags(pkg.id);
     });
@@ -198,7 +201,7 @@ export class NpmRegistry {
     return Object.fromEntries(tags.map((t) => [t.tag, t.version]));
   }
 
-  async removeDistTag(name: string, tag: string): Promise<Record<string, string>> {
+  async removeDistTag(principal: Principal, name: string, tag: string, ctx: RequestContext): Promise<Record<string, string>> {
     checkPackageName(name);
     checkTag(tag);
     if (tag === 'latest') throw Errors.validation('The latest dist-tag cannot be removed: point it at another version instead', [{ path: 'tag', message: 'latest is required' }]);
@@ -208,6 +211,8 @@ export class NpmRegistry {
       const before = await tx.packages.tags(pkg.id);
       if (!before.some((t) => t.tag === tag)) throw Errors.notFound('dist-tag', `${name}@${tag}`);
       await tx.packages.deleteTag(pkg.id, tag);
+      const version = before.find((t) => t.tag === tag)?.version ?? null;
+      await this.deps.audit.record(tx.audit, { actor: actorName(principal), action: 'package.tag_removed', target: { type: 'npm', id: pkg.id, name }, details: { tag, version } }, ctx);
       await this.commitState(tx, name, () => undefined);
       return tx.packages.tags(pkg.id);
     });

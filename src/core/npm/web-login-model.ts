@@ -45,6 +45,8 @@ export interface NpmWebLoginStore {
   decide(id: string, decision: 'approved' | 'denied', userId: string, at: Date): Promise<boolean>;
   /** Marks an approved, unexpired, uncollected request collected. Only one caller ever gets true. */
   consume(id: string, at: Date): Promise<boolean>;
+  /** Requests still waiting for a decision at `at`: in all, and those opened from `ip`. */
+  countPending(at: Date, ip: string | null): Promise<{ total: number; fromAddress: number }>;
   /** Drops requests that expired before `before` (they can no longer change state). */
   deleteExpired(before: Date): Promise<void>;
 }

@@ -17,6 +17,13 @@ import { webLoginState, type NpmWebLogin, type NpmWebLoginState } from './web-lo
 /** npm's POST body: `{hostname}` (npm 9+) or nothing at all (older clients). */
 export const webLoginStartInput = z.looseObject({ hostname: z.string().max(255).optional() });
 
+/**
+ * Opening a request needs no credential, so pending requests are capped: per address (a person needs one
+ * or two at a time) and in all (a flood from many addresses cannot fill the table).
+ */
+export const MAX_PENDING_PER_ADDRESS = 10;
+export const MAX_PENDING_TOTAL = 1000;
+
 /** How long npm waits between polls while nobody has decided (the Retry-After it is given). */
 export const POLL_INTERVAL_SECONDS = 1;
 
@@ -79,6 +86,11 @@ export class NpmWebLoginService {
     const code = client === 'cli' ? userCode() : null;
     await this.deps.store.transaction(async (tx) => {
       await tx.npmWebLogins.deleteExpired(new Date(now.getTime() - this.deps.ttlMs));
+      const pending = await tx.npmWebLogins.countPending(now, ctx.ip);
+      if (pending.fromAddress >= MAX_PENDING_PER_ADDRESS || pending.total >= MAX_PENDING_TOTAL) {
+        // Pending requests end by decision or expiry; a minute is a fair time to come back.
+        throw Errors.rateLimited(60, 'pending npm login requests');
+      }
       await tx.npmWebLogins.insert({
         id,
         doneSecretHash: hashSecret(doneSecret),

@@ -1,3 +1,5 @@
+import type { AuditLog } from '../audit/audit-log.js';
+import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
 import type { Readable } from 'node:stream';
 import type { BlobInfo, BlobStore, ByteRange, Digest } from '../blob-store.js';
 import type { Clock } from '../clock.js';
@@ -9,6 +11,7 @@ export interface OciServiceDeps {
   store: MetadataStore;
   blobs: BlobStore;
   clock: Clock;
+  audit: AuditLog;
 }
 
 export interface BlobDownload {
@@ -50,9 +53,16 @@ export class OciBlobs {
   }
 
   /** Unlinks the blob from the repository; the bytes go at the next `flyreg gc` if nothing else uses them. */
-  async delete(repository: string, digest: Digest): Promise<void> {
+  async delete(principal: Principal, repository: string, digest: Digest, ctx: RequestContext): Promise<void> {
     const repo = await this.deps.store.oci.repositoryByName(repository);
-    if (!repo || !(await this.deps.store.oci.unlinkBlob(repo.id, digest))) throw Errors.blobUnknown(repository, digest);
+    const unlinked =
+      repo !== undefined &&
+      (await this.deps.store.transaction(async (tx) => {
+        if (!(await tx.oci.unlinkBlob(repo.id, digest))) return false;
+        await this.deps.audit.record(tx.audit, { actor: actorName(principal), action: 'image.blob_deleted', target: { type: 'oci', id: repo.id, name: repository }, details: { digest } }, ctx);
+        return true;
+      }));
+    if (!unlinked) throw Errors.blobUnknown(repository, digest);
   }
 
   /** Monolithic upload: the whole blob in one request, verified against `digest` before it becomes visible. */

@@ -1,4 +1,5 @@
 import { writePublisher, type Publisher } from '../packages/publisher.js';
+import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
 import { Readable } from 'node:stream';
 import type { Digest } from '../blob-store.js';
 import { Errors } from '../errors.js';
@@ -123,14 +124,18 @@ export class OciManifests {
   }
 
   /** By digest: the manifest and every tag on it. By tag: the tag only. */
-  async delete(repository: string, reference: Reference): Promise<void> {
+  async delete(principal: Principal, repository: string, reference: Reference, ctx: RequestContext): Promise<void> {
     const repo = await this.deps.store.oci.repositoryByName(repository);
     if (!repo) throw Errors.nameUnknown(repository);
     this.resolved.clear();
-    const deleted =
-      reference.kind === 'tag'
-        ? await this.deps.store.oci.deleteTag(repo.id, reference.tag)
-        : await this.deps.store.transaction((tx) => tx.oci.deleteManifest(repo.id, reference.digest));
+    const deleted = await this.deps.store.transaction(async (tx) => {
+      const done = reference.kind === 'tag' ? await tx.oci.deleteTag(repo.id, reference.tag) : await tx.oci.deleteManifest(repo.id, reference.digest);
+      if (done) {
+        const action = reference.kind === 'tag' ? 'image.tag_deleted' : 'image.manifest_deleted';
+        await this.deps.audit.record(tx.audit, { actor: actorName(principal), action, target: { type: 'oci', id: repo.id, name: repository }, details: { reference: referenceText(reference) } }, ctx);
+      }
+      return done;
+    });
     this.resolved.clear();
     if (!deleted) throw Errors.manifestUnknown(repository, referenceText(reference));
   }

@@ -1,4 +1,5 @@
 import type { Grant } from '../auth/grants.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { BlobStore } from '../blob-store.js';
 import type { Clock } from '../clock.js';
 import type { MetadataStore } from '../ports.js';
@@ -21,7 +22,7 @@ export interface DerivedCredentials {
  * The OCI registry's core services over one metadata store and one blob store, built by createCore like
  * every protocol's. The signing key is read (or created) on first use, so building stays synchronous.
  */
-export function createOciRegistry(deps: { store: MetadataStore; blobs: BlobStore; clock: Clock }) {
+export function createOciRegistry(deps: { store: MetadataStore; blobs: BlobStore; clock: Clock; audit: AuditLog }) {
   const blobs = new OciBlobs(deps);
   let loading: Promise<RegistryTokens> | undefined;
   const tokens = (): Promise<RegistryTokens> =>

@@ -14,8 +14,16 @@ export const PYPI_LIMITS = {
   /** An entry expanding more than this ratio, once larger than bombEntryBytes, is a zip bomb. */
   maxCompressionRatio: 50,
   bombEntryBytes: 10 * 1024 * 1024,
-  /** How much of an sdist (decompressed) we scan looking for PKG-INFO. */
+  /** How much of an sdist (decompressed) we scan looking for PKG-INFO, at most. */
   maxSdistScanBytes: 512 * 1024 * 1024,
+  /**
+   * And at most this many times its compressed size (real sdists compress 3-10×; a gzip bomb 1,000×), with
+   * minSdistScanBytes allowed to any archive so small sdists with a late PKG-INFO still pass.
+   */
+  maxSdistExpansion: 100,
+  minSdistScanBytes: 64 * 1024 * 1024,
+  /** Wall-clock budget for reading an uploaded archive's metadata (sdist or wheel). */
+  maxArchiveScanMs: 30_000,
   /** Form fields of an upload: count and size of each (descriptions can be long). */
   maxFormFields: 200,
   maxFormFieldBytes: 4 * 1024 * 1024,

@@ -126,7 +126,7 @@ export class PypiService {
    * duplicate), then the blob is committed, the archive's core metadata read and checked, and the records
    * written in one transaction. On any failure nothing becomes visible.
    */
-  async publish(principal: Principal, fields: FormFields, received: ReceivedFile): Promise<FileRecord> {
+  async publish(principal: Principal, fields: FormFields, received: ReceivedFile, signal?: AbortSignal): Promise<FileRecord> {
     let committed: { digest: Digest; createdHere: boolean } | undefined;
     try {
       const { form, name, version, dist } = checkUpload(fields, received);
@@ -143,8 +143,8 @@ export class PypiService {
 
       const metadataBytes =
         dist.kind === 'bdist_wheel'
-          ? await readWheelMetadata(this.deps.blobs, digest, received.size, name)
-          : await readSdistMetadata(this.deps.blobs, digest);
+          ? await readWheelMetadata(this.deps.blobs, digest, received.size, name, signal)
+          : await readSdistMetadata(this.deps.blobs, digest, received.size, signal);
       const core = parseCoreMetadata(metadataBytes);
       if (normalizeProjectName(core.name) !== name) {
         throw Errors.validation(`The file's metadata names project ${core.name}, not ${form.name}`);
@@ -226,8 +226,8 @@ export class PypiService {
   }
 
   /** Yanks (reason, '' for none) or un-yanks (null) a release; this replica's pages change at once. */
-  async setYanked(principal: Principal, project: string, version: string, reason: string | null): Promise<YankResult> {
-    const result = await setReleaseYanked(this.deps, principal, project, version, reason);
+  async setYanked(principal: Principal, project: string, version: string, reason: string | null, ctx: RequestContext): Promise<YankResult> {
+    const result = await setReleaseYanked(this.deps, principal, project, version, reason, ctx);
     this.cache.delete(result.project);
     return result;
   }

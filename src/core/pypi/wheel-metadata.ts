@@ -22,12 +22,20 @@ function bombCheck(entry: yauzl.Entry): void {
 /**
  * Reads the exact bytes of a stored wheel's METADATA with a real zip library, refusing archives that are
  * corrupt, hostile (absolute or `..` paths, zip bombs, too many entries) or whose dist-info directory is for
- * another project. The wheel is read in place through ranged blob reads.
+ * another project. The wheel is read in place through ranged blob reads, within the time budget and until
+ * `signal` says the client has gone.
  */
-export async function readWheelMetadata(blobs: BlobStore, digest: Digest, size: number, project: string): Promise<Buffer> {
+export async function readWheelMetadata(
+  blobs: BlobStore,
+  digest: Digest,
+  size: number,
+  project: string,
+  signal?: AbortSignal,
+): Promise<Buffer> {
+  const deadline = Date.now() + PYPI_LIMITS.maxArchiveScanMs;
   let zip: yauzl.ZipFile | undefined;
   try {
-    zip = await yauzl.fromRandomAccessReaderPromise(new BlobRandomAccessReader(blobs, digest), size, {
+    zip = await yauzl.fromRandomAccessReaderPromise(new BlobRandomAccessReader(blobs, digest, size), size, {
       lazyEntries: true,
       autoClose: false,
       validateEntrySizes: true,
@@ -39,6 +47,8 @@ export async function readWheelMetadata(blobs: BlobStore, digest: Digest, size: 
     let total = 0;
     const candidates: yauzl.Entry[] = [];
     for await (const entry of zip.eachEntry()) {
+      if (signal?.aborted) throw Errors.validation('The upload was abandoned by the client');
+      if (Date.now() > deadline) throw Errors.validation(`Refusing the wheel: its entries took more than ${PYPI_LIMITS.maxArchiveScanMs / 1000} s to read`);
       bombCheck(entry);
       total += entry.uncompressedSize;
       if (total > PYPI_LIMITS.maxZipUncompressedBytes) {

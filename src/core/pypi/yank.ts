@@ -1,5 +1,5 @@
-import { authorize } from '../auth/authorize.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import { authorize } from '../auth/authorize.js';
 import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import { Errors } from '../errors.js';
@@ -20,14 +20,16 @@ export interface YankResult {
 /**
  * Yanks a release (reason given, '' for none) or un-yanks it (null): PEP 592, shown on every file of the
  * release. Yanking hides a release from resolution without deleting it, so it needs the `delete` right.
- * Cached index pages of every replica go stale through the project's revision.
+ * Cached index pages of every replica go stale through the project's revision. Audited, like every change
+ * to what clients download.
  */
 export async function setReleaseYanked(
-  deps: { store: MetadataStore; clock: Clock },
+  deps: { store: MetadataStore; clock: Clock; audit: AuditLog },
   principal: Principal,
   project: string,
   version: string,
   reason: string | null,
+  ctx: RequestContext,
 ): Promise<YankResult> {
   const name = normalizeProjectName(project);
   authorize(principal, 'delete', { kind: 'artifact', protocol: 'pypi', name });
@@ -41,6 +43,11 @@ export async function setReleaseYanked(
     meta.yanked = reason === null ? null : { reason, at: now.toISOString(), by: actorName(principal) };
     await tx.packages.setVersionMetadata(record.id, JSON.stringify(meta));
     await touchProject(tx, pkg.id, now);
+    await deps.audit.record(
+      tx.audit,
+      { actor: actorName(principal), action: reason === null ? 'package.unyanked' : 'package.yanked', target: { type: 'pypi', id: pkg.id, name }, details: { version: normalized, reason } },
+      ctx,
+    );
   });
   return { project: name, version: normalized, yanked: reason !== null, reason };
 }

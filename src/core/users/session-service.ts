@@ -77,23 +77,28 @@ export class SessionService {
     return userPrincipal({ id: user.id, username: user.username, role: user.role }, null);
   }
 
-  /** Verifies username and password through the failure limiter; failures are audited. */
+  /**
+   * Verifies username and password through the failure limiter (the attempt is reserved before scrypt runs,
+   * per address and per account); failures are audited.
+   */
   private async checkPassword(input: unknown, ctx: RequestContext): Promise<User> {
     this.deps.authenticator.checkRateLimit(ctx);
     const { username, password } = parseInput(loginInput, input);
-    const now = this.deps.clock.now();
+    const attempt = await this.deps.authenticator.reservePasswordAttempt(username, ctx);
     const user = await this.deps.store.users.byUsername(username);
     const ok = await verifyPassword(password, user?.passwordHash ?? null);
     if (!user || !ok || user.status !== 'active') {
-      const error = user && ok ? Errors.userInactive(user.username) : Errors.invalidCredentials();
-      await this.deps.authenticator.noteFailure(Errors.invalidCredentials(), ctx, now);
+      attempt.failed();
+      const reason = user && ok ? Errors.userInactive(user.username).code : Errors.invalidCredentials().code;
       await this.deps.audit.record(
         this.deps.store.audit,
-        { actor: username.slice(0, 64), action: 'login.failed', target: { type: 'user', id: user?.id ?? null, name: username.slice(0, 64) }, details: { reason: error.code } },
+        { actor: username.slice(0, 64), action: 'login.failed', target: { type: 'user', id: user?.id ?? null, name: username.slice(0, 64) }, details: { reason } },
         ctx,
       );
-      throw error;
+      // The same answer as a wrong password: a refusal must not reveal that a deactivated account's password is right.
+      throw Errors.invalidCredentials();
     }
+    await attempt.succeeded();
     return user;
   }
 

@@ -1,3 +1,4 @@
+import { bodyLimitFor } from '../../http/body-limits.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../core/auth/principal.js';
 import type { Core } from '../../core/core.js';
@@ -63,7 +64,8 @@ async function mountFastify<C>(app: FastifyInstance, core: Core, spec: ProtocolM
   app.setNotFoundHandler((request, reply) => notFound(spec, request, reply));
   const principals = new WeakMap<FastifyRequest, Principal>();
   for (const route of routes) {
-    const bodyLimit = route.bodyLimit ?? spec.bodyLimit;
+    // Decided before the body is read: small for unauthenticated routes unless the route says otherwise.
+    const bodyLimit = bodyLimitFor({ public: route.action === 'public', bodyLimit: route.bodyLimit ?? spec.bodyLimit });
     for (const url of spec.expandPath ? spec.expandPath(route.path) : [route.path]) {
       app.route({
         method: route.method,

@@ -41,16 +41,16 @@ export async function npmPlugin(app: FastifyInstance, { core, settings }: MountD
     loginHint: 'Authentication required: put a Fly Registry token in .npmrc (//host/path/:_authToken=…) or run npm login',
     prefixes: npmProtocol.prefixes,
     router: 'fastify',
-    routes: NPM_ROUTES,
-    // A publish carries its tarball as base64 inside JSON: every npm body is bounded by FLY_NPM_MAX_BODY_MB.
-    bodyLimit: maxBodyBytes,
+    // A publish carries its tarball as base64 inside JSON: only writes (after the token is checked) take
+    // FLY_NPM_MAX_BODY_MB; every other route keeps the kit's small default.
+    routes: NPM_ROUTES.map((route) => (route.action === 'push' ? { ...route, bodyLimit: maxBodyBytes } : route)),
     setup(scope) {
       scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: maxBodyBytes }, (_request, body, done) => done(null, body));
+      scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
     },
     expandPath,
     context,
     sendError: (error, request, reply) =>
-      sendNpmError(error instanceof Error ? error : new Error(String(error)), request, reply, maxBodyBytes),
+      sendNpmError(error instanceof Error ? error : new Error(String(error)), request, reply),
   });
 }

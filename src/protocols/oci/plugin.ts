@@ -7,6 +7,7 @@ import type { MountDeps } from '../kit/definition.js';
 import { mountProtocol } from '../kit/mount.js';
 import type { RouteMatch } from '../kit/path-matcher.js';
 import { callerOf, type RouteCall } from '../kit/route.js';
+import { clientGoneSignal } from '../../http/client-gone.js';
 import { ociProtocol } from './definition.js';
 import { bearerChallenge, sendOciError } from './errors.js';
 import type { OciContext } from './route.js';
@@ -38,7 +39,7 @@ export async function ociPlugin(app: FastifyInstance, { core, publicUrl }: Mount
 
   const context = ({ request, reply, ctx, params, principal, bodyLimit }: RouteCall): OciContext => {
     const q = request.url.indexOf('?');
-    let controller: AbortController | undefined;
+    let signal: AbortSignal | undefined;
     return {
       core,
       registry,
@@ -54,14 +55,7 @@ export async function ociPlugin(app: FastifyInstance, { core, publicUrl }: Mount
       return callerOf(principal);
     },
       get signal(): AbortSignal {
-        if (!controller) {
-          const created = new AbortController();
-          controller = created;
-          request.raw.once('close', () => {
-            if (!request.raw.complete || !reply.raw.writableFinished) created.abort();
-          });
-        }
-        return controller.signal;
+        return (signal ??= clientGoneSignal(request, reply));
       },
       mayPull: (name) => (principal ? isAllowed(principal, 'pull', { kind: 'artifact', protocol: OCI_PROTOCOL, name }) : false),
     };

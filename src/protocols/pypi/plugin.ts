@@ -35,6 +35,9 @@ export async function pypiPlugin(app: FastifyInstance, { core, publicUrl }: Moun
     router: 'fastify',
     routes: PYPI_ROUTES,
     async setup(scope) {
+      // Uploads are multipart forms, read lazily after the guard; no other body is ever parsed here (a JSON or
+      // text body to the upload URL is refused by its content type before a byte of it is read).
+      scope.removeAllContentTypeParsers();
       await scope.register(multipart, {
         // Keep the client's filename as sent, so "../x.whl" is refused rather than silently cut to "x.whl".
         preservePath: true,

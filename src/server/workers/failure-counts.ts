@@ -24,9 +24,9 @@ export class WorkerFailureCounts implements FailureCounts {
     return this.mirror.current(ip, now);
   }
 
-  add(ip: string, now: number): Promise<void> {
+  add(ip: string, now: number, delta: number): Promise<void> {
     // Counted here at once too, should the primary be slow to answer; its count replaces this one.
-    this.mirror.increment(ip, now);
-    return this.channel.publish({ topic: 'failure', ip, at: now });
+    this.mirror.increment(ip, now, delta);
+    return this.channel.publish({ topic: 'failure', ip, at: now, delta });
   }
 }

@@ -9,8 +9,8 @@ import type { CacheInvalidation } from '../../core/invalidation.js';
 export type Publication =
   /** A token cache invalidation, committed: delivered to every other worker. */
   | { topic: 'invalidation'; event: CacheInvalidation }
-  /** A failed authentication: the primary counts it and delivers the resulting window to every worker. */
-  | { topic: 'failure'; ip: string; at: number };
+  /** A failed authentication (delta 1), or a reserved attempt given back (-1): the primary counts it and delivers the resulting window to every worker. */
+  | { topic: 'failure'; ip: string; at: number; delta: number };
 
 export type Delivery = { topic: 'invalidation'; event: CacheInvalidation } | { topic: 'failures'; ip: string; window: FailureWindow };
 

@@ -77,7 +77,7 @@ export async function startPrimary(options: PrimaryOptions): Promise<RunningPrim
     if (publication.topic === 'invalidation') {
       deliver(origin, originId, publication, everyone.filter((w) => w !== origin));
     } else {
-      const window = failures.increment(publication.ip, publication.at);
+      const window = failures.increment(publication.ip, publication.at, publication.delta);
       deliver(origin, originId, { topic: 'failures', ip: publication.ip, window: { ...window } }, everyone);
     }
   };
@@ -147,7 +147,7 @@ function stopWorker(worker: Worker): Promise<void> {
 
 function isPublication(value: unknown): value is Publication {
   if (typeof value !== 'object' || value === null) return false;
-  const p = value as { topic?: unknown; ip?: unknown; at?: unknown; event?: unknown };
-  if (p.topic === 'failure') return typeof p.ip === 'string' && typeof p.at === 'number';
+  const p = value as { topic?: unknown; ip?: unknown; at?: unknown; delta?: unknown; event?: unknown };
+  if (p.topic === 'failure') return typeof p.ip === 'string' && typeof p.at === 'number' && typeof p.delta === 'number';
   return p.topic === 'invalidation' && typeof p.event === 'object' && p.event !== null;
 }

@@ -19,7 +19,7 @@ import { SqlUserStore } from './stores/users.js';
 
 function storesOver(db: Kysely<Database>, engine: SqlEngine) {
   return {
-    users: new SqlUserStore(db),
+    users: new SqlUserStore(db, engine),
     sessions: new SqlSessionStore(db),
     invitations: new SqlInvitationStore(db),
     tokens: new SqlTokenStore(db),

@@ -10,8 +10,8 @@ export function createPackageCatalog(core: Core, registry: OciRegistry): Package
   const docker = core.endpoints.docker;
   const registryHost = typeof docker === 'object' ? (docker.registry ?? '') : '';
   return new PackageCatalog(core.store, [
-    ociCatalogProvider(core.store, registry.manifests, registryHost, core.audit),
+    ociCatalogProvider(core.store, registry.manifests, registryHost),
     npmCatalogProvider(core.store, core.npm),
-    pypiCatalogProvider(core.store, core.pypi, core.audit),
+    pypiCatalogProvider(core.store, core.pypi),
   ]);
 }

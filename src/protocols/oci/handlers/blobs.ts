@@ -41,6 +41,6 @@ export async function headBlob(c: OciContext): Promise<unknown> {
 
 /** `DELETE /v2/<name>/blobs/<digest>`: unlinks the blob from the repository (`flyreg gc` frees the bytes). */
 export async function deleteBlob(c: OciContext): Promise<unknown> {
-  await c.registry.blobs.delete(c.params.name as string, parseDigest(c.params.digest));
+  await c.registry.blobs.delete(c.principal, c.params.name as string, parseDigest(c.params.digest), c.ctx);
   return c.reply.status(202).send();
 }

@@ -38,7 +38,7 @@ export async function putManifest(c: OciContext): Promise<unknown> {
 
 /** `DELETE /v2/<name>/manifests/<reference>`: by digest the manifest (and its tags), by tag the tag only. */
 export async function deleteManifest(c: OciContext): Promise<unknown> {
-  await c.registry.manifests.delete(c.params.name as string, parseReference(c.params.reference as string));
+  await c.registry.manifests.delete(c.principal, c.params.name as string, parseReference(c.params.reference as string), c.ctx);
   return c.reply.status(202).send();
 }
 

@@ -76,6 +76,14 @@ export class SqlNpmWebLoginStore implements NpmWebLoginStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  async countPending(at: Date, ip: string | null): Promise<{ total: number; fromAddress: number }> {
+    const pending = this.db.selectFrom('npm_web_logins').where('decision', 'is', null).where('expires_at', '>', at.getTime());
+    const total = await pending.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    const fromAddress =
+      ip === null ? { n: 0 } : await pending.where('ip', '=', ip).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    return { total: Number(total.n), fromAddress: Number(fromAddress.n) };
+  }
+
   async deleteExpired(before: Date): Promise<void> {
     await this.db.deleteFrom('npm_web_logins').where('expires_at', '<', before.getTime()).execute();
   }

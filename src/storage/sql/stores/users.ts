@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Role, User, UserStatus } from '../../../core/model.js';
 import type { UserStore } from '../../../core/ports.js';
 import { toDate, toDateOrNull, toMsOrNull } from '../rows.js';
+import type { SqlEngine } from '../database.js';
 import type { Database, UsersTable } from '../schema.js';
 
 const toUser = (row: Selectable<UsersTable>): User => ({
@@ -17,7 +18,10 @@ const toUser = (row: Selectable<UsersTable>): User => ({
 });
 
 export class SqlUserStore implements UserStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: SqlEngine,
+  ) {}
 
   async insert(user: User): Promise<void> {
     await this.db
@@ -56,14 +60,15 @@ export class SqlUserStore implements UserStore {
     return Number(row.n);
   }
 
+  /**
+   * Inside a transaction, the active admins are locked until it ends: of two transactions demoting each
+   * other's admin at once, the second waits for the first and then counts what it left (PostgreSQL re-checks
+   * locked rows against the WHERE clause). SQLite runs one write transaction at a time already.
+   */
   async countActiveAdmins(): Promise<number> {
-    const row = await this.db
-      .selectFrom('users')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('role', '=', 'admin')
-      .where('status', '=', 'active')
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+    const query = this.db.selectFrom('users').select('id').where('role', '=', 'admin').where('status', '=', 'active');
+    const rows = await (this.engine === 'postgres' ? query.forUpdate() : query).execute();
+    return rows.length;
   }
 
   async update(id: string, patch: Partial<Pick<User, 'role' | 'status' | 'passwordHash' | 'lastLoginAt' | 'email' | 'name'>>) {

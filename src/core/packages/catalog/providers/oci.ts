@@ -1,6 +1,4 @@
-import type { AuditLog } from '../../../audit/audit-log.js';
 import { authorize, isAllowed } from '../../../auth/authorize.js';
-import { actorName } from '../../../auth/principal.js';
 import type { OciManifests } from '../../../oci/manifests.js';
 import { isIndexType, type ManifestMediaType } from '../../../oci/media-types.js';
 import { parseReference } from '../../../oci/names.js';
@@ -39,7 +37,7 @@ function totalSize(contents: OciRepositoryContents, sizes: Map<string, number>, 
  * Docker/OCI in the Packages section: a repository's top-level manifests (images, indexes, artifacts; the
  * platform manifests inside an index and referrers such as signatures stay inside their parent), newest first.
  */
-export function ociCatalogProvider(store: MetadataStore, manifests: OciManifests, registryHost: string, audit: AuditLog): CatalogProvider {
+export function ociCatalogProvider(store: MetadataStore, manifests: OciManifests, registryHost: string): CatalogProvider {
   const artifact = (name: string) => ({ kind: 'artifact', protocol: 'oci', name }) as const;
   return {
     protocol: 'oci',
@@ -94,12 +92,8 @@ export function ociCatalogProvider(store: MetadataStore, manifests: OciManifests
         async run(p, name, { version }, ctx) {
           authorize(p, 'delete', artifact(name));
           const reference = parseReference(version);
-          await manifests.delete(name, reference);
-          await audit.record(
-            store.audit,
-            { actor: actorName(p), action: reference.kind === 'tag' ? 'package.tag_deleted' : 'package.deleted', target: { type: 'oci', name }, details: { reference: version } },
-            ctx,
-          );
+          // Audited by the registry itself, as a delete through the OCI API is.
+          await manifests.delete(p, name, reference, ctx);
         },
       },
     },

@@ -1,6 +1,5 @@
-import type { AuditLog } from '../../../audit/audit-log.js';
 import { authorize, isAllowed } from '../../../auth/authorize.js';
-import { actorName, type Principal, type RequestContext } from '../../../auth/principal.js';
+import type { Principal, RequestContext } from '../../../auth/principal.js';
 import type { MetadataStore } from '../../../ports.js';
 import type { PypiService } from '../../../pypi/pypi-service.js';
 import { readRecord, versionMetadataSchema } from '../../../pypi/records.js';
@@ -8,14 +7,10 @@ import type { CatalogProvider } from '../provider.js';
 import { packageModelDetail } from './package-model.js';
 
 /** PyPI in the Packages section: releases with their wheels and sdists, yank and un-yank (PEP 592). */
-export function pypiCatalogProvider(store: MetadataStore, pypi: PypiService, audit: AuditLog): CatalogProvider {
+export function pypiCatalogProvider(store: MetadataStore, pypi: PypiService): CatalogProvider {
   const setYanked = async (p: Principal, name: string, version: string, reason: string | null, ctx: RequestContext) => {
-    const result = await pypi.setYanked(p, name, version, reason);
-    await audit.record(
-      store.audit,
-      { actor: actorName(p), action: reason === null ? 'package.unyanked' : 'package.yanked', target: { type: 'pypi', name: result.project }, details: { version: result.version, reason } },
-      ctx,
-    );
+    // Audited by the PyPI service itself, as a yank through the API is.
+    await pypi.setYanked(p, name, version, reason, ctx);
   };
   const mayYank = (p: Principal, name: string) => isAllowed(p, 'delete', { kind: 'artifact', protocol: 'pypi', name });
   return {

@@ -1,0 +1,91 @@
+import { connect, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+function open(server: TestServer): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(server.port, '127.0.0.1', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** Resolves true when the server closes the socket within `ms`, false otherwise (the socket is then destroyed). */
+function closedWithin(socket: Socket, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (socket.destroyed || socket.readableEnded) return resolve(true);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(false);
+    }, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    socket.once('close', done);
+    socket.once('end', done);
+    socket.on('error', () => undefined);
+    socket.resume();
+  });
+}
+
+/** Sends one whole keep-alive request and waits for its answer's first bytes. */
+async function requestOnce(socket: Socket, path: string): Promise<string> {
+  const answer = new Promise<string>((resolve) => socket.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: test\r\nConnection: keep-alive\r\n\r\n`);
+  return answer;
+}
+
+describe('connection timeouts', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer({ env: { FLY_HEADERS_TIMEOUT: '2', FLY_KEEP_ALIVE_TIMEOUT: '1' } });
+  });
+  afterAll(() => server?.stop());
+
+  it('a client dribbling its headers is disconnected after the headers timeout', async () => {
+    const socket = await open(server);
+    socket.write('GET /healthz HTTP/1.1\r\nHost: test\r\n');
+    const dribble = setInterval(() => socket.write('X-Slow: 1\r\n'), 300);
+    try {
+      expect(await closedWithin(socket, 8000)).toBe(true);
+    } finally {
+      clearInterval(dribble);
+    }
+  });
+
+  it('an idle keep-alive connection is closed after the keep-alive timeout', async () => {
+    const socket = await open(server);
+    expect(await requestOnce(socket, '/healthz')).toMatch(/^HTTP\/1.1 200/);
+    expect(await closedWithin(socket, 6000)).toBe(true);
+  });
+});
+
+describe('SIGTERM', () => {
+  it('closes idle connections at once, cuts requests in flight at the deadline, flushes and exits', async () => {
+    // A long keep-alive timeout: only the shutdown itself may close the idle connection.
+    const server = await startServer({ env: { FLY_SHUTDOWN_TIMEOUT: '2', FLY_KEEP_ALIVE_TIMEOUT: '300' } });
+    try {
+      const idle = await open(server);
+      expect(await requestOnce(idle, '/healthz')).toMatch(/^HTTP\/1.1 200/);
+      const idleClosed = closedWithin(idle, 5000);
+
+      // A request whose body never finishes arriving: in flight until the deadline.
+      const stalled = await open(server);
+      stalled.write('POST /api/v1/auth/login HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"user');
+      const stalledClosed = closedWithin(stalled, 9000);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      const started = Date.now();
+      await server.kill();
+      const elapsed = Date.now() - started;
+      expect(await idleClosed).toBe(true);
+      expect(await stalledClosed).toBe(true);
+      // stop() sends SIGKILL after 10 s: exiting well before means the shutdown ended by itself.
+      expect(elapsed).toBeLessThan(8000);
+      expect(server.output()).toContain('shutdown deadline reached');
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -1,0 +1,171 @@
+import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, basicAuth, type CreatedToken } from '../helpers/api.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+/**
+ * Seeded fuzzing of every protocol and the management API: thousands of malformed requests (odd names,
+ * control and unicode characters, encodings, paging numbers, truncated and oversized bodies, wrong content
+ * types, broken multipart, archives and JSON, garbage credentials). Pass: no 5xx, the process stays up,
+ * no stack trace or unhandled error in the log, memory bounded.
+ *
+ * CI uses the fixed seed; set FLY_FUZZ_SEED=random (or a number) to explore, FLY_FUZZ_CASES for more cases.
+ * The seed is printed so any failure can be replayed.
+ */
+const SEED = process.env.FLY_FUZZ_SEED === 'random' ? randomInt(2 ** 31) : Number(process.env.FLY_FUZZ_SEED ?? 20261201);
+const CASES = Number(process.env.FLY_FUZZ_CASES ?? 2500);
+const PARALLEL = 8;
+
+/** mulberry32: a small, fast, reproducible generator. */
+function generator(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SEGMENTS = [
+  'a', 'library/app', 'x'.repeat(300), 'Ab-C', '..', '../../etc/passwd', '%2e%2e%2f', '%00', '%ff', '%', '%zz', '%c0%af', '\u202e', '😀', 'café',
+  '%0d%0aX-Injected:%201', ' ', '%20', '\t', '*', '-1', '0', '99999999999999999999', '1e308', 'NaN', 'null', '{', '[]', 'sha256:', `sha256:${'0'.repeat(64)}`,
+  `sha512:${'f'.repeat(128)}`, 'sha256:zz', 'latest', 'v1.0', '@scope', '@scope%2fname', 'flyr_abc', 'org.couchdb.user:admin', '__token__', 'a/b/c/d/e/f',
+];
+const PATHS = [
+  '/v2/', '/v2/{s}/manifests/{s}', '/v2/{s}/blobs/{s}', '/v2/{s}/blobs/uploads/', '/v2/{s}/blobs/uploads/{s}', '/v2/{s}/blobs/uploads/?digest={s}&mount={s}&from={s}',
+  '/v2/{s}/tags/list?n={s}&last={s}', '/v2/_catalog?n={s}&last={s}', '/v2/{s}/referrers/{s}?artifactType={s}', '/v2/token?scope={s}&service={s}&account={s}',
+  '/npm/{s}', '/npm/@{s}/{s}', '/npm/{s}/-/{s}', '/npm/{s}/-rev/{s}', '/npm/-/v1/search?text={s}&size={s}&from={s}', '/npm/-/package/{s}/dist-tags/{s}',
+  '/npm/-/v1/login', '/npm/-/user/{s}', '/npm/-/npm/v1/tokens', '/npm/-/npm/v1/tokens/token/{s}', '/npm/-/v1/login/done/{s}/{s}', '/npm/-/whoami',
+  '/npm/-/npm/v1/security/advisories/bulk', '/artifactory/api/npm/npm/{s}',
+  '/pypi/simple/', '/pypi/simple/{s}/', '/pypi/packages/{s}/{s}', '/pypi/pypi/{s}/json', '/pypi/{s}/{s}/json', '/pypi/', '/artifactory/api/pypi/pypi/',
+  '/api/v1/tokens/{s}', '/api/v1/tokens?limit={s}&offset={s}&status={s}', '/api/v1/tokens', '/api/v1/tokens/{s}/revoke', '/api/v1/users', '/api/v1/users/{s}',
+  '/api/v1/audit?limit={s}&before={s}', '/api/v1/releases?limit={s}&name={s}', '/api/v1/releases', '/api/v1/releases/{s}', '/api/v1/environments',
+  '/api/v1/environments/{s}', '/api/v1/environments/{s}/deployments?limit={s}&repository={s}', '/api/v1/environments/compare?from={s}&to={s}',
+  '/api/v1/environments/{s}/tokens', '/api/v1/auth/login', '/api/v1/invitations/{s}', '/api/v1/invitations/accept', '/api/v1/npm-logins/{s}',
+  '/api/v1/pypi/projects/{s}/versions/{s}/yank', '/api/v1/whoami', '/api/v1/endpoints', '/mcp', '/{s}', '/healthz?{s}',
+];
+const METHODS = ['GET', 'GET', 'HEAD', 'PUT', 'POST', 'POST', 'PATCH', 'DELETE'];
+const CONTENT_TYPES = [
+  undefined, 'application/json', 'text/plain', 'multipart/form-data; boundary=xyz', 'multipart/form-data', 'application/octet-stream',
+  'application/vnd.oci.image.manifest.v1+json', 'application/vnd.oci.image.index.v1+json', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16',
+];
+
+interface Case {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+
+function makeCases(random: () => number, credentials: Record<string, string>[]): Case[] {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(random() * 256)));
+  const segment = () => {
+    const s = pick(SEGMENTS);
+    return random() < 0.3 ? encodeURIComponent(s) : s;
+  };
+  const jsonish = (): string =>
+    pick([
+      () => JSON.stringify({ username: segment(), password: segment() }),
+      () => JSON.stringify({ name: segment(), permission: pick(['read-only', 'read-write', segment()]), expiresAt: pick([null, segment(), -1, 1e308]) }),
+      () => JSON.stringify({ name: segment(), version: segment(), versions: { [segment()]: { name: segment(), dist: {} } }, _attachments: { [segment()]: { data: segment(), length: -1 } } }),
+      () => JSON.stringify({ schemaVersion: 2, mediaType: segment(), config: { digest: segment(), size: -5 }, layers: [{ digest: segment(), size: 1e20 }], manifests: segment() }),
+      () => `${'['.repeat(3000)}${']'.repeat(3000)}`,
+      () => '{"a":' + '1'.repeat(400) + '}',
+      () => JSON.stringify({ jsonrpc: '2.0', id: 1, method: segment(), params: { name: segment(), arguments: { x: segment() } } }),
+      () => JSON.stringify(segment()),
+      () => '{"truncated": "yes',
+      () => '\u0000{}',
+    ])();
+  const body = (): Buffer | undefined =>
+    pick([
+      () => undefined,
+      () => Buffer.from(jsonish()),
+      () => Buffer.from(jsonish()).subarray(0, Math.floor(random() * 40)),
+      () => bytes(Math.floor(random() * 2048)),
+      () => Buffer.from('--xyz\r\nContent-Disposition: form-data; name="content"; filename="x-1.0.tar.gz"\r\n\r\n' + 'a'.repeat(100)),
+      () => Buffer.from(`--xyz\r\nContent-Disposition: form-data; name=":action"\r\n\r\nfile_upload\r\n--xyz\r\nContent-Disposition: form-data; name="name"\r\n\r\n${segment()}\r\n--xyz--\r\n`),
+      () => Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), bytes(200)]),
+      () => Buffer.concat([Buffer.from('PK\u0003\u0004'), bytes(300)]),
+      () => Buffer.alloc(64 * 1024, 0x61),
+    ])();
+  const cases: Case[] = [];
+  for (let i = 0; i < CASES; i++) {
+    const method = pick(METHODS);
+    const path = pick(PATHS).replace(/\{s\}/g, segment);
+    const headers: Record<string, string> = { ...pick(credentials) };
+    const contentType = pick(CONTENT_TYPES);
+    if (contentType) headers['content-type'] = contentType;
+    if (random() < 0.15) headers['content-range'] = pick(['0-10', '5-1', '-1-3', 'bytes=0-', '0-99999999999999999999', 'abc']);
+    if (random() < 0.1) headers.range = pick(['bytes=0-1', 'bytes=-5', 'bytes=9-1', 'bytes=0-1,3-4', 'items=1-2']);
+    if (random() < 0.1) headers.accept = pick(['application/vnd.pypi.simple.v1+json', 'text/html;q=0', '*/*;q=abc', 'application/vnd.npm.install-v1+json']);
+    cases.push({ method, path, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body() });
+  }
+  return cases;
+}
+
+async function residentBytes(server: TestServer): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  return Number(/^process_resident_memory_bytes (\d+)/m.exec(text)?.[1] ?? 0);
+}
+
+describe(`fuzzing every protocol and the management API (seed ${SEED}, ${CASES} cases)`, () => {
+  let server: TestServer;
+  let credentials: Record<string, string>[];
+
+  beforeAll(async () => {
+    // Guesses must not get the address rate-limited: the point is to reach deep into every handler.
+    server = await startServer({ env: { FLY_AUTH_FAILURE_LIMIT: '1000000' } });
+    const admin = await login(server);
+    const rw: CreatedToken = await admin.createToken({ name: 'fuzz-rw', permission: 'read-write' });
+    const ro: CreatedToken = await admin.createToken({ name: 'fuzz-ro', permission: 'read-only' });
+    credentials = [
+      {},
+      { authorization: `Bearer ${admin.bearer ?? ''}` },
+      { authorization: `Bearer ${rw.token}` },
+      basicAuth(rw.username, rw.token),
+      basicAuth('__token__', ro.token),
+      { authorization: 'Bearer flyr_0000000000000000000000000000000000000000' },
+      { authorization: 'Basic !!!not-base64' },
+      { authorization: 'Negotiate abc' },
+      { cookie: 'fly_session=flys_garbage' },
+    ];
+  });
+  afterAll(() => server?.stop());
+
+  it('answers every malformed request without a 5xx, a crash, a stack trace or unbounded memory', async () => {
+    console.log(`fuzz seed ${SEED} (replay: FLY_FUZZ_SEED=${SEED} FLY_FUZZ_CASES=${CASES})`);
+    const cases = makeCases(generator(SEED), credentials);
+    const memoryBefore = await residentBytes(server);
+    const failures: string[] = [];
+    let answered = 0;
+    for (let i = 0; i < cases.length; i += PARALLEL) {
+      await Promise.all(
+        cases.slice(i, i + PARALLEL).map(async (c) => {
+          let status: number | string;
+          try {
+            const res = await fetch(`${server.url}${c.path}`, { method: c.method, headers: c.headers, body: c.body ? new Uint8Array(c.body) : undefined, signal: AbortSignal.timeout(30_000) });
+            await res.arrayBuffer();
+            status = res.status;
+          } catch (error) {
+            // A URL fetch itself refuses to send (invalid characters) is not a server failure.
+            if (error instanceof TypeError && !/fetch failed/.test(error.message)) return;
+            status = `network error: ${(error as Error).message}`;
+          }
+          answered++;
+          if (typeof status !== 'number' || status >= 500) failures.push(`${c.method} ${c.path} [${c.headers['content-type'] ?? ''}] → ${status}`);
+        }),
+      );
+    }
+    const memoryAfter = await residentBytes(server);
+    console.log(`fuzz: ${answered} requests answered, ${failures.length} 5xx or failures; resident memory ${Math.round(memoryBefore / 2 ** 20)} → ${Math.round(memoryAfter / 2 ** 20)} MiB`);
+    expect(failures.slice(0, 20)).toEqual([]);
+    expect(answered).toBeGreaterThan(CASES * 0.9);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    const log = await server.settledOutput();
+    expect(log.match(/.*("level":50|unhandled error|"stack").*/g)?.slice(0, 5) ?? []).toEqual([]);
+    expect(memoryAfter).toBeLessThan(1024 * 2 ** 20);
+  });
+});
