@@ -170,7 +170,7 @@ describe('flyreg setup', () => {
       const existing = await api.createToken({ name: 'given', permission: 'read-only' });
       const before = (await api.get<{ tokens: unknown[] }>('/api/v1/tokens')).body.tokens.length;
       const results = await user.json<SetupJson[]>(['setup', 'all', '--print', '--token', existing.token]);
-      expect(results.map((r) => r.tool)).toEqual(['docker', 'npm', 'pip', 'maven', 'curl']);
+      expect(results.map((r) => r.tool)).toEqual(['docker', 'npm', 'pip', 'maven', 'curl', 'go', 'helm', 'cargo']);
       for (const r of results) {
         expect(r).toMatchObject({ written: false, token: { id: existing.id, created: false, username: existing.username } });
         expect(existsSync(r.path)).toBe(false);

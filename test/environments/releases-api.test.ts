@@ -123,7 +123,7 @@ describe('releases through the management API', () => {
       [{ ...body('2.0.0'), artifacts: [] }, 'artifacts: must name at least one artifact'],
       [{ ...body('2.0.0'), artifacts: [{ type: 'oci', repository: 'shop/api', digest: 'sha256:abc' }] }, 'artifacts.0.digest: must be sha256'],
       [{ ...body('2.0.0'), artifacts: [{ type: 'oci', repository: '../etc', digest: image.digest }] }, 'artifacts.0.repository: must be an OCI repository name'],
-      [{ ...body('2.0.0'), artifacts: [{ type: 'maven', name: 'x', version: '1' }] }, 'artifacts.0.type: must be {"type":"oci"'],
+      [{ ...body('2.0.0'), artifacts: [{ type: 'rubygems', name: 'x', version: '1' }] }, 'artifacts.0.type: must be {"type":"oci"'],
       [{ ...body('2.0.0'), source: { url: 'javascript:alert(1)' } }, 'source.url: must be an http(s) URL'],
       [{ ...body('2.0.0'), source: { sha: 'abc' } }, 'unknown field(s): sha'],
       [{ ...body('2.0.0'), notes: 'bell\u0007' }, 'notes: must not contain control characters'],

@@ -5,8 +5,10 @@ import type { RevokedToken, Token, TokenList } from '../../src/api/answers.js';
 
 /** Exactly the dashboard's columns (plus id, revocation and environment); never a secret or its hash. */
 const TOKEN_VIEW_KEYS = [
+  'ci',
   'createdAt',
   'createdBy',
+  'credentialHelper',
   'environment',
   'environmentId',
   'expiresAt',

@@ -39,7 +39,7 @@ describe('flyreg mcp (stdio, with the stored login)', () => {
     expect(create?.inputSchema.required).toEqual(['name']);
     expect(create?.inputSchema.properties?.permission).toMatchObject({ enum: ['read-only', 'read-write'] });
     const configure = tools.find((t) => t.name === 'configure_package_manager');
-    expect(configure?.inputSchema.properties?.tool).toMatchObject({ enum: ['docker', 'npm', 'pip', 'maven', 'curl'] });
+    expect(configure?.inputSchema.properties?.tool).toMatchObject({ enum: ['docker', 'npm', 'pip', 'maven', 'curl', 'go', 'helm', 'cargo'] });
     expect(configure?.description).toContain('write: true');
   });
 
