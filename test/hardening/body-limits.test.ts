@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 /** A JSON object of about `bytes` bytes that every one of these endpoints would otherwise parse. */
@@ -35,8 +36,16 @@ describe('body limits are per route and decided before the body is read', () => 
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
   });
 
-  it('the PyPI upload URL never parses a non-multipart body (refused by content type, unauthenticated)', async () => {
-    const res = await send('POST', '/pypi/', bigJson(2 * 1024 * 1024));
+  it('the PyPI upload URL never parses a non-multipart body: refused unauthenticated before reading, by content type after', async () => {
+    const anonymous = await send('POST', '/pypi/', bigJson(2 * 1024 * 1024));
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.text()).toMatch(/^401 /);
+    const writer = await (await login(server)).createToken({ name: 'body-limits', permission: 'read-write' });
+    const res = await fetch(`${server.url}/pypi/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${writer.token}` },
+      body: bigJson(2 * 1024 * 1024),
+    });
     expect(res.status).toBe(415);
     expect(await res.text()).toMatch(/^415 /);
   });

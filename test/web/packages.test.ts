@@ -153,7 +153,7 @@ describe('Packages in the browser', () => {
     const gone = await fetch(`${server.url}/v2/shop/api/manifests/${old.digest}`, { method: 'HEAD', headers: { authorization: `Basic ${Buffer.from(creds(ci)).toString('base64')}` } });
     expect(gone.status).toBe(404);
     const audit = await admin.get<AuditPage>('/api/v1/audit?limit=5');
-    expect(audit.body.events.find((e) => e.action === 'package.deleted')).toMatchObject({ actor: 'admin', target: { type: 'oci', name: 'shop/api' }, details: { reference: old.digest } });
+    expect(audit.body.events.find((e) => e.action === 'image.manifest_deleted')).toMatchObject({ actor: 'admin', target: { type: 'oci', name: 'shop/api' }, details: { reference: old.digest } });
   });
 
   it('shows an npm package with dist-tags and its publisher, and deprecates a version', async () => {

@@ -1,4 +1,4 @@
-import { bodyLimitFor } from '../../http/body-limits.js';
+import { PUBLIC_BODY_LIMIT } from '../../http/body-limits.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../core/auth/principal.js';
 import type { Core } from '../../core/core.js';
@@ -64,8 +64,7 @@ async function mountFastify<C>(app: FastifyInstance, core: Core, spec: ProtocolM
   app.setNotFoundHandler((request, reply) => notFound(spec, request, reply));
   const principals = new WeakMap<FastifyRequest, Principal>();
   for (const route of routes) {
-    // Decided before the body is read: small for unauthenticated routes unless the route says otherwise.
-    const bodyLimit = bodyLimitFor({ public: route.action === 'public', bodyLimit: route.bodyLimit ?? spec.bodyLimit });
+    const bodyLimit = routeBodyLimit(route, spec);
     for (const url of spec.expandPath ? spec.expandPath(route.path) : [route.path]) {
       app.route({
         method: route.method,
@@ -106,7 +105,7 @@ async function mountPaths<C>(app: FastifyInstance, core: Core, spec: ProtocolMou
     }
     try {
       const { route, params } = found;
-      const bodyLimit = route.bodyLimit ?? spec.bodyLimit;
+      const bodyLimit = routeBodyLimit(route, spec);
       const ctx = requestContext(request);
       const principal = await guardRoute(core, spec, route, params, request, ctx, bodyLimit);
       return await route.handler(spec.context({ request, reply, ctx, params, prefix, bodyLimit, principal }));
@@ -116,4 +115,13 @@ async function mountPaths<C>(app: FastifyInstance, core: Core, spec: ProtocolMou
   };
   app.route({ method: ALL_METHODS, url: prefix, handler: handle, exposeHeadRoute: false });
   app.route({ method: ALL_METHODS, url: `${prefix}/*`, handler: handle, exposeHeadRoute: false });
+}
+
+/**
+ * A route's body limit, decided before the body is read: its own, else its protocol's, else small for an
+ * unauthenticated route (a caller who has proven nothing sends a small form and no more). Undefined leaves
+ * an authenticated route to its own reader's bounds (a streamed blob, a multipart upload's file limit).
+ */
+function routeBodyLimit<C>(route: ProtocolRoute<C>, spec: ProtocolMount<C>): number | undefined {
+  return route.bodyLimit ?? spec.bodyLimit ?? (route.action === 'public' ? PUBLIC_BODY_LIMIT : undefined);
 }
