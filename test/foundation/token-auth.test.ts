@@ -80,12 +80,17 @@ describe('authenticating with registry tokens', () => {
   it('unknown, mistyped and missing credentials get precise errors', async () => {
     // Well-formed checksum but never issued: a lookup says unknown.
     const typo = readWrite.token.slice(0, 10) + (readWrite.token[10] === 'a' ? 'b' : 'a') + readWrite.token.slice(11);
-    for (const headers of [{ authorization: `Bearer ${typo}` }, { authorization: 'Bearer flyr_nonsense' }, basicAuth('__token__', 'hunter2')]) {
+    for (const headers of [{ authorization: `Bearer ${typo}` }, { authorization: 'Bearer flyr_nonsense' }]) {
       const res = await whoami(headers);
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('token_unknown');
       expect(res.body.error.message).toMatch(/unknown token/i);
     }
+    // Not shaped like a token at all: most likely the account password, so the answer says what to use instead.
+    const password = await whoami(basicAuth('__token__', 'hunter2'));
+    expect(password.status).toBe(401);
+    expect(password.body.error.code).toBe('token_unknown');
+    expect(password.body.error.message).toMatch(/not your account password/i);
     const none = await whoami({});
     expect(none.status).toBe(401);
     expect(none.body.error.code).toBe('unauthenticated');
