@@ -46,7 +46,7 @@ function nulLocation(request: FastifyRequest): NulLocation | null {
 /** The dotted path of the first string holding a NUL, '' for the value itself, null when there is none. */
 function nulPath(value: unknown, path: string, depth: number): string | null {
   if (typeof value === 'string') return value.includes(NUL) ? path : null;
-  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH || Buffer.isBuffer(value)) return null;
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH || !isPlainData(value)) return null;
   for (const [key, v] of Object.entries(value)) {
     const here = path ? `${path}.${key}` : key;
     if (key.includes(NUL)) return here;
@@ -54,4 +54,15 @@ function nulPath(value: unknown, path: string, depth: number): string | null {
     if (found !== null) return found;
   }
   return null;
+}
+
+/**
+ * Parsed JSON, params and query strings are plain objects (or null-prototype ones) and arrays. Anything else
+ * (a streamed body a protocol reads itself, a Buffer) is not walked: its fields are not client text, and a
+ * stream's object graph (socket, server…) is far too large to walk on every request.
+ */
+function isPlainData(value: object): boolean {
+  if (Array.isArray(value)) return true;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
