@@ -35,7 +35,7 @@ describe('environments, pulls and drift with the real skopeo client', () => {
   };
   /** Polls until the recorder's batch has landed (it is written off the request path). */
   const timelineWhen = async (env: string, ready: (d: Deployment[]) => boolean) => {
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 200; i++) {
       const deployments = await timeline(env);
       if (ready(deployments)) return deployments;
       await sleep(100);
