@@ -205,6 +205,7 @@ export function metadataStoreContract(name: string, open: () => Promise<{ store:
         createdAt: t0,
         createdBy: 'admin',
         createdByTokenId: null,
+        automatic: false,
       };
       const id = await store.releases.insert(release);
       expect(await store.releases.byId(id)).toEqual({ id, ...release });
