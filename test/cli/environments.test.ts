@@ -62,7 +62,8 @@ describe('flyreg env / release (what needs no image pulls)', () => {
     const token = await user.json<{ permission: string; environment: string; name: string }>(['token', 'create', '--name', 'prod puller', '--env', 'production']);
     expect(token).toMatchObject({ permission: 'read-only', environment: 'production' });
 
-    const [setup] = await user.json<{ token: { name: string; permission: string; id: string } }[]>(['setup', 'docker', '--env', 'staging', '--print']);
+    // Without --print: a print creates no token (it shows where one goes), a setup does.
+    const [setup] = await user.json<{ token: { name: string; permission: string; id: string } }[]>(['setup', 'docker', '--env', 'staging']);
     expect(setup?.token).toMatchObject({ name: `${hostname().split('.')[0]}-docker-staging`, permission: 'read-only' });
     const shown = await user.json<{ environment: string }>(['token', 'show', setup?.token.id ?? '']);
     expect(shown.environment).toBe('staging');

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOLS } from '../../src/protocols/registry.js';
 import { login } from '../helpers/api.js';
 import { adminPage, DESKTOP, launchBrowser, PHONE, screenshots } from '../helpers/browser.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -63,7 +64,8 @@ describe('the token table at 1280 px and the secret dialog', () => {
       await shown.waitFor();
       await expect(shown.getByRole('region', { name: /Kubernetes/ }).count()).resolves.toBe(0);
       const regions = shown.getByRole('region');
-      await expect(regions.count()).resolves.toBe(3);
+      // One snippet per protocol of the registry.
+      await expect(regions.count()).resolves.toBe(PROTOCOLS.length);
       for (const region of await regions.all()) {
         // Nothing is cut off: the text wraps inside its block instead of running past the edge.
         const fits = await region.locator('pre').evaluate((pre) => pre.scrollWidth <= pre.clientWidth);
