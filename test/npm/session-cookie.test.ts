@@ -1,9 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { npmTarball } from '../../bench/npm-fixtures.js';
 import { cookieHeaders, serverWithBrowserSession } from '../helpers/session-cookie.js';
 
 function publishBody(name: string, version: string): string {
-  const tarball = randomBytes(200);
+  // A real package tarball: the registry checks its package.json against the name and version.
+  const tarball = npmTarball({ name, version });
   const integrity = `sha512-${createHash('sha512').update(tarball).digest('base64')}`;
   const shasum = createHash('sha1').update(tarball).digest('hex');
   return JSON.stringify({
