@@ -380,24 +380,11 @@ export interface LoggedOut {
 
 // OIDC exchange for CI.
 
-// Claim rules and scope grants are core's own shapes (core/oidc/model.ts, types only), sent as they are.
+// A trust policy is core's own shape (core/oidc/model.ts, types only), with its time as JSON sends it.
 export type { ClaimRule, ScopeGrant } from '../core/oidc/model.js';
-import type { ClaimRule, ScopeGrant } from '../core/oidc/model.js';
+import type { TrustPolicy as CoreTrustPolicy } from '../core/oidc/model.js';
 
-export interface TrustPolicy {
-  id: string;
-  name: string;
-  issuer: string;
-  audience: string;
-  rules: ClaimRule[];
-  permission: Permission;
-  scope: ScopeGrant[] | null;
-  environment: string | null;
-  tokenTtlSeconds: number;
-  /** The id of the admin who created it; exchanged tokens are created on their behalf. */
-  createdBy: string;
-  createdAt: string;
-}
+export type TrustPolicy = Omit<CoreTrustPolicy, 'createdAt'> & { createdAt: string };
 
 export interface TrustPolicyList {
   policies: TrustPolicy[];
