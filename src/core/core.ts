@@ -29,8 +29,11 @@ import { CredentialHelperService } from './tokens/credential-helper.js';
 import { registryEndpoints } from './tokens/snippets.js';
 import { TokenService } from './tokens/token-service.js';
 import { UsageRecorder } from './tokens/usage-recorder.js';
+import { TokenRotation } from './tokens/rotation.js';
+import { DEFAULT_EXPIRY_WARNING_DAYS, expiryNotice, expiryWarningMs } from './tokens/expiry-warning.js';
+import type { Principal } from './auth/principal.js';
 import { SessionService } from './users/session-service.js';
-import { UserService } from './users/user-service.js';
+import { UserService, withSlash } from './users/user-service.js';
 
 export interface CoreOptions {
   /** The protocol registry's entries (src/protocols/registry.ts): endpoints, token snippets, release artifacts. */
@@ -42,6 +45,8 @@ export interface CoreOptions {
   /** How long an `npm login --auth-type=web` request waits for approval (default 10 minutes). */
   npmWebLoginTtlMs?: number;
   tokenCacheTtlMs: number;
+  /** How long before its expiry a token is "expiring soon" (default 7 days; tokens/expiry-warning.ts). */
+  tokenExpiryWarningMs?: number;
   /** How long a CI issuer's discovery document and signing keys stay cached (default 10 minutes). */
   oidcKeyCacheMs?: number;
   authFailures: { max: number; windowMs: number };
@@ -71,14 +76,15 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   const { protocols } = options;
   const cache = new TokenCache(options.tokenCacheTtlMs);
   const limiter = new FailureLimiter(options.authFailures.max, options.authFailures.windowMs, options.failureCounts);
-  const usage = new UsageRecorder(store.tokens, { flushIntervalMs: options.usageFlushMs, onError: options.onBackgroundError });
+  const usage = new UsageRecorder(store.tokens, { flushIntervalMs: options.usageFlushMs, onError: options.onBackgroundError }, store.tokenSecrets);
   const audit = new AuditLog(clock);
   const oci = createOciRegistry({ store, blobs: options.blobs, clock, audit });
   const authenticator = new Authenticator({ store, clock, cache, limiter, usage, derived: oci.bearer });
   const invalidations = options.invalidations ?? new InProcessInvalidationBus();
   // Every replica's cache forgets what any replica revoked, deleted or deactivated.
   const unsubscribe = invalidations.subscribe((event) => (event.kind === 'token' ? cache.invalidate(event.tokenId) : cache.clear()));
-  const tokens = new TokenService({ store, clock, cache, invalidations, audit, publicUrl: options.publicUrl, protocols });
+  const expiryWarning = options.tokenExpiryWarningMs ?? expiryWarningMs(DEFAULT_EXPIRY_WARNING_DAYS);
+  const tokens = new TokenService({ store, clock, cache, invalidations, audit, publicUrl: options.publicUrl, protocols, expiryWarningMs: expiryWarning });
   const environments = new EnvironmentService({ store, clock, audit, tokens });
   const pulls = new PullRecorder(store.deployments, {
     clock,
@@ -117,6 +123,10 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     usage,
     invalidations,
     tokens,
+    tokenRotation: new TokenRotation({ store, clock, audit, invalidations, tokens }),
+    /** The one-line notice a registry client shows when the credential a request used stops working soon (or null). */
+    expiryNotice: (principal: Principal): string | null =>
+      principal.token ? expiryNotice(principal.token, clock.now(), expiryWarning, new URL('tokens', withSlash(options.publicUrl))) : null,
     environments,
     deployments: new DeploymentService({ store, environments }),
     releases: new ReleaseService({ store, clock, audit, protocols }),

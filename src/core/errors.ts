@@ -72,6 +72,11 @@ export const Errors = {
     new AppError('token_username_mismatch', 'Wrong username for this token: use the token username, its creator, or __token__'),
   tokenExpired: (at: Date) => new AppError('token_expired', `Token expired at ${at.toISOString()}`, { expiredAt: at.toISOString() }),
   tokenRevoked: (at: Date) => new AppError('token_revoked', `Token was revoked at ${at.toISOString()}`, { revokedAt: at.toISOString() }),
+  /** A secret a rotation replaced, once its overlap has ended: refused exactly as a revoked token is (same code). */
+  secretRetired: (at: Date) =>
+    new AppError('token_revoked', `This token secret was replaced by a rotation and stopped working at ${at.toISOString()}: use the new secret`, {
+      revokedAt: at.toISOString(),
+    }),
   sessionInvalid: () => new AppError('session_invalid', 'Session expired or logged out: log in again'),
   userInactive: (username: string) => new AppError('user_inactive', `User ${username} is deactivated`),
   csrfRequired: () =>

@@ -61,10 +61,15 @@ export interface Token {
 }
 
 /** A token as a principal carries it and `GET /whoami` shows it: picked from the record in one place. */
-export type TokenIdentity = Pick<Token, 'id' | 'name' | 'username' | 'permission' | 'environmentId'>;
+export type TokenIdentity = Pick<Token, 'id' | 'name' | 'username' | 'permission' | 'environmentId'> & {
+  /** When the token expires (null = never); absent where a record never had one (test fixtures). */
+  expiresAt?: Date | null;
+  /** Set when the request used a secret a rotation replaced: when that secret stops working (tokens/rotation.ts). */
+  secretRetiresAt?: Date;
+};
 
 export function tokenIdentity(t: TokenIdentity): TokenIdentity {
-  return { id: t.id, name: t.name, username: t.username, permission: t.permission, environmentId: t.environmentId };
+  return { id: t.id, name: t.name, username: t.username, permission: t.permission, environmentId: t.environmentId, expiresAt: t.expiresAt ?? null };
 }
 
 /** A token joined with what authentication needs about its creator. */

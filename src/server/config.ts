@@ -22,6 +22,7 @@ export const SETTINGS = {
   authFailureLimit: { env: 'FLY_AUTH_FAILURE_LIMIT', flag: '--auth-failure-limit <n>', help: 'failed authentications per address per window before 429', default: '20' },
   authFailureWindowSeconds: { env: 'FLY_AUTH_FAILURE_WINDOW', flag: '--auth-failure-window <seconds>', help: 'length of that window', default: '60' },
   tokenCacheTtlMs: { env: 'FLY_TOKEN_CACHE_TTL_MS', flag: '--token-cache-ttl-ms <ms>', help: 'how long a verified token stays cached (revocation drops it at once)', default: '5000' },
+  tokenExpiryWarningDays: { env: 'FLY_TOKEN_EXPIRY_WARNING_DAYS', flag: '--token-expiry-warning-days <days>', help: 'a token expiring within this many days is "expiring soon" (dashboard, API, client notices)', default: '7' },
   sessionTtlHours: { env: 'FLY_SESSION_TTL_HOURS', flag: '--session-ttl-hours <h>', help: 'login session lifetime', default: '336' },
   npmWebLoginTtlSeconds: { env: 'FLY_NPM_WEB_LOGIN_TTL', flag: '--npm-web-login-ttl <seconds>', help: 'how long an `npm login` waits for approval in the browser', default: '600' },
   oidcKeyCacheSeconds: { env: 'FLY_OIDC_KEY_CACHE_SECONDS', flag: '--oidc-key-cache-seconds <s>', help: "how long a CI issuer's discovery document and signing keys stay cached", default: '600' },
@@ -62,6 +63,7 @@ const schema = z.object({
   authFailureLimit: intText(1, 1_000_000),
   authFailureWindowSeconds: intText(1, 86_400),
   tokenCacheTtlMs: intText(0, 60_000),
+  tokenExpiryWarningDays: intText(0, 365),
   sessionTtlHours: intText(1, 24 * 365),
   npmWebLoginTtlSeconds: intText(1, 86_400),
   oidcKeyCacheSeconds: intText(1, 86_400),
@@ -96,6 +98,8 @@ export interface Config {
   logLevel: string;
   authFailures: { max: number; windowMs: number };
   tokenCacheTtlMs: number;
+  /** How long before its expiry a token is "expiring soon" (0 = never warn). */
+  tokenExpiryWarningMs: number;
   sessionTtlMs: number;
   npmWebLoginTtlMs: number;
   /** How long an OIDC issuer's discovery document and JWKS are cached (a key it drops stops working after this). */
@@ -156,6 +160,7 @@ export function parseConfig(env: Record<string, string | undefined>, flags: RawS
     logLevel: s.logLevel,
     authFailures: { max: s.authFailureLimit, windowMs: s.authFailureWindowSeconds * 1000 },
     tokenCacheTtlMs: s.tokenCacheTtlMs,
+    tokenExpiryWarningMs: s.tokenExpiryWarningDays * 86_400_000,
     sessionTtlMs: s.sessionTtlHours * 3600 * 1000,
     npmWebLoginTtlMs: s.npmWebLoginTtlSeconds * 1000,
     oidcKeyCacheMs: s.oidcKeyCacheSeconds * 1000,

@@ -127,6 +127,7 @@ function coreOptions(config: Config, blobs: BlobStore, invalidations: Invalidati
     npmWebLoginTtlMs: config.npmWebLoginTtlMs,
     oidcKeyCacheMs: config.oidcKeyCacheMs,
     tokenCacheTtlMs: config.tokenCacheTtlMs,
+    tokenExpiryWarningMs: config.tokenExpiryWarningMs,
     authFailures: config.authFailures,
     usageFlushMs: 1000,
     pullFlushMs: config.pullFlushMs,

@@ -7,6 +7,7 @@ export type AuditAction =
   | 'token.created'
   | 'token.revoked'
   | 'token.deleted'
+  | 'token.rotated'
   | 'user.invited'
   | 'user.activated'
   | 'user.role_changed'

@@ -3,6 +3,7 @@ import { Errors, isAppError, type ErrorCode } from '../errors.js';
 import { tokenIdentity, tokenStatus, type TokenWithCreator } from '../model.js';
 import type { MetadataStore } from '../ports.js';
 import { constantTimeEqual, hashSecret, isWellFormedSecret, SECRET_PREFIX } from '../tokens/secret.js';
+import { findReplacedSecret } from '../tokens/replaced-secret.js';
 import type { UsageRecorder } from '../tokens/usage-recorder.js';
 import { accountKey, type FailureLimiter, type ReservedAttempt } from './failure-limiter.js';
 import type { DerivedCredentials } from '../oci/registry.js';
@@ -18,6 +19,12 @@ const COUNTED_FAILURES = new Set<ErrorCode>([
   'token_revoked',
   'session_invalid',
 ]);
+
+/** The secret a request used: its hash and, for one a rotation replaced, when it retires. */
+interface FoundSecret {
+  hash: string;
+  retiresAt: Date | null;
+}
 
 /** The username Basic auth accepts for any token (PyPI's convention). */
 export const GENERIC_TOKEN_USERNAME = '__token__';
@@ -105,7 +112,8 @@ export class Authenticator {
     // Anything that is not even shaped like a token is most likely the account password: say what to use.
     if (!secret.startsWith(SECRET_PREFIX.token)) throw Errors.passwordNotToken();
     if (!isWellFormedSecret(secret, 'token')) throw Errors.tokenUnknown();
-    const token = await this.lookupToken(secret, now);
+    const found = await this.lookupToken(secret, now);
+    const { token } = found;
     if (
       username !== undefined &&
       username !== token.username &&
@@ -114,28 +122,37 @@ export class Authenticator {
     ) {
       throw Errors.tokenUsernameMismatch();
     }
-    return this.tokenPrincipal(token, ctx, now);
+    return this.tokenPrincipal(token, ctx, now, found);
   }
 
-  private tokenPrincipal(token: TokenWithCreator, ctx: RequestContext, now: Date): Principal {
+  /** `secret`: which of the token's secrets the request used (absent for credentials derived from the token). */
+  private tokenPrincipal(token: TokenWithCreator, ctx: RequestContext, now: Date, secret?: FoundSecret): Principal {
     const status = tokenStatus(token, now);
     if (status === 'revoked') throw Errors.tokenRevoked(token.revokedAt as Date);
     if (status === 'expired') throw Errors.tokenExpired(token.expiresAt as Date);
+    // A secret a rotation replaced stops like a revoked token once its overlap ends.
+    if (secret?.retiresAt && secret.retiresAt.getTime() <= now.getTime()) throw Errors.secretRetired(secret.retiresAt);
     if (token.creatorStatus !== 'active') throw Errors.userInactive(token.creatorUsername);
-    this.deps.usage.record(token.id, now, ctx.ip, ctx.userAgent);
-    return tokenPrincipal({ id: token.createdBy, username: token.creatorUsername, role: token.creatorRole }, tokenIdentity(token));
+    this.deps.usage.record(token.id, now, ctx.ip, ctx.userAgent, secret?.hash);
+    const identity = tokenIdentity(token);
+    if (secret?.retiresAt) identity.secretRetiresAt = secret.retiresAt;
+    return tokenPrincipal({ id: token.createdBy, username: token.creatorUsername, role: token.creatorRole }, identity);
   }
 
-  private async lookupToken(secret: string, now: Date): Promise<TokenWithCreator> {
+  /** The token a secret belongs to: its current secret (the hot path, cached) or one a rotation replaced. */
+  private async lookupToken(secret: string, now: Date): Promise<FoundSecret & { token: TokenWithCreator }> {
     const hash = hashSecret(secret);
-    let token = this.deps.cache.get(hash, now.getTime());
-    if (!token) {
-      token = await this.deps.store.tokens.byHash(hash);
-      if (!token) throw Errors.tokenUnknown();
-      this.deps.cache.set(hash, token, now.getTime());
+    const cached = this.deps.cache.entry(hash, now.getTime());
+    if (cached) return { token: cached.token, hash, retiresAt: cached.retiresAt === null ? null : new Date(cached.retiresAt) };
+    const current = await this.deps.store.tokens.byHash(hash);
+    if (current) {
+      if (!constantTimeEqual(current.secretHash, hash)) throw Errors.tokenUnknown();
+      this.deps.cache.set(hash, current, now.getTime());
+      return { token: current, hash, retiresAt: null };
     }
-    if (!constantTimeEqual(token.secretHash, hash)) throw Errors.tokenUnknown();
-    return token;
+    const replaced = await findReplacedSecret(this.deps.store, hash);
+    this.deps.cache.set(hash, replaced.token, now.getTime(), replaced.retiresAt.getTime());
+    return { token: replaced.token, hash, retiresAt: replaced.retiresAt };
   }
 
   private async viaSession(secret: string, viaCookie: boolean, now: Date): Promise<Principal> {

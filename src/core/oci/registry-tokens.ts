@@ -69,9 +69,12 @@ export class RegistryTokens {
       grant.repositories[scope.name] = [...granted];
     }
     const iat = Math.floor(now.getTime() / 1000);
-    const payload: Payload = { v: 1, t: principal.token.id, iat, exp: iat + REGISTRY_TOKEN_TTL_SECONDS, g: grant };
+    // Obtained with a secret a rotation replaced: it must not outlive that secret's overlap.
+    const retires = principal.token.secretRetiresAt;
+    const ttl = retires ? Math.max(1, Math.min(REGISTRY_TOKEN_TTL_SECONDS, Math.floor(retires.getTime() / 1000) - iat)) : REGISTRY_TOKEN_TTL_SECONDS;
+    const payload: Payload = { v: 1, t: principal.token.id, iat, exp: iat + ttl, g: grant };
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
-    return { token: `${REGISTRY_TOKEN_PREFIX}${body}.${this.sign(body)}`, expiresIn: REGISTRY_TOKEN_TTL_SECONDS, issuedAt: new Date(iat * 1000) };
+    return { token: `${REGISTRY_TOKEN_PREFIX}${body}.${this.sign(body)}`, expiresIn: ttl, issuedAt: new Date(iat * 1000) };
   }
 
   /** True when the credential is in our bearer-token format (whether or not it is valid). */

@@ -14,6 +14,7 @@ import { kubernetesPullSecret, kubernetesSecretInput, type KubernetesPullSecret,
 import { generateSecret, hashSecret, isWellFormedSecret } from './secret.js';
 import type { CoreProtocol } from '../protocols.js';
 import { clientSnippets } from './snippets.js';
+import { DEFAULT_EXPIRY_WARNING_DAYS, expiryWarningMs, isExpiringSoon } from './expiry-warning.js';
 
 export const permissionInput = z.enum(PERMISSIONS, { error: 'must be "read-only" or "read-write"' });
 export const expiresAtInput = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time or null (never)' }).nullable();
@@ -56,6 +57,8 @@ export interface TokenSpec {
  */
 export interface TokenDetails extends TokenWithCreator {
   status: TokenStatus;
+  /** Active and expiring within the warning window (tokens/expiry-warning.ts). */
+  expiringSoon: boolean;
 }
 
 /** A token just created: the secret (returned this once and never again) and ready-to-paste client configuration. */
@@ -77,13 +80,16 @@ export interface TokenServiceDeps {
   publicUrl: URL;
   /** The protocol registry's entries: each adds its snippet to a new token's answer. */
   protocols: readonly CoreProtocol[];
+  /** How long before its expiry a token is "expiring soon" (default: 7 days). */
+  expiryWarningMs?: number;
 }
 
 export class TokenService {
   constructor(private readonly deps: TokenServiceDeps) {}
 
   details(t: TokenWithCreator): TokenDetails {
-    return { ...t, status: tokenStatus(t, this.deps.clock.now()) };
+    const now = this.deps.clock.now();
+    return { ...t, status: tokenStatus(t, now), expiringSoon: isExpiringSoon(t.expiresAt, now, this.deps.expiryWarningMs ?? expiryWarningMs(DEFAULT_EXPIRY_WARNING_DAYS)) };
   }
 
   /** `kubernetesQuery` is the query string's say on the image-pull secret; the body's `kubernetes` wins. */
@@ -298,7 +304,8 @@ export class TokenService {
     this.deps.cache.invalidate(id);
   }
 
-  private async load(actor: Principal, action: 'pull' | 'manage' | 'delete', id: string): Promise<TokenWithCreator> {
+  /** A token the actor may act on this way (rotation uses it too: tokens/rotation.ts). */
+  async load(actor: Principal, action: 'pull' | 'manage' | 'delete', id: string): Promise<TokenWithCreator> {
     authorize(actor, 'pull', { kind: 'tokens' });
     const token = await this.deps.store.tokens.byId(id);
     if (!token) throw Errors.notFound('Token', id);

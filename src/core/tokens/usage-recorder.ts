@@ -1,4 +1,5 @@
 import type { TokenStore, TokenUsage } from '../ports.js';
+import type { SecretUsage, TokenSecretStore } from './token-secrets.js';
 
 export interface UsageRecorderOptions {
   flushIntervalMs: number;
@@ -11,18 +12,31 @@ export interface UsageRecorderOptions {
  */
 export class UsageRecorder {
   private pending = new Map<string, TokenUsage>();
+  /** The same, per secret (a rotated token has two for a while): by secret hash. */
+  private pendingSecrets = new Map<string, SecretUsage>();
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly tokens: TokenStore,
     private readonly options: UsageRecorderOptions,
+    private readonly secrets?: TokenSecretStore,
   ) {
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs);
     this.timer.unref();
   }
 
-  record(tokenId: string, at: Date, ip: string | null, client: string | null): void {
+  /** `secretHash`: which of the token's secrets was used (absent for credentials derived from the token). */
+  record(tokenId: string, at: Date, ip: string | null, client: string | null, secretHash?: string): void {
+    if (secretHash !== undefined) {
+      const stamp = this.pendingSecrets.get(secretHash);
+      if (stamp) {
+        stamp.at = at;
+        stamp.count++;
+      } else {
+        this.pendingSecrets.set(secretHash, { secretHash, at, count: 1 });
+      }
+    }
     const existing = this.pending.get(tokenId);
     if (existing) {
       existing.at = at;
@@ -37,6 +51,9 @@ export class UsageRecorder {
   /** Writes what has accumulated; flushes never overlap. */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
+      const secrets = [...this.pendingSecrets.values()];
+      this.pendingSecrets = new Map();
+      if (secrets.length > 0 && this.secrets) await this.secrets.recordUsage(secrets).catch(this.options.onError);
       if (this.pending.size === 0) return;
       const batch = [...this.pending.values()];
       this.pending = new Map();

@@ -4,6 +4,7 @@ import type { Principal } from '../../core/auth/principal.js';
 import type { Core } from '../../core/core.js';
 import { Errors } from '../../core/errors.js';
 import { requestContext } from '../../http/credentials.js';
+import { addExpiryNotice, type NoticeHeader } from './expiry-notice.js';
 import { guardRoute, type GuardSpec } from './guard.js';
 import { PathMatcher, type RouteMatch } from './path-matcher.js';
 import type { HttpMethod, ProtocolRoute, RouteCall } from './route.js';
@@ -31,6 +32,8 @@ export interface ProtocolMount<C> extends GuardSpec {
   expandPath?(path: string): string[];
   /** The protocol's handler context, from what the kit established. */
   context(call: RouteCall): C;
+  /** The header its clients print a notice from (kit/expiry-notice.ts); default `warning` (HTTP's `Warning: 299`). */
+  noticeHeader?: NoticeHeader;
   /** Sends any failure in the protocol's own wire format; `at` is the matched route, when there is one. */
   sendError(error: unknown, request: FastifyRequest, reply: FastifyReply, at?: RouteMatch<C>): FastifyReply;
   /** The answer for a path no route matches (default: sendError with not_found). */
@@ -70,9 +73,10 @@ async function mountFastify<C>(app: FastifyInstance, core: Core, spec: ProtocolM
         method: route.method,
         url,
         ...(bodyLimit !== undefined ? { bodyLimit } : {}),
-        onRequest: async (request) => {
+        onRequest: async (request, reply) => {
           const principal = await guardRoute(core, spec, route, request.params as Record<string, string>, request, requestContext(request), bodyLimit);
           if (principal) principals.set(request, principal);
+          addExpiryNotice(core, principal, reply, spec.noticeHeader);
         },
         handler: async (request, reply) =>
           route.handler(
@@ -108,6 +112,7 @@ async function mountPaths<C>(app: FastifyInstance, core: Core, spec: ProtocolMou
       const bodyLimit = routeBodyLimit(route, spec);
       const ctx = requestContext(request);
       const principal = await guardRoute(core, spec, route, params, request, ctx, bodyLimit);
+      addExpiryNotice(core, principal, reply, spec.noticeHeader);
       return await route.handler(spec.context({ request, reply, ctx, params, prefix, bodyLimit, principal }));
     } catch (error) {
       return spec.sendError(error, request, reply, found);

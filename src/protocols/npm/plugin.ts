@@ -40,6 +40,8 @@ export async function npmPlugin(app: FastifyInstance, { core, settings }: MountD
     title: npmProtocol.title,
     loginHint: 'Authentication required: put a Fly Registry token in .npmrc (//host/path/:_authToken=…) or run npm login',
     prefixes: npmProtocol.prefixes,
+    // npm prints this header's text as `npm notice …` (kit/expiry-notice.ts).
+    noticeHeader: 'npm-notice',
     router: 'fastify',
     // A publish carries its tarball as base64 inside JSON: only writes (after the token is checked) take
     // FLY_NPM_MAX_BODY_MB; every other route keeps the kit's small default.

@@ -15,6 +15,7 @@ import { SqlPublicationStore } from './stores/publications.js';
 import { SqlHelperTokenStore } from './stores/helper-tokens.js';
 import { SqlInvitationStore, SqlSessionStore } from './stores/sessions.js';
 import { SqlTokenStore } from './stores/tokens.js';
+import { SqlTokenSecretStore } from './stores/token-secrets.js';
 import { SqlUserStore } from './stores/users.js';
 
 function storesOver(db: Kysely<Database>, engine: SqlEngine) {
@@ -33,6 +34,7 @@ function storesOver(db: Kysely<Database>, engine: SqlEngine) {
     oidc: new SqlOidcStore(db),
     publications: new SqlPublicationStore(db),
     helperTokens: new SqlHelperTokenStore(db),
+    tokenSecrets: new SqlTokenSecretStore(db),
     catalog: new SqlCatalogStore(db, engine),
   };
 }
@@ -53,6 +55,7 @@ export class SqlMetadataStore implements MetadataStore {
   readonly oidc;
   readonly publications;
   readonly helperTokens;
+  readonly tokenSecrets;
   readonly catalog;
 
   constructor(
@@ -77,6 +80,7 @@ export class SqlMetadataStore implements MetadataStore {
       oidc: this.oidc,
       publications: this.publications,
       helperTokens: this.helperTokens,
+      tokenSecrets: this.tokenSecrets,
       catalog: this.catalog,
     } = storesOver(db, database.engine));
   }

@@ -66,6 +66,16 @@ export interface TokensTable {
   use_count: number;
 }
 
+/** One secret of a token (migration 0055): the current one (retires_at null) and those a rotation replaced. */
+export interface TokenSecretsTable {
+  secret_hash: string;
+  token_id: string;
+  created_at: number;
+  retires_at: number | null;
+  last_used_at: number | null;
+  use_count: Generated<number>;
+}
+
 export interface AuditEventsTable {
   id: Generated<number>;
   at: number;
@@ -327,4 +337,5 @@ export interface Database {
   token_ci_provenance: TokenCiProvenanceTable;
   publications: PublicationsTable;
   credential_helper_tokens: CredentialHelperTokensTable;
+  token_secrets: TokenSecretsTable;
 }

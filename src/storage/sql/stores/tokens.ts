@@ -2,7 +2,7 @@ import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Permission, Role, TokenWithCreator, Token, UserStatus } from '../../../core/model.js';
 import type { TokenListFilter, TokenStore, TokenUsage } from '../../../core/ports.js';
 import { toDate, toDateOrNull, toMsOrNull } from '../rows.js';
-import type { Database, TokensTable } from '../schema.js';
+import type { Database, TokenSecretsTable, TokensTable } from '../schema.js';
 
 type TokenRow = Selectable<TokensTable> & {
   creator_username: string;
@@ -51,6 +51,16 @@ const toRow = (t: Token): Insertable<TokensTable> => ({
   use_count: t.useCount,
 });
 
+/** A new token's one secret, current (no retirement): see stores/token-secrets.ts. */
+const secretRow = (t: Token): Insertable<TokenSecretsTable> => ({
+  secret_hash: t.secretHash,
+  token_id: t.id,
+  created_at: t.createdAt.getTime(),
+  retires_at: null,
+  last_used_at: toMsOrNull(t.lastUsedAt),
+  use_count: t.useCount,
+});
+
 export class SqlTokenStore implements TokenStore {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -64,8 +74,10 @@ export class SqlTokenStore implements TokenStore {
       .select('environments.name as environment_name');
   }
 
+  /** The token and its secret's own row (token_secrets, where its use is tracked per secret). */
   async insert(t: Token): Promise<void> {
     await this.db.insertInto('tokens').values(toRow(t)).execute();
+    await this.db.insertInto('token_secrets').values(secretRow(t)).execute();
   }
 
   /**
@@ -74,7 +86,10 @@ export class SqlTokenStore implements TokenStore {
    */
   async insertMany(tokens: Token[]): Promise<void> {
     const insertAll = async (db: Kysely<Database>) => {
-      for (let i = 0; i < tokens.length; i += 500) await db.insertInto('tokens').values(tokens.slice(i, i + 500).map(toRow)).execute();
+      for (let i = 0; i < tokens.length; i += 500) {
+        await db.insertInto('tokens').values(tokens.slice(i, i + 500).map(toRow)).execute();
+        await db.insertInto('token_secrets').values(tokens.slice(i, i + 500).map(secretRow)).execute();
+      }
     };
     if (this.db.isTransaction) await insertAll(this.db);
     else await this.db.transaction().execute(insertAll);

@@ -1,0 +1,26 @@
+import type { FastifyReply } from 'fastify';
+import type { Principal } from '../../core/auth/principal.js';
+import type { Core } from '../../core/core.js';
+
+/**
+ * The header a protocol's clients print when a server has something to tell the user:
+ * - `npm-notice`: npm prints it as `npm notice <text>` (npm-registry-fetch logs it at the default level).
+ *   npm must not get a `Warning` header: npm-registry-fetch reads those as cache warnings about the registry.
+ * - `warning`: `Warning: 299 - "<text>"` (RFC 7234), which the OCI distribution spec says clients should show
+ *   (crane and containerd-based clients do). Other protocols' clients (pip, twine, mvn, go, helm, cargo)
+ *   show no response header; they get the same standard header, which `curl -v` and proxies' logs show.
+ */
+export type NoticeHeader = 'npm-notice' | 'warning';
+
+/**
+ * Adds the expiry notice to a protocol answer when the credential that authenticated it stops working soon
+ * (a token expiring within the warning window, or a secret a rotation replaced): the one place every
+ * protocol's answers get it (called by the kit's mount, mount.ts).
+ */
+export function addExpiryNotice(core: Core, principal: Principal | null, reply: FastifyReply, header: NoticeHeader = 'warning'): void {
+  if (!principal) return;
+  const notice = core.expiryNotice(principal);
+  if (notice === null) return;
+  if (header === 'npm-notice') void reply.header('npm-notice', notice);
+  else void reply.header('warning', `299 - "${notice.replace(/["\\]/g, '\\$&')}"`);
+}
