@@ -40,7 +40,18 @@ export interface LoginAnswer {
 export interface Whoami {
   kind: 'user' | 'token';
   user: { id: string; username: string; role: Role };
-  token: { id: string; name: string; username: string; permission: Permission; environmentId: string | null } | null;
+  token: {
+    id: string;
+    name: string;
+    username: string;
+    permission: Permission;
+    environmentId: string | null;
+    expiresAt: string | null;
+    /** Expiring within the warning window (FLY_TOKEN_EXPIRY_WARNING_DAYS): rotate it. */
+    expiringSoon: boolean;
+    /** Set when the request used a secret a rotation replaced: when it stops working. */
+    secretRetiresAt: string | null;
+  } | null;
   permission: Permission;
   environmentId: string | null;
   can: { pull: boolean; push: boolean; delete: boolean; manageTokens: boolean; manageUsers: boolean };
@@ -87,6 +98,18 @@ export interface Token {
   ci: CiRun | null;
   /** A short-lived token `docker-credential-flyreg` minted for a login session (listed only while active). */
   credentialHelper: boolean;
+  /** Active and expiring within the warning window (FLY_TOKEN_EXPIRY_WARNING_DAYS, default 7 days). */
+  expiringSoon: boolean;
+  /** After a rotation, the replaced secret while it still works (its overlap); null otherwise. In lists and single answers. */
+  previousSecret: PreviousSecret | null;
+}
+
+/** The secret a rotation replaced, during its overlap: whether it is still in use tells whether everyone switched. */
+export interface PreviousSecret {
+  retiresAt: string;
+  lastUsedAt: string | null;
+  usedSinceRotation: boolean;
+  rotatedAt: string;
 }
 
 export interface KubernetesPullSecret {
@@ -116,6 +139,12 @@ export interface TokenSnippets {
 export interface CreatedToken extends Token {
   token: string;
   snippets: TokenSnippets;
+}
+
+/** POST /tokens/:id/rotate: the new secret (shown this once) and snippets, for the same token. */
+export interface RotatedToken extends CreatedToken {
+  /** When the replaced secret stops working (the end of the overlap). */
+  previousSecretRetiresAt: string;
 }
 
 export interface TokenList {

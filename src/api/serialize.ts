@@ -6,10 +6,12 @@ import { artifactKey } from '../core/releases/ports.js';
 import type { WebLoginView } from '../core/npm/web-login.js';
 import type { CiProvenance, TrustPolicy as TrustPolicyRecord } from '../core/oidc/model.js';
 import type { IssuedToken, TokenDetails } from '../core/tokens/token-service.js';
+import type { PreviousSecret as PreviousSecretRecord, RotatedToken as RotatedTokenRecord } from '../core/tokens/rotation.js';
 import type {
   AuditEvent,
   CiRun,
   CreatedToken,
+  RotatedToken,
   Deployment,
   Drift,
   Environment,
@@ -62,7 +64,7 @@ export const trustPolicyAnswer = (p: TrustPolicyRecord): TrustPolicy => ({
   createdAt: p.createdAt.toISOString(),
 });
 
-export const tokenAnswer = (t: TokenDetails, ci: CiProvenance | null = null, credentialHelper = false): Token => ({
+export const tokenAnswer = (t: TokenDetails, ci: CiProvenance | null = null, credentialHelper = false, previous: PreviousSecretRecord | null = null): Token => ({
   id: t.id,
   name: t.name,
   username: t.username,
@@ -81,6 +83,19 @@ export const tokenAnswer = (t: TokenDetails, ci: CiProvenance | null = null, cre
   useCount: t.useCount,
   ci: ci && ciRunAnswer(ci),
   credentialHelper,
+  expiringSoon: t.expiringSoon,
+  previousSecret: previous && {
+    retiresAt: previous.retiresAt.toISOString(),
+    lastUsedAt: iso(previous.lastUsedAt),
+    usedSinceRotation: previous.usedSinceRotation,
+    rotatedAt: previous.rotatedAt.toISOString(),
+  },
+});
+
+/** A rotation's answer: like a creation's (the secret this once, refreshed snippets), plus when the old secret stops. */
+export const rotatedTokenAnswer = (rotated: RotatedTokenRecord): RotatedToken => ({
+  ...createdTokenAnswer(rotated),
+  previousSecretRetiresAt: rotated.previousSecretRetiresAt.toISOString(),
 });
 
 export const createdTokenAnswer = (issued: IssuedToken, ci: CiProvenance | null = null): CreatedToken => ({

@@ -18,6 +18,7 @@ import type {
   Release,
   ReleasePage,
   RevokedToken,
+  RotatedToken,
   Token,
   TokenList,
   TrustPolicy,
@@ -72,6 +73,11 @@ export class RegistryClient {
 
   revokeToken(id: string): Promise<RevokedToken> {
     return this.api.request('POST', `/api/v1/tokens/${seg(id)}/revoke`) as Promise<RevokedToken>;
+  }
+
+  /** A new secret for the same token; the old one works for `overlapSeconds` more (server default: a day). */
+  rotateToken(id: string, overlapSeconds?: number): Promise<RotatedToken> {
+    return this.api.request('POST', `/api/v1/tokens/${seg(id)}/rotate`, overlapSeconds === undefined ? {} : { overlapSeconds }) as Promise<RotatedToken>;
   }
 
   async deleteToken(id: string): Promise<void> {

@@ -99,6 +99,33 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
   );
 
   server.registerTool(
+    'rotate_token',
+    {
+      title: 'Rotate a registry token',
+      description:
+        'Give a registry token a new secret and keep everything else (name, username, permission, environment; an expiring token gets its ' +
+        'lifetime again from now). The new secret is returned only this once, with refreshed snippets (and, for environment tokens, the ' +
+        'new Kubernetes pull-secret manifest). The old secret keeps working for overlap_seconds (default 86400 = 24 h, 0 = stops at once, ' +
+        'at most 2592000 = 30 days), then is refused as if revoked. Admins may rotate any token, developers only their own.',
+      inputSchema: {
+        token: z.string().min(1).describe('Required. The token id (from list_tokens), or its name when it is unique'),
+        overlap_seconds: z.number().int().min(0).max(2_592_000).optional().describe('How long the old secret keeps working, in seconds (default 86400)'),
+      },
+      annotations: { destructiveHint: false, idempotentHint: false },
+    },
+    ({ token, overlap_seconds }) =>
+      guarded(async () => {
+        const client = backend.client();
+        const target = findToken(await client.listTokens(), token);
+        const rotated = await client.rotateToken(target.id, overlap_seconds);
+        return ok(
+          `Rotated token "${rotated.name}" (username ${rotated.username}). The new secret is shown only this once; the old one works until ${rotated.previousSecretRetiresAt}.`,
+          rotated,
+        );
+      }),
+  );
+
+  server.registerTool(
     'delete_token',
     {
       title: 'Delete a revoked or expired token',

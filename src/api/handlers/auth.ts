@@ -5,6 +5,7 @@ import { SESSION_COOKIE } from '../../http/credentials.js';
 import { csrfTokenFor, loginInput } from '../../core/users/session-service.js';
 import { Errors } from '../../core/errors.js';
 import { isAllowed } from '../../core/auth/authorize.js';
+import type { TokenIdentity } from '../../core/model.js';
 
 export const authRoutes: ApiRoute[] = [
   {
@@ -41,14 +42,14 @@ export const authRoutes: ApiRoute[] = [
     path: '/api/v1/whoami',
     summary: 'Who the credential (session or registry token) belongs to and what it may do',
     auth: 'principal',
-    async handler({ principal, request }): Promise<Whoami> {
+    async handler({ core, principal, request }): Promise<Whoami> {
       const artifact = { kind: 'artifact', protocol: 'oci', name: '*' } as const;
       const cookieSecret = principal.session?.viaCookie ? request.cookies[SESSION_COOKIE] : undefined;
       if (principal.session?.viaCookie && !cookieSecret) throw Errors.sessionInvalid();
       return {
         kind: principal.kind,
         user: principal.user,
-        token: principal.token,
+        token: principal.token && whoamiToken(principal.token, core.tokens.expiringSoon(principal.token.expiresAt)),
         permission: principal.permission,
         environmentId: principal.environmentId,
         can: {
@@ -63,3 +64,17 @@ export const authRoutes: ApiRoute[] = [
     },
   },
 ];
+
+/** The token part of whoami: its identity, expiry and, for a secret a rotation replaced, when that secret stops. */
+function whoamiToken(t: TokenIdentity, expiringSoon: boolean): NonNullable<Whoami['token']> {
+  return {
+    id: t.id,
+    name: t.name,
+    username: t.username,
+    permission: t.permission,
+    environmentId: t.environmentId,
+    expiresAt: t.expiresAt ? t.expiresAt.toISOString() : null,
+    expiringSoon,
+    secretRetiresAt: t.secretRetiresAt ? t.secretRetiresAt.toISOString() : null,
+  };
+}

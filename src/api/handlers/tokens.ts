@@ -1,9 +1,10 @@
 import { kubernetesSecretInput } from '../../core/tokens/kubernetes-secret.js';
 import { createTokenInput } from '../../core/tokens/token-service.js';
 import { kubernetesQuery } from '../kubernetes-query.js';
-import type { CreatedToken, Deleted, RevokedToken, Token, TokenList } from '../answers.js';
+import { rotateTokenInput } from '../../core/tokens/rotation.js';
+import type { CreatedToken, Deleted, RevokedToken, RotatedToken, Token, TokenList } from '../answers.js';
 import type { ApiRoute } from '../route.js';
-import { createdTokenAnswer, tokenAnswer } from '../serialize.js';
+import { createdTokenAnswer, rotatedTokenAnswer, tokenAnswer } from '../serialize.js';
 
 export const tokenRoutes: ApiRoute[] = [
   {
@@ -13,8 +14,13 @@ export const tokenRoutes: ApiRoute[] = [
     auth: 'principal',
     async handler({ core, principal }): Promise<TokenList> {
       const tokens = await core.credentialHelper.visible(await core.tokens.list(principal));
-      const ci = await core.oidc.provenanceOf(tokens.map(({ token }) => token.id));
-      return { tokens: tokens.map(({ token, credentialHelper }) => tokenAnswer(token, ci.get(token.id) ?? null, credentialHelper)) };
+      const ids = tokens.map(({ token }) => token.id);
+      const [ci, previous] = await Promise.all([core.oidc.provenanceOf(ids), core.tokenRotation.previousSecrets(ids)]);
+      return {
+        tokens: tokens.map(({ token, credentialHelper }) =>
+          tokenAnswer(token, ci.get(token.id) ?? null, credentialHelper, previous.get(token.id) ?? null),
+        ),
+      };
     },
   },
   {
@@ -35,8 +41,20 @@ export const tokenRoutes: ApiRoute[] = [
     auth: 'principal',
     async handler({ core, principal, params }): Promise<Token> {
       const token = await core.tokens.get(principal, params.id ?? '');
-      return tokenAnswer(token, (await core.oidc.provenanceOf([token.id])).get(token.id) ?? null);
+      const [ci, previous] = await Promise.all([core.oidc.provenanceOf([token.id]), core.tokenRotation.previousSecrets([token.id])]);
+      return tokenAnswer(token, ci.get(token.id) ?? null, false, previous.get(token.id) ?? null);
     },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tokens/:id/rotate',
+    summary:
+      'Rotate a token: a new secret (shown this once, with refreshed snippets) for the same token; the old secret keeps working for `overlapSeconds` (default 86400, 0–2592000), then is refused as if revoked. Admins: any token; developers: their own',
+    auth: 'principal',
+    body: rotateTokenInput,
+    query: kubernetesSecretInput,
+    handler: async ({ core, principal, params, request, ctx }): Promise<RotatedToken> =>
+      rotatedTokenAnswer(await core.tokenRotation.rotate(principal, params.id ?? '', request.body, ctx, kubernetesQuery(request.query))),
   },
   {
     method: 'POST',

@@ -68,11 +68,16 @@ export function registerLogin(program: Command, cli: CliContext): void {
     .action(async (options: JsonOption) => {
       const { client, login } = cli.session();
       const who = await client.whoami();
-      if (options.json) return printJson({ url: login.url, ...who });
+      // The tokens this user created that expire soon: whoami is where people look before they are refused.
+      const expiringSoon = who.can.manageTokens
+        ? (await client.listTokens()).filter((t) => t.expiringSoon && t.createdBy === who.user.username).map(({ id, name, username, expiresAt }) => ({ id, name, username, expiresAt }))
+        : [];
+      if (options.json) return printJson({ url: login.url, ...who, expiringSoon });
       const rights = Object.entries(who.can)
         .filter(([, allowed]) => allowed)
         .map(([right]) => right);
       printLine(`${who.user.username} (${who.user.role}) at ${login.url}; may: ${rights.join(', ') || 'nothing'}`);
+      for (const t of expiringSoon) printLine(`Expiring soon: token ${t.name} (${t.username}) expires ${t.expiresAt ?? 'never'}: flyreg token rotate ${t.id}`);
     });
 }
 

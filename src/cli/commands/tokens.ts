@@ -2,6 +2,7 @@ import { DEFAULT_EXPIRY_DAYS, defaultExpiry, defaultPermission } from '../../cli
 import { Option, type Command } from 'commander';
 import { PERMISSIONS, type CreatedToken, type Permission, type Token } from '../../api/answers.js';
 import { parseExpiry } from '../../client/expiry.js';
+import { parseOverlap } from '../../client/overlap.js';
 import type { RegistryClient } from '../../client/registry-client.js';
 import { findToken } from '../../client/token-lookup.js';
 import type { CliContext, JsonOption } from '../context.js';
@@ -61,6 +62,7 @@ export function registerTokens(program: Command, cli: CliContext): void {
         ['CREATED BY', 'createdBy'],
         ['CREATED', 'createdAt'],
         ['EXPIRES', 'expiresAt'],
+        ['SOON', 'expiringSoon'],
         ['LAST USED', 'lastUsedAt'],
         ['USES', 'useCount'],
       ]);
@@ -88,6 +90,25 @@ export function registerTokens(program: Command, cli: CliContext): void {
       const result = await client.revokeToken(target.id);
       if (options.json) return printJson(result);
       printLine(`${result.message}: ${target.name} (${target.id}, username ${target.username})`);
+    });
+
+  token
+    .command('rotate')
+    .description('give a token a new secret (printed this once) and keep its name, username, permission and environment; the old secret keeps working during the overlap')
+    .argument('<id|name>', 'the token id, or its name when only one token has it')
+    .option('--overlap <duration>', 'how long the old secret keeps working: 0, seconds, or 30m, 24h, 7d (at most 30d)', '24h')
+    .option('--json', 'print the result as JSON (includes the secret)')
+    .action(async (idOrName: string, options: JsonOption & { overlap: string }) => {
+      const overlapSeconds = parseOverlap(options.overlap);
+      const { client } = cli.session();
+      const target = await resolveToken(client, idOrName);
+      const rotated = await client.rotateToken(target.id, overlapSeconds);
+      if (options.json) return printJson(rotated);
+      printLine(`Rotated token ${rotated.name} (${rotated.id}): username ${rotated.username}, ${rotated.permission}, expires ${rotated.expiresAt ?? 'never'}`);
+      printLine(`The old secret works until ${rotated.previousSecretRetiresAt}.`);
+      printLine();
+      printLine(`New secret (shown only this once): ${rotated.token}`);
+      printSnippets(rotated.snippets, '');
     });
 
   token

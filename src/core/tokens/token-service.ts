@@ -88,8 +88,12 @@ export class TokenService {
   constructor(private readonly deps: TokenServiceDeps) {}
 
   details(t: TokenWithCreator): TokenDetails {
-    const now = this.deps.clock.now();
-    return { ...t, status: tokenStatus(t, now), expiringSoon: isExpiringSoon(t.expiresAt, now, this.deps.expiryWarningMs ?? expiryWarningMs(DEFAULT_EXPIRY_WARNING_DAYS)) };
+    return { ...t, status: tokenStatus(t, this.deps.clock.now()), expiringSoon: this.expiringSoon(t.expiresAt) };
+  }
+
+  /** Whether a token with this expiry is "expiring soon" now (tokens/expiry-warning.ts). */
+  expiringSoon(expiresAt: Date | null | undefined): boolean {
+    return isExpiringSoon(expiresAt, this.deps.clock.now(), this.deps.expiryWarningMs ?? expiryWarningMs(DEFAULT_EXPIRY_WARNING_DAYS));
   }
 
   /** `kubernetesQuery` is the query string's say on the image-pull secret; the body's `kubernetes` wins. */
