@@ -16,6 +16,7 @@ import type {
   Permission,
   Release,
   Role,
+  RotatedToken,
   RunningImage,
   Token,
   User,
@@ -55,6 +56,9 @@ export interface NewToken {
 export const createToken = (input: NewToken) => apiRequest<CreatedToken>('POST', '/api/v1/tokens', input);
 export const revokeToken = (id: string) =>
   apiRequest<{ token: Token; alreadyRevoked: boolean; message: string }>('POST', `/api/v1/tokens/${encodeURIComponent(id)}/revoke`);
+/** A new secret for the same token (shown once); the old one keeps working for `overlapSeconds`. */
+export const rotateToken = (id: string, overlapSeconds: number) =>
+  apiRequest<RotatedToken>('POST', `/api/v1/tokens/${encodeURIComponent(id)}/rotate`, { overlapSeconds });
 export const deleteToken = (id: string) => apiRequest<{ deleted: true }>('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`);
 
 export const listUsers = async () => (await apiRequest<{ users: User[] }>('GET', '/api/v1/users')).users;

@@ -158,6 +158,7 @@ export function EnvironmentPage({ name }: { name: string }) {
             hideEnvironment
             onRevoke={tokenDialogs.revoke}
             onDelete={tokenDialogs.remove}
+            onRotate={tokenDialogs.rotate}
             empty="This environment has no tokens. Create one for the cluster that runs it."
           />
         ) : null}

@@ -1,4 +1,5 @@
-import type { CreatedToken } from '../../api/types';
+import type { CreatedToken, RotatedToken } from '../../api/types';
+import { formatDateTime } from '../../format/dates';
 import { CopyButton } from '../../components/CopyButton';
 import { Dialog } from '../../components/Dialog';
 import { Snippet } from '../../components/Snippet';
@@ -44,13 +45,20 @@ export function snippetList(created: Pick<CreatedToken, 'snippets' | 'environmen
  * Shows a new token's secret, the one time the server ever returns it. It lives only in this dialog's
  * props: closing the dialog drops it, and it is never written to browser storage.
  */
-export function TokenSecretDialog({ created, onClose }: { created: CreatedToken; onClose: () => void }) {
+export function TokenSecretDialog({ created, onClose }: { created: CreatedToken | RotatedToken; onClose: () => void }) {
+  // A rotation's answer says when the secret it replaced stops working.
+  const retires = 'previousSecretRetiresAt' in created ? created.previousSecretRetiresAt : null;
   return (
-    <Dialog title={`Token “${created.name}” created`} onClose={onClose} wide>
+    <Dialog title={`Token “${created.name}” ${retires ? 'rotated' : 'created'}`} onClose={onClose} wide>
       <div className="alert alert-warning" role="alert">
         <strong>Copy this token now.</strong> It will not be shown again: Fly Registry keeps only a fingerprint of it. If you lose it,
-        revoke it and create a new one.
+        {retires ? ' rotate it again.' : ' revoke it and create a new one.'}
       </div>
+      {retires ? (
+        <p className="alert alert-info" data-testid="previous-secret-retires">
+          The old secret keeps working until {formatDateTime(retires)}. Replace it with this one in every client before then.
+        </p>
+      ) : null}
       <div className="secret-box">
         <label htmlFor="new-token-secret">Token</label>
         <div className="secret-row">

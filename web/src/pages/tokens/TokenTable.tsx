@@ -1,9 +1,9 @@
 import type { Token, Whoami } from '../../api/types';
-import { TokenStatusBadge } from '../../components/Badge';
+import { Badge, TokenStatusBadge } from '../../components/Badge';
 import { SortableTable, type Column } from '../../components/SortableTable';
 import { Timestamp } from '../../components/Timestamp';
 import { formatDate, formatDateTime, formatRelative } from '../../format/dates';
-import { canDelete, canRevoke, PERMISSION_LABELS } from './token-rules';
+import { canDelete, canRevoke, canRotate, PERMISSION_LABELS } from './token-rules';
 
 interface TokenTableProps {
   me: Whoami;
@@ -12,6 +12,8 @@ interface TokenTableProps {
   environmentNames?: Map<string, string>;
   onRevoke: (token: Token) => void;
   onDelete: (token: Token) => void;
+  /** Offers "Rotate" on the rows it applies to. */
+  onRotate?: (token: Token) => void;
   empty: string;
   /** On an environment's own page every token belongs to it: do not repeat its name on each row. */
   hideEnvironment?: boolean;
@@ -19,7 +21,7 @@ interface TokenTableProps {
 
 const time = (iso: string | null) => (iso ? new Date(iso).getTime() : null);
 
-export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, empty, hideEnvironment }: TokenTableProps) {
+export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, onRotate, empty, hideEnvironment }: TokenTableProps) {
   const columns: Column<Token>[] = [
     {
       key: 'name',
@@ -81,7 +83,17 @@ export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, e
       sortValue: (t) => time(t.expiresAt),
       render: (t) => <Timestamp at={t.expiresAt} format={formatDate} missing="Never" />,
     },
-    { key: 'status', label: 'Status', sortValue: (t) => t.status, render: (t) => <TokenStatusBadge status={t.status} /> },
+    {
+      key: 'status',
+      label: 'Status',
+      sortValue: (t) => t.status,
+      render: (t) => (
+        <span className="cell-stack">
+          <TokenStatusBadge status={t.status} />
+          {t.expiringSoon ? <Badge tone="amber">Expiring soon</Badge> : null}
+        </span>
+      ),
+    },
     {
       key: 'lastUsedAt',
       label: 'Last used',
@@ -99,6 +111,12 @@ export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, e
         ),
     },
     {
+      key: 'previousSecret',
+      label: 'Old secret',
+      sortValue: (t) => time(t.previousSecret?.retiresAt ?? null),
+      render: (t) => <PreviousSecretCell token={t} />,
+    },
+    {
       key: 'actions',
       label: 'Actions',
       className: 'cell-actions',
@@ -109,6 +127,11 @@ export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, e
           </small>
         ) : (
         <div className="row-actions">
+          {onRotate && canRotate(me, t) ? (
+            <button type="button" className="button button-small" onClick={() => onRotate(t)} aria-label={`Rotate ${t.name}`}>
+              Rotate
+            </button>
+          ) : null}
           {canRevoke(me, t) ? (
             <button type="button" className="button button-small button-danger-outline" onClick={() => onRevoke(t)} aria-label={`Revoke ${t.name}`}>
               Revoke
@@ -134,5 +157,24 @@ export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, e
       empty={<p className="empty">{empty}</p>}
     />
     </div>
+  );
+}
+
+/** After a rotation, while the replaced secret still works: is anyone still using it, and when does it stop? */
+function PreviousSecretCell({ token }: { token: Token }) {
+  const previous = token.previousSecret;
+  if (!previous) return <span className="muted">—</span>;
+  return (
+    <span className="cell-stack" data-testid="previous-secret">
+      {previous.usedSinceRotation ? (
+        <Badge tone="amber">Still in use</Badge>
+      ) : (
+        <Badge tone="grey">Not used since rotation</Badge>
+      )}
+      <small className="muted" title={formatDateTime(previous.retiresAt)}>
+        Stops {formatRelative(previous.retiresAt)}
+        {previous.lastUsedAt ? ` · last used ${formatRelative(previous.lastUsedAt)}` : ''}
+      </small>
+    </span>
   );
 }

@@ -7,14 +7,19 @@ import { useAsync } from '../../hooks/useAsync';
 import { useMe } from '../../session/session';
 import { TokenTable } from './TokenTable';
 import { useTokenDialogs } from './useTokenDialogs';
+import { canRotate } from './token-rules';
+import { useLocation } from '../../router/router';
 
-type StatusFilter = 'all' | TokenStatus;
+/** A status, or "expiring soon" (active tokens within the server's warning window). */
+type StatusFilter = 'all' | TokenStatus | 'expiring-soon';
 
 export function TokensPage() {
   const me = useMe();
   const tokens = useAsync(listTokens, []);
   const [status, setStatus] = useState<StatusFilter>('all');
   const [query, setQuery] = useState('');
+  // The link registry clients print in their expiry notice (`/tokens?token=<id>`) shows that one token.
+  const linked = useLocation().search.get('token');
   const tokenDialogs = useTokenDialogs({ onChanged: () => void tokens.reload() });
 
   const all = tokens.data ?? [];
@@ -22,14 +27,21 @@ export function TokensPage() {
     const needle = query.trim().toLowerCase();
     return all.filter(
       (t) =>
-        (status === 'all' || t.status === status) &&
+        (!linked || t.id === linked) &&
+        (status === 'all' || (status === 'expiring-soon' ? t.expiringSoon : t.status === status)) &&
         (!needle || [t.name, t.username, t.createdBy].some((field) => field.toLowerCase().includes(needle))),
     );
-  }, [all, status, query]);
+  }, [all, status, query, linked]);
+
+  // The banner speaks of the tokens this person can act on (rotate), not the whole team's.
+  const mine = useMemo(() => all.filter((t) => t.expiringSoon && canRotate(me, t)), [all, me]);
 
   const counts = useMemo(() => {
-    const c = { active: 0, expired: 0, revoked: 0 };
-    for (const t of all) c[t.status]++;
+    const c = { active: 0, expired: 0, revoked: 0, expiringSoon: 0 };
+    for (const t of all) {
+      c[t.status]++;
+      if (t.expiringSoon) c.expiringSoon++;
+    }
     return c;
   }, [all]);
 
@@ -59,6 +71,7 @@ export function TokensPage() {
             <option value="active">Active ({counts.active})</option>
             <option value="expired">Expired ({counts.expired})</option>
             <option value="revoked">Revoked ({counts.revoked})</option>
+            <option value="expiring-soon">Expiring soon ({counts.expiringSoon})</option>
           </select>
         </div>
         <p className="toolbar-count" aria-live="polite">
@@ -66,12 +79,25 @@ export function TokensPage() {
         </p>
       </div>
 
+      {mine.length > 0 && status !== 'expiring-soon' ? (
+        <div className="alert alert-warning" role="status" data-testid="expiring-banner">
+          <strong>
+            {mine.length === 1 ? `Token “${mine[0]?.name}” expires` : `${mine.length} tokens you can rotate expire`} soon.
+          </strong>{' '}
+          Rotate {mine.length === 1 ? 'it' : 'them'} before clients are refused.{' '}
+          <button type="button" className="button button-small" onClick={() => setStatus('expiring-soon')}>
+            Show expiring tokens
+          </button>
+        </div>
+      ) : null}
+
       <ErrorAlert error={tokens.error} title="Could not load the tokens." />
       {tokens.data ? (
         <TokenTable
           me={me}
           tokens={shown}
           onRevoke={tokenDialogs.revoke}
+          onRotate={tokenDialogs.rotate}
           onDelete={tokenDialogs.remove}
           empty={all.length === 0 ? 'No tokens yet. Create one to connect Docker, npm or pip.' : 'No token matches this filter.'}
         />

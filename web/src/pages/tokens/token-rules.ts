@@ -11,6 +11,9 @@ export function mayManage(me: Whoami, token: Token): boolean {
 /** Revocation only means something for a token that still works. */
 export const canRevoke = (me: Whoami, token: Token) => token.status === 'active' && mayManage(me, token);
 
+/** Rotation gives an active token a new secret; credential-helper tokens are re-minted by the helper instead. */
+export const canRotate = (me: Whoami, token: Token) => canRevoke(me, token) && !token.credentialHelper;
+
 /** Only expired or revoked tokens can be deleted (an active one must be revoked first). */
 export const canDelete = (me: Whoami, token: Token) => token.status !== 'active' && mayManage(me, token);
 

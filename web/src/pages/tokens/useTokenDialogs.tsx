@@ -1,20 +1,22 @@
 import { useState } from 'react';
-import type { CreatedToken, Token } from '../../api/types';
+import type { CreatedToken, RotatedToken, Token } from '../../api/types';
 import { CreateTokenDialog } from './CreateTokenDialog';
+import { RotateTokenDialog } from './RotateTokenDialog';
 import { TokenConfirmDialogs, type TokenAction } from './TokenConfirmDialogs';
 import { TokenSecretDialog } from './TokenSecretDialog';
 
 interface TokenDialogsOptions {
   /** Creates tokens for this environment (an environment's page); otherwise the dialog offers the choice. */
   environment?: string;
-  /** Called after a token was created, revoked or deleted, to reload the page's list. */
+  /** Called after a token was created, rotated, revoked or deleted, to reload the page's list. */
   onChanged: () => void;
 }
 
-/** The dialogs of a page that lists tokens: create, show the new secret once, confirm a revoke or delete. */
+/** The dialogs of a page that lists tokens: create or rotate, show the new secret once, confirm a revoke or delete. */
 export function useTokenDialogs({ environment, onChanged }: TokenDialogsOptions) {
   const [creating, setCreating] = useState(false);
-  const [created, setCreated] = useState<CreatedToken | null>(null);
+  const [created, setCreated] = useState<CreatedToken | RotatedToken | null>(null);
+  const [rotating, setRotating] = useState<Token | null>(null);
   const [action, setAction] = useState<TokenAction>(null);
 
   const dialogs = (
@@ -26,6 +28,17 @@ export function useTokenDialogs({ environment, onChanged }: TokenDialogsOptions)
           onCreated={(token) => {
             setCreating(false);
             setCreated(token);
+            onChanged();
+          }}
+        />
+      ) : null}
+      {rotating ? (
+        <RotateTokenDialog
+          token={rotating}
+          onClose={() => setRotating(null)}
+          onRotated={(rotated) => {
+            setRotating(null);
+            setCreated(rotated);
             onChanged();
           }}
         />
@@ -44,6 +57,7 @@ export function useTokenDialogs({ environment, onChanged }: TokenDialogsOptions)
   return {
     create: () => setCreating(true),
     revoke: (token: Token) => setAction({ kind: 'revoke', token }),
+    rotate: (token: Token) => setRotating(token),
     remove: (token: Token) => setAction({ kind: 'delete', token }),
     /** Render these once, anywhere in the page. */
     dialogs,
