@@ -98,23 +98,22 @@ export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, o
       key: 'lastUsedAt',
       label: 'Last used',
       sortValue: (t) => time(t.lastUsedAt),
-      render: (t) =>
-        t.lastUsedAt ? (
-          <span title={[formatDateTime(t.lastUsedAt), t.lastUsedIp, t.lastUsedClient].filter(Boolean).join(' · ')}>
-            {formatRelative(t.lastUsedAt)}{' '}
-            <small className="muted">
-              ({t.useCount} {t.useCount === 1 ? 'use' : 'uses'})
-            </small>
-          </span>
-        ) : (
-          <span className="muted">Never used</span>
-        ),
-    },
-    {
-      key: 'previousSecret',
-      label: 'Old secret',
-      sortValue: (t) => time(t.previousSecret?.retiresAt ?? null),
-      render: (t) => <PreviousSecretCell token={t} />,
+      // After a rotation, the old secret's state sits under it: the question then is whether anyone still uses it.
+      render: (t) => (
+        <span className="cell-stack">
+          {t.lastUsedAt ? (
+            <span title={[formatDateTime(t.lastUsedAt), t.lastUsedIp, t.lastUsedClient].filter(Boolean).join(' · ')}>
+              {formatRelative(t.lastUsedAt)}{' '}
+              <small className="muted">
+                ({t.useCount} {t.useCount === 1 ? 'use' : 'uses'})
+              </small>
+            </span>
+          ) : (
+            <span className="muted">Never used</span>
+          )}
+          <PreviousSecretNote token={t} />
+        </span>
+      ),
     },
     {
       key: 'actions',
@@ -161,20 +160,12 @@ export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, o
 }
 
 /** After a rotation, while the replaced secret still works: is anyone still using it, and when does it stop? */
-function PreviousSecretCell({ token }: { token: Token }) {
+function PreviousSecretNote({ token }: { token: Token }) {
   const previous = token.previousSecret;
-  if (!previous) return <span className="muted">—</span>;
+  if (!previous) return null;
   return (
-    <span className="cell-stack" data-testid="previous-secret">
-      {previous.usedSinceRotation ? (
-        <Badge tone="amber">Still in use</Badge>
-      ) : (
-        <Badge tone="grey">Not used since rotation</Badge>
-      )}
-      <small className="muted" title={formatDateTime(previous.retiresAt)}>
-        Stops {formatRelative(previous.retiresAt)}
-        {previous.lastUsedAt ? ` · last used ${formatRelative(previous.lastUsedAt)}` : ''}
-      </small>
-    </span>
+    <small className="muted" data-testid="previous-secret" title={`Old secret stops working ${formatDateTime(previous.retiresAt)}`}>
+      Old secret {previous.usedSinceRotation ? <strong>still in use</strong> : 'not used since rotation'}, stops {formatRelative(previous.retiresAt)}
+    </small>
   );
 }
