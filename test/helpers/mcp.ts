@@ -38,6 +38,7 @@ export const TOOL_NAMES = [
   'create_token',
   'list_tokens',
   'revoke_token',
+  'rotate_token',
   'delete_token',
   'create_environment',
   'list_environments',

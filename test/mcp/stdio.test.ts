@@ -79,6 +79,22 @@ describe('flyreg mcp (stdio, with the stored login)', () => {
     expect((await adminApi.get(`/api/v1/tokens/${own.data.id as string}`)).status).toBe(404);
   });
 
+  it('rotate_token gives the developer\'s own token a new secret (the old one stops with overlap 0), and refuses another\'s', async () => {
+    const own = await callTool(mcp, 'create_token', { name: 'to rotate', permission: 'read-only' });
+    const rotated = await callTool(mcp, 'rotate_token', { token: 'to rotate', overlap_seconds: 0 });
+    expect(rotated.isError, rotated.text).toBe(false);
+    expect(rotated.data).toMatchObject({ id: own.data.id, username: own.data.username });
+    expect(rotated.text).toContain('shown only this once');
+    expect((await whoami(own.data.token as string)).status).toBe(401);
+    expect((await whoami(rotated.data.token as string)).status).toBe(200);
+    const adminsToken = await adminApi.createToken({ name: 'admin rotate', permission: 'read-only' });
+    const refused = await callTool(mcp, 'rotate_token', { token: adminsToken.id });
+    expect(refused.isError).toBe(true);
+    const badOverlap = await callTool(mcp, 'rotate_token', { token: 'to rotate', overlap_seconds: -5 });
+    expect(badOverlap.isError).toBe(true);
+    expect((await whoami(adminsToken.token)).status).toBe(200);
+  });
+
   it('create_release records a release of artifacts that exist, and refuses one naming a missing artifact', async () => {
     const missing = await callTool(mcp, 'create_release', { name: 'shop', version: '1.0.0', artifacts: [`oci:shop/api@sha256:${'0'.repeat(64)}`] });
     expect(missing.isError).toBe(true);

@@ -81,12 +81,12 @@ describe('Token rotation and expiry warnings in the browser', () => {
     for (const secret of [deploy.token, rotatedSecret]) expect((await whoami(server, secret)).status).toBe(200);
     // The old secret was used after the rotation: once the usage is written, the row says so.
     const previous = row(page, 'deploy').getByTestId('previous-secret');
-    for (let tries = 0; !((await previous.textContent()) ?? '').includes('still in use'); tries++) {
+    for (let tries = 0; !((await previous.textContent()) ?? '').includes('Old secret in use'); tries++) {
       if (tries > 30) throw new Error(`the row never showed the old secret in use: ${await previous.textContent()}`);
       await sleep(300);
       await page.reload();
     }
-    expect(await previous.textContent()).toMatch(/Old secret still in use, stops in (60 minutes|1 hour)/);
+    expect(await previous.textContent()).toMatch(/Old secret in use\s*stops in (60 minutes|1 hour)/);
     await expectNoSecretsInStorage(page, secrets);
   });
 

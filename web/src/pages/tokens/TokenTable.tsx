@@ -163,9 +163,11 @@ export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, o
 function PreviousSecretNote({ token }: { token: Token }) {
   const previous = token.previousSecret;
   if (!previous) return null;
+  // Two short lines: the cell does not wrap at desktop widths.
   return (
-    <small className="muted" data-testid="previous-secret" title={`Old secret stops working ${formatDateTime(previous.retiresAt)}`}>
-      Old secret {previous.usedSinceRotation ? <strong>still in use</strong> : 'not used since rotation'}, stops {formatRelative(previous.retiresAt)}
-    </small>
+    <span className="cell-stack" data-testid="previous-secret" title={`Old secret stops working ${formatDateTime(previous.retiresAt)}`}>
+      <small>Old secret {previous.usedSinceRotation ? <strong>in use</strong> : <span className="muted">unused</span>}</small>
+      <small className="muted">stops {formatRelative(previous.retiresAt)}</small>
+    </span>
   );
 }
