@@ -96,6 +96,43 @@ export function metadataStoreContract(name: string, open: () => Promise<{ store:
       expect((await store.invitations.byHash(invitation.secretHash))?.acceptedAt).toEqual(at(1));
     });
 
+    it('token secrets: a new token has its secret row; rotation swaps the current secret once, retiring the old; usage per secret', async () => {
+      const token = await newToken(await newUser(), { expiresAt: at(86_400) });
+      expect(await store.tokenSecrets.byHash(token.secretHash)).toEqual({
+        secretHash: token.secretHash,
+        tokenId: token.id,
+        createdAt: t0,
+        retiresAt: null,
+        lastUsedAt: null,
+        useCount: 0,
+      });
+      const rotation = { tokenId: token.id, previousHash: token.secretHash, previousCreatedAt: t0, newHash: `new-${token.id}`, at: at(60), retiresAt: at(120), expiresAt: at(86_460) };
+      expect(await store.tokenSecrets.rotate(rotation)).toBe(true);
+      // The same rotation again finds the current secret changed: refused, nothing written.
+      expect(await store.tokenSecrets.rotate({ ...rotation, newHash: `other-${token.id}` })).toBe(false);
+      expect(await store.tokenSecrets.byHash(`other-${token.id}`)).toBeUndefined();
+      expect(await store.tokens.byId(token.id)).toMatchObject({ secretHash: `new-${token.id}`, expiresAt: at(86_460) });
+      expect(await store.tokens.byHash(token.secretHash)).toBeUndefined();
+      expect(await store.tokenSecrets.byHash(token.secretHash)).toMatchObject({ tokenId: token.id, retiresAt: at(120) });
+      const listed = await store.tokenSecrets.listFor([token.id]);
+      expect(listed.map((x) => [x.secretHash, x.retiresAt])).toEqual([
+        [`new-${token.id}`, null],
+        [token.secretHash, at(120)],
+      ]);
+      // Latest use wins whatever the order; counts add up; an unknown hash is skipped.
+      await store.tokenSecrets.recordUsage([
+        { secretHash: token.secretHash, at: at(90), count: 2 },
+        { secretHash: 'no-such-secret', at: at(90), count: 1 },
+      ]);
+      await store.tokenSecrets.recordUsage([{ secretHash: token.secretHash, at: at(70), count: 1 }]);
+      expect(await store.tokenSecrets.byHash(token.secretHash)).toMatchObject({ lastUsedAt: at(90), useCount: 3 });
+      // A revoked token cannot be rotated; deleting a token deletes its secrets.
+      await store.tokens.revoke(token.id, at(200), 'admin');
+      expect(await store.tokenSecrets.rotate({ ...rotation, previousHash: `new-${token.id}`, newHash: `late-${token.id}` })).toBe(false);
+      await store.tokens.delete(token.id);
+      expect(await store.tokenSecrets.listFor([token.id])).toEqual([]);
+    });
+
     it('tokens: looked up by hash with their creator; revoked once and for good; usage adds up; deleted', async () => {
       const creator = await newUser('admin');
       const token = await newToken(creator, { permission: 'read-write', expiresAt: at(86400) });
