@@ -103,6 +103,34 @@ describe(`a server of ${WORKERS} worker processes (FLY_WORKERS) on ${TEST_ENGINE
     );
   });
 
+  it('a token rotated through one worker with no overlap: every worker refuses the old secret and takes the new one', async () => {
+    const token = await admin.createToken({ name: 'rotated across workers', permission: 'read-only' });
+    const marker = `rotate-${randomBytes(4).toString('hex')}`;
+    await untilEveryWorker(
+      server,
+      `${marker}-before`,
+      () => fresh(server, `/api/v1/whoami?${marker}-before`, { authorization: `Bearer ${token.token}`, 'x-forwarded-for': '198.51.100.2' }),
+      (answer) => expect(answer.status).toBe(200),
+    );
+    const rotated = await admin.post<{ token: string }>(`/api/v1/tokens/${token.id}/rotate`, { overlapSeconds: 0 });
+    expect(rotated.status).toBe(200);
+    await untilEveryWorker(
+      server,
+      `${marker}-after`,
+      (i) => fresh(server, `/api/v1/whoami?${marker}-after`, { authorization: `Bearer ${token.token}`, 'x-forwarded-for': `198.51.100.${100 + i}` }),
+      (answer) => {
+        expect(answer.status).toBe(401);
+        expect(errorCode(answer)).toBe('token_revoked');
+      },
+    );
+    await untilEveryWorker(
+      server,
+      `${marker}-new`,
+      () => fresh(server, `/api/v1/whoami?${marker}-new`, { authorization: `Bearer ${rotated.body.token}`, 'x-forwarded-for': '198.51.100.3' }),
+      (answer) => expect(answer.status).toBe(200),
+    );
+  });
+
   it('the failure limit counts the failures every worker saw', async () => {
     const address = { 'x-forwarded-for': '198.51.100.2' };
     const marker = `limit-${randomBytes(4).toString('hex')}`;
