@@ -73,7 +73,7 @@ export class TokenRotation {
     const status = tokenStatus(token, now);
     if (status !== 'active') throw Errors.conflict(`This token is ${status}: only an active token can be rotated (create a new one instead)`);
     const overlapSeconds = parsed.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS;
-    const [current] = (await this.deps.store.tokenSecrets.listFor([id])).filter((s) => s.secretHash === token.secretHash);
+    const [current] = (await this.deps.store.tokenSecrets.listFor([id], now)).filter((s) => s.secretHash === token.secretHash);
     const currentSince = current?.createdAt ?? token.createdAt;
     const expiresAt = token.expiresAt && new Date(now.getTime() + (token.expiresAt.getTime() - currentSince.getTime()));
     const retiresAt = new Date(Math.min(now.getTime() + overlapSeconds * 1000, token.expiresAt?.getTime() ?? Infinity));
@@ -117,7 +117,7 @@ export class TokenRotation {
   async previousSecrets(tokenIds: readonly string[]): Promise<Map<string, PreviousSecret>> {
     const now = this.deps.clock.now().getTime();
     const byToken = new Map<string, TokenSecret[]>();
-    for (const s of await this.deps.store.tokenSecrets.listFor(tokenIds)) byToken.set(s.tokenId, [...(byToken.get(s.tokenId) ?? []), s]);
+    for (const s of await this.deps.store.tokenSecrets.listFor(tokenIds, new Date(now))) byToken.set(s.tokenId, [...(byToken.get(s.tokenId) ?? []), s]);
     const out = new Map<string, PreviousSecret>();
     for (const [tokenId, secrets] of byToken) {
       const current = secrets.find((s) => s.retiresAt === null);

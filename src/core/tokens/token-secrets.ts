@@ -39,8 +39,11 @@ export interface SecretRotation {
 export interface TokenSecretStore {
   /** A secret by its hash, whatever its state (the authentication lookup of a secret that is not the current one). */
   byHash(secretHash: string): Promise<TokenSecret | undefined>;
-  /** The secrets of these tokens, newest first per token. */
-  listFor(tokenIds: readonly string[]): Promise<TokenSecret[]>;
+  /**
+   * The secrets of these tokens, newest first per token; with `liveAt`, only those still working then (the
+   * current ones and replaced ones in their overlap), leaving out the retired ones every rotation leaves behind.
+   */
+  listFor(tokenIds: readonly string[], liveAt?: Date): Promise<TokenSecret[]>;
   /**
    * Makes `newHash` the token's current secret, retires the previous one at `retiresAt` and sets the new
    * expiry, only if the token is unrevoked and its current secret is still `previousHash`. Returns whether it did.

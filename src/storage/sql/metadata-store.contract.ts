@@ -119,6 +119,9 @@ export function metadataStoreContract(name: string, open: () => Promise<{ store:
         [`new-${token.id}`, null],
         [token.secretHash, at(120)],
       ]);
+      // Once retired, a secret is left out of the live ones.
+      expect((await store.tokenSecrets.listFor([token.id], at(119))).length).toBe(2);
+      expect((await store.tokenSecrets.listFor([token.id], at(120))).map((x) => x.secretHash)).toEqual([`new-${token.id}`]);
       // Latest use wins whatever the order; counts add up; an unknown hash is skipped.
       await store.tokenSecrets.recordUsage([
         { secretHash: token.secretHash, at: at(90), count: 2 },

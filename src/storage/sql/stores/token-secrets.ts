@@ -23,13 +23,12 @@ export class SqlTokenSecretStore implements TokenSecretStore {
     return row && toSecret(row);
   }
 
-  async listFor(tokenIds: readonly string[]): Promise<TokenSecret[]> {
+  async listFor(tokenIds: readonly string[], liveAt?: Date): Promise<TokenSecret[]> {
     const out: TokenSecret[] = [];
     for (let i = 0; i < tokenIds.length; i += IN_LIST_CHUNK) {
-      const rows = await this.db
-        .selectFrom('token_secrets')
-        .selectAll()
-        .where('token_id', 'in', tokenIds.slice(i, i + IN_LIST_CHUNK))
+      let query = this.db.selectFrom('token_secrets').selectAll().where('token_id', 'in', tokenIds.slice(i, i + IN_LIST_CHUNK));
+      if (liveAt) query = query.where((eb) => eb.or([eb('retires_at', 'is', null), eb('retires_at', '>', liveAt.getTime())]));
+      const rows = await query
         .orderBy('token_id')
         .orderBy('created_at', 'desc')
         .execute();
