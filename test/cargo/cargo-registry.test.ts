@@ -155,4 +155,15 @@ describe('Cargo sparse registry: cargo publish, build against it, yank, read-onl
     expect(JSON.stringify(await res.json())).toMatch(/revoked/);
     mkdirSync(join(work, 'unused'), { recursive: true });
   });
+
+  it('cargo publish with a token expiring soon prints the registry’s warning (the publish answer’s warnings.other)', async () => {
+    const expiring = await admin.createToken({ name: 'cargo-expiring', permission: 'read-write', expiresAt: new Date(Date.now() + 3 * 86_400_000 + 3_600_000).toISOString() });
+    const crate = writeTree(join(work, 'fly_expiring'), {
+      'Cargo.toml': '[package]\nname = "fly_expiring"\nversion = "0.1.0"\nedition = "2021"\ndescription = "expiring"\nlicense = "MIT"\n',
+      'src/lib.rs': 'pub fn one() -> u8 { 1 }\n',
+    });
+    const published = await cargo(['publish', '--registry', 'fly', '--no-verify', '--allow-dirty'], crate, cargoHome('expiring', expiring));
+    expect(published.code, published.output).toBe(0);
+    expect(published.output).toContain(`warning: Fly Registry: token ${expiring.username} expires in 3 days - rotate it at`);
+  }, 300_000);
 });

@@ -98,6 +98,19 @@ describe('expiry warnings in the API, flyreg and the registry clients', () => {
     expect(digest.stderr).toContain(expected);
   });
 
+  it('the other protocols’ answers carry the same Warning header (their clients do not print it)', async () => {
+    const expected = `299 - "Fly Registry: token ${soon.username} expires in 3 days - rotate it at ${link(soon)}"`;
+    for (const path of ['/pypi/simple/', '/maven/', '/generic/', '/helm/index.yaml', '/go/example.com/none/@v/list', '/cargo/index/config.json']) {
+      const res = await reg(server, path, { auth: basic(soon) });
+      expect(res.headers.get('warning'), `${path} → ${res.status}`).toBe(expected);
+      expect(res.headers.get('npm-notice'), path).toBeNull();
+    }
+    // npm gets its own header only: npm reads a Warning header as a cache warning about the registry.
+    const npm = await reg(server, '/npm/fly-expiry-lib', { auth: basic(soon) });
+    expect(npm.headers.get('warning')).toBeNull();
+    expect(npm.headers.get('npm-notice')).toContain(`token ${soon.username} expires in 3 days`);
+  });
+
   it('flyreg whoami lists the tokens of the user that expire soon', async () => {
     const user = new CliUser();
     try {

@@ -16,6 +16,8 @@ export interface CargoContext {
   params: Record<string, string>;
   /** This mount's absolute URL (config.json's `api`; downloads sit below it). */
   base: string;
+  /** The credential's expiry notice (kit/expiry-notice.ts), or null: cargo prints a publish answer's `warnings.other`. */
+  notice: string | null;
 }
 
 /** `index/config.json`: where downloads and the web API are, and that every request needs the token. */
@@ -44,7 +46,7 @@ export async function download(c: CargoContext): Promise<FastifyReply> {
 
 export async function publish(c: CargoContext): Promise<FastifyReply> {
   await c.crates.publish(c.principal, c.request.body as Readable, requestContext(c.request));
-  return c.reply.send({ warnings: { invalid_categories: [], invalid_badges: [], other: [] } });
+  return c.reply.send({ warnings: { invalid_categories: [], invalid_badges: [], other: c.notice === null ? [] : [c.notice] } });
 }
 
 export const yank = (yanked: boolean) => async (c: CargoContext): Promise<FastifyReply> => {

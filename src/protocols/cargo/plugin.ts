@@ -7,6 +7,7 @@ import { normalizeCrateName } from '../../core/cargo/names.js';
 import type { Core } from '../../core/core.js';
 import { Errors } from '../../core/errors.js';
 import { parseAuthorization, requestContext } from '../../http/credentials.js';
+import { addExpiryNotice } from '../kit/expiry-notice.js';
 import { registryCredential } from '../kit/guard.js';
 import { CARGO_MOUNTS } from './mounts.js';
 import { cargoErrorHandler, sendCargoError } from './errors.js';
@@ -63,8 +64,9 @@ async function cargoMount(app: FastifyInstance, { core, base }: { core: Core; ba
       bodyLimit: MAX_CRATE_BYTES + 2 * 1024 * 1024,
       handler: async (request, reply) => {
         const principal = await guard(core, route, request);
+        addExpiryNotice(core, principal, reply);
         const params = request.params as Record<string, string>;
-        await route.handler({ crates: core.cargo, blobs: core.blobs, request, reply, principal, params, base });
+        await route.handler({ crates: core.cargo, blobs: core.blobs, request, reply, principal, params, base, notice: core.expiryNotice(principal) });
         return reply;
       },
     });

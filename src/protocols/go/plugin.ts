@@ -6,6 +6,7 @@ import type { Core } from '../../core/core.js';
 import { Errors } from '../../core/errors.js';
 import { MAX_ZIP_BYTES } from '../../formats/go/module-files.js';
 import { requestContext } from '../../http/credentials.js';
+import { addExpiryNotice } from '../kit/expiry-notice.js';
 import { registryCredential } from '../kit/guard.js';
 import { GO_MOUNTS } from './mounts.js';
 import { goErrorHandler, sendGoError } from './errors.js';
@@ -44,6 +45,7 @@ async function goMount(app: FastifyInstance, { core }: { core: Core }): Promise<
       handler: async (request, reply) => {
         const target = parseGoPath((request.params as { '*': string })['*']);
         const principal = await guard(core, route.action, target, request);
+        addExpiryNotice(core, principal, reply);
         await route.handler({ modules: core.go, blobs: core.blobs, request, reply, principal, target });
         return reply;
       },

@@ -5,6 +5,7 @@ import type { Principal } from '../../core/auth/principal.js';
 import type { Core } from '../../core/core.js';
 import { Errors } from '../../core/errors.js';
 import { requestContext } from '../../http/credentials.js';
+import { addExpiryNotice } from '../kit/expiry-notice.js';
 import { registryCredential } from '../kit/guard.js';
 import { HELM_MOUNTS } from './mounts.js';
 import { helmErrorHandler, sendHelmError } from './errors.js';
@@ -52,6 +53,7 @@ async function helmMount(app: FastifyInstance, { core }: { core: Core }): Promis
       url: route.path,
       handler: async (request, reply) => {
         const principal = await guard(core, route, request);
+        addExpiryNotice(core, principal, reply);
         await route.handler({ charts: core.helm, blobs: core.blobs, request, reply, principal, params: request.params as Record<string, string> });
         return reply;
       },
