@@ -2,7 +2,9 @@ import { editCargoConfig } from '../../client/package-managers/cargo-config.js';
 import { normalizeCrateName } from '../../core/cargo/names.js';
 import { publicBase } from '../../core/tokens/snippets.js';
 import type { ProtocolDefinition } from '../kit/definition.js';
-import { CARGO_MOUNTS } from './mounts.js';
+
+/** The documented (Artifactory-shaped) mount; `/cargo` is its short alias. */
+const MOUNT = '/artifactory/api/cargo/cargo';
 
 /** The name cargo's configuration gives this registry (snippet and `flyreg setup cargo`). */
 const REGISTRY_NAME = 'fly';
@@ -11,8 +13,8 @@ const REGISTRY_NAME = 'fly';
 export const cargoProtocol: ProtocolDefinition = {
   id: 'cargo',
   title: 'Cargo',
-  prefixes: [CARGO_MOUNTS.artifactory, CARGO_MOUNTS.short],
-  endpoint: { key: 'cargo', build: (publicUrl) => ({ index: `sparse+${publicBase(publicUrl).base}${CARGO_MOUNTS.artifactory}/index/` }) },
+  prefixes: [MOUNT, '/cargo'],
+  endpoint: { key: 'cargo', build: (publicUrl) => ({ index: `sparse+${publicBase(publicUrl).base}${MOUNT}/index/` }) },
   snippet: {
     key: 'cargoConfig',
     build: (endpoint, _username, secret) => editCargoConfig(null, REGISTRY_NAME, endpoint.index ?? '', secret).fragment,
@@ -23,5 +25,5 @@ export const cargoProtocol: ProtocolDefinition = {
     configPath: (env) => `${env.cargoHome}/config.toml`,
     edit: (existing, endpoints, credential) => editCargoConfig(existing, REGISTRY_NAME, endpoints.cargo.index, credential.secret),
   },
-  mount: async (app, deps) => (await import('./plugin.js')).cargoPlugin(app, { core: deps.core }),
+  mount: async (app, deps) => (await import('./plugin.js')).cargoPlugin(app, deps),
 };

@@ -1,7 +1,9 @@
 import { editNetrc } from '../../client/package-managers/netrc.js';
 import { publicBase } from '../../core/tokens/snippets.js';
 import type { ProtocolDefinition } from '../kit/definition.js';
-import { GO_MOUNTS } from './mounts.js';
+
+/** The documented (Artifactory-shaped) mount; `/go` is its short alias. */
+const MOUNT = '/artifactory/api/go/go';
 
 /**
  * Go modules (the GOPROXY protocol). The snippet: our proxy, no public checksum database for what it
@@ -11,10 +13,10 @@ import { GO_MOUNTS } from './mounts.js';
 export const goProtocol: ProtocolDefinition = {
   id: 'go',
   title: 'Go modules',
-  prefixes: [GO_MOUNTS.artifactory, GO_MOUNTS.short],
+  prefixes: [MOUNT, '/go'],
   endpoint: {
     key: 'go',
-    build: (publicUrl) => ({ proxy: `${publicBase(publicUrl).base}${GO_MOUNTS.artifactory}`, netrcMachine: `${publicUrl.host}${publicBase(publicUrl).basePath}` }),
+    build: (publicUrl) => ({ proxy: `${publicBase(publicUrl).base}${MOUNT}`, netrcMachine: `${publicUrl.host}${publicBase(publicUrl).basePath}` }),
   },
   snippet: {
     key: 'goEnv',
@@ -37,5 +39,5 @@ export const goProtocol: ProtocolDefinition = {
       return edit;
     },
   },
-  mount: async (app, deps) => (await import('./plugin.js')).goPlugin(app, { core: deps.core }),
+  mount: async (app, deps) => (await import('./plugin.js')).goPlugin(app, deps),
 };

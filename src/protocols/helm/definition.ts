@@ -1,7 +1,9 @@
 import { editHelmRepositories } from '../../client/package-managers/helm-repositories.js';
 import { publicBase } from '../../core/tokens/snippets.js';
 import type { ProtocolDefinition } from '../kit/definition.js';
-import { HELM_MOUNTS } from './mounts.js';
+
+/** The documented (Artifactory-shaped) mount; `/helm` is its short alias. */
+const MOUNT = '/artifactory/api/helm/helm';
 
 /** The name helm's configuration gives this registry (snippet and `flyreg setup helm`). */
 const REPOSITORY_NAME = 'fly';
@@ -10,8 +12,8 @@ const REPOSITORY_NAME = 'fly';
 export const helmProtocol: ProtocolDefinition = {
   id: 'helm',
   title: 'Helm',
-  prefixes: [HELM_MOUNTS.artifactory, HELM_MOUNTS.short],
-  endpoint: { key: 'helm', build: (publicUrl) => ({ repository: `${publicBase(publicUrl).base}${HELM_MOUNTS.artifactory}`, ociRegistry: publicUrl.host }) },
+  prefixes: [MOUNT, '/helm'],
+  endpoint: { key: 'helm', build: (publicUrl) => ({ repository: `${publicBase(publicUrl).base}${MOUNT}`, ociRegistry: publicUrl.host }) },
   snippet: {
     key: 'helmRepoAdd',
     build: (endpoint, username, secret) =>
@@ -24,5 +26,5 @@ export const helmProtocol: ProtocolDefinition = {
     configPath: (env) => env.helmRepositoryConfig,
     edit: (existing, endpoints, credential) => editHelmRepositories(existing, REPOSITORY_NAME, endpoints.helm.repository, credential.username, credential.secret),
   },
-  mount: async (app, deps) => (await import('./plugin.js')).helmPlugin(app, { core: deps.core }),
+  mount: async (app, deps) => (await import('./plugin.js')).helmPlugin(app, deps),
 };

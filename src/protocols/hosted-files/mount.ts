@@ -4,7 +4,7 @@ import type { Core } from '../../core/core.js';
 import type { ProtocolDefinition } from '../kit/definition.js';
 import { mountProtocol } from '../kit/mount.js';
 import { callerOf, type ProtocolRoute } from '../kit/route.js';
-import { plainErrorHandler, sendPlainError } from './wire.js';
+import { sendPlainError, sendPlainFailure } from './wire.js';
 
 /** What a path-addressed protocol's handlers get from the kit: its core service, the request, the caller. */
 export interface HostedContext<S> {
@@ -45,11 +45,8 @@ function mountHostedFiles(definition: ProtocolDefinition) {
     prefixes: definition.prefixes,
     router: 'fastify' as const,
     loginHint: 'Authentication required: use your token username (or __token__) and the token as password',
-    setup(scope: FastifyInstance) {
-      scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
-    },
-    sendError: (error: unknown, request: FastifyRequest, reply: FastifyReply) => plainErrorHandler(error instanceof Error ? error : new Error(String(error)), request, reply),
+    streamBodies: true,
+    sendError: sendPlainFailure,
     notFound: (request: FastifyRequest, reply: FastifyReply) => sendPlainError(reply, 404, `Not Found: ${request.method} ${request.url.split('?')[0]}`),
   };
 }

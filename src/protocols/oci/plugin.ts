@@ -68,9 +68,8 @@ export async function ociPlugin(app: FastifyInstance, { core, publicUrl }: Mount
     prefixes: ociProtocol.prefixes,
     router: 'paths',
     routes: OCI_ROUTES,
+    streamBodies: true,
     setup(scope) {
-      scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
       scope.addHook('onRequest', async (_request, reply) => {
         void reply.header('docker-distribution-api-version', 'registry/2.0');
       });
