@@ -1,6 +1,7 @@
 import { editCargoConfig } from '../../client/package-managers/cargo-config.js';
 import { normalizeCrateName } from '../../core/cargo/names.js';
 import { publicBase } from '../../core/tokens/snippets.js';
+import type { Crates } from '../../core/cargo/crates.js';
 import type { ProtocolDefinition } from '../kit/definition.js';
 
 /** The documented (Artifactory-shaped) mount; `/cargo` is its short alias. */
@@ -10,7 +11,7 @@ const MOUNT = '/artifactory/api/cargo/cargo';
 const REGISTRY_NAME = 'fly';
 
 /** Cargo crates: a sparse registry with publish, yank and downloads, every request authenticated. */
-export const cargoProtocol: ProtocolDefinition = {
+export const cargoProtocol: ProtocolDefinition<Crates> = {
   id: 'cargo',
   title: 'Cargo',
   prefixes: [MOUNT, '/cargo'],
@@ -24,6 +25,10 @@ export const cargoProtocol: ProtocolDefinition = {
     tool: 'cargo',
     configPath: (env) => `${env.cargoHome}/config.toml`,
     edit: (existing, endpoints, credential) => editCargoConfig(existing, REGISTRY_NAME, endpoints.cargo.index, credential.secret),
+  },
+  service: async (deps) => {
+    const m = await import('../../core/cargo/crates.js');
+    return new m.Crates(deps);
   },
   mount: async (app, deps) => (await import('./plugin.js')).cargoPlugin(app, deps),
 };

@@ -37,3 +37,9 @@ export const yank = (yanked: boolean) => async (c: CargoContext): Promise<Fastif
   await c.crates.setYanked(c.principal, c.params.name ?? '', c.params.version ?? '', yanked, c.ctx);
   return c.reply.send({ ok: true });
 };
+
+/** `DELETE /api/v1/crates/<name>/<version>`: removes the version (its .crate becomes garbage for `flyreg gc`). */
+export async function removeVersion(c: CargoContext): Promise<FastifyReply> {
+  await c.crates.deleteVersion(c.principal, c.params.name ?? '', c.params.version ?? '', c.ctx);
+  return c.reply.send({ ok: true });
+}

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { MountDeps } from '../kit/definition.js';
+import { protocolService, type MountDeps } from '../kit/definition.js';
 import { mountProtocol } from '../kit/mount.js';
 import { callerOf } from '../kit/route.js';
 import { cargoProtocol } from './definition.js';
@@ -9,6 +9,7 @@ import { CARGO_ROUTES } from './routes.js';
 
 /** The Cargo sparse registry (index, publish, yank, downloads) under its prefixes, through the kit. */
 export async function cargoPlugin(app: FastifyInstance, { core }: MountDeps): Promise<void> {
+  const crates = await protocolService(core, cargoProtocol);
   await mountProtocol<CargoContext>(app, core, {
     protocol: cargoProtocol.id,
     title: cargoProtocol.title,
@@ -18,7 +19,7 @@ export async function cargoPlugin(app: FastifyInstance, { core }: MountDeps): Pr
     loginHint: 'Authentication required: this registry needs a token (cargo login, or a credential provider)',
     streamBodies: true,
     context: ({ request, reply, ctx, params, prefix, principal }) => ({
-      crates: core.cargo,
+      crates,
       blobs: core.blobs,
       request,
       reply,

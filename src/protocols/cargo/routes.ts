@@ -1,6 +1,6 @@
 import { MAX_CRATE_BYTES } from '../../core/cargo/crates.js';
 import { normalizeCrateName } from '../../core/cargo/names.js';
-import { config, download, indexFile, publish, yank } from './handlers.js';
+import { config, download, indexFile, publish, removeVersion, yank } from './handlers.js';
 import type { CargoRoute } from './route.js';
 
 /** The crate a route acts on (normalised), from its name parameter or the index file's last segment. */
@@ -17,4 +17,6 @@ export const CARGO_ROUTES: CargoRoute[] = [
   { method: 'PUT', path: '/api/v1/crates/new', action: 'push', bodyLimit: PUBLISH_BODY_LIMIT, handler: publish },
   { method: 'DELETE', path: '/api/v1/crates/:name/:version/yank', action: 'push', resource: named, handler: yank(true) },
   { method: 'PUT', path: '/api/v1/crates/:name/:version/unyank', action: 'push', resource: named, handler: yank(false) },
+  // Not a cargo command (cargo only yanks): an administrator's cleanup, after which `flyreg gc` reclaims the file.
+  { method: 'DELETE', path: '/api/v1/crates/:name/:version', action: 'delete', resource: named, handler: removeVersion },
 ];

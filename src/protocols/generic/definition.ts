@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { editNetrc } from '../../client/package-managers/netrc.js';
 import { publicBase } from '../../core/tokens/snippets.js';
+import type { GenericFiles } from '../../core/generic/generic-files.js';
 import type { ProtocolDefinition } from '../kit/definition.js';
 
 /** The documented (Artifactory-shaped) mount; `/generic` is its short alias. */
 const GENERIC_PATH = '/artifactory/api/generic';
 
 /** Generic files: any bytes under `<name>/<version>/<file>`, checksums verified both ways. */
-export const genericProtocol: ProtocolDefinition = {
+export const genericProtocol: ProtocolDefinition<GenericFiles> = {
   id: 'generic',
   title: 'Generic files',
   prefixes: [GENERIC_PATH, '/generic'],
@@ -23,6 +24,10 @@ export const genericProtocol: ProtocolDefinition = {
     tool: 'curl',
     configPath: (env) => join(env.home, '.netrc'),
     edit: (existing, endpoints, credential) => editNetrc(existing, new URL(endpoints.generic.baseUrl).hostname, credential.username, credential.secret),
+  },
+  service: async (deps) => {
+    const m = await import('../../core/generic/generic-files.js');
+    return new m.GenericFiles(deps);
   },
   mount: async (app, deps) => (await import('./plugin.js')).genericPlugin(app, deps),
 };

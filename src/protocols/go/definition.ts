@@ -1,5 +1,6 @@
 import { editNetrc } from '../../client/package-managers/netrc.js';
 import { publicBase } from '../../core/tokens/snippets.js';
+import type { GoModules } from '../../core/go/go-modules.js';
 import type { ProtocolDefinition } from '../kit/definition.js';
 
 /** The documented (Artifactory-shaped) mount; `/go` is its short alias. */
@@ -10,7 +11,7 @@ const MOUNT = '/artifactory/api/go/go';
  * serves (GONOSUMDB; go.sum still pins every hash), and the .netrc line `go` authenticates with
  * (GOAUTH=netrc is its default; it sends .netrc credentials over HTTPS only, matching host:port).
  */
-export const goProtocol: ProtocolDefinition = {
+export const goProtocol: ProtocolDefinition<GoModules> = {
   id: 'go',
   title: 'Go modules',
   prefixes: [MOUNT, '/go'],
@@ -38,6 +39,10 @@ export const goProtocol: ProtocolDefinition = {
       edit.notes.push(`then: go env -w GOPROXY=${endpoints.go.proxy} GONOSUMDB='*' (go sends .netrc credentials over HTTPS only)`);
       return edit;
     },
+  },
+  service: async (deps) => {
+    const m = await import('../../core/go/go-modules.js');
+    return new m.GoModules(deps);
   },
   mount: async (app, deps) => (await import('./plugin.js')).goPlugin(app, deps),
 };

@@ -23,7 +23,9 @@ export async function read(c: GoContext): Promise<FastifyReply> {
   switch (t.kind) {
     case 'list': {
       const view = await c.modules.module(t.module);
-      return c.reply.type('text/plain; charset=utf-8').header('cache-control', 'private, no-cache').send(view.list);
+      void c.reply.header('etag', view.listEtag).header('cache-control', 'private, no-cache');
+      if (c.request.headers['if-none-match'] === view.listEtag) return c.reply.status(304).send();
+      return c.reply.type('text/plain; charset=utf-8').send(view.list);
     }
     case 'latest':
       return c.reply.type('application/json').header('cache-control', 'private, no-cache').send((await c.modules.latest(t.module)).info);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { MountDeps } from '../kit/definition.js';
+import { protocolService, type MountDeps } from '../kit/definition.js';
 import { mountProtocol } from '../kit/mount.js';
 import { callerOf } from '../kit/route.js';
 import { goProtocol } from './definition.js';
@@ -10,6 +10,7 @@ import { GO_ROUTES } from './routes.js';
 
 /** The Go module proxy (GOPROXY protocol) and its upload endpoint, under its prefixes, through the kit. */
 export async function goPlugin(app: FastifyInstance, { core }: MountDeps): Promise<void> {
+  const modules = await protocolService(core, goProtocol);
   await mountProtocol<GoContext>(app, core, {
     protocol: goProtocol.id,
     title: goProtocol.title,
@@ -19,7 +20,7 @@ export async function goPlugin(app: FastifyInstance, { core }: MountDeps): Promi
     loginHint: 'Authentication required: set GOAUTH/.netrc with your token username and the token as password',
     streamBodies: true,
     context: ({ request, reply, ctx, params, principal }) => ({
-      modules: core.go,
+      modules,
       blobs: core.blobs,
       request,
       reply,

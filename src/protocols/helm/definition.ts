@@ -1,5 +1,6 @@
 import { editHelmRepositories } from '../../client/package-managers/helm-repositories.js';
 import { publicBase } from '../../core/tokens/snippets.js';
+import type { Charts } from '../../core/helm/charts.js';
 import type { ProtocolDefinition } from '../kit/definition.js';
 
 /** The documented (Artifactory-shaped) mount; `/helm` is its short alias. */
@@ -9,7 +10,7 @@ const MOUNT = '/artifactory/api/helm/helm';
 const REPOSITORY_NAME = 'fly';
 
 /** Helm charts: a chart repository (index.yaml); `helm push oci://` goes to the OCI registry. */
-export const helmProtocol: ProtocolDefinition = {
+export const helmProtocol: ProtocolDefinition<Charts> = {
   id: 'helm',
   title: 'Helm',
   prefixes: [MOUNT, '/helm'],
@@ -25,6 +26,10 @@ export const helmProtocol: ProtocolDefinition = {
     tool: 'helm',
     configPath: (env) => env.helmRepositoryConfig,
     edit: (existing, endpoints, credential) => editHelmRepositories(existing, REPOSITORY_NAME, endpoints.helm.repository, credential.username, credential.secret),
+  },
+  service: async (deps) => {
+    const m = await import('../../core/helm/charts.js');
+    return new m.Charts(deps);
   },
   mount: async (app, deps) => (await import('./plugin.js')).helmPlugin(app, deps),
 };

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { MountDeps } from '../kit/definition.js';
+import { protocolService, type MountDeps } from '../kit/definition.js';
 import { mountProtocol } from '../kit/mount.js';
 import { callerOf } from '../kit/route.js';
 import { helmProtocol } from './definition.js';
@@ -9,6 +9,7 @@ import { HELM_ROUTES } from './routes.js';
 
 /** The Helm chart repository (index.yaml, downloads, uploads, delete) under its prefixes, through the kit. */
 export async function helmPlugin(app: FastifyInstance, { core }: MountDeps): Promise<void> {
+  const charts = await protocolService(core, helmProtocol);
   await mountProtocol<HelmContext>(app, core, {
     protocol: helmProtocol.id,
     title: helmProtocol.title,
@@ -18,7 +19,7 @@ export async function helmPlugin(app: FastifyInstance, { core }: MountDeps): Pro
     loginHint: 'Authentication required: helm repo add --username <token username> --password <token>',
     streamBodies: true,
     context: ({ request, reply, ctx, params, principal }) => ({
-      charts: core.helm,
+      charts,
       blobs: core.blobs,
       request,
       reply,

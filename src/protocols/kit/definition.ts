@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ClientSetup } from '../../client/package-managers/client-setup.js';
 import type { Core } from '../../core/core.js';
-import type { CoreProtocol } from '../../core/protocols.js';
+import type { CoreProtocol, ProtocolServiceDeps } from '../../core/protocols.js';
 
 /** What every protocol's mount receives from the composition root (src/server/app.ts). */
 export interface MountDeps {
@@ -17,7 +17,9 @@ export interface MountDeps {
  * the server mounts it and keeps the dashboard out of its prefixes; `flyreg setup` writes its client's
  * configuration. See docs/architecture.md, "Adding a protocol".
  */
-export interface ProtocolDefinition extends CoreProtocol {
+export interface ProtocolDefinition<S = unknown> extends CoreProtocol {
+  /** Its core service, built by createCore once per process (`protocolService(core, definition)` in its plugin). */
+  service?(deps: ProtocolServiceDeps): Promise<S>;
   /** How people call it: "Docker / OCI", "npm", "PyPI". */
   title: string;
   /** URL prefixes it answers under (no trailing slash): the kit mounts its routes under each, the dashboard never answers there. */
@@ -29,4 +31,9 @@ export interface ProtocolDefinition extends CoreProtocol {
    * plugin, so that reading the registry (the CLI does) never loads the HTTP stack.
    */
   mount(app: FastifyInstance, deps: MountDeps): Promise<void>;
+}
+
+/** A protocol's core service, typed by its definition. */
+export function protocolService<S>(core: Core, definition: ProtocolDefinition<S>): Promise<S> {
+  return core.services.of(definition.id) as Promise<S>;
 }

@@ -3,13 +3,14 @@ import { join, resolve } from 'node:path';
 import { editMavenSettings } from '../../client/package-managers/maven-settings.js';
 import { MAVEN_SERVER_ID, mavenSettingsXml } from '../../core/maven/settings-xml.js';
 import { publicBase } from '../../core/tokens/snippets.js';
+import type { MavenRepository } from '../../core/maven/maven-repository.js';
 import type { ProtocolDefinition } from '../kit/definition.js';
 
 /** The documented (Artifactory-shaped) mount; `/maven` is its short alias. */
 const MAVEN_PATH = '/artifactory/maven';
 
 /** Maven 2 repositories (mvn, Gradle): deploy, resolve, computed maven-metadata.xml and checksums. */
-export const mavenProtocol: ProtocolDefinition = {
+export const mavenProtocol: ProtocolDefinition<MavenRepository> = {
   id: 'maven',
   title: 'Maven',
   prefixes: [MAVEN_PATH, '/maven'],
@@ -32,6 +33,10 @@ export const mavenProtocol: ProtocolDefinition = {
       return join(dir, '.mvn', 'settings.xml');
     },
     edit: (existing, endpoints, credential) => editMavenSettings(existing, endpoints.maven, credential.username, credential.secret),
+  },
+  service: async (deps) => {
+    const m = await import('../../core/maven/maven-repository.js');
+    return new m.MavenRepository(deps);
   },
   mount: async (app, deps) => (await import('./plugin.js')).mavenPlugin(app, deps),
 };
