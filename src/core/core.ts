@@ -21,7 +21,7 @@ import { PublicationService } from './releases/publications.js';
 import { ReleaseService } from './releases/release-service.js';
 import { ClientTokenService } from './tokens/client-tokens.js';
 import { CredentialHelperService } from './tokens/credential-helper.js';
-import { registryEndpoints } from './tokens/snippets.js';
+import { registryEndpoints, snippetTemplates } from './tokens/snippets.js';
 import { TokenService } from './tokens/token-service.js';
 import { UsageRecorder } from './tokens/usage-recorder.js';
 import { SessionService } from './users/session-service.js';
@@ -108,6 +108,8 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     tokenCache: cache,
     /** Where clients reach this registry (public URL + URL layout). */
     endpoints: registryEndpoints(options.publicUrl, protocols),
+    /** Every protocol's snippets with placeholders for the credential (GET /api/v1/endpoints). */
+    snippetTemplates: snippetTemplates(options.publicUrl, protocols),
     protocols,
     usage,
     invalidations,

@@ -30,13 +30,22 @@ export type ReleaseArtifactKind =
       normalizeVersion?(version: string): string;
     };
 
+/** One ready-to-paste configuration text, for a token's username and secret. */
+export interface ProtocolSnippet {
+  key: string;
+  build(endpoint: EndpointInfo, username: string, secret: string): string;
+}
+
 export interface CoreProtocol {
   /** The protocol's id: its release artifact `type`, its grants' `protocol`, its key in answers. */
   id: string;
   /** Where clients reach it, from the public URL: `endpoints[endpoint.key]` of `GET /api/v1/endpoints`. */
   endpoint: { key: string; build(publicUrl: URL): EndpointInfo };
-  /** The ready-to-paste client configuration a new token's answer carries, as `snippets[snippet.key]`. */
-  snippet: { key: string; build(endpoint: EndpointInfo, username: string, secret: string): string };
+  /**
+   * The ready-to-paste client configurations a new token's answer carries, as `snippets[key]` (one per
+   * client of the protocol: Maven has settings.xml, the pom's distributionManagement and Gradle's).
+   */
+  snippets: readonly ProtocolSnippet[];
   /** How releases name this protocol's artifacts (and so which `type` values a release accepts). */
   artifact: ReleaseArtifactKind;
   /**

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { editCargoConfig } from '../../client/package-managers/cargo-config.js';
 import { normalizeCrateName } from '../../core/cargo/names.js';
 import { publicBase } from '../../core/tokens/snippets.js';
@@ -16,14 +17,17 @@ export const cargoProtocol: ProtocolDefinition<Crates> = {
   title: 'Cargo',
   prefixes: [MOUNT, '/cargo'],
   endpoint: { key: 'cargo', build: (publicUrl) => ({ index: `sparse+${publicBase(publicUrl).base}${MOUNT}/index/` }) },
-  snippet: {
-    key: 'cargoConfig',
-    build: (endpoint, _username, secret) => editCargoConfig(null, REGISTRY_NAME, endpoint.index ?? '', secret).fragment,
-  },
+  snippets: [
+    {
+      key: 'cargoConfig',
+      build: (endpoint, _username, secret) => editCargoConfig(null, REGISTRY_NAME, endpoint.index ?? '', secret).fragment,
+    },
+  ],
   artifact: { shape: 'package', repository: 'cargo', normalizeName: normalizeCrateName },
   clientSetup: {
     tool: 'cargo',
-    configPath: (env) => `${env.cargoHome}/config.toml`,
+    // CARGO_HOME, else ~/.cargo, as cargo reads it.
+    configPath: (env) => join(env.vars.CARGO_HOME || join(env.home, '.cargo'), 'config.toml'),
     edit: (existing, endpoints, credential) => editCargoConfig(existing, REGISTRY_NAME, endpoints.cargo.index, credential.secret),
   },
   service: async (deps) => {

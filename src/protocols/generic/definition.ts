@@ -13,11 +13,13 @@ export const genericProtocol: ProtocolDefinition<GenericFiles> = {
   title: 'Generic files',
   prefixes: [GENERIC_PATH, '/generic'],
   endpoint: { key: 'generic', build: (publicUrl) => ({ baseUrl: `${publicBase(publicUrl).base}${GENERIC_PATH}/` }) },
-  snippet: {
-    key: 'genericCurl',
-    build: (endpoint, username, secret) =>
-      `curl -fu '${username}:${secret}' -H "X-Checksum-Sha256: $(sha256sum FILE | cut -d' ' -f1)" -T FILE ${endpoint.baseUrl ?? ''}NAME/VERSION/FILE`,
-  },
+  snippets: [
+    {
+      key: 'genericCurl',
+      build: (endpoint, username, secret) =>
+        `curl -fu '${username}:${secret}' -H "X-Checksum-Sha256: $(sha256sum FILE | cut -d' ' -f1)" -T FILE ${endpoint.baseUrl ?? ''}NAME/VERSION/FILE`,
+    },
+  ],
   artifact: { shape: 'package', repository: 'generic' },
   // curl (`curl -n`) reads credentials from ~/.netrc.
   clientSetup: {
@@ -29,5 +31,6 @@ export const genericProtocol: ProtocolDefinition<GenericFiles> = {
     const m = await import('../../core/generic/generic-files.js');
     return new m.GenericFiles(deps);
   },
+  cliCommands: async () => (await import('../../cli/commands/files.js')).registerFiles,
   mount: async (app, deps) => (await import('./plugin.js')).genericPlugin(app, deps),
 };

@@ -19,17 +19,19 @@ export const goProtocol: ProtocolDefinition<GoModules> = {
     key: 'go',
     build: (publicUrl) => ({ proxy: `${publicBase(publicUrl).base}${MOUNT}`, netrcMachine: `${publicUrl.host}${publicBase(publicUrl).basePath}` }),
   },
-  snippet: {
-    key: 'goEnv',
-    build: (endpoint, username, secret) =>
-      [
-        `export GOPROXY=${endpoint.proxy ?? ''}`,
-        "export GONOSUMDB='*'",
-        'export GOFLAGS=-mod=mod',
-        '# ~/.netrc (go sends it over HTTPS only):',
-        `# machine ${endpoint.netrcMachine ?? ''} login ${username} password ${secret}`,
-      ].join('\n'),
-  },
+  snippets: [
+    {
+      key: 'goEnv',
+      build: (endpoint, username, secret) =>
+        [
+          `export GOPROXY=${endpoint.proxy ?? ''}`,
+          "export GONOSUMDB='*'",
+          'export GOFLAGS=-mod=mod',
+          '# ~/.netrc (go sends it over HTTPS only):',
+          `# machine ${endpoint.netrcMachine ?? ''} login ${username} password ${secret}`,
+        ].join('\n'),
+    },
+  ],
   artifact: { shape: 'package', repository: 'go' },
   clientSetup: {
     tool: 'go',
@@ -44,5 +46,6 @@ export const goProtocol: ProtocolDefinition<GoModules> = {
     const m = await import('../../core/go/go-modules.js');
     return new m.GoModules(deps);
   },
+  cliCommands: async () => (await import('../../cli/commands/go.js')).registerGo,
   mount: async (app, deps) => (await import('./plugin.js')).goPlugin(app, deps),
 };

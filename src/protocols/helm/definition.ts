@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { editHelmRepositories } from '../../client/package-managers/helm-repositories.js';
 import { publicBase } from '../../core/tokens/snippets.js';
 import type { Charts } from '../../core/helm/charts.js';
@@ -15,16 +16,19 @@ export const helmProtocol: ProtocolDefinition<Charts> = {
   title: 'Helm',
   prefixes: [MOUNT, '/helm'],
   endpoint: { key: 'helm', build: (publicUrl) => ({ repository: `${publicBase(publicUrl).base}${MOUNT}`, ociRegistry: publicUrl.host }) },
-  snippet: {
-    key: 'helmRepoAdd',
-    build: (endpoint, username, secret) =>
-      `echo '${secret}' | helm repo add ${REPOSITORY_NAME} ${endpoint.repository ?? ''} --username ${username} --password-stdin\n` +
-      `echo '${secret}' | helm registry login ${endpoint.ociRegistry ?? ''} --username ${username} --password-stdin`,
-  },
+  snippets: [
+    {
+      key: 'helmRepoAdd',
+      build: (endpoint, username, secret) =>
+        `echo '${secret}' | helm repo add ${REPOSITORY_NAME} ${endpoint.repository ?? ''} --username ${username} --password-stdin\n` +
+        `echo '${secret}' | helm registry login ${endpoint.ociRegistry ?? ''} --username ${username} --password-stdin`,
+    },
+  ],
   artifact: { shape: 'package', repository: 'helm' },
   clientSetup: {
     tool: 'helm',
-    configPath: (env) => env.helmRepositoryConfig,
+    // HELM_REPOSITORY_CONFIG, else $HELM_CONFIG_HOME (or $XDG_CONFIG_HOME/helm)/repositories.yaml, as helm reads it.
+    configPath: (env) => env.vars.HELM_REPOSITORY_CONFIG || join(env.vars.HELM_CONFIG_HOME || join(env.xdgConfigHome, 'helm'), 'repositories.yaml'),
     edit: (existing, endpoints, credential) => editHelmRepositories(existing, REPOSITORY_NAME, endpoints.helm.repository, credential.username, credential.secret),
   },
   service: async (deps) => {

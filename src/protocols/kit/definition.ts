@@ -1,4 +1,6 @@
+import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
+import type { CliContext } from '../../cli/context.js';
 import type { ClientSetup } from '../../client/package-managers/client-setup.js';
 import type { Core } from '../../core/core.js';
 import type { CoreProtocol, ProtocolServiceDeps } from '../../core/protocols.js';
@@ -26,6 +28,11 @@ export interface ProtocolDefinition<S = unknown> extends CoreProtocol {
   prefixes: readonly string[];
   /** The client `flyreg setup` configures for it. */
   clientSetup: ClientSetup;
+  /**
+   * Its own `flyreg` commands beyond setup (`flyreg go publish`, `flyreg upload`), as a dynamic import of
+   * their register function, so the server never loads them. The CLI registers every protocol's.
+   */
+  cliCommands?(): Promise<(program: Command, cli: CliContext) => void>;
   /**
    * Mounts its routes through the kit (kit/mount.ts). Implemented as a dynamic import of the protocol's
    * plugin, so that reading the registry (the CLI does) never loads the HTTP stack.
