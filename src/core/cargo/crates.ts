@@ -10,7 +10,7 @@ import type { LoadedPackage } from '../packages/model.js';
 import { discardCreated, storeUpload, type StoredUpload } from '../packages/stored-upload.js';
 import type { MetadataStore } from '../ports.js';
 import { entityTag } from '../packages/project-cache.js';
-import { PackageViews } from '../packages/package-views.js';
+import { PackageViews, unpublishVersion } from '../packages/package-views.js';
 import type { InvalidationBus } from '../invalidation.js';
 import { checkCrateArchive } from './crate-archive.js';
 import { indexEntry, indexEntrySchema, parsePublishMetadata } from './index-entry.js';
@@ -172,21 +172,9 @@ export class Crates {
   async deleteVersion(principal: Principal, name: string, version: string, ctx: RequestContext): Promise<void> {
     const key = normalizeCrateName(name);
     authorize(principal, 'delete', { kind: 'artifact', protocol: 'cargo', name: key });
-    await this.deps.store.transaction(async (tx) => {
-      const pkg = await tx.packages.get(CARGO_REPOSITORY, key);
-      const row = pkg && (await tx.packages.version(pkg.id, version));
-      if (!pkg || !row) throw Errors.notFound('Crate version', `${name}@${version}`);
-      await tx.packages.deleteVersion(row.id);
-      const left = await tx.packages.load(CARGO_REPOSITORY, key);
-      const gone = left !== undefined && left.versions.length === 0;
-      if (gone) await tx.packages.delete(pkg.id);
-      await this.views.changed(tx, key, gone ? null : pkg.id);
-      await this.deps.audit.record(
-        tx.audit,
-        { actor: actorName(principal), action: 'package.unpublished', target: { type: 'cargo', id: pkg.id, name: pkg.displayName }, details: { removedVersions: [version] } },
-        ctx,
-      );
-    });
+    await this.deps.store.transaction((tx) =>
+      unpublishVersion(this.deps, tx, { repository: CARGO_REPOSITORY, name: key, version, principal, ctx, notFound: () => Errors.notFound('Crate version', `${name}@${version}`) }),
+    );
     this.views.forget(key);
   }
 }

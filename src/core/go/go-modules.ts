@@ -11,7 +11,7 @@ import type { Clock } from '../clock.js';
 import { Errors, isAppError } from '../errors.js';
 import { discardCreated, storeBytes, storeUpload, type StoredUpload } from '../packages/stored-upload.js';
 import type { MetadataStore } from '../ports.js';
-import { PackageViews } from '../packages/package-views.js';
+import { PackageViews, unpublishVersion } from '../packages/package-views.js';
 import type { InvalidationBus } from '../invalidation.js';
 import { goModuleView, type GoModuleView, type GoVersionView } from './module-view.js';
 import { modFilename, zipFilename, type GoVersionMetadata } from './records.js';
@@ -132,21 +132,9 @@ export class GoModules {
   /** Deletes a version (its files become garbage for `flyreg gc`); the module goes with its last version. */
   async deleteVersion(principal: Principal, module: string, version: string, ctx: RequestContext): Promise<void> {
     authorize(principal, 'delete', { kind: 'artifact', protocol: 'go', name: module });
-    await this.deps.store.transaction(async (tx) => {
-      const pkg = await tx.packages.get(GO_REPOSITORY, module);
-      const row = pkg && (await tx.packages.version(pkg.id, version));
-      if (!pkg || !row) throw Errors.notFound('Module version', `${module}@${version}`);
-      await tx.packages.deleteVersion(row.id);
-      const left = await tx.packages.load(GO_REPOSITORY, module);
-      const gone = left !== undefined && left.versions.length === 0;
-      if (gone) await tx.packages.delete(pkg.id);
-      await this.views.changed(tx, module, gone ? null : pkg.id);
-      await this.deps.audit.record(
-        tx.audit,
-        { actor: actorName(principal), action: 'package.unpublished', target: { type: 'go', id: pkg.id, name: module }, details: { removedVersions: [version] } },
-        ctx,
-      );
-    });
+    await this.deps.store.transaction((tx) =>
+      unpublishVersion(this.deps, tx, { repository: GO_REPOSITORY, name: module, version, principal, ctx, notFound: () => Errors.notFound('Module version', `${module}@${version}`) }),
+    );
     this.views.forget(module);
   }
 }

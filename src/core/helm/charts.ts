@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js';
 import { Errors, isAppError } from '../errors.js';
 import { discardCreated, storeUpload, type StoredUpload } from '../packages/stored-upload.js';
 import type { MetadataStore } from '../ports.js';
-import { packageChanged } from '../packages/package-views.js';
+import { packageChanged, unpublishVersion } from '../packages/package-views.js';
 import type { InvalidationBus } from '../invalidation.js';
 import { ChartIndex, type RenderedIndex, type StoredChartVersion } from './chart-index.js';
 import { readChartArchive } from './chart-archive.js';
@@ -88,21 +88,9 @@ export class Charts {
   /** Deletes a chart version (ChartMuseum's DELETE); its archive becomes garbage for `flyreg gc`. */
   async deleteVersion(principal: Principal, name: string, version: string, ctx: RequestContext): Promise<void> {
     authorize(principal, 'delete', { kind: 'artifact', protocol: 'helm', name });
-    await this.deps.store.transaction(async (tx) => {
-      const pkg = await tx.packages.get(HELM_REPOSITORY, name);
-      const row = pkg && (await tx.packages.version(pkg.id, version));
-      if (!pkg || !row) throw Errors.notFound('Chart version', `${name} ${version}`);
-      await tx.packages.deleteVersion(row.id);
-      const left = await tx.packages.load(HELM_REPOSITORY, name);
-      const gone = left !== undefined && left.versions.length === 0;
-      if (gone) await tx.packages.delete(pkg.id);
-      await packageChanged(this.deps, tx, HELM_REPOSITORY, name, gone ? null : pkg.id);
-      await this.deps.audit.record(
-        tx.audit,
-        { actor: actorName(principal), action: 'package.unpublished', target: { type: 'helm', id: pkg.id, name }, details: { removedVersions: [version] } },
-        ctx,
-      );
-    });
+    await this.deps.store.transaction((tx) =>
+      unpublishVersion(this.deps, tx, { repository: HELM_REPOSITORY, name: name, version, principal, ctx, notFound: () => Errors.notFound('Chart version', `${name} ${version}`) }),
+    );
     this.renderedIndex.forget(name);
   }
 }

@@ -1,3 +1,5 @@
+import type { AuditLog } from '../audit/audit-log.js';
+import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import type { InvalidationBus } from '../invalidation.js';
 import type { MetadataStore } from '../ports.js';
@@ -69,4 +71,35 @@ export class PackageViews<V> {
 export async function packageChanged(deps: Pick<PackageViewsDeps, 'clock' | 'invalidations'>, tx: MetadataStore, repository: string, name: string, packageId: string | null): Promise<void> {
   if (packageId !== null) await touchProject(tx, packageId, deps.clock.now());
   await deps.invalidations.publish({ kind: 'package', repository, name }, tx);
+}
+
+/** What deleting a version of a package-model package needs: the clock, the event bus and the audit log. */
+export interface UnpublishDeps extends Pick<PackageViewsDeps, 'clock' | 'invalidations'> {
+  audit: AuditLog;
+}
+
+/**
+ * Deletes one version of a package-model package in the caller's transaction (the package goes with its
+ * last version), announces the change to every process's views and audits it as `package.unpublished`.
+ * Its files' blobs become garbage for `flyreg gc`. `notFound` is the protocol's error when there is no such version.
+ */
+export async function unpublishVersion(
+  deps: UnpublishDeps,
+  tx: MetadataStore,
+  target: { repository: string; name: string; version: string; principal: Principal; ctx: RequestContext; notFound(): Error },
+): Promise<void> {
+  const { repository, name, version } = target;
+  const pkg = await tx.packages.get(repository, name);
+  const row = pkg && (await tx.packages.version(pkg.id, version));
+  if (!pkg || !row) throw target.notFound();
+  await tx.packages.deleteVersion(row.id);
+  const left = await tx.packages.load(repository, name);
+  const gone = left !== undefined && left.versions.length === 0;
+  if (gone) await tx.packages.delete(pkg.id);
+  await packageChanged(deps, tx, repository, name, gone ? null : pkg.id);
+  await deps.audit.record(
+    tx.audit,
+    { actor: actorName(target.principal), action: 'package.unpublished', target: { type: repository, id: pkg.id, name: pkg.displayName }, details: { removedVersions: [version] } },
+    target.ctx,
+  );
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { protocolService, type MountDeps } from '../kit/definition.js';
+import { mountedAs, protocolService, type MountDeps } from '../kit/definition.js';
 import { mountProtocol } from '../kit/mount.js';
-import { callerOf } from '../kit/route.js';
+import { routeContext } from '../kit/route.js';
 import { goProtocol } from './definition.js';
 import { sendGoError, sendGoFailure } from './errors.js';
 import { goTarget } from './paths.js';
@@ -12,24 +12,12 @@ import { GO_ROUTES } from './routes.js';
 export async function goPlugin(app: FastifyInstance, { core }: MountDeps): Promise<void> {
   const modules = await protocolService(core, goProtocol);
   await mountProtocol<GoContext>(app, core, {
-    protocol: goProtocol.id,
-    title: goProtocol.title,
-    prefixes: goProtocol.prefixes,
+    ...mountedAs(goProtocol),
     router: 'fastify',
     routes: GO_ROUTES,
     loginHint: 'Authentication required: set GOAUTH/.netrc with your token username and the token as password',
     streamBodies: true,
-    context: ({ request, reply, ctx, params, principal }) => ({
-      modules,
-      blobs: core.blobs,
-      request,
-      reply,
-      ctx,
-      target: goTarget(params),
-      get principal() {
-        return callerOf(principal);
-      },
-    }),
+    context: (call) => routeContext(call, { modules, blobs: core.blobs, target: goTarget(call.params) }),
     sendError: sendGoFailure,
     notFound: (request, reply) => sendGoError(reply, 404, `${request.method} ${request.url.split('?')[0]}`),
   });

@@ -1,18 +1,13 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal, RequestContext } from '../../core/auth/principal.js';
 import type { BlobStore } from '../../core/blob-store.js';
 import type { GoModules } from '../../core/go/go-modules.js';
-import type { ProtocolRoute } from '../kit/route.js';
+import type { ProtocolRoute, RouteContext } from '../kit/route.js';
 import type { GoRequest } from './paths.js';
 
 /** What Go's handlers get from the kit: the core service, the request, the caller, and what the path names. */
-export interface GoContext {
+export interface GoContext extends RouteContext {
   modules: GoModules;
   blobs: BlobStore;
-  request: FastifyRequest;
-  reply: FastifyReply;
-  ctx: RequestContext;
-  readonly principal: Principal;
+  /** What the path names. */
   target: GoRequest;
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { protocolService, type MountDeps } from '../kit/definition.js';
+import { mountedAs, protocolService, type MountDeps } from '../kit/definition.js';
 import { mountProtocol } from '../kit/mount.js';
-import { callerOf } from '../kit/route.js';
+import { routeContext } from '../kit/route.js';
 import { helmProtocol } from './definition.js';
 import { sendHelmError, sendHelmFailure } from './errors.js';
 import type { HelmContext } from './route.js';
@@ -11,24 +11,12 @@ import { HELM_ROUTES } from './routes.js';
 export async function helmPlugin(app: FastifyInstance, { core }: MountDeps): Promise<void> {
   const charts = await protocolService(core, helmProtocol);
   await mountProtocol<HelmContext>(app, core, {
-    protocol: helmProtocol.id,
-    title: helmProtocol.title,
-    prefixes: helmProtocol.prefixes,
+    ...mountedAs(helmProtocol),
     router: 'fastify',
     routes: HELM_ROUTES,
     loginHint: 'Authentication required: helm repo add --username <token username> --password <token>',
     streamBodies: true,
-    context: ({ request, reply, ctx, params, principal }) => ({
-      charts,
-      blobs: core.blobs,
-      request,
-      reply,
-      ctx,
-      params,
-      get principal() {
-        return callerOf(principal);
-      },
-    }),
+    context: (call) => routeContext(call, { charts, blobs: core.blobs }),
     sendError: sendHelmFailure,
     notFound: (request, reply) => sendHelmError(reply, 404, `not found: ${request.method} ${request.url.split('?')[0]}`),
   });

@@ -44,3 +44,8 @@ export interface ProtocolDefinition<S = unknown> extends CoreProtocol {
 export function protocolService<S>(core: Core, definition: ProtocolDefinition<S>): Promise<S> {
   return core.services.of(definition.id) as Promise<S>;
 }
+
+/** What the kit's mount takes from a protocol's definition: its id (for grants), its title, its prefixes. */
+export function mountedAs(definition: ProtocolDefinition<unknown>): { protocol: string; title: string; prefixes: readonly string[] } {
+  return { protocol: definition.id, title: definition.title, prefixes: definition.prefixes };
+}

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../../core/auth/principal.js';
-import type { MountDeps } from '../kit/definition.js';
+import { mountedAs, type MountDeps } from '../kit/definition.js';
 import { mountProtocol } from '../kit/mount.js';
 import { callerOf, type RouteCall } from '../kit/route.js';
 import { npmProtocol } from './definition.js';
@@ -36,10 +36,8 @@ export async function npmPlugin(app: FastifyInstance, { core, settings }: MountD
     },
   });
   await mountProtocol<NpmContext>(app, core, {
-    protocol: npmProtocol.id,
-    title: npmProtocol.title,
+    ...mountedAs(npmProtocol),
     loginHint: 'Authentication required: put a Fly Registry token in .npmrc (//host/path/:_authToken=…) or run npm login',
-    prefixes: npmProtocol.prefixes,
     router: 'fastify',
     // A publish carries its tarball as base64 inside JSON: only writes (after the token is checked) take
     // FLY_NPM_MAX_BODY_MB; every other route keeps the kit's small default.
