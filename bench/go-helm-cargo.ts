@@ -6,8 +6,11 @@ import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { create as createTar } from 'tar';
 import yazl from 'yazl';
-import { renderIndex } from '../src/core/helm/charts.js';
-import type { LoadedPackage } from '../src/core/packages/model.js';
+import { packageChanged } from '../src/core/packages/package-views.js';
+import type { MetadataStore } from '../src/core/ports.js';
+import { protocolService } from '../src/protocols/kit/definition.js';
+import { helmProtocol } from '../src/protocols/helm/definition.js';
+import { openInProcessCore } from '../test/support/in-process-core.js';
 import { adminSession } from './api-calls.js';
 import { createScratchDatabase } from '../test/support/scratch-database.js';
 import type { BenchResult, BenchSection } from './section.js';
@@ -63,30 +66,58 @@ async function getsPerSecond(url: string, authorization: string): Promise<{ perS
   return { perSecond: result.requests.average, p99: result.latency.p99 };
 }
 
-/** index.yaml rendering over 5,000 stored chart versions (50 charts × 100), median of 15 renders. */
-function indexRenderMs(): number {
-  const created = new Date('2026-01-01T00:00:00Z');
-  const charts: LoadedPackage[] = [];
-  for (let c = 0; c < 50; c++) {
-    const name = `chart-${c}`;
-    const pkg = { id: `p${c}`, repository: 'helm' as const, name, displayName: name, metadata: '{}', createdAt: created, updatedAt: created };
-    const versions = [];
-    const files = [];
-    for (let v = 0; v < INDEX_VERSIONS / 50; v++) {
-      const version = `1.${v}.0`;
-      const chart = { apiVersion: 'v2', name, version, description: `The ${name} chart`, appVersion: '2.0.0', type: 'application' };
-      versions.push({ id: `${c}-${v}`, packageId: pkg.id, version, metadata: JSON.stringify({ chart, digest: 'ab'.repeat(32), publishedBy: 'bench' }), createdAt: created, publishedBy: null });
-      files.push({ id: `f${c}-${v}`, packageId: pkg.id, versionId: `${c}-${v}`, filename: `${name}-${version}.tgz`, blobDigest: `sha256:${'ab'.repeat(32)}` as const, size: 1, metadata: '{}', createdAt: created });
-    }
-    charts.push({ package: pkg, versions, files, tags: [] });
-  }
+/** Median of `runs` timings of `work`, in ms. */
+async function medianMs(runs: number, work: () => Promise<unknown>): Promise<number> {
   const times: number[] = [];
-  for (let i = 0; i < 15; i++) {
+  for (let i = 0; i < runs; i++) {
     const start = performance.now();
-    renderIndex(charts, created);
+    await work();
     times.push(performance.now() - start);
   }
-  return times.sort((a, b) => a - b)[7] as number;
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)] as number;
+}
+
+/**
+ * index.yaml over 5,000 stored chart versions (50 charts × 100) in a real SQLite store, through core's
+ * Charts: the cold render (a fresh process), the re-render after one push (only its chart is rendered
+ * again), and a GET between writes (served from memory).
+ */
+async function indexTimings(databaseUrl: string): Promise<{ coldMs: number; afterPushMs: number; cachedMs: number }> {
+  const { core, store, close } = await openInProcessCore(databaseUrl);
+  try {
+    const created = new Date('2026-01-01T00:00:00Z');
+    const digest = `sha256:${'ab'.repeat(32)}` as const;
+    const addVersion = async (tx: MetadataStore, name: string, version: string) => {
+      const pkg = await tx.packages.ensure('helm', name, name, created);
+      const chart = { apiVersion: 'v2', name, version, description: `The ${name} chart`, appVersion: '2.0.0', type: 'application' };
+      const row = await tx.packages.insertVersion(pkg.id, version, JSON.stringify({ chart, digest: 'ab'.repeat(32), publishedBy: 'bench' }), created);
+      await tx.packages.insertFile(pkg.id, row.id, { filename: `${name}-${version}.tgz`, blobDigest: digest, size: 1, metadata: '{}' }, created);
+      return pkg.id;
+    };
+    await store.transaction(async (tx) => {
+      for (let c = 0; c < 50; c++) for (let v = 0; v < INDEX_VERSIONS / 50; v++) await addVersion(tx, `chart-${c}`, `1.${v}.0`);
+    });
+    const charts = await protocolService(core, helmProtocol);
+    let start = performance.now();
+    await charts.index();
+    const coldMs = performance.now() - start;
+    // Only the index() after each write is timed, not the write.
+    const afterPush: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      await store.transaction(async (tx) => {
+        const id = await addVersion(tx, 'chart-7', `2.${i}.0`);
+        await packageChanged({ clock: core.clock, invalidations: core.invalidations }, tx, 'helm', 'chart-7', id);
+      });
+      start = performance.now();
+      await charts.index();
+      afterPush.push(performance.now() - start);
+    }
+    const afterPushMs = afterPush.sort((x, y) => x - y)[4] as number;
+    const cachedMs = await medianMs(101, () => charts.index());
+    return { coldMs, afterPushMs, cachedMs };
+  } finally {
+    await close();
+  }
 }
 
 /** Issue 17's figures: authenticated Go, Helm and Cargo index GETs/s on SQLite, and index.yaml rendering time. */
@@ -120,8 +151,11 @@ export const goHelmCargoSection: BenchSection = {
         rows.push({ metric: `authenticated ${what} GETs, SQLite`, value: gets.perSecond, unit: 'req/s', target, ok: gets.perSecond >= TARGET_GETS_PER_SECOND });
         rows.push({ metric: `${what} GET latency p99, SQLite`, value: gets.p99, unit: 'ms' });
       }
-      const renderMs = indexRenderMs();
-      rows.push({ metric: `index.yaml rendering, ${INDEX_VERSIONS.toLocaleString('en-US')} chart versions`, value: renderMs, unit: 'ms', target: `< ${TARGET_INDEX_MS} ms`, ok: renderMs < TARGET_INDEX_MS });
+      const index = await indexTimings(database.url.replace(/fly\.db$/, 'charts.db'));
+      const versions = INDEX_VERSIONS.toLocaleString('en-US');
+      rows.push({ metric: `index.yaml first render, ${versions} chart versions (cold process)`, value: index.coldMs, unit: 'ms', target: `< ${TARGET_INDEX_MS} ms`, ok: index.coldMs < TARGET_INDEX_MS });
+      rows.push({ metric: `index.yaml after a push, ${versions} chart versions`, value: index.afterPushMs, unit: 'ms', target: `< ${TARGET_INDEX_MS} ms`, ok: index.afterPushMs < TARGET_INDEX_MS });
+      rows.push({ metric: `index.yaml between writes, ${versions} chart versions`, value: index.cachedMs, unit: 'ms', target: `< ${TARGET_INDEX_MS} ms`, ok: index.cachedMs < TARGET_INDEX_MS });
       return rows;
     } finally {
       await server.stop();

@@ -63,6 +63,11 @@ export interface Whoami {
 export interface RegistryEndpoints {
   [protocol: string]: string | Record<string, string>;
   publicUrl: string;
+  /**
+   * Every protocol's snippets with `<token username>` and `<token>` in place of a credential (a token's
+   * creation answer carries them filled in). Not a protocol: no protocol has this endpoint key.
+   */
+  snippets: Record<string, string>;
   docker: { registry: string };
   npm: { registry: string; authKey: string };
   pypi: { indexUrl: string };
@@ -121,13 +126,18 @@ export interface KubernetesPullSecret {
   kubectl: string;
 }
 
-/** Ready-to-paste client configuration for a new token: one snippet per protocol (its registry entry's `snippet.key`). */
+/** Ready-to-paste client configuration for a new token: each protocol's snippets (its registry entry's `snippets[].key`). */
 export interface TokenSnippets {
   [key: string]: string | KubernetesPullSecret;
   dockerLogin: string;
   npmrc: string;
   pipIndexUrl: string;
+  /** A whole ~/.m2/settings.xml: the token as a `<server>`, the repository and plugin repository, the deploy target. */
   mavenSettingsXml: string;
+  /** The pom's `<distributionManagement>`, for projects that name their deploy target there. */
+  mavenPomDistributionManagement: string;
+  /** Gradle (Kotlin DSL): gradle.properties lines and the `repositories`/`publishing` blocks. */
+  gradle: string;
   genericCurl: string;
   goEnv: string;
   helmRepoAdd: string;

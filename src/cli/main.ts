@@ -4,9 +4,7 @@ import { Command } from 'commander';
 import { clientEnvironment } from '../client/client-environment.js';
 import { registerAdmin } from './commands/admin.js';
 import { registerEnvironments } from './commands/environments.js';
-import { registerFiles } from './commands/files.js';
 import { registerGc } from './commands/gc.js';
-import { registerGo } from './commands/go.js';
 import { registerLogin } from './commands/login.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerOidc } from './commands/oidc.js';
@@ -14,6 +12,7 @@ import { registerReleases } from './commands/releases.js';
 import { registerServe } from './commands/serve.js';
 import { registerSetup } from './commands/setup.js';
 import { registerTokens } from './commands/tokens.js';
+import { PROTOCOLS } from '../protocols/registry.js';
 import { CliContext } from './context.js';
 import { packageVersion } from './version.js';
 
@@ -35,8 +34,8 @@ registerEnvironments(program, cli);
 registerReleases(program, cli);
 registerOidc(program, cli);
 registerSetup(program, cli);
-registerFiles(program, cli);
-registerGo(program, cli);
+// Each protocol's own commands (flyreg go publish, flyreg upload…), from the protocol registry.
+for (const protocol of PROTOCOLS) (await protocol.cliCommands?.())?.(program, cli);
 registerMcp(program, cli, version);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -20,15 +20,16 @@ export interface ClientEnvironment {
   pipConfigFile: string;
   /** Where `go` reads credentials: NETRC, else ~/.netrc. */
   netrcFile: string;
-  /** helm's repositories.yaml: HELM_REPOSITORY_CONFIG, else $HELM_CONFIG_HOME (or $XDG_CONFIG_HOME/helm)/repositories.yaml. */
-  helmRepositoryConfig: string;
-  /** CARGO_HOME, else ~/.cargo. */
-  cargoHome: string;
+  /** $XDG_CONFIG_HOME, else ~/.config: where XDG-minded clients keep their configuration. */
+  xdgConfigHome: string;
   /** Names tokens that `flyreg setup` creates (`<hostname>-npm`). */
   hostname: string;
   /** Relative --project paths resolve against it. */
   cwd: string;
-  /** The home directory and the environment variables, for clients whose configuration lives elsewhere. */
+  /**
+   * The home directory and the environment variables, for clients whose configuration lives elsewhere: each
+   * protocol's clientSetup reads its client's own variables from these (src/protocols/<id>/definition.ts).
+   */
   home: string;
   vars: Record<string, string | undefined>;
 }
@@ -43,8 +44,7 @@ export function clientEnvironment(env: Record<string, string | undefined>, home:
     userNpmrc: nonEmpty('NPM_CONFIG_USERCONFIG') ?? join(home, '.npmrc'),
     pipConfigFile: nonEmpty('PIP_CONFIG_FILE') ?? join(xdgConfig, 'pip', 'pip.conf'),
     netrcFile: nonEmpty('NETRC') ?? join(home, '.netrc'),
-    helmRepositoryConfig: nonEmpty('HELM_REPOSITORY_CONFIG') ?? join(nonEmpty('HELM_CONFIG_HOME') ?? join(xdgConfig, 'helm'), 'repositories.yaml'),
-    cargoHome: nonEmpty('CARGO_HOME') ?? join(home, '.cargo'),
+    xdgConfigHome: xdgConfig,
     hostname,
     cwd,
     home,

@@ -2,31 +2,26 @@ import { AuditLog } from './audit/audit-log.js';
 import { Authenticator } from './auth/authenticate.js';
 import type { FailureCounts } from './auth/failure-counts.js';
 import { FailureLimiter } from './auth/failure-limiter.js';
-import { GoModules } from './go/go-modules.js';
-import { Crates } from './cargo/crates.js';
-import { Charts } from './helm/charts.js';
 import { TokenCache } from './auth/token-cache.js';
 import type { BlobStore } from './blob-store.js';
 import { systemClock, type Clock } from './clock.js';
 import { DeploymentService } from './environments/deployment-service.js';
 import { EnvironmentService } from './environments/environment-service.js';
 import { PullRecorder } from './environments/pull-recorder.js';
-import { GenericFiles } from './generic/generic-files.js';
-import { MavenRepository } from './maven/maven-repository.js';
 import { NpmRegistry } from './npm/npm-registry.js';
 import { NpmWebLoginService } from './npm/web-login.js';
 import { IdTokenVerifier } from './oidc/id-token-verifier.js';
 import { OidcService } from './oidc/oidc-service.js';
 import { InProcessInvalidationBus, type InvalidationBus } from './invalidation.js';
 import { createOciRegistry } from './oci/registry.js';
-import type { CoreProtocol } from './protocols.js';
+import { ProtocolServices, type CoreProtocol } from './protocols.js';
 import type { MetadataStore } from './ports.js';
 import { PypiService } from './pypi/pypi-service.js';
 import { PublicationService } from './releases/publications.js';
 import { ReleaseService } from './releases/release-service.js';
 import { ClientTokenService } from './tokens/client-tokens.js';
 import { CredentialHelperService } from './tokens/credential-helper.js';
-import { registryEndpoints } from './tokens/snippets.js';
+import { registryEndpoints, snippetTemplates } from './tokens/snippets.js';
 import { TokenService } from './tokens/token-service.js';
 import { UsageRecorder } from './tokens/usage-recorder.js';
 import { TokenRotation } from './tokens/rotation.js';
@@ -82,7 +77,10 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   const authenticator = new Authenticator({ store, clock, cache, limiter, usage, derived: oci.bearer });
   const invalidations = options.invalidations ?? new InProcessInvalidationBus();
   // Every replica's cache forgets what any replica revoked, deleted or deactivated.
-  const unsubscribe = invalidations.subscribe((event) => (event.kind === 'token' ? cache.invalidate(event.tokenId) : cache.clear()));
+  const unsubscribe = invalidations.subscribe((event) => {
+    if (event.kind === 'token') cache.invalidate(event.tokenId);
+    else if (event.kind === 'all-tokens') cache.clear();
+  });
   const expiryWarning = options.tokenExpiryWarningMs ?? expiryWarningMs(DEFAULT_EXPIRY_WARNING_DAYS);
   const tokens = new TokenService({ store, clock, cache, invalidations, audit, publicUrl: options.publicUrl, protocols, expiryWarningMs: expiryWarning });
   const environments = new EnvironmentService({ store, clock, audit, tokens });
@@ -105,11 +103,8 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     blobs: options.blobs,
     oci,
     pypi: new PypiService({ store, blobs: options.blobs, clock, audit, publications }),
-    maven: new MavenRepository({ store, blobs: options.blobs, clock, audit }),
-    generic: new GenericFiles({ store, blobs: options.blobs, clock, audit }),
-    go: new GoModules({ store, blobs: options.blobs, clock, audit }),
-    cargo: new Crates({ store, blobs: options.blobs, clock, audit }),
-    helm: new Charts({ store, blobs: options.blobs, clock, audit }),
+    /** Every protocol's service that its definition builds (one per process, the same deps for all). */
+    services: new ProtocolServices(protocols, { store, blobs: options.blobs, clock, audit, invalidations, publications, publicUrl: options.publicUrl }),
     npm: new NpmRegistry({ store, blobs: options.blobs, clock, audit, publications, publicUrl: options.publicUrl, packumentCacheTtlMs: NPM_PACKUMENT_CACHE_TTL_MS }),
     publications,
     credentialHelper,
@@ -119,6 +114,8 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     tokenCache: cache,
     /** Where clients reach this registry (public URL + URL layout). */
     endpoints: registryEndpoints(options.publicUrl, protocols),
+    /** Every protocol's snippets with placeholders for the credential (GET /api/v1/endpoints). */
+    snippetTemplates: snippetTemplates(options.publicUrl, protocols),
     protocols,
     usage,
     invalidations,

@@ -2,13 +2,16 @@ import type { MetadataStore } from './ports.js';
 
 /**
  * What every replica must forget when one of them changes it. Token records are cached in each process
- * (auth/token-cache.ts); these events make a revocation on one replica hold on all of them at once.
+ * (auth/token-cache.ts); these events make a revocation on one replica hold on all of them at once. Rendered
+ * package views (packages/package-views.ts) are dropped the same way when a package changes.
  */
 export type CacheInvalidation =
   /** A token was revoked or deleted. */
   | { kind: 'token'; tokenId: string }
   /** A user's status or role changed: any cached token record may carry the old creator status or role. */
-  | { kind: 'all-tokens' };
+  | { kind: 'all-tokens' }
+  /** A package of the package model changed (published, deleted, yanked): its rendered views are stale. */
+  | { kind: 'package'; repository: string; name: string };
 
 /**
  * Carries cache invalidations to every replica, this one included. Implementations: InProcessInvalidationBus
@@ -58,8 +61,9 @@ export function parseInvalidation(payload: string): CacheInvalidation | undefine
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { kind, tokenId } = value as { kind?: unknown; tokenId?: unknown };
+  const { kind, tokenId, repository, name } = value as { kind?: unknown; tokenId?: unknown; repository?: unknown; name?: unknown };
   if (kind === 'all-tokens') return { kind };
   if (kind === 'token' && typeof tokenId === 'string') return { kind, tokenId };
+  if (kind === 'package' && typeof repository === 'string' && typeof name === 'string') return { kind, repository, name };
   return undefined;
 }

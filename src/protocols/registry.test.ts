@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { RegistryEndpoints, TokenSnippets } from '../api/answers.js';
 import { clientSnippets, registryEndpoints } from '../core/tokens/snippets.js';
 import { isReservedPath } from '../web-ui/plugin.js';
 import { PROTOCOLS } from './registry.js';
@@ -10,30 +9,40 @@ describe('the protocol registry', () => {
   it('names each protocol, tool, snippet and endpoint once', () => {
     for (const key of ['id', 'title'] as const) expect(new Set(PROTOCOLS.map((p) => p[key])).size).toBe(PROTOCOLS.length);
     expect(new Set(PROTOCOLS.map((p) => p.clientSetup.tool)).size).toBe(PROTOCOLS.length);
-    expect(new Set(PROTOCOLS.map((p) => p.snippet.key)).size).toBe(PROTOCOLS.length);
+    const snippetKeys = PROTOCOLS.flatMap((p) => p.snippets.map((s) => s.key));
+    expect(new Set(snippetKeys).size).toBe(snippetKeys.length);
+    expect(snippetKeys).not.toContain('kubernetes');
     expect(new Set(PROTOCOLS.map((p) => p.endpoint.key)).size).toBe(PROTOCOLS.length);
+    for (const reserved of ['publicUrl', 'snippets']) expect(PROTOCOLS.map((p) => p.endpoint.key)).not.toContain(reserved);
     expect(new Set(PROTOCOLS.flatMap((p) => p.prefixes)).size).toBe(PROTOCOLS.flatMap((p) => p.prefixes).length);
   });
 
-  it('builds exactly the endpoints and snippets the API answers declare', () => {
+  it('builds every protocol’s endpoint and snippets from the public URL, under the keys its definition names', () => {
     const endpoints = registryEndpoints(publicUrl, PROTOCOLS);
-    const declaredEndpoints: (keyof RegistryEndpoints)[] = ['publicUrl', 'docker', 'npm', 'pypi', 'maven', 'generic', 'go', 'helm', 'cargo'];
-    expect(Object.keys(endpoints).sort()).toEqual([...declaredEndpoints].sort());
-    expect(endpoints).toEqual({
-      publicUrl: 'https://fly.example/base',
-      docker: { registry: 'fly.example' },
-      npm: { registry: 'https://fly.example/base/artifactory/api/npm/npm/', authKey: '//fly.example/base/artifactory/api/npm/npm/' },
-      pypi: { indexUrl: 'https://fly.example/base/artifactory/api/pypi/pypi/simple' },
-      maven: { repositoryUrl: 'https://fly.example/base/artifactory/maven/', serverId: 'fly' },
-      generic: { baseUrl: 'https://fly.example/base/artifactory/api/generic/' },
-      go: { proxy: 'https://fly.example/base/artifactory/api/go/go', netrcMachine: 'fly.example/base' },
-      helm: { repository: 'https://fly.example/base/artifactory/api/helm/helm', ociRegistry: 'fly.example' },
-      cargo: { index: 'sparse+https://fly.example/base/artifactory/api/cargo/cargo/index/' },
-    });
+    expect(Object.keys(endpoints).sort()).toEqual(['publicUrl', ...PROTOCOLS.map((p) => p.endpoint.key)].sort());
+    expect(endpoints.publicUrl).toBe('https://fly.example/base');
+    for (const p of PROTOCOLS) {
+      const endpoint = endpoints[p.endpoint.key] as Record<string, string>;
+      // Each protocol tells clients where this registry is: under the public URL's host.
+      expect(Object.values(endpoint).some((value) => value.includes('fly.example')), p.id).toBe(true);
+    }
     const snippets = clientSnippets(publicUrl, PROTOCOLS, 'ci-abc123', 'flyr_secret');
-    const declaredSnippets: (keyof TokenSnippets)[] = ['dockerLogin', 'npmrc', 'pipIndexUrl', 'mavenSettingsXml', 'genericCurl', 'goEnv', 'helmRepoAdd', 'cargoConfig'];
-    expect(Object.keys(snippets).sort()).toEqual([...declaredSnippets].sort());
+    expect(Object.keys(snippets).sort()).toEqual(PROTOCOLS.flatMap((p) => p.snippets.map((s) => s.key)).sort());
+    // Every snippet carries the token (the Maven pom fragment names only the server id whose credentials settings.xml holds).
+    for (const [key, text] of Object.entries(snippets)) if (key !== 'mavenPomDistributionManagement') expect(text, key).toContain('flyr_secret');
     expect(snippets.pipIndexUrl).toBe('export PIP_INDEX_URL=https://ci-abc123:flyr_secret@fly.example/base/artifactory/api/pypi/pypi/simple');
+  });
+
+  it('gives Maven settings.xml, the pom’s distributionManagement and a Gradle snippet', () => {
+    const snippets = clientSnippets(publicUrl, PROTOCOLS, 'ci-abc123', 'flyr_secret');
+    const url = 'https://fly.example/base/artifactory/maven/';
+    expect(snippets.mavenSettingsXml).toMatch(/<server>\s*<id>fly<\/id>\s*<username>ci-abc123<\/username>\s*<password>flyr_secret<\/password>/);
+    expect(snippets.mavenSettingsXml).toContain('<pluginRepository>');
+    expect(snippets.mavenPomDistributionManagement).toContain(`<distributionManagement>`);
+    expect(snippets.mavenPomDistributionManagement).toMatch(new RegExp(`<snapshotRepository>\\s*<id>fly</id>\\s*<url>${url}</url>`));
+    expect(snippets.gradle).toContain(`url = uri("${url}")`);
+    expect(snippets.gradle).toContain('flyPassword=flyr_secret');
+    expect(snippets.gradle).toMatch(/publishing \{\s*repositories \{\s*maven \{/);
   });
 
   it('keeps the dashboard out of every protocol prefix', () => {

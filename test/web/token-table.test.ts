@@ -64,8 +64,8 @@ describe('the token table at 1280 px and the secret dialog', () => {
       await shown.waitFor();
       await expect(shown.getByRole('region', { name: /Kubernetes/ }).count()).resolves.toBe(0);
       const regions = shown.getByRole('region');
-      // One snippet per protocol of the registry.
-      await expect(regions.count()).resolves.toBe(PROTOCOLS.length);
+      // Every snippet of every protocol of the registry.
+      await expect(regions.count()).resolves.toBe(PROTOCOLS.flatMap((p) => p.snippets).length);
       for (const region of await regions.all()) {
         // Nothing is cut off: the text wraps inside its block instead of running past the edge.
         const fits = await region.locator('pre').evaluate((pre) => pre.scrollWidth <= pre.clientWidth);

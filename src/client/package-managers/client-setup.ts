@@ -20,4 +20,15 @@ export interface ClientSetup {
   configPath(env: ClientEnvironment, projectDir?: string): string;
   /** The file's new content, from its current content (null: no file yet) and where the server says the client should point. */
   edit(existing: string | null, endpoints: RegistryEndpoints, credential: TokenCredential): FileEdit;
+  /**
+   * Further files the same client reads in this setup (a Yarn 4 project's .yarnrc.yml beside its .npmrc),
+   * each with its own editor. `read` gives a file's current content (null: none); nothing is written here.
+   */
+  alsoEdit?(env: ClientEnvironment, projectDir: string | undefined, read: (path: string) => string | null): AlsoEdit[];
+}
+
+/** A further file of a client's setup and how its content changes. */
+export interface AlsoEdit {
+  path: string;
+  edit(existing: string | null, endpoints: RegistryEndpoints, credential: TokenCredential): FileEdit;
 }

@@ -1,12 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RegistryEndpoints } from '../../api/answers.js';
 import { PROTOCOLS, protocolForTool } from '../../protocols/registry.js';
 import type { ClientEnvironment } from '../client-environment.js';
 import { writePrivateFile } from '../private-file.js';
 import type { TokenCredential } from './client-setup.js';
 import { editCredHelpers, type FileEdit } from './docker-config.js';
-import { editYarnrc, usesYarnBerry } from './yarnrc.js';
 
 export type { TokenCredential } from './client-setup.js';
 
@@ -38,14 +37,8 @@ export function planConfig(
   projectDir?: string,
 ): ConfigPlan {
   const path = configPath(tool, env, projectDir);
-  const also: ConfigPlan['also'] = [];
-  if (tool === 'npm' && projectDir !== undefined) {
-    const dir = resolve(env.cwd, projectDir);
-    const yarnrc = join(dir, '.yarnrc.yml');
-    if (usesYarnBerry(readIfExists(join(dir, 'package.json')), existsSync(yarnrc))) {
-      also.push({ path: yarnrc, ...editYarnrc(readIfExists(yarnrc), endpoints.npm.registry, credential.secret) });
-    }
-  }
+  const further = protocolForTool(tool).clientSetup.alsoEdit?.(env, projectDir, readIfExists) ?? [];
+  const also: ConfigPlan['also'] = further.map((file) => ({ path: file.path, ...file.edit(readIfExists(file.path), endpoints, credential) }));
   const edit = editConfig(tool, readIfExists(path), endpoints, credential);
   // --print and agents see every file's part.
   const fragment = [edit.fragment, ...also.map((a) => `# ${a.path}\n${a.fragment}`)].join('');

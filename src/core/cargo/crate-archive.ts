@@ -1,6 +1,6 @@
 import type { BlobStore, Digest } from '../blob-store.js';
 import { Errors } from '../errors.js';
-import { readTarGzEntry } from '../packages/tar-entry.js';
+import { readStoredTarGzEntry } from '../archives/gzip-tar-entry.js';
 
 const LIMITS = { maxManifestBytes: 1024 * 1024, maxScanBytes: 512 * 1024 * 1024, maxEntries: 50_000 };
 
@@ -27,7 +27,7 @@ function packageIdentity(toml: string): { name?: string; version?: string } {
  */
 export async function checkCrateArchive(blobs: BlobStore, digest: Digest, name: string, version: string): Promise<void> {
   const root = `${name}-${version}/`;
-  const manifest = await readTarGzEntry(blobs, digest, {
+  const manifest = await readStoredTarGzEntry(blobs, digest, {
     what: 'crate',
     wanted: (path) => path === `${root}Cargo.toml`,
     refuse: (path, type) => {

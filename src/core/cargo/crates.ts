@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -10,7 +9,9 @@ import { Errors, isAppError } from '../errors.js';
 import type { LoadedPackage } from '../packages/model.js';
 import { discardCreated, storeUpload, type StoredUpload } from '../packages/stored-upload.js';
 import type { MetadataStore } from '../ports.js';
-import { ProjectCache, touchProject } from '../pypi/project-cache.js';
+import { entityTag } from '../packages/project-cache.js';
+import { PackageViews, unpublishVersion } from '../packages/package-views.js';
+import type { InvalidationBus } from '../invalidation.js';
 import { checkCrateArchive } from './crate-archive.js';
 import { indexEntry, indexEntrySchema, parsePublishMetadata } from './index-entry.js';
 import { checkCrateName, checkCrateVersion, normalizeCrateName } from './names.js';
@@ -20,7 +21,6 @@ export const CARGO_REPOSITORY = 'cargo';
 /** crates.io's default limit for a .crate file. */
 export const MAX_CRATE_BYTES = 10 * 1024 * 1024;
 const MAX_METADATA_BYTES = 1024 * 1024;
-const VIEW_FRESHNESS_MS = 1000;
 
 const versionMetadataSchema = z.object({ entry: indexEntrySchema, yanked: z.boolean(), publishedBy: z.string() });
 type CrateVersionMetadata = z.infer<typeof versionMetadataSchema>;
@@ -57,7 +57,7 @@ function crateView(loaded: LoadedPackage): CrateView {
     if (file) byVersion.set(v.version, { digest: file.blobDigest, size: file.size });
   }
   const index = lines.join('');
-  return { name: loaded.package.displayName, index, etag: `"${createHash('sha256').update(index).digest('base64url').slice(0, 27)}"`, files: byVersion };
+  return { name: loaded.package.displayName, index, etag: entityTag(index), files: byVersion };
 }
 
 export interface CratesDeps {
@@ -65,6 +65,7 @@ export interface CratesDeps {
   blobs: BlobStore;
   clock: Clock;
   audit: AuditLog;
+  invalidations: InvalidationBus;
 }
 
 /**
@@ -74,23 +75,17 @@ export interface CratesDeps {
  * yank, which authorizes itself.
  */
 export class Crates {
-  private readonly cache = new ProjectCache<CrateView>();
+  private readonly views: PackageViews<CrateView>;
 
-  constructor(private readonly deps: CratesDeps) {}
+  constructor(private readonly deps: CratesDeps) {
+    this.views = new PackageViews(deps, CARGO_REPOSITORY, crateView);
+  }
 
   /** A crate by the name in an index path or download URL (any spelling that normalises to it). */
   async crate(name: string): Promise<CrateView> {
-    const key = normalizeCrateName(name);
-    const now = this.deps.clock.now().getTime();
-    const fresh = this.cache.fresh(key, now, VIEW_FRESHNESS_MS);
-    if (fresh) return fresh.view;
-    const pkg = await this.deps.store.packages.get(CARGO_REPOSITORY, key);
-    if (!pkg) throw Errors.notFound('Crate', name);
-    const cached = this.cache.get(key, pkg.metadata, now);
-    if (cached) return cached.view;
-    const loaded = await this.deps.store.packages.load(CARGO_REPOSITORY, key);
-    if (!loaded || loaded.versions.length === 0) throw Errors.notFound('Crate', name);
-    return this.cache.set(key, loaded.package.metadata, crateView(loaded), now).view;
+    const view = await this.views.get(normalizeCrateName(name));
+    if (!view) throw Errors.notFound('Crate', name);
+    return view;
   }
 
   async download(name: string, version: string): Promise<{ digest: Digest; size: number }> {
@@ -131,14 +126,14 @@ export class Crates {
         if (await tx.packages.version(pkg.id, meta.vers)) throw Errors.conflict(`crate version ${meta.name}@${meta.vers} already exists`);
         const row = await tx.packages.insertVersion(pkg.id, meta.vers, JSON.stringify(metadata), now);
         await tx.packages.insertFile(pkg.id, row.id, { filename: crateFilename(meta.name, meta.vers), blobDigest: stored.digest, size: stored.size, metadata: '{}' }, now);
-        await touchProject(tx, pkg.id, now);
+        await this.views.changed(tx, key, pkg.id);
         await this.deps.audit.record(
           tx.audit,
           { actor: actorName(principal), action: 'package.published', target: { type: 'cargo', id: pkg.id, name: meta.name }, details: { version: meta.vers, cksum: metadata.entry.cksum } },
           ctx,
         );
       });
-      this.cache.delete(key);
+      this.views.forget(key);
       return { name: meta.name, version: meta.vers };
     } catch (error) {
       if (!(isAppError(error) && error.code === 'conflict')) await discardCreated(this.deps.blobs, [crate]);
@@ -163,13 +158,23 @@ export class Crates {
       if (!pkg || !row) throw Errors.notFound('Crate version', `${name}@${version}`);
       const meta = readVersionMetadata(row.metadata);
       await tx.packages.setVersionMetadata(row.id, JSON.stringify({ ...meta, yanked }));
-      await touchProject(tx, pkg.id, this.deps.clock.now());
+      await this.views.changed(tx, key, pkg.id);
       await this.deps.audit.record(
         tx.audit,
         { actor: actorName(principal), action: 'package.changed', target: { type: 'cargo', id: pkg.id, name: pkg.displayName }, details: { version, yanked } },
         ctx,
       );
     });
-    this.cache.delete(key);
+    this.views.forget(key);
+  }
+
+  /** Deletes a version (an administrator's cleanup: cargo itself only yanks); its .crate becomes garbage for `flyreg gc`. */
+  async deleteVersion(principal: Principal, name: string, version: string, ctx: RequestContext): Promise<void> {
+    const key = normalizeCrateName(name);
+    authorize(principal, 'delete', { kind: 'artifact', protocol: 'cargo', name: key });
+    await this.deps.store.transaction((tx) =>
+      unpublishVersion(this.deps, tx, { repository: CARGO_REPOSITORY, name: key, version, principal, ctx, notFound: () => Errors.notFound('Crate version', `${name}@${version}`) }),
+    );
+    this.views.forget(key);
   }
 }

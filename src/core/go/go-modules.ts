@@ -11,21 +11,20 @@ import type { Clock } from '../clock.js';
 import { Errors, isAppError } from '../errors.js';
 import { discardCreated, storeBytes, storeUpload, type StoredUpload } from '../packages/stored-upload.js';
 import type { MetadataStore } from '../ports.js';
-import { ProjectCache, touchProject } from '../pypi/project-cache.js';
+import { PackageViews, unpublishVersion } from '../packages/package-views.js';
+import type { InvalidationBus } from '../invalidation.js';
 import { goModuleView, type GoModuleView, type GoVersionView } from './module-view.js';
 import { modFilename, zipFilename, type GoVersionMetadata } from './records.js';
 import { checkModuleZip } from './zip-check.js';
 
 export const GO_REPOSITORY = 'go';
 
-/** How long a cached module view is served before its stored revision is checked again. */
-const VIEW_FRESHNESS_MS = 1000;
-
 export interface GoModulesDeps {
   store: MetadataStore;
   blobs: BlobStore;
   clock: Clock;
   audit: AuditLog;
+  invalidations: InvalidationBus;
 }
 
 export interface PublishedVersion {
@@ -49,21 +48,16 @@ export function checkModuleVersion(module: string, version: string): void {
  * Authorization happens in the protocol's route guard, except delete, which authorizes itself.
  */
 export class GoModules {
-  private readonly cache = new ProjectCache<GoModuleView>();
+  private readonly views: PackageViews<GoModuleView>;
 
-  constructor(private readonly deps: GoModulesDeps) {}
+  constructor(private readonly deps: GoModulesDeps) {
+    this.views = new PackageViews(deps, GO_REPOSITORY, goModuleView);
+  }
 
   async module(path: string): Promise<GoModuleView> {
-    const now = this.deps.clock.now().getTime();
-    const fresh = this.cache.fresh(path, now, VIEW_FRESHNESS_MS);
-    if (fresh) return fresh.view;
-    const pkg = await this.deps.store.packages.get(GO_REPOSITORY, path);
-    if (!pkg) throw Errors.notFound('Module', path);
-    const cached = this.cache.get(path, pkg.metadata, now);
-    if (cached) return cached.view;
-    const loaded = await this.deps.store.packages.load(GO_REPOSITORY, path);
-    if (!loaded || loaded.versions.length === 0) throw Errors.notFound('Module', path);
-    return this.cache.set(path, loaded.package.metadata, goModuleView(loaded), now).view;
+    const view = await this.views.get(path);
+    if (!view) throw Errors.notFound('Module', path);
+    return view;
   }
 
   async version(path: string, version: string): Promise<GoVersionView> {
@@ -101,7 +95,7 @@ export class GoModules {
       mod = await storeBytes(this.deps.blobs, goMod);
       const metadata: GoVersionMetadata = { h1: checked.h1, retract: summary.retract, publishedBy: actorName(principal) };
       await this.writeRecords(principal, module, version, metadata, zip, mod, ctx);
-      this.cache.delete(module);
+      this.views.forget(module);
       return { module, version, h1: checked.h1 };
     } catch (error) {
       // A concurrent publish of the same bytes may own these blobs: a conflict never deletes.
@@ -126,7 +120,7 @@ export class GoModules {
       const row = await tx.packages.insertVersion(pkg.id, version, JSON.stringify(metadata), now);
       await tx.packages.insertFile(pkg.id, row.id, { filename: zipFilename(version), blobDigest: zip.digest, size: zip.size, metadata: '{}' }, now);
       await tx.packages.insertFile(pkg.id, row.id, { filename: modFilename(version), blobDigest: mod.digest, size: mod.size, metadata: '{}' }, now);
-      await touchProject(tx, pkg.id, now);
+      await this.views.changed(tx, module, pkg.id);
       await this.deps.audit.record(
         tx.audit,
         { actor: actorName(principal), action: 'package.published', target: { type: 'go', id: pkg.id, name: module }, details: { version, h1: metadata.h1 } },
@@ -138,22 +132,10 @@ export class GoModules {
   /** Deletes a version (its files become garbage for `flyreg gc`); the module goes with its last version. */
   async deleteVersion(principal: Principal, module: string, version: string, ctx: RequestContext): Promise<void> {
     authorize(principal, 'delete', { kind: 'artifact', protocol: 'go', name: module });
-    const now = this.deps.clock.now();
-    await this.deps.store.transaction(async (tx) => {
-      const pkg = await tx.packages.get(GO_REPOSITORY, module);
-      const row = pkg && (await tx.packages.version(pkg.id, version));
-      if (!pkg || !row) throw Errors.notFound('Module version', `${module}@${version}`);
-      await tx.packages.deleteVersion(row.id);
-      const left = await tx.packages.load(GO_REPOSITORY, module);
-      if (left && left.versions.length === 0) await tx.packages.delete(pkg.id);
-      else await touchProject(tx, pkg.id, now);
-      await this.deps.audit.record(
-        tx.audit,
-        { actor: actorName(principal), action: 'package.unpublished', target: { type: 'go', id: pkg.id, name: module }, details: { removedVersions: [version] } },
-        ctx,
-      );
-    });
-    this.cache.delete(module);
+    await this.deps.store.transaction((tx) =>
+      unpublishVersion(this.deps, tx, { repository: GO_REPOSITORY, name: module, version, principal, ctx, notFound: () => Errors.notFound('Module version', `${module}@${version}`) }),
+    );
+    this.views.forget(module);
   }
 }
 

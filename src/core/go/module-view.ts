@@ -1,5 +1,6 @@
 import type { Digest } from '../blob-store.js';
 import type { LoadedPackage } from '../packages/model.js';
+import { entityTag } from '../packages/project-cache.js';
 import { compareGoVersions, parseGoVersion, type GoVersion } from '../../formats/go/versions.js';
 import { modFilename, readGoVersionMetadata, zipFilename, type GoVersionMetadata } from './records.js';
 
@@ -18,8 +19,9 @@ export interface GoModuleView {
   /** Ascending semantic-version order. */
   versions: GoVersionView[];
   byVersion: Map<string, GoVersionView>;
-  /** The `@v/list` answer. */
+  /** The `@v/list` answer, and its entity tag. */
   list: string;
+  listEtag: string;
   /** The `@latest` answer's version: the highest release (else pre-release) not retracted. */
   latest: GoVersionView | undefined;
 }
@@ -55,11 +57,13 @@ export function goModuleView(loaded: LoadedPackage): GoModuleView {
   const retract = newest?.metadata.retract ?? [];
   const allowed = versions.filter((v) => !isRetracted(v.version, retract));
   const latest = allowed.filter((v) => v.version.prerelease.length === 0).at(-1) ?? allowed.at(-1) ?? newest;
+  const list = versions.map((v) => `${v.version.text}\n`).join('');
   return {
     path: loaded.package.name,
     versions,
     byVersion: new Map(versions.map((v) => [v.version.text, v])),
-    list: versions.map((v) => `${v.version.text}\n`).join(''),
+    list,
+    listEtag: entityTag(list),
     latest,
   };
 }

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import yauzl from 'yauzl';
 import { CollisionChecker, MAX_GO_MOD_BYTES, MAX_LICENSE_BYTES, MAX_ZIP_BYTES } from '../../formats/go/module-files.js';
 import { filePathProblem } from '../../formats/go/module-path.js';
 import { hash1 } from '../../formats/go/h1.js';
 import type { BlobStore, Digest } from '../blob-store.js';
-import { Errors, isAppError } from '../errors.js';
-import { BlobRandomAccessReader } from '../pypi/blob-random-access.js';
-import { readBounded } from '../pypi/bounded-read.js';
+import { Errors } from '../errors.js';
+import { readStoredZip } from '../archives/stored-zip.js';
+import { readBounded } from '../archives/bounded-read.js';
 
 /** More entries than any real module has; bounds the work of checking one upload. */
 const MAX_ENTRIES = 100_000;
@@ -28,15 +27,12 @@ const invalid = (message: string) => Errors.validation(`Invalid module zip: ${me
 export async function checkModuleZip(blobs: BlobStore, digest: Digest, size: number, module: string, version: string): Promise<CheckedZip> {
   if (size > MAX_ZIP_BYTES) throw invalid(`it is ${size} bytes (at most ${MAX_ZIP_BYTES})`);
   const prefix = `${module}@${version}/`;
-  let zip: yauzl.ZipFile | undefined;
-  try {
-    zip = await yauzl.fromRandomAccessReaderPromise(new BlobRandomAccessReader(blobs, digest, size), size, {
-      lazyEntries: true,
-      autoClose: false,
-      validateEntrySizes: true,
-      strictFileNames: true,
-    });
-    if (zip.entryCount > MAX_ENTRIES) throw invalid(`${zip.entryCount} entries (at most ${MAX_ENTRIES})`);
+  const rules = {
+    maxEntries: MAX_ENTRIES,
+    tooManyEntries: (count: number) => invalid(`${count} entries (at most ${MAX_ENTRIES})`),
+    unreadable: (reason: string) => invalid(`not a readable zip archive (${reason})`),
+  };
+  return readStoredZip(blobs, digest, size, rules, async (zip) => {
     const collisions = new CollisionChecker();
     const files: { name: string; sha256Hex: string }[] = [];
     let goMod: Buffer | null = null;
@@ -73,11 +69,5 @@ export async function checkModuleZip(blobs: BlobStore, digest: Digest, size: num
     }
     if (files.length === 0) throw invalid('it holds no files');
     return { h1: hash1(files), goMod };
-  } catch (error) {
-    if (isAppError(error)) throw error;
-    // yauzl's messages name the defect (bad signature, size mismatch…) and hold no secrets.
-    throw invalid(`not a readable zip archive (${error instanceof Error ? error.message : String(error)})`);
-  } finally {
-    zip?.close();
-  }
+  });
 }

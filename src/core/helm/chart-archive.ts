@@ -1,6 +1,6 @@
 import type { BlobStore, Digest } from '../blob-store.js';
 import { Errors } from '../errors.js';
-import { readTarGzEntry } from '../packages/tar-entry.js';
+import { readStoredTarGzEntry } from '../archives/gzip-tar-entry.js';
 import { parseChartYaml, type ChartMetadata } from './chart-metadata.js';
 
 const LIMITS = { maxChartYamlBytes: 1024 * 1024, maxScanBytes: 256 * 1024 * 1024, maxEntries: 20_000 };
@@ -11,7 +11,7 @@ const LIMITS = { maxChartYamlBytes: 1024 * 1024, maxScanBytes: 256 * 1024 * 1024
  */
 export async function readChartArchive(blobs: BlobStore, digest: Digest): Promise<ChartMetadata> {
   let top: string | undefined;
-  const chartYaml = await readTarGzEntry(blobs, digest, {
+  const chartYaml = await readStoredTarGzEntry(blobs, digest, {
     what: 'chart',
     wanted: (path) => top !== undefined && path === `${top}/Chart.yaml`,
     refuse: (path) => {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { AuditLog } from '../audit/audit-log.js';
 import { authorize } from '../auth/authorize.js';
@@ -6,61 +5,22 @@ import { actorName, type Principal, type RequestContext } from '../auth/principa
 import type { BlobStore, Digest } from '../blob-store.js';
 import type { Clock } from '../clock.js';
 import { Errors, isAppError } from '../errors.js';
-import type { LoadedPackage } from '../packages/model.js';
 import { discardCreated, storeUpload, type StoredUpload } from '../packages/stored-upload.js';
 import type { MetadataStore } from '../ports.js';
-import { touchProject } from '../pypi/project-cache.js';
+import { packageChanged, unpublishVersion } from '../packages/package-views.js';
+import type { InvalidationBus } from '../invalidation.js';
+import { ChartIndex, type RenderedIndex, type StoredChartVersion } from './chart-index.js';
 import { readChartArchive } from './chart-archive.js';
 import { chartFilename, type ChartMetadata } from './chart-metadata.js';
 
 export const HELM_REPOSITORY = 'helm';
 export const MAX_CHART_BYTES = 20 * 1024 * 1024;
-/** How long index.yaml is served before the stored revisions are checked again (writes here clear it at once). */
-const INDEX_FRESHNESS_MS = 1000;
-
-/** What package_versions.metadata holds for a chart version. */
-interface StoredChartVersion {
-  chart: ChartMetadata;
-  /** sha256 of the archive, hex, as index.yaml's `digest`. */
-  digest: string;
-  publishedBy: string;
-}
-
-export interface RenderedIndex {
-  text: string;
-  etag: string;
-  /** What the cache was built from: every chart's revision. */
-  stamp: string;
-  checkedAt: number;
-}
-
-/**
- * index.yaml from what is stored: every chart version with its Chart.yaml fields, `urls` (relative to
- * the repository, so both mounts work), `digest` (sha256 of the archive) and `created`. Written as JSON,
- * which is YAML too: helm reads it with its YAML parser, and it renders in a few milliseconds.
- */
-export function renderIndex(charts: LoadedPackage[], generated: Date): string {
-  const entries: Record<string, unknown[]> = {};
-  for (const loaded of charts) {
-    const files = new Map(loaded.files.map((f) => [f.versionId, f]));
-    const versions: unknown[] = [];
-    for (const v of [...loaded.versions].reverse()) {
-      const file = files.get(v.id);
-      // Written by upload() only, so a plain shape check suffices here: this loop runs 5,000 times per render.
-      const meta = JSON.parse(v.metadata) as Partial<StoredChartVersion>;
-      if (!file || typeof meta.chart !== 'object' || meta.chart === null || typeof meta.digest !== 'string') continue;
-      versions.push({ ...meta.chart, urls: [`charts/${file.filename}`], created: v.createdAt.toISOString(), digest: meta.digest });
-    }
-    if (versions.length > 0) entries[loaded.package.name] = versions;
-  }
-  return `${JSON.stringify({ apiVersion: 'v1', entries, generated: generated.toISOString() })}\n`;
-}
-
 export interface ChartsDeps {
   store: MetadataStore;
   blobs: BlobStore;
   clock: Clock;
   audit: AuditLog;
+  invalidations: InvalidationBus;
 }
 
 /**
@@ -68,22 +28,15 @@ export interface ChartsDeps {
  * its archive). index.yaml is rendered from storage once per change and served from memory in between.
  */
 export class Charts {
-  private cached: RenderedIndex | undefined;
+  private readonly renderedIndex: ChartIndex;
 
-  constructor(private readonly deps: ChartsDeps) {}
+  constructor(private readonly deps: ChartsDeps) {
+    this.renderedIndex = new ChartIndex(deps, HELM_REPOSITORY);
+  }
 
-  async index(): Promise<RenderedIndex> {
-    const now = this.deps.clock.now();
-    if (this.cached && now.getTime() - this.cached.checkedAt < INDEX_FRESHNESS_MS) return this.cached;
-    const packages = await this.deps.store.packages.search(HELM_REPOSITORY, { limit: 1_000_000, offset: 0 });
-    const stamp = packages.map((p) => `${p.id}:${p.metadata}`).join(',');
-    if (this.cached && this.cached.stamp === stamp) {
-      this.cached.checkedAt = now.getTime();
-      return this.cached;
-    }
-    const text = renderIndex(await this.deps.store.packages.loadAll(HELM_REPOSITORY), now);
-    this.cached = { text, etag: `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`, stamp, checkedAt: now.getTime() };
-    return this.cached;
+  /** index.yaml and its entity tag, re-rendered only for the charts that changed since it was last served. */
+  index(): Promise<RenderedIndex> {
+    return this.renderedIndex.index();
   }
 
   async file(filename: string): Promise<{ digest: Digest; size: number }> {
@@ -117,14 +70,14 @@ export class Charts {
         if (await tx.packages.version(pkg.id, chart.version)) throw Errors.conflict(`${chart.name} ${chart.version} already exists: chart versions are immutable`);
         const row = await tx.packages.insertVersion(pkg.id, chart.version, JSON.stringify({ chart, digest, publishedBy: actorName(principal) } satisfies StoredChartVersion), now);
         await tx.packages.insertFile(pkg.id, row.id, { filename: expected, blobDigest: file.digest, size: file.size, metadata: '{}' }, now);
-        await touchProject(tx, pkg.id, now);
+        await packageChanged(this.deps, tx, HELM_REPOSITORY, chart.name, pkg.id);
         await this.deps.audit.record(
           tx.audit,
           { actor: actorName(principal), action: 'package.published', target: { type: 'helm', id: pkg.id, name: chart.name }, details: { version: chart.version, digest } },
           ctx,
         );
       });
-      this.cached = undefined;
+      this.renderedIndex.forget(chart.name);
       return chart;
     } catch (error) {
       if (!(isAppError(error) && error.code === 'conflict')) await discardCreated(this.deps.blobs, [stored]);
@@ -135,21 +88,9 @@ export class Charts {
   /** Deletes a chart version (ChartMuseum's DELETE); its archive becomes garbage for `flyreg gc`. */
   async deleteVersion(principal: Principal, name: string, version: string, ctx: RequestContext): Promise<void> {
     authorize(principal, 'delete', { kind: 'artifact', protocol: 'helm', name });
-    const now = this.deps.clock.now();
-    await this.deps.store.transaction(async (tx) => {
-      const pkg = await tx.packages.get(HELM_REPOSITORY, name);
-      const row = pkg && (await tx.packages.version(pkg.id, version));
-      if (!pkg || !row) throw Errors.notFound('Chart version', `${name} ${version}`);
-      await tx.packages.deleteVersion(row.id);
-      const left = await tx.packages.load(HELM_REPOSITORY, name);
-      if (left && left.versions.length === 0) await tx.packages.delete(pkg.id);
-      else await touchProject(tx, pkg.id, now);
-      await this.deps.audit.record(
-        tx.audit,
-        { actor: actorName(principal), action: 'package.unpublished', target: { type: 'helm', id: pkg.id, name }, details: { removedVersions: [version] } },
-        ctx,
-      );
-    });
-    this.cached = undefined;
+    await this.deps.store.transaction((tx) =>
+      unpublishVersion(this.deps, tx, { repository: HELM_REPOSITORY, name: name, version, principal, ctx, notFound: () => Errors.notFound('Chart version', `${name} ${version}`) }),
+    );
+    this.renderedIndex.forget(name);
   }
 }

@@ -8,7 +8,7 @@ import { Errors, isAppError } from '../errors.js';
 import { parseRange } from '../oci/blobs.js';
 import type { FileRecord, LoadedPackage, PackageRepository } from '../packages/model.js';
 import type { MetadataStore } from '../ports.js';
-import { touchProject } from '../pypi/project-cache.js';
+import { touchProject } from '../packages/project-cache.js';
 import { verifyChecksums, type ChecksumAlgorithm, type Checksums, type ReceivedFile } from './checksums.js';
 import { LoadedPackageCache } from './package-cache.js';
 

@@ -6,7 +6,7 @@ import { checksumsOf, parseChecksum, receiveFile, type ChecksumAlgorithm, type C
 import { HostedPackages, type Download, type HostedFile, type HostedPackagesDeps } from '../hosted-files/hosted-packages.js';
 import type { ListingEntry } from '../hosted-files/listing.js';
 import { renderedOnce } from '../hosted-files/package-cache.js';
-import { readBounded } from '../pypi/bounded-read.js';
+import { readBounded } from '../archives/bounded-read.js';
 import { artifactDirectory, isSnapshot, METADATA_FILE, packageName, parseGav, type ArtifactFile, type Coordinates, type MavenPath } from './layout.js';
 import { artifactMetadata, snapshotMetadata } from './metadata.js';
 import { childText, parseXml } from './xml.js';

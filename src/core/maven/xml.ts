@@ -33,5 +33,10 @@ export function childText(node: XmlNode, name: string): string | undefined {
 
 /** Serialises a document built as objects (never by concatenating strings), with the XML declaration. */
 export function buildXml(doc: XmlNode): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build(doc) as string}`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${buildXmlFragment(doc)}`;
+}
+
+/** Elements to paste into a document (no XML declaration). */
+export function buildXmlFragment(node: XmlNode): string {
+  return builder.build(node) as string;
 }

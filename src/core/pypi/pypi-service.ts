@@ -13,7 +13,7 @@ import type { PublicationService } from '../releases/publications.js';
 import { parseCoreMetadata } from './core-metadata.js';
 import { parseDistributionFilename } from './filenames.js';
 import { normalizeProjectName } from './names.js';
-import { ProjectCache, renderOnce, touchProject, type Rendered } from './project-cache.js';
+import { ProjectCache, renderOnce, touchProject, type Rendered } from '../packages/project-cache.js';
 import { projectView, type ProjectView, type ReleaseView } from './project-view.js';
 import type { ReceivedFile } from './receive.js';
 import {

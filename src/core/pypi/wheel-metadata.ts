@@ -1,8 +1,8 @@
 import yauzl from 'yauzl';
 import type { BlobStore, Digest } from '../blob-store.js';
-import { Errors, isAppError } from '../errors.js';
-import { BlobRandomAccessReader } from './blob-random-access.js';
-import { readBounded } from './bounded-read.js';
+import { Errors } from '../errors.js';
+import { readBounded } from '../archives/bounded-read.js';
+import { readStoredZip } from '../archives/stored-zip.js';
 import { PYPI_LIMITS } from './limits.js';
 import { normalizeProjectName } from './names.js';
 
@@ -33,17 +33,12 @@ export async function readWheelMetadata(
   signal?: AbortSignal,
 ): Promise<Buffer> {
   const deadline = Date.now() + PYPI_LIMITS.maxArchiveScanMs;
-  let zip: yauzl.ZipFile | undefined;
-  try {
-    zip = await yauzl.fromRandomAccessReaderPromise(new BlobRandomAccessReader(blobs, digest, size), size, {
-      lazyEntries: true,
-      autoClose: false,
-      validateEntrySizes: true,
-      strictFileNames: true,
-    });
-    if (zip.entryCount > PYPI_LIMITS.maxZipEntries) {
-      throw Errors.validation(`Refusing the wheel: ${zip.entryCount} entries (at most ${PYPI_LIMITS.maxZipEntries})`);
-    }
+  const rules = {
+    maxEntries: PYPI_LIMITS.maxZipEntries,
+    tooManyEntries: (count: number) => Errors.validation(`Refusing the wheel: ${count} entries (at most ${PYPI_LIMITS.maxZipEntries})`),
+    unreadable: (reason: string) => Errors.validation(`Invalid wheel: not a readable zip archive (${reason})`),
+  };
+  return readStoredZip(blobs, digest, size, rules, async (zip) => {
     let total = 0;
     const candidates: yauzl.Entry[] = [];
     for await (const entry of zip.eachEntry()) {
@@ -65,11 +60,5 @@ export async function readWheelMetadata(
     if (metadata.uncompressedSize > PYPI_LIMITS.maxCoreMetadataBytes) throw tooLarge();
     const stream = await zip.openReadStreamPromise(metadata);
     return await readBounded(stream, PYPI_LIMITS.maxCoreMetadataBytes, tooLarge);
-  } catch (error) {
-    if (isAppError(error)) throw error;
-    // yauzl's messages name the defect (bad signature, invalid relative path, size mismatch…) and hold no secrets.
-    throw Errors.validation(`Invalid wheel: not a readable zip archive (${error instanceof Error ? error.message : String(error)})`);
-  } finally {
-    zip?.close();
-  }
+  });
 }

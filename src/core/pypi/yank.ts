@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import { Errors } from '../errors.js';
 import type { MetadataStore } from '../ports.js';
 import { normalizeProjectName } from './names.js';
-import { touchProject } from './project-cache.js';
+import { touchProject } from '../packages/project-cache.js';
 import { readRecord, versionMetadataSchema } from './records.js';
 import { PYPI_REPOSITORY } from './repository.js';
 import { normalizeVersion } from './versions.js';

@@ -18,9 +18,20 @@ export function publicBase(publicUrl: URL): { base: string; basePath: string } {
   return { base: publicUrl.href.replace(/\/$/, ''), basePath: publicUrl.pathname.replace(/\/$/, '') };
 }
 
-/** Ready-to-paste client configuration for a token, one snippet per protocol, built from the public URL. */
+/** Ready-to-paste client configuration for a token, every protocol's snippets, built from the public URL. */
 export function clientSnippets(publicUrl: URL, protocols: readonly CoreProtocol[], username: string, secret: string): Record<string, string> {
   const snippets: Record<string, string> = {};
-  for (const p of protocols) snippets[p.snippet.key] = p.snippet.build(p.endpoint.build(publicUrl), username, secret);
+  for (const p of protocols) {
+    const endpoint = p.endpoint.build(publicUrl);
+    for (const snippet of p.snippets) snippets[snippet.key] = snippet.build(endpoint, username, secret);
+  }
   return snippets;
+}
+
+/** The placeholders GET /api/v1/endpoints shows where a token's username and secret go. */
+export const SNIPPET_PLACEHOLDERS = { username: '<token username>', secret: '<token>' } as const;
+
+/** Every protocol's snippets with placeholders for the credential: what a client needs before it holds a token. */
+export function snippetTemplates(publicUrl: URL, protocols: readonly CoreProtocol[]): Record<string, string> {
+  return clientSnippets(publicUrl, protocols, SNIPPET_PLACEHOLDERS.username, SNIPPET_PLACEHOLDERS.secret);
 }

@@ -1,27 +1,38 @@
+import { join } from 'node:path';
 import { editCargoConfig } from '../../client/package-managers/cargo-config.js';
 import { normalizeCrateName } from '../../core/cargo/names.js';
 import { publicBase } from '../../core/tokens/snippets.js';
+import type { Crates } from '../../core/cargo/crates.js';
 import type { ProtocolDefinition } from '../kit/definition.js';
-import { CARGO_MOUNTS } from './mounts.js';
+
+/** The documented (Artifactory-shaped) mount; `/cargo` is its short alias. */
+const MOUNT = '/artifactory/api/cargo/cargo';
 
 /** The name cargo's configuration gives this registry (snippet and `flyreg setup cargo`). */
 const REGISTRY_NAME = 'fly';
 
 /** Cargo crates: a sparse registry with publish, yank and downloads, every request authenticated. */
-export const cargoProtocol: ProtocolDefinition = {
+export const cargoProtocol: ProtocolDefinition<Crates> = {
   id: 'cargo',
   title: 'Cargo',
-  prefixes: [CARGO_MOUNTS.artifactory, CARGO_MOUNTS.short],
-  endpoint: { key: 'cargo', build: (publicUrl) => ({ index: `sparse+${publicBase(publicUrl).base}${CARGO_MOUNTS.artifactory}/index/` }) },
-  snippet: {
-    key: 'cargoConfig',
-    build: (endpoint, _username, secret) => editCargoConfig(null, REGISTRY_NAME, endpoint.index ?? '', secret).fragment,
-  },
+  prefixes: [MOUNT, '/cargo'],
+  endpoint: { key: 'cargo', build: (publicUrl) => ({ index: `sparse+${publicBase(publicUrl).base}${MOUNT}/index/` }) },
+  snippets: [
+    {
+      key: 'cargoConfig',
+      build: (endpoint, _username, secret) => editCargoConfig(null, REGISTRY_NAME, endpoint.index ?? '', secret).fragment,
+    },
+  ],
   artifact: { shape: 'package', repository: 'cargo', normalizeName: normalizeCrateName },
   clientSetup: {
     tool: 'cargo',
-    configPath: (env) => `${env.cargoHome}/config.toml`,
+    // CARGO_HOME, else ~/.cargo, as cargo reads it.
+    configPath: (env) => join(env.vars.CARGO_HOME || join(env.home, '.cargo'), 'config.toml'),
     edit: (existing, endpoints, credential) => editCargoConfig(existing, REGISTRY_NAME, endpoints.cargo.index, credential.secret),
   },
-  mount: async (app, deps) => (await import('./plugin.js')).cargoPlugin(app, { core: deps.core }),
+  service: async (deps) => {
+    const m = await import('../../core/cargo/crates.js');
+    return new m.Crates(deps);
+  },
+  mount: async (app, deps) => (await import('./plugin.js')).cargoPlugin(app, deps),
 };

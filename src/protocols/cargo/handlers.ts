@@ -1,24 +1,8 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
-import type { Principal } from '../../core/auth/principal.js';
-import type { BlobStore } from '../../core/blob-store.js';
-import type { Crates } from '../../core/cargo/crates.js';
+import type { FastifyReply } from 'fastify';
 import { indexPath } from '../../core/cargo/names.js';
 import { Errors } from '../../core/errors.js';
-import { requestContext } from '../../http/credentials.js';
-
-export interface CargoContext {
-  crates: Crates;
-  blobs: BlobStore;
-  request: FastifyRequest;
-  reply: FastifyReply;
-  principal: Principal;
-  params: Record<string, string>;
-  /** This mount's absolute URL (config.json's `api`; downloads sit below it). */
-  base: string;
-  /** The credential's expiry notice (kit/expiry-notice.ts), or null: cargo prints a publish answer's `warnings.other`. */
-  notice: string | null;
-}
+import { bodyOf } from '../kit/bodies.js';
+import type { CargoContext } from './route.js';
 
 /** `index/config.json`: where downloads and the web API are, and that every request needs the token. */
 export async function config(c: CargoContext): Promise<FastifyReply> {
@@ -45,11 +29,17 @@ export async function download(c: CargoContext): Promise<FastifyReply> {
 }
 
 export async function publish(c: CargoContext): Promise<FastifyReply> {
-  await c.crates.publish(c.principal, c.request.body as Readable, requestContext(c.request));
+  await c.crates.publish(c.principal, bodyOf(c.request), c.ctx);
   return c.reply.send({ warnings: { invalid_categories: [], invalid_badges: [], other: c.notice === null ? [] : [c.notice] } });
 }
 
 export const yank = (yanked: boolean) => async (c: CargoContext): Promise<FastifyReply> => {
-  await c.crates.setYanked(c.principal, c.params.name ?? '', c.params.version ?? '', yanked, requestContext(c.request));
+  await c.crates.setYanked(c.principal, c.params.name ?? '', c.params.version ?? '', yanked, c.ctx);
   return c.reply.send({ ok: true });
 };
+
+/** `DELETE /api/v1/crates/<name>/<version>`: removes the version (its .crate becomes garbage for `flyreg gc`). */
+export async function removeVersion(c: CargoContext): Promise<FastifyReply> {
+  await c.crates.deleteVersion(c.principal, c.params.name ?? '', c.params.version ?? '', c.ctx);
+  return c.reply.send({ ok: true });
+}

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import type { MountDeps } from '../kit/definition.js';
+import { protocolService, type MountDeps } from '../kit/definition.js';
 import { mountHostedProtocol } from '../hosted-files/mount.js';
 import { genericProtocol } from './definition.js';
 import { GENERIC_ROUTES } from './routes.js';
 
 /** Generic files (`<name>/<version>/<file>`) under its prefixes, through the kit. */
 export async function genericPlugin(app: FastifyInstance, { core }: MountDeps): Promise<void> {
-  await mountHostedProtocol(app, core, genericProtocol, GENERIC_ROUTES, core.generic);
+  await mountHostedProtocol(app, core, genericProtocol, GENERIC_ROUTES, await protocolService(core, genericProtocol));
 }

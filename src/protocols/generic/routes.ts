@@ -3,7 +3,8 @@ import { Errors } from '../../core/errors.js';
 import { parseGenericPath, type GenericFiles } from '../../core/generic/generic-files.js';
 import type { ProtocolRoute } from '../kit/route.js';
 import { directoryRedirect, type HostedContext } from '../hosted-files/mount.js';
-import { bodyOf, declaredChecksums, renderListing, sendDownload } from '../hosted-files/wire.js';
+import { bodyOf } from '../kit/bodies.js';
+import { declaredChecksums, renderListing, sendDownload } from '../hosted-files/wire.js';
 
 export type GenericContext = HostedContext<GenericFiles>;
 export type GenericRoute = ProtocolRoute<GenericContext>;

@@ -1,32 +1,37 @@
 import { editNetrc } from '../../client/package-managers/netrc.js';
 import { publicBase } from '../../core/tokens/snippets.js';
+import type { GoModules } from '../../core/go/go-modules.js';
 import type { ProtocolDefinition } from '../kit/definition.js';
-import { GO_MOUNTS } from './mounts.js';
+
+/** The documented (Artifactory-shaped) mount; `/go` is its short alias. */
+const MOUNT = '/artifactory/api/go/go';
 
 /**
  * Go modules (the GOPROXY protocol). The snippet: our proxy, no public checksum database for what it
  * serves (GONOSUMDB; go.sum still pins every hash), and the .netrc line `go` authenticates with
  * (GOAUTH=netrc is its default; it sends .netrc credentials over HTTPS only, matching host:port).
  */
-export const goProtocol: ProtocolDefinition = {
+export const goProtocol: ProtocolDefinition<GoModules> = {
   id: 'go',
   title: 'Go modules',
-  prefixes: [GO_MOUNTS.artifactory, GO_MOUNTS.short],
+  prefixes: [MOUNT, '/go'],
   endpoint: {
     key: 'go',
-    build: (publicUrl) => ({ proxy: `${publicBase(publicUrl).base}${GO_MOUNTS.artifactory}`, netrcMachine: `${publicUrl.host}${publicBase(publicUrl).basePath}` }),
+    build: (publicUrl) => ({ proxy: `${publicBase(publicUrl).base}${MOUNT}`, netrcMachine: `${publicUrl.host}${publicBase(publicUrl).basePath}` }),
   },
-  snippet: {
-    key: 'goEnv',
-    build: (endpoint, username, secret) =>
-      [
-        `export GOPROXY=${endpoint.proxy ?? ''}`,
-        "export GONOSUMDB='*'",
-        'export GOFLAGS=-mod=mod',
-        '# ~/.netrc (go sends it over HTTPS only):',
-        `# machine ${endpoint.netrcMachine ?? ''} login ${username} password ${secret}`,
-      ].join('\n'),
-  },
+  snippets: [
+    {
+      key: 'goEnv',
+      build: (endpoint, username, secret) =>
+        [
+          `export GOPROXY=${endpoint.proxy ?? ''}`,
+          "export GONOSUMDB='*'",
+          'export GOFLAGS=-mod=mod',
+          '# ~/.netrc (go sends it over HTTPS only):',
+          `# machine ${endpoint.netrcMachine ?? ''} login ${username} password ${secret}`,
+        ].join('\n'),
+    },
+  ],
   artifact: { shape: 'package', repository: 'go' },
   clientSetup: {
     tool: 'go',
@@ -37,5 +42,10 @@ export const goProtocol: ProtocolDefinition = {
       return edit;
     },
   },
-  mount: async (app, deps) => (await import('./plugin.js')).goPlugin(app, { core: deps.core }),
+  service: async (deps) => {
+    const m = await import('../../core/go/go-modules.js');
+    return new m.GoModules(deps);
+  },
+  cliCommands: async () => (await import('../../cli/commands/go.js')).registerGo,
+  mount: async (app, deps) => (await import('./plugin.js')).goPlugin(app, deps),
 };

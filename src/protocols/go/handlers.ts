@@ -1,20 +1,10 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
-import type { Principal } from '../../core/auth/principal.js';
-import type { BlobStore, Digest } from '../../core/blob-store.js';
+import type { FastifyReply } from 'fastify';
+import type { Digest } from '../../core/blob-store.js';
 import { Errors } from '../../core/errors.js';
-import { checkModuleVersion, type GoModules } from '../../core/go/go-modules.js';
-import { requestContext } from '../../http/credentials.js';
+import { checkModuleVersion } from '../../core/go/go-modules.js';
+import { bodyOf } from '../kit/bodies.js';
 import type { GoRequest } from './paths.js';
-
-export interface GoContext {
-  modules: GoModules;
-  blobs: BlobStore;
-  request: FastifyRequest;
-  reply: FastifyReply;
-  principal: Principal;
-  target: GoRequest;
-}
+import type { GoContext } from './route.js';
 
 const notProxyPath = (target: GoRequest) =>
   Errors.notFound('Path', target.kind === 'unknown' ? target.reason : 'unsupported here');
@@ -33,7 +23,9 @@ export async function read(c: GoContext): Promise<FastifyReply> {
   switch (t.kind) {
     case 'list': {
       const view = await c.modules.module(t.module);
-      return c.reply.type('text/plain; charset=utf-8').header('cache-control', 'private, no-cache').send(view.list);
+      void c.reply.header('etag', view.listEtag).header('cache-control', 'private, no-cache');
+      if (c.request.headers['if-none-match'] === view.listEtag) return c.reply.status(304).send();
+      return c.reply.type('text/plain; charset=utf-8').send(view.list);
     }
     case 'latest':
       return c.reply.type('application/json').header('cache-control', 'private, no-cache').send((await c.modules.latest(t.module)).info);
@@ -56,7 +48,7 @@ export async function upload(c: GoContext): Promise<FastifyReply> {
     const why = t.kind === 'unknown' ? `${t.reason}: ` : '';
     throw Errors.validation(`${why}upload a module version as PUT <module>/@v/<version>.zip with the module zip as body (its go.mod is taken from the zip)`);
   }
-  const published = await c.modules.publish(c.principal, t.module, t.version, c.request.body as Readable, requestContext(c.request));
+  const published = await c.modules.publish(c.principal, t.module, t.version, bodyOf(c.request), c.ctx);
   return c.reply.status(201).send(published);
 }
 
@@ -64,6 +56,6 @@ export async function upload(c: GoContext): Promise<FastifyReply> {
 export async function remove(c: GoContext): Promise<FastifyReply> {
   const t = c.target;
   if (t.kind !== 'version') throw notProxyPath(t);
-  await c.modules.deleteVersion(c.principal, t.module, t.version, requestContext(c.request));
+  await c.modules.deleteVersion(c.principal, t.module, t.version, c.ctx);
   return c.reply.status(204).send();
 }

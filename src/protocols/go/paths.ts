@@ -33,3 +33,8 @@ export function parseGoPath(rest: string): GoRequest {
   const ext = file[3] as 'info' | 'mod' | 'zip' | undefined;
   return ext ? { kind: 'file', module, version, ext } : { kind: 'version', module, version };
 }
+
+/** What the kit's wildcard route matched (`/*` below the mount), parsed. */
+export function goTarget(params: Record<string, string>): GoRequest {
+  return parseGoPath(params['*'] ?? '');
+}

@@ -1,28 +1,39 @@
+import { join } from 'node:path';
 import { editHelmRepositories } from '../../client/package-managers/helm-repositories.js';
 import { publicBase } from '../../core/tokens/snippets.js';
+import type { Charts } from '../../core/helm/charts.js';
 import type { ProtocolDefinition } from '../kit/definition.js';
-import { HELM_MOUNTS } from './mounts.js';
+
+/** The documented (Artifactory-shaped) mount; `/helm` is its short alias. */
+const MOUNT = '/artifactory/api/helm/helm';
 
 /** The name helm's configuration gives this registry (snippet and `flyreg setup helm`). */
 const REPOSITORY_NAME = 'fly';
 
 /** Helm charts: a chart repository (index.yaml); `helm push oci://` goes to the OCI registry. */
-export const helmProtocol: ProtocolDefinition = {
+export const helmProtocol: ProtocolDefinition<Charts> = {
   id: 'helm',
   title: 'Helm',
-  prefixes: [HELM_MOUNTS.artifactory, HELM_MOUNTS.short],
-  endpoint: { key: 'helm', build: (publicUrl) => ({ repository: `${publicBase(publicUrl).base}${HELM_MOUNTS.artifactory}`, ociRegistry: publicUrl.host }) },
-  snippet: {
-    key: 'helmRepoAdd',
-    build: (endpoint, username, secret) =>
-      `echo '${secret}' | helm repo add ${REPOSITORY_NAME} ${endpoint.repository ?? ''} --username ${username} --password-stdin\n` +
-      `echo '${secret}' | helm registry login ${endpoint.ociRegistry ?? ''} --username ${username} --password-stdin`,
-  },
+  prefixes: [MOUNT, '/helm'],
+  endpoint: { key: 'helm', build: (publicUrl) => ({ repository: `${publicBase(publicUrl).base}${MOUNT}`, ociRegistry: publicUrl.host }) },
+  snippets: [
+    {
+      key: 'helmRepoAdd',
+      build: (endpoint, username, secret) =>
+        `echo '${secret}' | helm repo add ${REPOSITORY_NAME} ${endpoint.repository ?? ''} --username ${username} --password-stdin\n` +
+        `echo '${secret}' | helm registry login ${endpoint.ociRegistry ?? ''} --username ${username} --password-stdin`,
+    },
+  ],
   artifact: { shape: 'package', repository: 'helm' },
   clientSetup: {
     tool: 'helm',
-    configPath: (env) => env.helmRepositoryConfig,
+    // HELM_REPOSITORY_CONFIG, else $HELM_CONFIG_HOME (or $XDG_CONFIG_HOME/helm)/repositories.yaml, as helm reads it.
+    configPath: (env) => env.vars.HELM_REPOSITORY_CONFIG || join(env.vars.HELM_CONFIG_HOME || join(env.xdgConfigHome, 'helm'), 'repositories.yaml'),
     edit: (existing, endpoints, credential) => editHelmRepositories(existing, REPOSITORY_NAME, endpoints.helm.repository, credential.username, credential.secret),
   },
-  mount: async (app, deps) => (await import('./plugin.js')).helmPlugin(app, { core: deps.core }),
+  service: async (deps) => {
+    const m = await import('../../core/helm/charts.js');
+    return new m.Charts(deps);
+  },
+  mount: async (app, deps) => (await import('./plugin.js')).helmPlugin(app, deps),
 };

@@ -1,18 +1,6 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
-import type { Principal } from '../../core/auth/principal.js';
-import type { BlobStore } from '../../core/blob-store.js';
-import type { Charts } from '../../core/helm/charts.js';
-import { requestContext } from '../../http/credentials.js';
-
-export interface HelmContext {
-  charts: Charts;
-  blobs: BlobStore;
-  request: FastifyRequest;
-  reply: FastifyReply;
-  principal: Principal;
-  params: Record<string, string>;
-}
+import type { FastifyReply } from 'fastify';
+import { bodyOf } from '../kit/bodies.js';
+import type { HelmContext } from './route.js';
 
 export async function indexYaml(c: HelmContext): Promise<FastifyReply> {
   const index = await c.charts.index();
@@ -29,18 +17,18 @@ export async function download(c: HelmContext): Promise<FastifyReply> {
 
 /** PUT `charts/<name>-<version>.tgz`: the file name must be the one Chart.yaml gives. */
 export async function put(c: HelmContext): Promise<FastifyReply> {
-  const chart = await c.charts.upload(c.principal, c.request.body as Readable, c.params.filename ?? '', requestContext(c.request));
+  const chart = await c.charts.upload(c.principal, bodyOf(c.request), c.params.filename ?? '', c.ctx);
   return c.reply.status(201).send({ saved: true, name: chart.name, version: chart.version });
 }
 
 /** ChartMuseum's `POST /api/charts` with the archive as the body. */
 export async function post(c: HelmContext): Promise<FastifyReply> {
-  const chart = await c.charts.upload(c.principal, c.request.body as Readable, null, requestContext(c.request));
+  const chart = await c.charts.upload(c.principal, bodyOf(c.request), null, c.ctx);
   return c.reply.status(201).send({ saved: true, name: chart.name, version: chart.version });
 }
 
 /** ChartMuseum's `DELETE /api/charts/<name>/<version>`. */
 export async function remove(c: HelmContext): Promise<FastifyReply> {
-  await c.charts.deleteVersion(c.principal, c.params.name ?? '', c.params.version ?? '', requestContext(c.request));
+  await c.charts.deleteVersion(c.principal, c.params.name ?? '', c.params.version ?? '', c.ctx);
   return c.reply.send({ deleted: true });
 }

@@ -1,19 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal, RequestContext } from '../../core/auth/principal.js';
 import type { Core } from '../../core/core.js';
-import type { ProtocolDefinition } from '../kit/definition.js';
+import { mountedAs, type ProtocolDefinition } from '../kit/definition.js';
 import { mountProtocol } from '../kit/mount.js';
-import { callerOf, type ProtocolRoute } from '../kit/route.js';
-import { plainErrorHandler, sendPlainError } from './wire.js';
+import { routeContext, type ProtocolRoute, type RouteContext } from '../kit/route.js';
+import { sendPlainError, sendPlainFailure } from './wire.js';
 
 /** What a path-addressed protocol's handlers get from the kit: its core service, the request, the caller. */
-export interface HostedContext<S> {
+export interface HostedContext<S> extends RouteContext {
   service: S;
-  request: FastifyRequest;
-  reply: FastifyReply;
-  ctx: RequestContext;
-  params: Record<string, string>;
-  readonly principal: Principal;
 }
 
 /** Mounts a path-addressed protocol (Maven, generic files) through the kit, its handlers calling `service`. */
@@ -21,16 +15,7 @@ export async function mountHostedProtocol<S>(app: FastifyInstance, core: Core, d
   await mountProtocol<HostedContext<S>>(app, core, {
     ...mountHostedFiles(definition),
     routes,
-    context: ({ request, reply, ctx, params, principal }) => ({
-      service,
-      request,
-      reply,
-      ctx,
-      params,
-      get principal() {
-        return callerOf(principal);
-      },
-    }),
+    context: (call) => routeContext(call, { service }),
   });
 }
 
@@ -40,16 +25,11 @@ export async function mountHostedProtocol<S>(app: FastifyInstance, core: Core, d
  */
 function mountHostedFiles(definition: ProtocolDefinition) {
   return {
-    protocol: definition.id,
-    title: definition.title,
-    prefixes: definition.prefixes,
+    ...mountedAs(definition),
     router: 'fastify' as const,
     loginHint: 'Authentication required: use your token username (or __token__) and the token as password',
-    setup(scope: FastifyInstance) {
-      scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
-    },
-    sendError: (error: unknown, request: FastifyRequest, reply: FastifyReply) => plainErrorHandler(error instanceof Error ? error : new Error(String(error)), request, reply),
+    streamBodies: true,
+    sendError: sendPlainFailure,
     notFound: (request: FastifyRequest, reply: FastifyReply) => sendPlainError(reply, 404, `Not Found: ${request.method} ${request.url.split('?')[0]}`),
   };
 }

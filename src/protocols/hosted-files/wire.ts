@@ -1,10 +1,9 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
-import { Errors, isAppError } from '../../core/errors.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Errors, type AppError } from '../../core/errors.js';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../core/hosted-files/checksums.js';
 import type { ListingEntry } from '../../core/hosted-files/listing.js';
 import type { Download } from '../../core/hosted-files/hosted-packages.js';
-import { httpStatusOf } from '../../http/http-status.js';
+import { wireErrors } from '../kit/wire-errors.js';
 
 /** The realm Maven, Gradle and curl see: a 401 with it makes them send the credentials they hold. */
 export const BASIC_CHALLENGE = 'Basic realm="Fly Registry"';
@@ -15,22 +14,14 @@ function reasonPhrase(message: string): string {
 }
 
 /** A plain-text error, the message also in the reason phrase; a 401 carries the Basic challenge. */
-export function sendPlainError(reply: FastifyReply, status: number, message: string): FastifyReply {
+export function sendPlainError(reply: FastifyReply, status: number, message: string, error?: AppError): FastifyReply {
   if (status === 401) void reply.header('www-authenticate', BASIC_CHALLENGE);
+  if (error?.code === 'range_invalid') void reply.header('content-range', `bytes */${String(error.details.size)}`);
   reply.raw.statusMessage = reasonPhrase(message);
   return reply.status(status).type('text/plain; charset=utf-8').send(`${status} ${message}\n`);
 }
 
-export function plainErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (isAppError(error)) {
-    if (error.code === 'range_invalid') void reply.header('content-range', `bytes */${String(error.details.size)}`);
-    return sendPlainError(reply, httpStatusOf(error.code), error.message);
-  }
-  const status = (error as FastifyError).statusCode;
-  if (status && status >= 400 && status < 500) return sendPlainError(reply, status, error.message);
-  request.log.error({ err: error }, 'unhandled error');
-  return sendPlainError(reply, 500, 'Internal server error');
-}
+export const sendPlainFailure = wireErrors(sendPlainError);
 
 /** Checksums a client declares for the body it sends, in Artifactory's headers (X-Checksum-Sha256…). */
 export function declaredChecksums(request: FastifyRequest): Partial<Record<ChecksumAlgorithm, string>> {
@@ -77,11 +68,6 @@ export async function readSmallBody(request: FastifyRequest): Promise<string> {
     if (text.length > 1024) throw Errors.payloadTooLarge(1024);
   }
   return text;
-}
-
-/** The request body as a stream (each plugin bypasses Fastify's body parsers). */
-export function bodyOf(request: FastifyRequest): Readable {
-  return request.raw;
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

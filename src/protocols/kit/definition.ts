@@ -1,7 +1,9 @@
+import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
+import type { CliContext } from '../../cli/context.js';
 import type { ClientSetup } from '../../client/package-managers/client-setup.js';
 import type { Core } from '../../core/core.js';
-import type { CoreProtocol } from '../../core/protocols.js';
+import type { CoreProtocol, ProtocolServiceDeps } from '../../core/protocols.js';
 
 /** What every protocol's mount receives from the composition root (src/server/app.ts). */
 export interface MountDeps {
@@ -17,7 +19,9 @@ export interface MountDeps {
  * the server mounts it and keeps the dashboard out of its prefixes; `flyreg setup` writes its client's
  * configuration. See docs/architecture.md, "Adding a protocol".
  */
-export interface ProtocolDefinition extends CoreProtocol {
+export interface ProtocolDefinition<S = unknown> extends CoreProtocol {
+  /** Its core service, built by createCore once per process (`protocolService(core, definition)` in its plugin). */
+  service?(deps: ProtocolServiceDeps): Promise<S>;
   /** How people call it: "Docker / OCI", "npm", "PyPI". */
   title: string;
   /** URL prefixes it answers under (no trailing slash): the kit mounts its routes under each, the dashboard never answers there. */
@@ -25,8 +29,23 @@ export interface ProtocolDefinition extends CoreProtocol {
   /** The client `flyreg setup` configures for it. */
   clientSetup: ClientSetup;
   /**
+   * Its own `flyreg` commands beyond setup (`flyreg go publish`, `flyreg upload`), as a dynamic import of
+   * their register function, so the server never loads them. The CLI registers every protocol's.
+   */
+  cliCommands?(): Promise<(program: Command, cli: CliContext) => void>;
+  /**
    * Mounts its routes through the kit (kit/mount.ts). Implemented as a dynamic import of the protocol's
    * plugin, so that reading the registry (the CLI does) never loads the HTTP stack.
    */
   mount(app: FastifyInstance, deps: MountDeps): Promise<void>;
+}
+
+/** A protocol's core service, typed by its definition. */
+export function protocolService<S>(core: Core, definition: ProtocolDefinition<S>): Promise<S> {
+  return core.services.of(definition.id) as Promise<S>;
+}
+
+/** What the kit's mount takes from a protocol's definition: its id (for grants), its title, its prefixes. */
+export function mountedAs(definition: ProtocolDefinition<unknown>): { protocol: string; title: string; prefixes: readonly string[] } {
+  return { protocol: definition.id, title: definition.title, prefixes: definition.prefixes };
 }

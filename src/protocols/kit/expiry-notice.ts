@@ -15,8 +15,8 @@ export type NoticeHeader = 'npm-notice' | 'warning';
 /**
  * Adds the expiry notice to a protocol answer when the credential that authenticated it stops working soon
  * (a token expiring within the warning window, or a secret a rotation replaced): the one place every
- * protocol's answers get it, called by the kit's mount (mount.ts) and by the mounts with a guard of their own
- * (Go, Helm, Cargo) right after it. Cargo's publish answer also carries the text in `warnings.other`, the one
+ * protocol's answers get it, called by the kit's mount (mount.ts) right after its guard. Cargo's publish
+ * answer also carries the text in `warnings.other`, the one
  * place cargo prints a registry's message.
  */
 export function addExpiryNotice(core: Core, principal: Principal | null, reply: FastifyReply, header: NoticeHeader = 'warning'): void {

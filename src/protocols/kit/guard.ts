@@ -8,10 +8,13 @@ import type { ProtocolRoute } from './route.js';
 
 /**
  * The credential a registry endpoint accepts, for every protocol: Basic or Bearer from the Authorization
- * header. The dashboard's session cookie counts only with its matching CSRF token (X-CSRF-Token): without
- * it, any web page a logged-in user visits could pull, publish or delete as them by cross-site request.
+ * header, or a bare token as the whole header (Cargo sends its token so), read as Bearer. The dashboard's
+ * session cookie counts only with its matching CSRF token (X-CSRF-Token): without it, any web page a
+ * logged-in user visits could pull, publish or delete as them by cross-site request.
  */
 export function registryCredential(request: FastifyRequest): Credential | null {
+  const header = request.headers.authorization?.trim();
+  if (header && !header.includes(' ')) return { kind: 'bearer', secret: header };
   const credential = credentialOf(request);
   return credential?.kind === 'session-cookie' && !credential.csrfChecked ? null : credential;
 }

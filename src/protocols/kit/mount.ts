@@ -5,6 +5,7 @@ import type { Core } from '../../core/core.js';
 import { Errors } from '../../core/errors.js';
 import { requestContext } from '../../http/credentials.js';
 import { addExpiryNotice, type NoticeHeader } from './expiry-notice.js';
+import { leaveBodiesUnparsed } from './bodies.js';
 import { guardRoute, type GuardSpec } from './guard.js';
 import { PathMatcher, type RouteMatch } from './path-matcher.js';
 import type { HttpMethod, ProtocolRoute, RouteCall } from './route.js';
@@ -26,6 +27,8 @@ export interface ProtocolMount<C> extends GuardSpec {
   routes: readonly ProtocolRoute<C>[];
   /** Body limit (bytes) for routes that set none; undefined = none beyond what handlers read. */
   bodyLimit?: number;
+  /** Leave request bodies unparsed: handlers stream them (`bodyOf(request)`, kit/bodies.ts). */
+  streamBodies?: boolean;
   /** Registers the protocol's body parsers and hooks in each prefix's scope, before its routes. */
   setup?(app: FastifyInstance, prefix: string): Promise<void> | void;
   /** Fastify router only: the spellings of a route path (npm's `{pkg}` has two). */
@@ -61,8 +64,13 @@ function notFound<C>(spec: ProtocolMount<C>, request: FastifyRequest, reply: Fas
   return spec.sendError(Errors.notFound(`${spec.title} endpoint`, `${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`), request, reply);
 }
 
-async function mountFastify<C>(app: FastifyInstance, core: Core, spec: ProtocolMount<C>, prefix: string, routes: readonly ProtocolRoute<C>[]): Promise<void> {
+async function setupScope<C>(app: FastifyInstance, spec: ProtocolMount<C>, prefix: string): Promise<void> {
+  if (spec.streamBodies) leaveBodiesUnparsed(app);
   await spec.setup?.(app, prefix);
+}
+
+async function mountFastify<C>(app: FastifyInstance, core: Core, spec: ProtocolMount<C>, prefix: string, routes: readonly ProtocolRoute<C>[]): Promise<void> {
+  await setupScope(app, spec, prefix);
   app.setErrorHandler((error, request, reply) => spec.sendError(error, request, reply));
   app.setNotFoundHandler((request, reply) => notFound(spec, request, reply));
   const principals = new WeakMap<FastifyRequest, Principal>();
@@ -96,7 +104,7 @@ async function mountFastify<C>(app: FastifyInstance, core: Core, spec: ProtocolM
 }
 
 async function mountPaths<C>(app: FastifyInstance, core: Core, spec: ProtocolMount<C>, prefix: string, routes: readonly ProtocolRoute<C>[]): Promise<void> {
-  await spec.setup?.(app, prefix);
+  await setupScope(app, spec, prefix);
   const matcher = new PathMatcher(routes, prefix);
   app.setErrorHandler((error, request, reply) => spec.sendError(error, request, reply));
   const handle = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {

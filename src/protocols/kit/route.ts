@@ -56,3 +56,19 @@ export interface RouteCall {
   /** The authenticated caller; null on public routes. */
   principal: Principal | null;
 }
+
+/** What every protocol's handlers get from the kit; a protocol's context adds its own parts (its core service…). */
+export interface RouteContext {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  ctx: RequestContext;
+  params: Record<string, string>;
+  /** The caller; reading it on a public route answers 401 (callerOf). */
+  readonly principal: Principal;
+}
+
+/** A protocol's handler context from the kit's call and the protocol's own parts. */
+export function routeContext<E extends object>(call: RouteCall, own: E): RouteContext & E {
+  const context = { request: call.request, reply: call.reply, ctx: call.ctx, params: call.params, ...own };
+  return Object.defineProperty(context, 'principal', { get: () => callerOf(call.principal), enumerable: true }) as RouteContext & E;
+}

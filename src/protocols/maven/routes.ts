@@ -4,7 +4,8 @@ import { packageName, parseMavenPath, type ArtifactFile, type Coordinates, type 
 import type { MavenRepository } from '../../core/maven/maven-repository.js';
 import type { ProtocolRoute } from '../kit/route.js';
 import { directoryRedirect, type HostedContext } from '../hosted-files/mount.js';
-import { bodyOf, declaredChecksums, readSmallBody, renderListing, sendDownload } from '../hosted-files/wire.js';
+import { bodyOf } from '../kit/bodies.js';
+import { declaredChecksums, readSmallBody, renderListing, sendDownload } from '../hosted-files/wire.js';
 
 export type MavenContext = HostedContext<MavenRepository>;
 export type MavenRoute = ProtocolRoute<MavenContext>;

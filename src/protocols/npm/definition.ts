@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { editNpmrc } from '../../client/package-managers/npmrc.js';
+import { editYarnrc, usesYarnBerry } from '../../client/package-managers/yarnrc.js';
 import { publicBase } from '../../core/tokens/snippets.js';
 import type { ProtocolDefinition } from '../kit/definition.js';
 
@@ -20,12 +21,14 @@ export const npmProtocol: ProtocolDefinition = {
       return { registry: `${base}${NPM_PATH}/`, authKey: `//${publicUrl.host}${basePath}${NPM_PATH}/` };
     },
   },
-  snippet: {
-    key: 'npmrc',
-    // always-auth: Yarn 1 reads .npmrc and otherwise sends the token only for scoped packages.
-    build: (endpoint, _username, secret) =>
-      `registry=${endpoint.registry ?? ''}\n${endpoint.authKey ?? ''}:_authToken=${secret}\n${endpoint.authKey ?? ''}:always-auth=true\n`,
-  },
+  snippets: [
+    {
+      key: 'npmrc',
+      // always-auth: Yarn 1 reads .npmrc and otherwise sends the token only for scoped packages.
+      build: (endpoint, _username, secret) =>
+        `registry=${endpoint.registry ?? ''}\n${endpoint.authKey ?? ''}:_authToken=${secret}\n${endpoint.authKey ?? ''}:always-auth=true\n`,
+    },
+  ],
   artifact: { shape: 'package', repository: 'npm' },
   clientSetup: {
     tool: 'npm',
@@ -36,6 +39,14 @@ export const npmProtocol: ProtocolDefinition = {
       return join(dir, '.npmrc');
     },
     edit: (existing, endpoints, credential) => editNpmrc(existing, endpoints.npm.registry, endpoints.npm.authKey, credential.secret),
+    // Yarn 4 ignores .npmrc: a project that uses it gets its .yarnrc.yml written too.
+    alsoEdit(env, projectDir, read) {
+      if (projectDir === undefined) return [];
+      const dir = resolve(env.cwd, projectDir);
+      const yarnrc = join(dir, '.yarnrc.yml');
+      if (!usesYarnBerry(read(join(dir, 'package.json')), read(yarnrc) !== null)) return [];
+      return [{ path: yarnrc, edit: (existing, endpoints, credential) => editYarnrc(existing, endpoints.npm.registry, credential.secret) }];
+    },
   },
   mount: async (app, deps) => (await import('./plugin.js')).npmPlugin(app, deps),
 };

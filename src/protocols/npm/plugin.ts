@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../../core/auth/principal.js';
-import type { MountDeps } from '../kit/definition.js';
+import { mountedAs, type MountDeps } from '../kit/definition.js';
 import { mountProtocol } from '../kit/mount.js';
 import { callerOf, type RouteCall } from '../kit/route.js';
 import { npmProtocol } from './definition.js';
@@ -36,8 +36,7 @@ export async function npmPlugin(app: FastifyInstance, { core, settings }: MountD
     },
   });
   await mountProtocol<NpmContext>(app, core, {
-    protocol: npmProtocol.id,
-    title: npmProtocol.title,
+    ...mountedAs(npmProtocol),
     loginHint: 'Authentication required: put a Fly Registry token in .npmrc (//host/path/:_authToken=…) or run npm login',
     prefixes: npmProtocol.prefixes,
     // npm prints this header's text as `npm notice …` (kit/expiry-notice.ts).

@@ -10,10 +10,12 @@ export const ociProtocol: ProtocolDefinition = {
   prefixes: ['/v2'],
   // Docker names a registry by its host, in image references and in config.json `auths`.
   endpoint: { key: 'docker', build: (publicUrl) => ({ registry: publicUrl.host }) },
-  snippet: {
-    key: 'dockerLogin',
-    build: (endpoint, username, secret) => `echo '${secret}' | docker login ${endpoint.registry ?? ''} --username ${username} --password-stdin`,
-  },
+  snippets: [
+    {
+      key: 'dockerLogin',
+      build: (endpoint, username, secret) => `echo '${secret}' | docker login ${endpoint.registry ?? ''} --username ${username} --password-stdin`,
+    },
+  ],
   artifact: { shape: 'image' },
   clientSetup: {
     tool: 'docker',

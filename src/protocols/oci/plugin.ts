@@ -3,7 +3,7 @@ import { isAllowed } from '../../core/auth/authorize.js';
 import type { Principal } from '../../core/auth/principal.js';
 import { Errors, isAppError } from '../../core/errors.js';
 import { OCI_PROTOCOL, challengeScope } from '../../core/oci/scopes.js';
-import type { MountDeps } from '../kit/definition.js';
+import { mountedAs, type MountDeps } from '../kit/definition.js';
 import { mountProtocol } from '../kit/mount.js';
 import type { RouteMatch } from '../kit/path-matcher.js';
 import { callerOf, type RouteCall } from '../kit/route.js';
@@ -62,15 +62,12 @@ export async function ociPlugin(app: FastifyInstance, { core, publicUrl }: Mount
   };
 
   await mountProtocol<OciContext>(app, core, {
-    protocol: ociProtocol.id,
-    title: ociProtocol.title,
+    ...mountedAs(ociProtocol),
     loginHint: 'Authentication required: log in with a token username and a token (docker login, skopeo --creds)',
-    prefixes: ociProtocol.prefixes,
     router: 'paths',
     routes: OCI_ROUTES,
+    streamBodies: true,
     setup(scope) {
-      scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
       scope.addHook('onRequest', async (_request, reply) => {
         void reply.header('docker-distribution-api-version', 'registry/2.0');
       });

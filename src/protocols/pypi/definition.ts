@@ -22,10 +22,12 @@ export const pypiProtocol: ProtocolDefinition = {
   prefixes: [PYPI_PATH, '/pypi'],
   // The PEP 503 simple index, without credentials.
   endpoint: { key: 'pypi', build: (publicUrl) => ({ indexUrl: `${publicBase(publicUrl).base}${PYPI_PATH}/simple` }) },
-  snippet: {
-    key: 'pipIndexUrl',
-    build: (endpoint, username, secret) => `export PIP_INDEX_URL=${indexUrlWithCredentials(endpoint.indexUrl ?? '', username, secret)}`,
-  },
+  snippets: [
+    {
+      key: 'pipIndexUrl',
+      build: (endpoint, username, secret) => `export PIP_INDEX_URL=${indexUrlWithCredentials(endpoint.indexUrl ?? '', username, secret)}`,
+    },
+  ],
   // PyPI stores names PEP 503-normalised and versions PEP 440-normalised: releases compare the same way.
   artifact: {
     shape: 'package',

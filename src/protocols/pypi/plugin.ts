@@ -2,7 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../../core/auth/principal.js';
 import { PYPI_LIMITS } from '../../core/pypi/limits.js';
-import type { MountDeps } from '../kit/definition.js';
+import { mountedAs, type MountDeps } from '../kit/definition.js';
 import { mountProtocol } from '../kit/mount.js';
 import { callerOf, type RouteCall } from '../kit/route.js';
 import { pypiProtocol } from './definition.js';
@@ -28,10 +28,8 @@ export async function pypiPlugin(app: FastifyInstance, { core, publicUrl }: Moun
     },
   });
   await mountProtocol<PypiContext>(app, core, {
-    protocol: pypiProtocol.id,
-    title: pypiProtocol.title,
+    ...mountedAs(pypiProtocol),
     loginHint: 'Authentication required: use your token username (or __token__) and the token as password',
-    prefixes: pypiProtocol.prefixes,
     router: 'fastify',
     routes: PYPI_ROUTES,
     async setup(scope) {

@@ -8,7 +8,8 @@ import { formatDateTime } from '../../format/dates';
 import { useAsync } from '../../hooks/useAsync';
 import { Link } from '../../router/router';
 
-const TYPE_LABEL = { oci: 'Image', npm: 'npm', pypi: 'PyPI', maven: 'Maven', generic: 'File', go: 'Go module', helm: 'Helm chart', cargo: 'Crate' } as const;
+/** How a release names an artifact's type; a protocol without a label here shows its id. */
+const TYPE_LABEL: Record<string, string> = { oci: 'Image', npm: 'npm', pypi: 'PyPI', maven: 'Maven', generic: 'File', go: 'Go module', helm: 'Helm chart', cargo: 'Crate' };
 
 /** What a person pastes to fetch the artifact: image@digest or name@version / name==version. */
 function reference(artifact: ReleaseArtifact): string {
@@ -100,7 +101,7 @@ export function ReleasePage({ id }: { id: string }) {
                   {r.artifacts.map((a) => (
                     <tr key={reference(a)}>
                       <td data-label="Type">
-                        <Badge tone={a.type === 'oci' ? 'blue' : a.type === 'npm' ? 'red' : 'violet'}>{TYPE_LABEL[a.type]}</Badge>
+                        <Badge tone={a.type === 'oci' ? 'blue' : a.type === 'npm' ? 'red' : 'violet'}>{TYPE_LABEL[a.type] ?? a.type}</Badge>
                       </td>
                       <td data-label="Name">
                         <strong>{a.type === 'oci' ? a.repository : a.name}</strong>

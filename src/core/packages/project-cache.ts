@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { MetadataStore } from '../ports.js';
-import type { ProjectView } from './project-view.js';
+import type { ProjectView } from '../pypi/project-view.js';
 
 /** A rendered page and its entity tag (a hash of the text, so equal pages share a tag on every replica). */
 export interface Rendered {
@@ -61,12 +61,17 @@ export class ProjectCache<V = ProjectView> {
   }
 }
 
+/** A strong entity tag of a rendered text: a hash, so the same text has the same tag on every replica. */
+export function entityTag(text: string): string {
+  return `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`;
+}
+
 /** Returns a rendering of the entry's view, computing it once per revision. */
 export function renderOnce<V>(entry: { view: V; rendered: Map<string, Rendered> }, kind: string, render: (view: V) => string): Rendered {
   let page = entry.rendered.get(kind);
   if (page === undefined) {
     const text = render(entry.view);
-    page = { text, etag: `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"` };
+    page = { text, etag: entityTag(text) };
     entry.rendered.set(kind, page);
   }
   return page;

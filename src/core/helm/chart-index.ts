@@ -1,0 +1,115 @@
+import type { Clock } from '../clock.js';
+import type { InvalidationBus } from '../invalidation.js';
+import type { LoadedPackage, PackageRecord } from '../packages/model.js';
+import { VIEW_FRESHNESS_MS } from '../packages/package-views.js';
+import type { MetadataStore } from '../ports.js';
+import { entityTag } from '../packages/project-cache.js';
+import type { ChartMetadata } from './chart-metadata.js';
+
+/** What package_versions.metadata holds for a chart version. */
+export interface StoredChartVersion {
+  chart: ChartMetadata;
+  /** sha256 of the archive, hex, as index.yaml's `digest`. */
+  digest: string;
+  publishedBy: string;
+}
+
+export interface RenderedIndex {
+  text: string;
+  etag: string;
+}
+
+/** Above this many charts to (re)render at once, one query loads them all instead of one query each. */
+const LOAD_ALL_ABOVE = 8;
+
+/**
+ * One chart's `entries` member of index.yaml (`"name":[…]`, newest version first), or null when no version
+ * is left: every version with its Chart.yaml fields, `urls` (relative to the repository, so both mounts
+ * work), `digest` (sha256 of the archive) and `created`. JSON is YAML too: helm reads it with its YAML parser.
+ */
+export function renderChartEntries(loaded: LoadedPackage): string | null {
+  const files = new Map(loaded.files.map((f) => [f.versionId, f]));
+  const versions: string[] = [];
+  for (let i = loaded.versions.length - 1; i >= 0; i--) {
+    const v = loaded.versions[i];
+    const file = v && files.get(v.id);
+    if (!v || !file) continue;
+    // Written by upload() only, so a plain shape check suffices here: this loop runs once per version per change.
+    const meta = JSON.parse(v.metadata) as Partial<StoredChartVersion>;
+    if (typeof meta.chart !== 'object' || meta.chart === null || typeof meta.digest !== 'string') continue;
+    versions.push(JSON.stringify({ ...meta.chart, urls: [`charts/${file.filename}`], created: v.createdAt.toISOString(), digest: meta.digest }));
+  }
+  return versions.length > 0 ? `${JSON.stringify(loaded.package.name)}:[${versions.join(',')}]` : null;
+}
+
+/** index.yaml from every chart's rendered entries. */
+export function renderIndex(entries: readonly string[], generated: Date): string {
+  return `{"apiVersion":"v1","entries":{${entries.join(',')}},"generated":${JSON.stringify(generated.toISOString())}}\n`;
+}
+
+interface ChartEntries {
+  /** The package row's revision stamp the entries were rendered from. */
+  stamp: string;
+  json: string | null;
+}
+
+/**
+ * index.yaml, rendered per chart and kept between writes: a push or delete re-renders only its chart, and
+ * the document is the join of the charts' entries. Correct across workers and replicas: a write announces
+ * the chart on the invalidation bus (packages/package-views.ts), which marks the index stale in every
+ * process at commit; a missed event is bounded by VIEW_FRESHNESS_MS, after which the charts' revision stamps
+ * (one query) say which charts changed.
+ */
+export class ChartIndex {
+  private readonly charts = new Map<string, ChartEntries>();
+  private rendered: (RenderedIndex & { checkedAt: number; stamp: string }) | undefined;
+
+  constructor(
+    private readonly deps: { store: MetadataStore; clock: Clock; invalidations: InvalidationBus },
+    private readonly repository: string,
+  ) {
+    deps.invalidations.subscribe((event) => {
+      if (event.kind === 'package' && event.repository === repository) this.forget(event.name);
+    });
+  }
+
+  /** Drops a chart's entries and the document (after a write, or when another process announced one). */
+  forget(name: string): void {
+    this.charts.delete(name);
+    this.rendered = undefined;
+  }
+
+  async index(): Promise<RenderedIndex> {
+    const now = this.deps.clock.now();
+    if (this.rendered && now.getTime() - this.rendered.checkedAt < VIEW_FRESHNESS_MS) return this.rendered;
+    const packages = await this.deps.store.packages.search(this.repository, { limit: 1_000_000, offset: 0 });
+    const stamp = packages.map((p) => `${p.id}:${p.metadata}`).join(',');
+    if (this.rendered?.stamp === stamp) {
+      this.rendered.checkedAt = now.getTime();
+      return this.rendered;
+    }
+    await this.refresh(packages);
+    const entries: string[] = [];
+    for (const p of packages) {
+      const json = this.charts.get(p.name)?.json;
+      if (json) entries.push(json);
+    }
+    const text = renderIndex(entries, now);
+    this.rendered = { text, etag: entityTag(text), checkedAt: now.getTime(), stamp };
+    return this.rendered;
+  }
+
+  /** Renders the charts whose stored revision differs from what is cached, and drops deleted charts. */
+  private async refresh(packages: PackageRecord[]): Promise<void> {
+    const stale = packages.filter((p) => this.charts.get(p.name)?.stamp !== p.metadata);
+    const present = new Set(packages.map((p) => p.name));
+    for (const name of [...this.charts.keys()]) if (!present.has(name)) this.charts.delete(name);
+    if (stale.length === 0) return;
+    const loaded =
+      stale.length > LOAD_ALL_ABOVE
+        ? await this.deps.store.packages.loadAll(this.repository)
+        : (await Promise.all(stale.map((p) => this.deps.store.packages.load(this.repository, p.name)))).filter((l): l is LoadedPackage => l !== undefined);
+    const wanted = new Set(stale.map((p) => p.name));
+    for (const l of loaded) if (wanted.has(l.package.name)) this.charts.set(l.package.name, { stamp: l.package.metadata, json: renderChartEntries(l) });
+  }
+}
