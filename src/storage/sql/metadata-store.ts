@@ -9,6 +9,7 @@ import { SqlEnvironmentStore } from './stores/environments.js';
 import { SqlPackageStore } from './stores/packages.js';
 import { SqlOciStore } from './stores/oci.js';
 import { SqlReleaseStore } from './stores/releases.js';
+import { SqlNotificationStore } from './stores/notifications.js';
 import { SqlNpmWebLoginStore } from './stores/npm-web-logins.js';
 import { SqlOidcStore } from './stores/oidc.js';
 import { SqlPublicationStore } from './stores/publications.js';
@@ -34,6 +35,7 @@ function storesOver(db: Kysely<Database>, engine: SqlEngine) {
     publications: new SqlPublicationStore(db),
     helperTokens: new SqlHelperTokenStore(db),
     catalog: new SqlCatalogStore(db, engine),
+    notifications: new SqlNotificationStore(db),
   };
 }
 
@@ -54,6 +56,7 @@ export class SqlMetadataStore implements MetadataStore {
   readonly publications;
   readonly helperTokens;
   readonly catalog;
+  readonly notifications;
 
   constructor(
     readonly database: SqlDatabase,
@@ -78,6 +81,7 @@ export class SqlMetadataStore implements MetadataStore {
       publications: this.publications,
       helperTokens: this.helperTokens,
       catalog: this.catalog,
+      notifications: this.notifications,
     } = storesOver(db, database.engine));
   }
 
