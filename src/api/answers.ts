@@ -491,3 +491,60 @@ export interface PackageDetail extends PackageEntry {
   /** Actions the caller may take (`delete`, `deprecate`, `undeprecate`, `yank`, `unyank`). */
   actions: string[];
 }
+
+// Leak reports and notifications.
+
+export type { AnyEventType, DeliveryChannel, DeliveryStatus, NotificationEventType, WebhookFormat } from '../core/notifications/model.js';
+export { NOTIFICATION_EVENT_TYPES, WEBHOOK_FORMATS } from '../core/notifications/model.js';
+import type { AnyEventType, DeliveryChannel, DeliveryStatus, NotificationEventType, WebhookFormat } from '../core/notifications/model.js';
+
+/** POST /tokens/report-leak: the same answer whatever the secret was. */
+export interface LeakReported {
+  message: string;
+}
+
+/** A webhook as admins see it, secret included (they configure the receiver with it). */
+export interface Webhook {
+  id: string;
+  name: string;
+  url: string;
+  secret: string;
+  events: NotificationEventType[];
+  format: WebhookFormat;
+  enabled: boolean;
+  createdBy: string;
+  createdAt: string;
+}
+
+/** GET /webhooks: the webhooks and every event one may subscribe to. */
+export interface WebhookList {
+  webhooks: Webhook[];
+  events: readonly NotificationEventType[];
+  /** Whether SMTP is configured (expiring-soon and leaked tokens are then emailed to their creators). */
+  email: boolean;
+}
+
+/** One line of a webhook's delivery log. */
+export interface WebhookDelivery {
+  id: string;
+  eventId: string;
+  eventType: AnyEventType;
+  channel: DeliveryChannel;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+}
+
+export interface WebhookDeliveryList {
+  deliveries: WebhookDelivery[];
+}
+
+/** POST /webhooks/:id/test. */
+export interface WebhookTestQueued {
+  eventId: string;
+  message: string;
+}

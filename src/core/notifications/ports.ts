@@ -36,3 +36,25 @@ export interface NotificationStore {
   /** Records that a token's state was announced; false when it already was (another process got there). */
   recordExpiryNotice(tokenId: string, state: ExpiryState, at: Date): Promise<boolean>;
 }
+
+/** An email to send; plain text (the adapter is SMTP through nodemailer: server/smtp-mailer.ts). */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}
+
+/** What a receiver answered: its status and the start of its body (bounded, for the delivery log). */
+export interface WebhookResponse {
+  status: number;
+  bodyExcerpt: string;
+}
+
+/** Posts one webhook body (server/webhook-transport.ts: http(s) only, no redirects, bounded time and read). */
+export interface WebhookTransport {
+  post(url: string, headers: Record<string, string>, body: string): Promise<WebhookResponse>;
+}
