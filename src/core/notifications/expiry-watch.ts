@@ -11,12 +11,16 @@ export interface ExpiryWatchDeps {
 }
 
 const BATCH = 200;
+/**
+ * Tokens living a day or less (CI exchanges: minutes; credential-helper tokens: an hour) expire by design,
+ * every day, many times: announcing them would bury the announcements that matter.
+ */
+const SHORT_LIVED_MS = 86_400_000;
 
 /**
  * The periodic check behind `token.expiring_soon` and `token.expired`: each token entering a state is
  * announced once (the notice row and the audit event, which goes to the outbox, land in one transaction;
- * a process that finds the notice already written skips it). Tokens living no longer than the window, such
- * as CI exchanges and credential-helper tokens, expire by design and are not announced.
+ * a process that finds the notice already written skips it).
  */
 export class ExpiryWatch {
   constructor(private readonly deps: ExpiryWatchDeps) {}
@@ -25,7 +29,7 @@ export class ExpiryWatch {
   async run(): Promise<number> {
     const now = this.deps.clock.now();
     let announced = 0;
-    for (const c of await this.deps.store.notifications.expiryCandidates(now, this.deps.windowMs, BATCH)) {
+    for (const c of await this.deps.store.notifications.expiryCandidates(now, this.deps.windowMs, SHORT_LIVED_MS, BATCH)) {
       const done = await this.deps.store.transaction(async (tx) => {
         if (!(await tx.notifications.recordExpiryNotice(c.tokenId, c.state, now))) return false;
         await this.deps.audit.record(

@@ -29,10 +29,10 @@ export interface NotificationStore {
   deliveriesOf(webhookId: string, limit: number): Promise<Delivery[]>;
 
   /**
-   * Unrevoked tokens living longer than `window` that expire within it (expiring soon) or have expired, and
-   * whose state has no notice yet. Expired tokens come first.
+   * Unrevoked tokens living longer than `minLifetime` that expire within `window` (expiring soon) or have
+   * expired, and whose state has no notice yet. Expired tokens come first.
    */
-  expiryCandidates(now: Date, windowMs: number, limit: number): Promise<ExpiryCandidate[]>;
+  expiryCandidates(now: Date, windowMs: number, minLifetimeMs: number, limit: number): Promise<ExpiryCandidate[]>;
   /** Records that a token's state was announced; false when it already was (another process got there). */
   recordExpiryNotice(tokenId: string, state: ExpiryState, at: Date): Promise<boolean>;
 }

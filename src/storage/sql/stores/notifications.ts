@@ -210,7 +210,7 @@ export class SqlNotificationStore implements NotificationStore {
     return rows.map((r) => toDelivery(r, r.e_type));
   }
 
-  async expiryCandidates(now: Date, windowMs: number, limit: number): Promise<ExpiryCandidate[]> {
+  async expiryCandidates(now: Date, windowMs: number, minLifetimeMs: number, limit: number): Promise<ExpiryCandidate[]> {
     const nowMs = now.getTime();
     const candidates = (state: ExpiryState) => {
       let q = this.db
@@ -219,7 +219,7 @@ export class SqlNotificationStore implements NotificationStore {
         .where('t.revoked_at', 'is', null)
         .where('t.expires_at', 'is not', null)
         // Short-lived tokens (CI exchanges, credential-helper tokens) expire by design: nobody is warned of them.
-        .where((eb) => eb(eb('t.expires_at', '-', eb.ref('t.created_at')), '>', windowMs))
+        .where((eb) => eb(eb('t.expires_at', '-', eb.ref('t.created_at')), '>', minLifetimeMs))
         .where(({ not, exists, selectFrom }) =>
           not(exists(selectFrom('token_expiry_notices as n').select('n.token_id').whereRef('n.token_id', '=', 't.id').where('n.state', '=', state))),
         );
