@@ -145,6 +145,8 @@ export interface Invitation {
   invitationToken: string;
   invitationUrl: string;
   expiresAt: string;
+  /** Whether the link was also emailed to the person (SMTP configured, and the send succeeded). */
+  emailed: boolean;
 }
 
 /** GET /invitations/:token: what the sign-up page shows before the password is set. */

@@ -169,7 +169,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
       /** Whether emails are sent (SMTP configured). */
       email: notify.mailer !== null,
     },
-    users: new UserService({ store, clock, audit, cache, invalidations, publicUrl: options.publicUrl }),
+    users: new UserService({ store, clock, audit, cache, invalidations, publicUrl: options.publicUrl, mailer: notify.mailer }),
     sessions,
     clientTokens,
     oidc: new OidcService({ store, clock, audit, authenticator, tokens, verifier }),

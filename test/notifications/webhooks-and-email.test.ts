@@ -141,6 +141,26 @@ describe('webhooks and email notifications', () => {
     expect(mail.text).not.toContain(token.token);
   });
 
+  it('an invitation is emailed with its one-time link when SMTP is configured (and not when told not to)', async () => {
+    const invited = await admin.post<{ invitationUrl: string; invitationToken: string; emailed: boolean }>('/api/v1/users', {
+      username: 'rosa',
+      email: 'rosa@example.com',
+      role: 'developer',
+    });
+    expect(invited.status).toBe(201);
+    expect(invited.body.emailed).toBe(true);
+    const mail = await waitFor('invitation email', () => smtp.received.find((m) => m.to.includes('rosa@example.com')));
+    expect(mail.subject).toBe('You are invited to Fly Registry');
+    expect(mail.text).toContain(invited.body.invitationUrl);
+    const opened = await new ApiClient(server).get(`/api/v1/invitations/${invited.body.invitationToken}`);
+    expect(opened.status).toBe(200);
+
+    const quiet = await admin.post<{ emailed: boolean }>('/api/v1/users', { username: 'sam', email: 'sam@example.com', role: 'developer', sendEmail: false });
+    expect(quiet.body.emailed).toBe(false);
+    await sleep(500);
+    expect(smtp.received.some((m) => m.to.includes('sam@example.com'))).toBe(false);
+  });
+
   it('"send test" delivers a webhook.test event to that webhook', async () => {
     const res = await admin.post<{ eventId: string }>(`/api/v1/webhooks/${hook.id}/test`);
     expect(res.status).toBe(202);
