@@ -5,7 +5,8 @@
  * contract fails the type check. Times are ISO-8601 strings.
  *
  * Fly Web compiles this file too (web/src/api/types.ts re-exports its types), in the browser's tsconfig,
- * without Node types; it imports only core's vocabulary, types that need no Node (src/core/model.ts, src/core/oidc/model.ts).
+ * without Node types; it imports only core's vocabulary, types that need no Node (src/core/model.ts,
+ * src/core/oidc/model.ts, src/core/notifications/model.ts).
  * Per-protocol parts (endpoints, snippets, release artifacts) have one member per protocol of the protocol
  * registry (src/protocols/registry.ts), which builds them.
  */
@@ -498,25 +499,15 @@ export interface PackageDetail extends PackageEntry {
 
 export type { AnyEventType, DeliveryChannel, DeliveryStatus, NotificationEventType, WebhookFormat } from '../core/notifications/model.js';
 export { NOTIFICATION_EVENT_TYPES, WEBHOOK_FORMATS } from '../core/notifications/model.js';
-import type { AnyEventType, DeliveryChannel, DeliveryStatus, NotificationEventType, WebhookFormat } from '../core/notifications/model.js';
+import type { Delivery as CoreDelivery, NotificationEventType, Webhook as CoreWebhook } from '../core/notifications/model.js';
 
 /** POST /tokens/report-leak: the same answer whatever the secret was. */
 export interface LeakReported {
   message: string;
 }
 
-/** A webhook as admins see it, secret included (they configure the receiver with it). */
-export interface Webhook {
-  id: string;
-  name: string;
-  url: string;
-  secret: string;
-  events: NotificationEventType[];
-  format: WebhookFormat;
-  enabled: boolean;
-  createdBy: string;
-  createdAt: string;
-}
+/** A webhook as admins see it (core's shape with a JSON time), secret included: they configure the receiver with it. */
+export type Webhook = Omit<CoreWebhook, 'createdAt'> & { createdAt: string };
 
 /** GET /webhooks: the webhooks and every event one may subscribe to. */
 export interface WebhookList {
@@ -526,20 +517,12 @@ export interface WebhookList {
   email: boolean;
 }
 
-/** One line of a webhook's delivery log. */
-export interface WebhookDelivery {
-  id: string;
-  eventId: string;
-  eventType: AnyEventType;
-  channel: DeliveryChannel;
-  status: DeliveryStatus;
-  attempts: number;
+/** One line of a webhook's delivery log: core's delivery with JSON times, without the recipient fields. */
+export type WebhookDelivery = Omit<CoreDelivery, 'webhookId' | 'recipient' | 'nextAttemptAt' | 'lastAttemptAt' | 'createdAt'> & {
   nextAttemptAt: string | null;
   lastAttemptAt: string | null;
-  lastStatus: number | null;
-  lastError: string | null;
   createdAt: string;
-}
+};
 
 export interface WebhookDeliveryList {
   deliveries: WebhookDelivery[];
