@@ -162,7 +162,13 @@ function startNotificationJobs(database: SqlDatabase, core: Core, config: Config
     withLease(database, name, job).catch((error: unknown) => logger.error({ err: error }, `${name} failed`));
   };
   const delivering = setInterval(run('notification-delivery', () => core.notifications.dispatcher.run()), intervalMs);
-  const expiring = setInterval(run('token-expiry-notices', () => core.notifications.expiry.run()), expiryCheckMs);
+  const expiring = setInterval(
+    run('token-expiry-notices', async () => {
+      await core.notifications.expiry.run();
+      await core.notifications.dispatcher.prune();
+    }),
+    expiryCheckMs,
+  );
   delivering.unref();
   expiring.unref();
   return {

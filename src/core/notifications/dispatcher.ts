@@ -21,6 +21,8 @@ export interface DispatcherDeps {
 /** How long a claimed delivery belongs to its sender: past this, a sender that died leaves it due again. */
 const CLAIM_MS = 60_000;
 const BATCH = 50;
+/** How long the delivery log keeps finished deliveries (and the outbox its delivered events). */
+const RETENTION_MS = 30 * 86_400_000;
 const MAX_BACKOFF_MS = 3_600_000;
 /** The delivery log keeps the start of an error, not a receiver's whole answer. */
 const ERROR_CHARS = 300;
@@ -32,6 +34,11 @@ const ERROR_CHARS = 300;
  */
 export class NotificationDispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
+
+  /** Drops the delivery log and events older than the retention (the periodic expiry job calls it). */
+  async prune(): Promise<void> {
+    await this.deps.store.notifications.prune(new Date(this.deps.clock.nowMs() - RETENTION_MS));
+  }
 
   /** One pass: fan out what is pending, then send what is due. */
   async run(): Promise<void> {

@@ -25,6 +25,11 @@ export interface NotificationStore {
   claimDelivery(id: string, expected: Date, until: Date): Promise<boolean>;
   /** Records an attempt's outcome (status, attempts, next attempt, last status and error). */
   recordAttempt(id: string, outcome: Pick<Delivery, 'status' | 'attempts' | 'nextAttemptAt' | 'lastAttemptAt' | 'lastStatus' | 'lastError'>): Promise<void>;
+  /**
+   * Forgets finished deliveries (delivered or failed) created before `before`, and fanned-out events older
+   * than that which no delivery still names. Pending deliveries and their events are kept whatever their age.
+   */
+  prune(before: Date): Promise<void>;
   /** A webhook's deliveries, newest first. */
   deliveriesOf(webhookId: string, limit: number): Promise<Delivery[]>;
 

@@ -132,6 +132,18 @@ describe(`notifications over the store on ${TEST_ENGINE}`, () => {
     expect(mails).toHaveLength(1);
   });
 
+  it('pruning forgets finished deliveries and their events after the retention, never pending ones', async () => {
+    const pendingBefore = (await store.notifications.dueDeliveries(new Date(8_000_000_000_000), 1000)).length;
+    const finished = (await store.notifications.deliveriesOf('all', 100)).filter((d) => d.status !== 'pending');
+    expect(finished.length).toBeGreaterThan(0);
+    // Younger than the cutoff: kept.
+    await store.notifications.prune(new Date(Date.UTC(2026, 0, 1)));
+    expect((await store.notifications.deliveriesOf('all', 100)).filter((d) => d.status !== 'pending')).toHaveLength(finished.length);
+    await store.notifications.prune(new Date(clock.nowMs() + DAY));
+    expect((await store.notifications.deliveriesOf('all', 100)).filter((d) => d.status !== 'pending')).toEqual([]);
+    expect((await store.notifications.dueDeliveries(new Date(8_000_000_000_000), 1000)).length).toBe(pendingBefore);
+  });
+
   it('a pull batch that starts a new run announces environment.deployed in its transaction', async () => {
     const environmentId = randomUUID();
     await store.environments.insert({ id: environmentId, name: 'production', description: null, color: null, createdBy: 'owner', createdAt: clock.now(), updatedAt: clock.now() });

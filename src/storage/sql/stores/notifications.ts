@@ -196,6 +196,20 @@ export class SqlNotificationStore implements NotificationStore {
       .execute();
   }
 
+  async prune(before: Date): Promise<void> {
+    await this.db
+      .deleteFrom('notification_deliveries')
+      .where('status', 'in', ['delivered', 'failed'])
+      .where('created_at', '<', before.getTime())
+      .execute();
+    await this.db
+      .deleteFrom('notification_events')
+      .where('fanned_out_at', 'is not', null)
+      .where('occurred_at', '<', before.getTime())
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('notification_deliveries as d').select('d.id').whereRef('d.event_id', '=', 'notification_events.id'))))
+      .execute();
+  }
+
   async deliveriesOf(webhookId: string, limit: number): Promise<Delivery[]> {
     const rows = await this.db
       .selectFrom('notification_deliveries as d')
