@@ -126,4 +126,18 @@ describe('leak reports', () => {
     const npm = await npmWhoami(token.token);
     expect(npm.code).not.toBe(0);
   });
+
+  it('report-leak is rate-limited per address: past the limit, 429 with Retry-After and nothing revoked', async () => {
+    const token = await admin.createToken({ name: 'reported too late', permission: 'read-only' });
+    const anonymous = new ApiClient(server);
+    // The default limit is 20 per window; this file already sent 3 reports from this address.
+    let last = await anonymous.post('/api/v1/tokens/report-leak', { token: 'flyr_0000000000000000000000000000000000000' });
+    for (let i = 0; i < 25 && last.status === 202; i++) {
+      last = await anonymous.post('/api/v1/tokens/report-leak', { token: 'flyr_0000000000000000000000000000000000000' });
+    }
+    expect(last.status).toBe(429);
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await anonymous.post('/api/v1/tokens/report-leak', { token: token.token })).status).toBe(429);
+    expect(await statusOf(token.id)).toBe('active');
+  });
 });
