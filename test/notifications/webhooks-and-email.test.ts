@@ -1,7 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Webhook, WebhookDeliveryList, WebhookList } from '../../src/api/answers.js';
 import { ApiClient, login } from '../helpers/api.js';
+import { runTool } from '../helpers/run-tool.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../support/webhook-receiver.js';
@@ -185,6 +189,27 @@ describe('webhooks and email notifications', () => {
     } finally {
       await slack.close();
     }
+  });
+
+  it('a release is announced as release.created', async () => {
+    const writer = await admin.createToken({ name: 'ci uploader', permission: 'read-write' });
+    const dir = mkdtempSync(join(tmpdir(), 'fly-release-'));
+    try {
+      writeFileSync(join(dir, 'tool.txt'), 'a build output\n');
+      const upload = await runTool('curl', ['-sS', '-f', '-u', `${writer.username}:${writer.token}`, '-T', 'tool.txt', `${server.url}/generic/tool/1.4.0/tool.txt`], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '', HOME: dir },
+        timeoutMs: 60_000,
+      });
+      expect(upload.code, upload.output).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const release = await admin.post<{ id: number }>('/api/v1/releases', { name: 'tool', version: '1.4.0', artifacts: [{ type: 'generic', name: 'tool', version: '1.4.0' }] });
+    expect(release.status, JSON.stringify(release.body)).toBe(201);
+    const hit = await waitFor('release.created', () => received('release.created')[0]);
+    expect(bodyOf(hit)).toMatchObject({ type: 'release.created', actor: 'admin', target: { type: 'release' } });
+    expect(signatureValid(hit, SECRET)).toBe(true);
   });
 
   it('the delivery queue survives a restart: a failing delivery is delivered by the restarted server', async () => {
