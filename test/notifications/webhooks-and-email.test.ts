@@ -86,6 +86,11 @@ describe('webhooks and email notifications', () => {
     expect(list.body.events).toEqual(ALL_EVENTS);
     expect(list.body.email).toBe(true);
     expect(list.body.webhooks.map((w) => w.name)).toEqual(['ops']);
+    // Webhooks are for admins' sessions: a registry token (even the admin's) and no credential are refused.
+    const token = await admin.createToken({ name: 'not for webhooks', permission: 'read-write' });
+    expect((await new ApiClient(server, token.token).get('/api/v1/webhooks')).status).toBe(403);
+    expect((await new ApiClient(server).get('/api/v1/webhooks')).status).toBe(401);
+    expect((await new ApiClient(server, token.token).post(`/api/v1/webhooks/${hook.id}/test`)).status).toBe(403);
   });
 
   it('a created token is announced with a signed body; a 500 answer is retried with the same event', async () => {
