@@ -5,7 +5,8 @@
  * contract fails the type check. Times are ISO-8601 strings.
  *
  * Fly Web compiles this file too (web/src/api/types.ts re-exports its types), in the browser's tsconfig,
- * without Node types; it imports only core's vocabulary, types that need no Node (src/core/model.ts, src/core/oidc/model.ts).
+ * without Node types; it imports only core's vocabulary, types that need no Node (src/core/model.ts,
+ * src/core/oidc/model.ts, src/core/notifications/model.ts).
  * Per-protocol parts (endpoints, snippets, release artifacts) have one member per protocol of the protocol
  * registry (src/protocols/registry.ts), which builds them.
  */
@@ -184,6 +185,8 @@ export interface Invitation {
   invitationToken: string;
   invitationUrl: string;
   expiresAt: string;
+  /** Whether the link was also emailed to the person (SMTP configured, and the send succeeded). */
+  emailed: boolean;
 }
 
 /** GET /invitations/:token: what the sign-up page shows before the password is set. */
@@ -529,4 +532,43 @@ export interface PackageDetail extends PackageEntry {
   releases: Release[];
   /** Actions the caller may take (`delete`, `deprecate`, `undeprecate`, `yank`, `unyank`). */
   actions: string[];
+}
+
+// Leak reports and notifications.
+
+export type { AnyEventType, DeliveryChannel, DeliveryStatus, NotificationEventType, WebhookFormat } from '../core/notifications/model.js';
+export { NOTIFICATION_EVENT_TYPES, WEBHOOK_FORMATS } from '../core/notifications/model.js';
+import type { Delivery as CoreDelivery, NotificationEventType, Webhook as CoreWebhook } from '../core/notifications/model.js';
+
+/** POST /tokens/report-leak: the same answer whatever the secret was. */
+export interface LeakReported {
+  message: string;
+}
+
+/** A webhook as admins see it (core's shape with a JSON time), secret included: they configure the receiver with it. */
+export type Webhook = Omit<CoreWebhook, 'createdAt'> & { createdAt: string };
+
+/** GET /webhooks: the webhooks and every event one may subscribe to. */
+export interface WebhookList {
+  webhooks: Webhook[];
+  events: readonly NotificationEventType[];
+  /** Whether SMTP is configured (expiring-soon and leaked tokens are then emailed to their creators). */
+  email: boolean;
+}
+
+/** One line of a webhook's delivery log: core's delivery with JSON times, without the recipient fields. */
+export type WebhookDelivery = Omit<CoreDelivery, 'webhookId' | 'recipient' | 'nextAttemptAt' | 'lastAttemptAt' | 'createdAt'> & {
+  nextAttemptAt: string | null;
+  lastAttemptAt: string | null;
+  createdAt: string;
+};
+
+export interface WebhookDeliveryList {
+  deliveries: WebhookDelivery[];
+}
+
+/** POST /webhooks/:id/test. */
+export interface WebhookTestQueued {
+  eventId: string;
+  message: string;
 }

@@ -18,11 +18,14 @@ import { pypiRoutes } from './handlers/pypi.js';
 import { releaseRoutes } from './handlers/releases.js';
 import { tokenRoutes } from './handlers/tokens.js';
 import { userRoutes } from './handlers/users.js';
+import { leakReportRoutes, webhookRoutes } from './handlers/webhooks.js';
+import { secretScanningPlugin } from './secret-scanning.js';
 import { openApiDocument } from './openapi.js';
 import type { ApiRoute } from './route.js';
 
 export const API_ROUTES: ApiRoute[] = [
   ...authRoutes,
+  ...leakReportRoutes,
   ...tokenRoutes,
   ...userRoutes,
   ...auditRoutes,
@@ -34,6 +37,7 @@ export const API_ROUTES: ApiRoute[] = [
   ...oidcRoutes,
   ...credentialHelperRoutes,
   ...endpointRoutes,
+  ...webhookRoutes,
 ];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -60,6 +64,7 @@ export async function apiPlugin(app: FastifyInstance, { core, catalog, secureCoo
   app.setNotFoundHandler((request, reply) =>
     sendApiError(Errors.notFound('API endpoint', `${request.method} ${request.url.split('?')[0]}`), request, reply),
   );
+  await app.register(secretScanningPlugin, { core });
   const document = openApiDocument(API_ROUTES, version);
   app.get('/api/v1/openapi.json', async () => document);
 

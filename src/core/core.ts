@@ -28,6 +28,12 @@ import { TokenRotation } from './tokens/rotation.js';
 import { DEFAULT_EXPIRY_WARNING_DAYS, expiryNotice, expiryWarningMs } from './tokens/expiry-warning.js';
 import type { Principal } from './auth/principal.js';
 import { SessionService } from './users/session-service.js';
+import { NotificationDispatcher } from './notifications/dispatcher.js';
+import { announcingDeployments } from './notifications/deployments.js';
+import { ExpiryWatch } from './notifications/expiry-watch.js';
+import type { Mailer, WebhookTransport } from './notifications/ports.js';
+import { WebhookService } from './notifications/webhook-service.js';
+import { LeakReportService, type ScanningKeys } from './tokens/leak-reports.js';
 import { UserService, withSlash } from './users/user-service.js';
 
 export interface CoreOptions {
@@ -56,8 +62,32 @@ export interface CoreOptions {
   /** Where the failure limiter counts; default: this process's memory (the workers of a server share theirs). */
   failureCounts?: FailureCounts;
   clock?: Clock;
+  /** Leak reports, webhooks and email; default: no scanner keys, no SMTP, webhooks refused at delivery. */
+  notifications?: NotificationOptions;
   onBackgroundError(error: unknown): void;
 }
+
+export interface NotificationOptions {
+  /** Public keys secret scanners sign their reports with (null: the scanner endpoint refuses reports). */
+  scanningKeys: ScanningKeys | null;
+  /** Null when SMTP is not configured. */
+  mailer: Mailer | null;
+  transport: WebhookTransport;
+  /** A token expiring within this long is "expiring soon". */
+  expiringSoonMs: number;
+  /** The first retry of a failed delivery waits this long; each next one twice as long. */
+  retryBaseMs: number;
+  maxAttempts: number;
+}
+
+const NO_NOTIFICATIONS: NotificationOptions = {
+  scanningKeys: null,
+  mailer: null,
+  transport: { post: () => Promise.reject(new Error('this process sends no webhooks')) },
+  expiringSoonMs: 7 * 86_400_000,
+  retryBaseMs: 30_000,
+  maxAttempts: 8,
+};
 
 /** Bounds how stale another replica's npm write can look in this process's packument cache. */
 const NPM_PACKUMENT_CACHE_TTL_MS = 2000;
@@ -84,7 +114,9 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   const expiryWarning = options.tokenExpiryWarningMs ?? expiryWarningMs(DEFAULT_EXPIRY_WARNING_DAYS);
   const tokens = new TokenService({ store, clock, cache, invalidations, audit, publicUrl: options.publicUrl, protocols, expiryWarningMs: expiryWarning });
   const environments = new EnvironmentService({ store, clock, audit, tokens });
-  const pulls = new PullRecorder(store.deployments, {
+  const notify = options.notifications ?? NO_NOTIFICATIONS;
+  // Pull batches that start a new run also announce it (environment.deployed), in the same transaction.
+  const pulls = new PullRecorder(announcingDeployments(store), {
     clock,
     flushIntervalMs: options.pullFlushMs ?? 250,
     batchSize: 5000,
@@ -128,7 +160,23 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     deployments: new DeploymentService({ store, environments }),
     releases: new ReleaseService({ store, clock, audit, protocols }),
     pulls,
-    users: new UserService({ store, clock, audit, cache, invalidations, publicUrl: options.publicUrl }),
+    leaks: new LeakReportService({ tokens, limiter, clock, scanningKeys: notify.scanningKeys }),
+    webhooks: new WebhookService({ store, clock, audit }),
+    notifications: {
+      dispatcher: new NotificationDispatcher({
+        store,
+        clock,
+        transport: notify.transport,
+        mailer: notify.mailer,
+        publicUrl: options.publicUrl,
+        retryBaseMs: notify.retryBaseMs,
+        maxAttempts: notify.maxAttempts,
+      }),
+      expiry: new ExpiryWatch({ store, clock, audit, windowMs: notify.expiringSoonMs }),
+      /** Whether emails are sent (SMTP configured). */
+      email: notify.mailer !== null,
+    },
+    users: new UserService({ store, clock, audit, cache, invalidations, publicUrl: options.publicUrl, mailer: notify.mailer }),
     sessions,
     clientTokens,
     oidc: new OidcService({ store, clock, audit, authenticator, tokens, verifier }),

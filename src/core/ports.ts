@@ -6,6 +6,8 @@ import type { TokenSecretStore } from './tokens/token-secrets.js';
 import type { CatalogStore } from './packages/catalog/ports.js';
 import type { PackageStore } from './packages/package-store.js';
 import type { OciStore } from './oci/ports.js';
+import type { NotificationEvent } from './notifications/model.js';
+import type { NotificationStore } from './notifications/ports.js';
 import type { PublicationStore, ReleaseStore } from './releases/ports.js';
 import type { AuditEvent, Invitation, Role, Session, Token, TokenWithCreator, User, UserStatus } from './model.js';
 
@@ -32,6 +34,8 @@ export interface MetadataStore {
   tokenSecrets: TokenSecretStore;
   /** Read-only queries of the Packages section. */
   catalog: CatalogStore;
+  /** Webhooks, the notification outbox and delivery queue, expiry notices. */
+  notifications: NotificationStore;
   /** Runs fn with stores bound to one transaction: all of it lands or none of it does. */
   transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T>;
   /**
@@ -100,7 +104,8 @@ export interface AuditQuery {
 }
 
 export interface AuditStore {
-  append(event: Omit<AuditEvent, 'id'>): Promise<void>;
+  /** `announce`: the notification event this change also is, written to the outbox in the same statement batch. */
+  append(event: Omit<AuditEvent, 'id'>, announce?: NotificationEvent): Promise<void>;
   list(query: AuditQuery): Promise<AuditEvent[]>;
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -42,6 +43,13 @@ export const SETTINGS = {
   s3SecretAccessKey: { env: 'FLY_S3_SECRET_ACCESS_KEY', flag: '--s3-secret-access-key <secret>', help: 'S3 secret key (prefer the environment variable)' },
   s3ForcePathStyle: { env: 'FLY_S3_FORCE_PATH_STYLE', flag: '--s3-force-path-style <bool>', help: 'address buckets as endpoint/bucket (most self-hosted stores)', default: 'false' },
   blobRedirect: { env: 'FLY_BLOB_REDIRECT', flag: '--blob-redirect <bool>', help: 'answer blob downloads with a redirect to a pre-signed S3 URL', default: 'false' },
+  smtpUrl: { env: 'FLY_SMTP_URL', flag: '--smtp-url <url>', help: 'smtp://user:pass@host:587 or smtps://… to email token creators and invitations; default: no email' },
+  smtpFrom: { env: 'FLY_SMTP_FROM', flag: '--smtp-from <address>', help: 'the From address of those emails', default: 'Fly Registry <fly-registry@localhost>' },
+  secretScanningKeys: { env: 'FLY_SECRET_SCANNING_KEYS', flag: '--secret-scanning-keys <json|file>', help: "secret scanners' public keys: GitHub's {\"public_keys\":[…]} document, or the path of a file holding it" },
+  expiringSoonDays: { env: 'FLY_EXPIRING_SOON_DAYS', flag: '--expiring-soon-days <days>', help: 'a token expiring within this many days is announced as expiring soon', default: '7' },
+  expiryCheckSeconds: { env: 'FLY_EXPIRY_CHECK_SECONDS', flag: '--expiry-check-seconds <s>', help: 'how often tokens are checked for expiring soon / expired', default: '300' },
+  notifyIntervalMs: { env: 'FLY_NOTIFY_INTERVAL_MS', flag: '--notify-interval-ms <ms>', help: 'how often queued notifications are fanned out and due deliveries sent', default: '2000' },
+  webhookRetrySeconds: { env: 'FLY_WEBHOOK_RETRY_SECONDS', flag: '--webhook-retry-seconds <s>', help: 'first retry delay of a failed delivery (doubling, 8 attempts in all)', default: '30' },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -83,6 +91,13 @@ const schema = z.object({
   s3SecretAccessKey: z.string().optional(),
   s3ForcePathStyle: boolText,
   blobRedirect: boolText,
+  smtpUrl: z.url({ protocol: /^smtps?$/, error: 'must be smtp://… or smtps://…' }).optional(),
+  smtpFrom: z.string().min(3).max(320),
+  secretScanningKeys: z.string().min(1).optional(),
+  expiringSoonDays: intText(1, 365),
+  expiryCheckSeconds: intText(1, 86_400),
+  notifyIntervalMs: intText(50, 600_000),
+  webhookRetrySeconds: intText(1, 3600),
 });
 
 export interface Config {
@@ -111,6 +126,18 @@ export interface Config {
   http: HttpTimeouts;
   /** Where blobs live: files under the data dir (one machine) or an S3-compatible bucket (any number of replicas). */
   blobs: BlobStoreConfig;
+  notifications: NotificationConfig;
+}
+
+/** Leak reports, webhooks and email (see README, "Leak reports and notifications"). */
+export interface NotificationConfig {
+  smtp: { url: string; from: string } | null;
+  /** GitHub's public-keys JSON document, read from the file when the setting named one. */
+  secretScanningKeys: string | null;
+  expiringSoonMs: number;
+  expiryCheckMs: number;
+  intervalMs: number;
+  retryBaseMs: number;
 }
 
 /**
@@ -176,7 +203,27 @@ export function parseConfig(env: Record<string, string | undefined>, flags: RawS
       shutdownTimeoutMs: s.shutdownTimeoutSeconds * 1000,
     },
     blobs: blobStoreConfig(s, dataDir),
+    notifications: {
+      smtp: s.smtpUrl ? { url: s.smtpUrl, from: s.smtpFrom } : null,
+      secretScanningKeys: s.secretScanningKeys === undefined ? null : keysDocument(s.secretScanningKeys),
+      expiringSoonMs: s.expiringSoonDays * 86_400_000,
+      expiryCheckMs: s.expiryCheckSeconds * 1000,
+      intervalMs: s.notifyIntervalMs,
+      retryBaseMs: s.webhookRetrySeconds * 1000,
+    },
   };
+}
+
+/** The setting is the JSON document itself, or the path of a file holding it (as GitHub's API serves it). */
+function keysDocument(value: string): string {
+  if (value.trimStart().startsWith('{')) return value;
+  try {
+    return readFileSync(value, 'utf8');
+  } catch (error) {
+    throw Errors.validation(`Configuration is invalid: FLY_SECRET_SCANNING_KEYS: cannot read ${value}: ${(error as Error).message}`, [
+      { path: 'secretScanningKeys', message: 'unreadable file' },
+    ]);
+  }
 }
 
 function blobStoreConfig(s: z.output<typeof schema>, dataDir: string): BlobStoreConfig {

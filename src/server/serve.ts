@@ -17,6 +17,9 @@ import type { Config } from './config.js';
 import { createLogs } from './logger.js';
 import { freePort } from './free-port.js';
 import { openBlobStore } from './open-blob-store.js';
+import { parseScanningKeys } from '../core/tokens/leak-reports.js';
+import { smtpMailer } from './smtp-mailer.js';
+import { fetchWebhookTransport } from './webhook-transport.js';
 import { WorkerChannel } from './workers/channel.js';
 import { WorkerFailureCounts } from './workers/failure-counts.js';
 import { WorkerInvalidationBus } from './workers/invalidation-bus.js';
@@ -95,6 +98,8 @@ export async function startServer(config: Config, version: string, worker?: Work
   worker?.ready();
   logger.info({ port, publicUrl: publicUrl.href, database: database.engine, blobStore: config.blobs.kind, version }, 'listening');
 
+  const notifying = startNotificationJobs(database, core, config, logger);
+
   // Upload sessions nobody has touched for FLY_UPLOAD_ABANDON_SECONDS are abandoned: reclaim their space.
   // One replica at a time.
   const sweeper = setInterval(() => {
@@ -108,6 +113,7 @@ export async function startServer(config: Config, version: string, worker?: Work
   const close = () =>
     (closing ??= (async () => {
       clearInterval(sweeper);
+      notifying.stop();
       await drainHttp(app, draining, config.http.shutdownTimeoutMs, logger);
       await core.stop();
       await invalidations.close();
@@ -131,7 +137,46 @@ function coreOptions(config: Config, blobs: BlobStore, invalidations: Invalidati
     authFailures: config.authFailures,
     usageFlushMs: 1000,
     pullFlushMs: config.pullFlushMs,
+    notifications: {
+      scanningKeys: config.notifications.secretScanningKeys === null ? null : parseScanningKeys(config.notifications.secretScanningKeys),
+      mailer: config.notifications.smtp ? smtpMailer(config.notifications.smtp.url, config.notifications.smtp.from) : null,
+      transport: fetchWebhookTransport,
+      expiringSoonMs: config.notifications.expiringSoonMs,
+      retryBaseMs: config.notifications.retryBaseMs,
+      maxAttempts: WEBHOOK_MAX_ATTEMPTS,
+    },
     onBackgroundError: (error) => logger.error({ err: error }, 'background write failed'),
+  };
+}
+
+/** A failed delivery is tried this many times in all (with the default 30 s base: over about an hour). */
+const WEBHOOK_MAX_ATTEMPTS = 8;
+
+/**
+ * The notification timers: fan out the outbox and send due deliveries, and look for tokens expiring soon or
+ * expired. Each runs under a lease, so one replica (and one worker) does it at a time; deliveries are also
+ * claimed row by row, so even two processes sharing a SQLite file never send one twice.
+ */
+function startNotificationJobs(database: SqlDatabase, core: Core, config: Config, logger: Logger): { stop(): void } {
+  const { intervalMs, expiryCheckMs } = config.notifications;
+  const run = (name: string, job: () => Promise<unknown>) => () => {
+    withLease(database, name, job).catch((error: unknown) => logger.error({ err: error }, `${name} failed`));
+  };
+  const delivering = setInterval(run('notification-delivery', () => core.notifications.dispatcher.run()), intervalMs);
+  const expiring = setInterval(
+    run('token-expiry-notices', async () => {
+      await core.notifications.expiry.run();
+      await core.notifications.dispatcher.prune();
+    }),
+    expiryCheckMs,
+  );
+  delivering.unref();
+  expiring.unref();
+  return {
+    stop: () => {
+      clearInterval(delivering);
+      clearInterval(expiring);
+    },
   };
 }
 

@@ -15,6 +15,7 @@ import { ReleasePage } from './pages/releases/ReleasePage';
 import { ReleasesPage } from './pages/releases/ReleasesPage';
 import { TeamPage } from './pages/team/TeamPage';
 import { TokensPage } from './pages/tokens/TokensPage';
+import { WebhooksPage } from './pages/webhooks/WebhooksPage';
 import { matchPath, navigate, useLocation } from './router/router';
 import { useSession } from './session/session';
 import type { Whoami } from './api/types';
@@ -43,6 +44,7 @@ const ROUTES: Route[] = [
   { path: '/releases/:id', title: 'Release', render: ({ id = '' }) => <ReleasePage key={id} id={id} /> },
   { path: '/team', title: 'Team', adminOnly: true, render: () => <TeamPage /> },
   { path: '/audit', title: 'Audit log', adminOnly: true, render: () => <AuditPage /> },
+  { path: '/webhooks', title: 'Webhooks', adminOnly: true, render: () => <WebhooksPage /> },
   { path: '/profile', title: 'Your profile', render: () => <ProfilePage /> },
   // Where `npm login` sends a person; signed out, the login page shows first and this page after it.
   { path: '/npm-login/:id', title: 'npm login', render: ({ id = '' }) => <NpmLoginPage key={id} id={id} /> },

@@ -15,7 +15,7 @@ export const userRoutes: ApiRoute[] = [
   {
     method: 'POST',
     path: '/api/v1/users',
-    summary: 'Invite a user (admins): returns a one-time invitation link to hand over',
+    summary: 'Invite a user (admins): returns a one-time invitation link to hand over, and emails it when SMTP is configured (unless sendEmail is false)',
     auth: 'principal',
     status: 201,
     body: inviteInput,
@@ -26,6 +26,7 @@ export const userRoutes: ApiRoute[] = [
         invitationToken: invitation.invitationToken,
         invitationUrl: invitation.invitationUrl,
         expiresAt: invitation.expiresAt.toISOString(),
+        emailed: invitation.emailed,
       };
     },
   },

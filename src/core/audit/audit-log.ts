@@ -2,12 +2,18 @@ import type { RequestContext } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import type { AuditEvent } from '../model.js';
 import type { AuditStore } from '../ports.js';
+import { announcementOf } from '../notifications/announce.js';
 
 export type AuditAction =
   | 'token.created'
   | 'token.revoked'
   | 'token.deleted'
   | 'token.rotated'
+  | 'token.expiring_soon'
+  | 'token.expired'
+  | 'webhook.created'
+  | 'webhook.updated'
+  | 'webhook.deleted'
   | 'user.invited'
   | 'user.activated'
   | 'user.role_changed'
@@ -48,7 +54,10 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-/** Writes audit events through the given store (pass a transaction's store to land with the change). */
+/**
+ * Writes audit events through the given store (pass a transaction's store to land with the change). Changes
+ * that are also notification events (notifications/announce.ts) go to the outbox with their audit row.
+ */
 export class AuditLog {
   constructor(private readonly clock: Clock) {}
 
@@ -63,6 +72,6 @@ export class AuditLog {
       ip: ctx?.ip ?? null,
       details: entry.details ?? {},
     };
-    return store.append(event);
+    return store.append(event, announcementOf(entry, event.at));
   }
 }

@@ -37,6 +37,8 @@ const TABLE: [string, Resource, Action, [boolean, boolean, boolean, boolean]][] 
   ['users', { kind: 'users' }, 'pull', [true, false, false, false]],
   ['users', { kind: 'users' }, 'manage', [true, false, false, false]],
   ['audit', { kind: 'audit' }, 'pull', [true, false, false, false]],
+  ['webhooks', { kind: 'webhooks' }, 'pull', [true, false, false, false]],
+  ['webhooks', { kind: 'webhooks' }, 'manage', [true, false, false, false]],
   ['environment', { kind: 'environment' }, 'pull', [true, true, false, false]],
   // npm web login: any signed-in user approves for themselves; a registry token never can.
   ['npm login request', { kind: 'npm-login' }, 'pull', [true, true, false, false]],

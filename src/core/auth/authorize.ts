@@ -19,7 +19,8 @@ export type Resource =
   | { kind: 'npm-login' }
   /** OIDC trust policies: every user may view them, admins change them. */
   | { kind: 'trust-policies' }
-  | { kind: 'audit' };
+  | { kind: 'audit' }
+  | { kind: 'webhooks' };
 
 /** Releases are checked against grants as this protocol id (a `*` grant covers them). */
 export const RELEASES_PROTOCOL = 'releases';
@@ -100,6 +101,9 @@ function authorizeUser(p: Principal, action: Action, resource: Exclude<Resource,
     case 'trust-policies':
       if (action === 'pull' || isAdmin) return;
       throw Errors.forbidden('Only admins can change OIDC trust policies');
+    case 'webhooks':
+      if (isAdmin) return;
+      throw Errors.forbidden('Only admins can view or change webhooks');
     case 'users':
     case 'audit':
       if (isAdmin) return;

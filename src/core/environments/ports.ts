@@ -25,8 +25,9 @@ export interface DeploymentStore {
   /**
    * Folds a batch of attributed requests (in time order) into the deployments aggregate and appends one pull
    * event per new pull, in one transaction. Requests of environments that no longer exist are dropped.
+   * Returns the runs the batch started: an environment that began running another image of a repository.
    */
-  recordPulls(batch: AttributedPull[]): Promise<void>;
+  recordPulls(batch: AttributedPull[]): Promise<Deployment[]>;
   /** Deployments of one environment by first seen. */
   timeline(environmentId: string, query: TimelineQuery): Promise<Deployment[]>;
   /** The latest deployment of every repository of the environment, by repository name. */

@@ -17,7 +17,10 @@ function capturingStore(): { store: DeploymentStore; batches: AttributedPull[][]
   return {
     batches,
     store: {
-      recordPulls: async (batch) => void batches.push(batch),
+      recordPulls: async (batch) => {
+        batches.push(batch);
+        return [];
+      },
       timeline: unused,
       current: unused,
       indexesListing: async () => new Map(),

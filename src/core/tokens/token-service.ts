@@ -69,6 +69,20 @@ export interface IssuedToken {
   snippets: { [key: string]: string | KubernetesPullSecret; kubernetes: KubernetesPullSecret };
 }
 
+/** A secret reported leaked, and where it was found (a scanner's match URL and source). */
+export interface LeakedSecret {
+  secret: string;
+  url?: string;
+  source?: string;
+}
+
+/** What a leak report did to one reported secret. */
+export interface LeakOutcome {
+  secret: string;
+  outcome: 'revoked' | 'already-revoked' | 'unknown';
+  tokenId?: string;
+}
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export interface TokenServiceDeps {
@@ -285,6 +299,43 @@ export class TokenService {
     this.deps.cache.invalidate(id);
     const fresh = await this.deps.store.tokens.byId(id);
     return { token: this.details(fresh ?? token), alreadyRevoked: !revokedNow };
+  }
+
+  /**
+   * Revokes the tokens whose secrets were reported leaked, all in one transaction, each audited as revoked
+   * with reason "leaked" (which announces `token.leaked` to webhooks and the creator). `reporter` names who
+   * reported: the audit actor and the tokens' revokedBy. Tells, per secret, whether it is one of ours.
+   */
+  async revokeLeaked(reports: readonly LeakedSecret[], reporter: string, ctx: RequestContext): Promise<LeakOutcome[]> {
+    const now = this.deps.clock.now();
+    const outcomes = await this.deps.store.transaction(async (tx) => {
+      const out: LeakOutcome[] = [];
+      for (const { secret, url, source } of reports) {
+        const token = isWellFormedSecret(secret, 'token') ? await tx.tokens.byHash(hashSecret(secret)) : undefined;
+        if (!token) {
+          out.push({ secret, outcome: 'unknown' });
+          continue;
+        }
+        const changed = await tx.tokens.revoke(token.id, now, reporter);
+        if (changed) {
+          await this.deps.audit.record(
+            tx.audit,
+            {
+              actor: reporter,
+              action: 'token.revoked',
+              target: { type: 'token', id: token.id, name: token.name },
+              details: { username: token.username, reason: 'leaked', ...(url ? { url } : {}), ...(source ? { source } : {}) },
+            },
+            ctx,
+          );
+          await this.deps.invalidations.publish({ kind: 'token', tokenId: token.id }, tx);
+        }
+        out.push({ secret, outcome: changed ? 'revoked' : 'already-revoked', tokenId: token.id });
+      }
+      return out;
+    });
+    this.forget(outcomes.flatMap((o) => (o.tokenId ? [o.tokenId] : [])));
+    return outcomes;
   }
 
   /** Only expired or revoked tokens may be deleted: an active one must be revoked first. */

@@ -9,6 +9,8 @@ import type { InvalidationBus } from '../invalidation.js';
 import { Errors } from '../errors.js';
 import type { User } from '../model.js';
 import type { MetadataStore } from '../ports.js';
+import type { Mailer } from '../notifications/ports.js';
+import { invitationEmail } from './invitation-email.js';
 import { generateSecret, hashSecret, isWellFormedSecret } from '../tokens/secret.js';
 import { displayText, email, parseInput, password, slugName } from '../validation.js';
 import { generatePassword, hashPassword } from './passwords.js';
@@ -20,6 +22,8 @@ export const inviteInput = z.strictObject({
   email,
   role: z.enum(['admin', 'developer'], { error: 'must be "admin" or "developer"' }),
   name: displayText(100).optional(),
+  /** Email the link too (when SMTP is configured; the default then). */
+  sendEmail: z.boolean().optional(),
 });
 
 export const updateUserInput = z
@@ -38,6 +42,8 @@ export interface UserServiceDeps {
   cache: TokenCache;
   invalidations: InvalidationBus;
   publicUrl: URL;
+  /** Sends invitation links by email when SMTP is configured. */
+  mailer?: Mailer | null;
 }
 
 export class UserService {
@@ -142,12 +148,22 @@ export class UserService {
         ctx,
       );
     });
-    return {
-      user,
-      invitationToken: secret,
-      invitationUrl: new URL(`invite/${secret}`, withSlash(this.deps.publicUrl)).href,
-      expiresAt,
-    };
+    const invitationUrl = new URL(`invite/${secret}`, withSlash(this.deps.publicUrl)).href;
+    return { user, invitationToken: secret, invitationUrl, expiresAt, emailed: await this.emailInvitation(parsed.sendEmail, user, invitationUrl, actor, expiresAt) };
+  }
+
+  /**
+   * Sends the link straight away rather than through the delivery queue, so the secret link is never stored.
+   * A failure does not undo the invitation: the admin still has the link to hand over, and is told.
+   */
+  private async emailInvitation(wanted: boolean | undefined, user: User, link: string, actor: Principal, expiresAt: Date): Promise<boolean> {
+    if (!this.deps.mailer || wanted === false) return false;
+    try {
+      await this.deps.mailer.send(invitationEmail(user.email, link, actor.user.username, expiresAt));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** What the sign-up page shows before the password is set. */

@@ -9,6 +9,7 @@ import { SqlEnvironmentStore } from './stores/environments.js';
 import { SqlPackageStore } from './stores/packages.js';
 import { SqlOciStore } from './stores/oci.js';
 import { SqlReleaseStore } from './stores/releases.js';
+import { SqlNotificationStore } from './stores/notifications.js';
 import { SqlNpmWebLoginStore } from './stores/npm-web-logins.js';
 import { SqlOidcStore } from './stores/oidc.js';
 import { SqlPublicationStore } from './stores/publications.js';
@@ -36,6 +37,7 @@ function storesOver(db: Kysely<Database>, engine: SqlEngine) {
     helperTokens: new SqlHelperTokenStore(db),
     tokenSecrets: new SqlTokenSecretStore(db),
     catalog: new SqlCatalogStore(db, engine),
+    notifications: new SqlNotificationStore(db),
   };
 }
 
@@ -57,6 +59,7 @@ export class SqlMetadataStore implements MetadataStore {
   readonly helperTokens;
   readonly tokenSecrets;
   readonly catalog;
+  readonly notifications;
 
   constructor(
     readonly database: SqlDatabase,
@@ -82,6 +85,7 @@ export class SqlMetadataStore implements MetadataStore {
       helperTokens: this.helperTokens,
       tokenSecrets: this.tokenSecrets,
       catalog: this.catalog,
+      notifications: this.notifications,
     } = storesOver(db, database.engine));
   }
 

@@ -307,6 +307,50 @@ export interface CredentialHelperTokensTable {
   nonce: string;
 }
 
+export interface NotificationEventsTable {
+  id: string;
+  type: string;
+  occurred_at: number;
+  /** JSON: actor, target and details of the event. */
+  payload: string;
+  fanned_out_at: number | null;
+}
+
+export interface WebhooksTable {
+  id: string;
+  name: string;
+  url: string;
+  secret: string;
+  /** JSON array of event types. */
+  events: string;
+  format: string;
+  /** 1 or 0 (SQLite has no boolean). */
+  enabled: number;
+  created_by: string;
+  created_at: number;
+}
+
+export interface NotificationDeliveriesTable {
+  id: string;
+  event_id: string;
+  channel: string;
+  webhook_id: string | null;
+  recipient: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_attempt_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+}
+
+export interface TokenExpiryNoticesTable {
+  token_id: string;
+  state: string;
+  notified_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -338,4 +382,8 @@ export interface Database {
   publications: PublicationsTable;
   credential_helper_tokens: CredentialHelperTokensTable;
   token_secrets: TokenSecretsTable;
+  notification_events: NotificationEventsTable;
+  webhooks: WebhooksTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  token_expiry_notices: TokenExpiryNoticesTable;
 }

@@ -20,6 +20,11 @@ import type {
   RunningImage,
   Token,
   User,
+  Webhook,
+  WebhookDelivery,
+  WebhookFormat,
+  WebhookList,
+  NotificationEventType,
   Whoami,
 } from './types';
 
@@ -120,3 +125,19 @@ const pkg = (protocol: string, name: string) => `/api/v1/packages/${encodeURICom
 export const getPackage = (protocol: string, name: string) => apiRequest<PackageDetail>('GET', pkg(protocol, name));
 export const packageAction = (protocol: string, name: string, action: string, input: { version: string; message?: string }) =>
   apiRequest<PackageDetail | { deleted: true }>('POST', `${pkg(protocol, name)}/actions/${encodeURIComponent(action)}`, input);
+
+export const listWebhooks = () => apiRequest<WebhookList>('GET', '/api/v1/webhooks');
+export interface NewWebhook {
+  name: string;
+  url: string;
+  events: NotificationEventType[];
+  format: WebhookFormat;
+  secret?: string;
+}
+export const createWebhook = (input: NewWebhook) => apiRequest<Webhook>('POST', '/api/v1/webhooks', input);
+export const updateWebhook = (id: string, patch: Partial<NewWebhook> & { enabled?: boolean }) =>
+  apiRequest<Webhook>('PATCH', `/api/v1/webhooks/${encodeURIComponent(id)}`, patch);
+export const deleteWebhook = (id: string) => apiRequest<{ deleted: true }>('DELETE', `/api/v1/webhooks/${encodeURIComponent(id)}`);
+export const sendWebhookTest = (id: string) => apiRequest<{ eventId: string; message: string }>('POST', `/api/v1/webhooks/${encodeURIComponent(id)}/test`);
+export const listWebhookDeliveries = async (id: string) =>
+  (await apiRequest<{ deliveries: WebhookDelivery[] }>('GET', `/api/v1/webhooks/${encodeURIComponent(id)}/deliveries`)).deliveries;

@@ -16,6 +16,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/releases', label: 'Releases' },
   { to: '/team', label: 'Team', adminOnly: true },
   { to: '/audit', label: 'Audit log', adminOnly: true },
+  { to: '/webhooks', label: 'Webhooks', adminOnly: true },
 ];
 
 export function TopBar({ me, onLogout }: { me: Whoami; onLogout: () => void }) {

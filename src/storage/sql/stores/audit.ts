@@ -1,14 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { AuditEvent } from '../../../core/model.js';
 import type { AuditQuery, AuditStore } from '../../../core/ports.js';
+import type { NotificationEvent } from '../../../core/notifications/model.js';
 import { toDate } from '../rows.js';
+import { SqlNotificationStore } from './notifications.js';
 import type { Database } from '../schema.js';
 
 /** Append-only: this store has no update or delete. */
 export class SqlAuditStore implements AuditStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async append(e: Omit<AuditEvent, 'id'>): Promise<void> {
+  async append(e: Omit<AuditEvent, 'id'>, announce?: NotificationEvent): Promise<void> {
     await this.db
       .insertInto('audit_events')
       .values({
@@ -22,6 +24,8 @@ export class SqlAuditStore implements AuditStore {
         details: JSON.stringify(e.details),
       })
       .execute();
+    // Same connection or transaction as the audit row: the announcement lands exactly when the change does.
+    if (announce) await new SqlNotificationStore(this.db).enqueue(announce);
   }
 
   async list(q: AuditQuery): Promise<AuditEvent[]> {

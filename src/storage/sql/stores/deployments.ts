@@ -38,9 +38,9 @@ export class SqlDeploymentStore implements DeploymentStore {
     private readonly engine: SqlEngine,
   ) {}
 
-  async recordPulls(batch: AttributedPull[]): Promise<void> {
-    if (batch.length === 0) return;
-    const write = async (db: Kysely<Database>) => {
+  async recordPulls(batch: AttributedPull[]): Promise<Deployment[]> {
+    if (batch.length === 0) return [];
+    const write = async (db: Kysely<Database>): Promise<Deployment[]> => {
       // Two replicas folding pulls of the same repository at once would both start "the next run".
       if (this.engine === 'postgres') await sql`select pg_advisory_xact_lock(${PG_DEPLOYMENTS_LOCK})`.execute(db);
       const environmentIds = [...new Set(batch.map((p) => p.environmentId))];
@@ -48,7 +48,7 @@ export class SqlDeploymentStore implements DeploymentStore {
         (await db.selectFrom('environments').select('id').where('id', 'in', environmentIds).execute()).map((r) => r.id),
       );
       const pulls = live.size === environmentIds.length ? batch : batch.filter((p) => live.has(p.environmentId));
-      if (pulls.length === 0) return;
+      if (pulls.length === 0) return [];
 
       for (const chunk of chunks(
         pulls.filter((p) => p.newPull),
@@ -99,9 +99,10 @@ export class SqlDeploymentStore implements DeploymentStore {
           .where('id', '=', d.id)
           .execute();
       }
+      return inserted;
     };
     if (this.db.isTransaction) return write(this.db);
-    await this.db.transaction().execute(write);
+    return this.db.transaction().execute(write);
   }
 
   /** The latest run of every (environment, repository) the pulls touch, keyed by deploymentKey(). */

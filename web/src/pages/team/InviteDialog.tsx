@@ -28,10 +28,17 @@ export function InviteDialog({ onInvited, onClose }: { onInvited: () => void; on
   if (invitation) {
     return (
       <Dialog title={`${invitation.user.username} is invited`} onClose={onClose}>
-        <p>
-          Send this link to <strong>{invitation.user.email}</strong>. It lets them choose a password, works once, and expires{' '}
-          {formatDateTime(invitation.expiresAt)}.
-        </p>
+        {invitation.emailed ? (
+          <p>
+            An email with this link was sent to <strong>{invitation.user.email}</strong>. It lets them choose a password, works once, and expires{' '}
+            {formatDateTime(invitation.expiresAt)}.
+          </p>
+        ) : (
+          <p>
+            Send this link to <strong>{invitation.user.email}</strong>. It lets them choose a password, works once, and expires{' '}
+            {formatDateTime(invitation.expiresAt)}.
+          </p>
+        )}
         <div className="alert alert-warning">Anyone with the link can claim this account: share it privately. It is not shown again.</div>
         <div className="secret-box">
           <label htmlFor="invitation-link">Invitation link</label>
