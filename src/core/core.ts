@@ -73,8 +73,6 @@ export interface NotificationOptions {
   /** Null when SMTP is not configured. */
   mailer: Mailer | null;
   transport: WebhookTransport;
-  /** A token expiring within this long is "expiring soon". */
-  expiringSoonMs: number;
   /** The first retry of a failed delivery waits this long; each next one twice as long. */
   retryBaseMs: number;
   maxAttempts: number;
@@ -84,7 +82,6 @@ const NO_NOTIFICATIONS: NotificationOptions = {
   scanningKeys: null,
   mailer: null,
   transport: { post: () => Promise.reject(new Error('this process sends no webhooks')) },
-  expiringSoonMs: 7 * 86_400_000,
   retryBaseMs: 30_000,
   maxAttempts: 8,
 };
@@ -172,7 +169,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
         retryBaseMs: notify.retryBaseMs,
         maxAttempts: notify.maxAttempts,
       }),
-      expiry: new ExpiryWatch({ store, clock, audit, windowMs: notify.expiringSoonMs }),
+      expiry: new ExpiryWatch({ store, clock, audit, windowMs: expiryWarning }),
       /** Whether emails are sent (SMTP configured). */
       email: notify.mailer !== null,
     },

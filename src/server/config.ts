@@ -46,7 +46,6 @@ export const SETTINGS = {
   smtpUrl: { env: 'FLY_SMTP_URL', flag: '--smtp-url <url>', help: 'smtp://user:pass@host:587 or smtps://… to email token creators and invitations; default: no email' },
   smtpFrom: { env: 'FLY_SMTP_FROM', flag: '--smtp-from <address>', help: 'the From address of those emails', default: 'Fly Registry <fly-registry@localhost>' },
   secretScanningKeys: { env: 'FLY_SECRET_SCANNING_KEYS', flag: '--secret-scanning-keys <json|file>', help: "secret scanners' public keys: GitHub's {\"public_keys\":[…]} document, or the path of a file holding it" },
-  expiringSoonDays: { env: 'FLY_EXPIRING_SOON_DAYS', flag: '--expiring-soon-days <days>', help: 'a token expiring within this many days is announced as expiring soon', default: '7' },
   expiryCheckSeconds: { env: 'FLY_EXPIRY_CHECK_SECONDS', flag: '--expiry-check-seconds <s>', help: 'how often tokens are checked for expiring soon / expired', default: '300' },
   notifyIntervalMs: { env: 'FLY_NOTIFY_INTERVAL_MS', flag: '--notify-interval-ms <ms>', help: 'how often queued notifications are fanned out and due deliveries sent', default: '2000' },
   webhookRetrySeconds: { env: 'FLY_WEBHOOK_RETRY_SECONDS', flag: '--webhook-retry-seconds <s>', help: 'first retry delay of a failed delivery (doubling, 8 attempts in all)', default: '30' },
@@ -94,7 +93,6 @@ const schema = z.object({
   smtpUrl: z.url({ protocol: /^smtps?$/, error: 'must be smtp://… or smtps://…' }).optional(),
   smtpFrom: z.string().min(3).max(320),
   secretScanningKeys: z.string().min(1).optional(),
-  expiringSoonDays: intText(1, 365),
   expiryCheckSeconds: intText(1, 86_400),
   notifyIntervalMs: intText(50, 600_000),
   webhookRetrySeconds: intText(1, 3600),
@@ -206,7 +204,6 @@ export function parseConfig(env: Record<string, string | undefined>, flags: RawS
     notifications: {
       smtp: s.smtpUrl ? { url: s.smtpUrl, from: s.smtpFrom } : null,
       secretScanningKeys: s.secretScanningKeys === undefined ? null : keysDocument(s.secretScanningKeys),
-      expiringSoonMs: s.expiringSoonDays * 86_400_000,
       expiryCheckMs: s.expiryCheckSeconds * 1000,
       intervalMs: s.notifyIntervalMs,
       retryBaseMs: s.webhookRetrySeconds * 1000,

@@ -141,7 +141,6 @@ function coreOptions(config: Config, blobs: BlobStore, invalidations: Invalidati
       scanningKeys: config.notifications.secretScanningKeys === null ? null : parseScanningKeys(config.notifications.secretScanningKeys),
       mailer: config.notifications.smtp ? smtpMailer(config.notifications.smtp.url, config.notifications.smtp.from) : null,
       transport: fetchWebhookTransport,
-      expiringSoonMs: config.notifications.expiringSoonMs,
       retryBaseMs: config.notifications.retryBaseMs,
       maxAttempts: WEBHOOK_MAX_ATTEMPTS,
     },

@@ -6,7 +6,7 @@ export interface ExpiryWatchDeps {
   store: MetadataStore;
   clock: Clock;
   audit: AuditLog;
-  /** A token expiring within this long is "expiring soon" (FLY_EXPIRING_SOON_DAYS). */
+  /** A token expiring within this long is "expiring soon" (FLY_TOKEN_EXPIRY_WARNING_DAYS; 0: never). */
   windowMs: number;
 }
 
