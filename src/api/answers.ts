@@ -40,7 +40,7 @@ export interface LoginAnswer {
 export interface Whoami {
   kind: 'user' | 'token';
   user: { id: string; username: string; role: Role };
-  token: { id: string; name: string; username: string; permission: Permission; environmentId: string | null } | null;
+  token: { id: string; name: string; username: string; permission: Permission; environmentId: string | null; scope?: readonly ScopeGrant[] | null } | null;
   permission: Permission;
   environmentId: string | null;
   can: { pull: boolean; push: boolean; delete: boolean; manageTokens: boolean; manageUsers: boolean };
@@ -87,6 +87,8 @@ export interface Token {
   ci: CiRun | null;
   /** A short-lived token `docker-credential-flyreg` minted for a login session (listed only while active). */
   credentialHelper: boolean;
+  /** Fine-grained scope: the resource patterns per protocol it may reach, with the actions; null = the whole registry. */
+  scope: ScopeGrant[] | null;
 }
 
 export interface KubernetesPullSecret {
@@ -383,6 +385,7 @@ export interface LoggedOut {
 // A trust policy is core's own shape (core/oidc/model.ts, types only), with its time as JSON sends it.
 export type { ClaimRule, ScopeGrant } from '../core/oidc/model.js';
 import type { TrustPolicy as CoreTrustPolicy } from '../core/oidc/model.js';
+import type { ScopeGrant } from '../core/auth/scope-grant.js';
 
 export type TrustPolicy = Omit<CoreTrustPolicy, 'createdAt'> & { createdAt: string };
 

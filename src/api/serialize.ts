@@ -81,6 +81,7 @@ export const tokenAnswer = (t: TokenDetails, ci: CiProvenance | null = null, cre
   useCount: t.useCount,
   ci: ci && ciRunAnswer(ci),
   credentialHelper,
+  scope: t.scope ? t.scope.map((g) => ({ protocol: g.protocol, resource: g.resource, actions: [...g.actions] })) : null,
 });
 
 export const createdTokenAnswer = (issued: IssuedToken, ci: CiProvenance | null = null): CreatedToken => ({
