@@ -91,6 +91,11 @@ export interface Token {
   scope: ScopeGrant[] | null;
 }
 
+/** POST /tokens/scope-preview: per pattern, the first names it matches among those you may see. */
+export interface ScopePreview {
+  matches: { entry: string; protocol: string; resource: string; names: string[]; more: boolean }[];
+}
+
 export interface KubernetesPullSecret {
   namespace: string;
   secretName: string;

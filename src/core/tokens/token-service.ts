@@ -15,6 +15,7 @@ import { kubernetesPullSecret, kubernetesSecretInput, type KubernetesPullSecret,
 import { generateSecret, hashSecret, isWellFormedSecret } from './secret.js';
 import type { CoreProtocol } from '../protocols.js';
 import { clientSnippets } from './snippets.js';
+import { previewScope, type ScopePreviewEntry } from './scope-preview.js';
 
 export const permissionInput = z.enum(PERMISSIONS, { error: 'must be "read-only" or "read-write"' });
 export const expiresAtInput = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time or null (never)' }).nullable();
@@ -120,6 +121,11 @@ export class TokenService {
   /** A parsed scope checked against the registry's protocols and the permission (null = the whole registry). */
   scope(scope: readonly ScopeGrant[] | null, permission: Permission, field = 'scope'): ScopeGrant[] | null {
     return scope && scopeWithin(resolveScope(scope, this.deps.protocols, field), permission, field);
+  }
+
+  /** The create dialog's live preview: the existing names each scope pattern matches, among those the actor may see. */
+  previewScope(actor: Principal, input: unknown): Promise<ScopePreviewEntry[]> {
+    return previewScope(this.deps, actor, input);
   }
 
   /** Turns an `expiresAt` input into a date, refusing the past (null or absent = never). */
