@@ -13,6 +13,8 @@
 // The vocabulary is core's own (roles, statuses, permissions), sent as is.
 export type { Permission, Role, TokenStatus, UserStatus } from '../core/model.js';
 export { PERMISSIONS } from '../core/model.js';
+/** How a scope entry reads (`oci:team/*`, `npm:@acme/* (pull)`), the same in the CLI, the agent and Fly Web. */
+export { formatScopeEntry } from '../core/auth/scope-grant.js';
 import type { Permission, Role, TokenStatus, UserStatus } from '../core/model.js';
 
 // Sessions and identity.
