@@ -5,6 +5,7 @@ import { parseExpiry } from '../../client/expiry.js';
 import type { RegistryClient } from '../../client/registry-client.js';
 import { findToken } from '../../client/token-lookup.js';
 import type { CliContext, JsonOption } from '../context.js';
+import { collect } from '../repeatable.js';
 import { printJson, printLine, printTable } from '../output.js';
 
 interface CreateOptions extends JsonOption {
@@ -15,7 +16,6 @@ interface CreateOptions extends JsonOption {
   scope?: string[];
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** How a token's scope reads in the CLI: `oci:team/*, npm:@acme/* (pull)`, or "whole registry". */
 export function scopeText(scope: Token['scope']): string {
