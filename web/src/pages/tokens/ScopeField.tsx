@@ -61,7 +61,6 @@ export function ScopeField({ value, onChange }: { value: ScopeChoice; onChange: 
       clearTimeout(timer);
     };
     // `key` stands for the lines: a new array each render, the same patterns.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 
   return (

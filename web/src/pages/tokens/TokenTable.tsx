@@ -1,3 +1,4 @@
+import { formatScopeEntry } from '../../api/scopes';
 import type { Token, Whoami } from '../../api/types';
 import { TokenStatusBadge } from '../../components/Badge';
 import { SortableTable, type Column } from '../../components/SortableTable';
@@ -66,7 +67,23 @@ export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, e
         </code>
       ),
     },
-    { key: 'permission', label: 'Permission', sortValue: (t) => t.permission, render: (t) => PERMISSION_LABELS[t.permission] },
+    {
+      key: 'permission',
+      label: 'Permission',
+      sortValue: (t) => t.permission,
+      // The scope is the permission's reach, so it sits under it rather than in a column of its own (the table fits 1280 px).
+      render: (t) => {
+        const scope = t.scope ? t.scope.map(formatScopeEntry).join(', ') : 'All repositories';
+        return (
+          <span className="cell-stack">
+            {PERMISSION_LABELS[t.permission]}
+            <small className="muted truncate token-scope" title={`Scope: ${scope}`}>
+              {scope}
+            </small>
+          </span>
+        );
+      },
+    },
     { key: 'createdBy', label: 'Created By', sortValue: (t) => t.createdBy, render: (t) => t.createdBy },
     {
       key: 'createdAt',
