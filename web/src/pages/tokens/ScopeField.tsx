@@ -78,7 +78,7 @@ export function ScopeField({ value, onChange }: { value: ScopeChoice; onChange: 
           <input type="radio" name="token-scope" value="patterns" checked={value.kind === 'patterns'} onChange={() => onChange({ ...value, kind: 'patterns' })} />
           <span>
             <strong>Only matching</strong>
-            <small>Names matching patterns, per protocol</small>
+            <small>Images and packages matching patterns, per protocol</small>
           </span>
         </label>
       </div>
