@@ -58,14 +58,19 @@ function splitEntry(value: unknown): unknown {
 }
 
 /** One entry: `"protocol:pattern"`, or `{ protocol, resource, actions? }`. */
-export const scopeEntryInput = z.preprocess(splitEntry, scopeGrantObject);
+export const scopeEntryInput = z
+  .preprocess(splitEntry, scopeGrantObject)
+  .describe('A "protocol:pattern" string such as "oci:team/*", "npm:@acme/*", "pypi:acme-*" or "maven:com.acme.*", or this object');
 
 /** A scope as the API takes it: null (or absent) = the whole registry; otherwise 1–50 entries. */
 export const scopeInput = z
   .array(scopeEntryInput)
   .min(1, 'must list at least one "protocol:pattern" (or be null for the whole registry)')
   .max(MAX_SCOPE_ENTRIES, `must list at most ${MAX_SCOPE_ENTRIES} patterns`)
-  .nullable();
+  .nullable()
+  .describe(
+    'Fine-grained scope: the resource patterns (per protocol) the token may reach, with its permission\'s actions. A pattern is an exact name or a prefix ending in "*". Absent or null = the whole registry',
+  );
 
 /**
  * Checks a parsed scope against the protocols this registry serves (and `releases`), and spells each
