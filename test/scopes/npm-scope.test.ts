@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, type ApiClient, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -17,13 +16,8 @@ describe('an npm token scoped to npm:@acme/*', () => {
   let acmeReader: CreatedToken;
   let acmeWriter: CreatedToken;
 
-  async function pack(name: string, version: string): Promise<string> {
-    const dir = sandbox.project('', { 'package.json': { name, version, description: `${name} for tests`, main: 'index.js' }, 'index.js': `module.exports = '${name}';\n` });
-    const result = await sandbox.run(dir, ['pack', '--json']);
-    expect(result.code, result.output).toBe(0);
-    const [{ filename }] = JSON.parse(result.stdout) as [{ filename: string }];
-    return join(dir, filename);
-  }
+  const pack = (name: string, version: string) =>
+    sandbox.pack({ name, version, description: `${name} for tests`, main: 'index.js' }, { 'index.js': `module.exports = '${name}';\n` });
 
   beforeAll(async () => {
     server = await startServer();
