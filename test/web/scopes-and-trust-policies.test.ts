@@ -52,7 +52,7 @@ describe('token scopes and CI trust policies in the browser', () => {
     const shown = page.getByRole('dialog', { name: /Token “team pull” created/ });
     await shown.getByRole('button', { name: 'Done, I have copied it' }).click();
     await row(page, 'team pull').getByText('oci:team/* (pull)').waitFor();
-    await row(page, 'seed').getByText('All repositories').waitFor();
+    await row(page, 'seed').getByTitle('All repositories').waitFor();
     const tokens = await admin.get<{ tokens: Token[] }>('/api/v1/tokens');
     expect(tokens.body.tokens.find((t) => t.name === 'team pull')?.scope).toEqual([{ protocol: 'oci', resource: 'team/*', actions: ['pull'] }]);
   });

@@ -71,13 +71,13 @@ export function registerTokens(program: Command, cli: CliContext): void {
         ['NAME', 'name'],
         ['USERNAME', 'username'],
         ['PERMISSION', 'permission'],
-        ['SCOPE', 'scopeText'],
         ['STATUS', 'status'],
         ['CREATED BY', 'createdBy'],
         ['CREATED', 'createdAt'],
         ['EXPIRES', 'expiresAt'],
         ['LAST USED', 'lastUsedAt'],
         ['USES', 'useCount'],
+        ['SCOPE', 'scopeText'],
       ]);
     });
 

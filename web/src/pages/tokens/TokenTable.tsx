@@ -71,9 +71,11 @@ export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, e
       key: 'permission',
       label: 'Permission',
       sortValue: (t) => t.permission,
-      // The scope is the permission's reach, so it sits under it rather than in a column of its own (the table fits 1280 px).
+      // The scope is the permission's reach, so it sits under it rather than in a column of its own (the table fits
+      // 1280 px); only scoped tokens get the second line, so a list of whole-registry tokens stays one line a row.
       render: (t) => {
-        const scope = t.scope ? t.scope.map(formatScopeEntry).join(', ') : 'All repositories';
+        if (!t.scope) return <span title="All repositories">{PERMISSION_LABELS[t.permission]}</span>;
+        const scope = t.scope.map(formatScopeEntry).join(', ');
         return (
           <span className="cell-stack">
             {PERMISSION_LABELS[t.permission]}
