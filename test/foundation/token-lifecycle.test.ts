@@ -20,6 +20,7 @@ const TOKEN_VIEW_KEYS = [
   'permission',
   'revokedAt',
   'revokedBy',
+  'scope',
   'status',
   'useCount',
   'username',
