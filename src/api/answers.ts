@@ -14,6 +14,8 @@
 // The vocabulary is core's own (roles, statuses, permissions), sent as is.
 export type { Permission, Role, TokenStatus, UserStatus } from '../core/model.js';
 export { PERMISSIONS } from '../core/model.js';
+/** How a scope entry reads (`oci:team/*`, `npm:@acme/* (pull)`), the same in the CLI, the agent and Fly Web. */
+export { formatScopeEntry } from '../core/auth/scope-grant.js';
 import type { Permission, Role, TokenStatus, UserStatus } from '../core/model.js';
 
 // Sessions and identity.
@@ -52,6 +54,8 @@ export interface Whoami {
     expiringSoon: boolean;
     /** Set when the request used a secret a rotation replaced: when it stops working. */
     secretRetiresAt: string | null;
+    /** Fine-grained scope (null = the whole registry). */
+    scope: readonly ScopeGrant[] | null;
   } | null;
   permission: Permission;
   environmentId: string | null;
@@ -108,6 +112,8 @@ export interface Token {
   expiringSoon: boolean;
   /** After a rotation, the replaced secret while it still works (its overlap); null otherwise. In lists and single answers. */
   previousSecret: PreviousSecret | null;
+  /** Fine-grained scope: the resource patterns per protocol it may reach, with the actions; null = the whole registry. */
+  scope: ScopeGrant[] | null;
 }
 
 /** The secret a rotation replaced, during its overlap: whether it is still in use tells whether everyone switched. */
@@ -116,6 +122,11 @@ export interface PreviousSecret {
   lastUsedAt: string | null;
   usedSinceRotation: boolean;
   rotatedAt: string;
+}
+
+/** POST /tokens/scope-preview: per pattern, the first names it matches among those you may see. */
+export interface ScopePreview {
+  matches: { entry: string; protocol: string; resource: string; names: string[]; more: boolean }[];
 }
 
 export interface KubernetesPullSecret {
@@ -425,6 +436,7 @@ export interface LoggedOut {
 // A trust policy is core's own shape (core/oidc/model.ts, types only), with its time as JSON sends it.
 export type { ClaimRule, ScopeGrant } from '../core/oidc/model.js';
 import type { TrustPolicy as CoreTrustPolicy } from '../core/oidc/model.js';
+import type { ScopeGrant } from '../core/auth/scope-grant.js';
 
 export type TrustPolicy = Omit<CoreTrustPolicy, 'createdAt'> & { createdAt: string };
 

@@ -90,6 +90,7 @@ export const tokenAnswer = (t: TokenDetails, ci: CiProvenance | null = null, cre
     usedSinceRotation: previous.usedSinceRotation,
     rotatedAt: previous.rotatedAt.toISOString(),
   },
+  scope: t.scope ? t.scope.map((g) => ({ protocol: g.protocol, resource: g.resource, actions: [...g.actions] })) : null,
 });
 
 /** A rotation's answer: like a creation's (the secret this once, refreshed snippets), plus when the old secret stops. */

@@ -170,6 +170,8 @@ export interface CreateTokenRequest {
   permission?: Permission;
   expiresAt: string | null;
   environment?: string;
+  /** Fine-grained scope: `"protocol:pattern"` entries such as `"oci:team/*"`; absent = the whole registry. */
+  scope?: string[];
 }
 
 function queryString(query: Record<string, string>): string {

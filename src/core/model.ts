@@ -1,4 +1,5 @@
 /** Domain records shared by core services and the storage ports. Times are JavaScript Dates. */
+import type { ScopeGrant } from './auth/scope-grant.js';
 
 export const ROLES = ['admin', 'developer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -58,10 +59,12 @@ export interface Token {
   lastUsedIp: string | null;
   lastUsedClient: string | null;
   useCount: number;
+  /** Fine-grained scope (core/auth/scope.ts): the resource patterns it may reach; null or absent = the whole registry. */
+  scope?: readonly ScopeGrant[] | null;
 }
 
 /** A token as a principal carries it and `GET /whoami` shows it: picked from the record in one place. */
-export type TokenIdentity = Pick<Token, 'id' | 'name' | 'username' | 'permission' | 'environmentId'> & {
+export type TokenIdentity = Pick<Token, 'id' | 'name' | 'username' | 'permission' | 'environmentId' | 'scope'> & {
   /** When the token expires (null = never); absent where a record never had one (test fixtures). */
   expiresAt?: Date | null;
   /** Set when the request used a secret a rotation replaced: when that secret stops working (tokens/rotation.ts). */
@@ -69,7 +72,7 @@ export type TokenIdentity = Pick<Token, 'id' | 'name' | 'username' | 'permission
 };
 
 export function tokenIdentity(t: TokenIdentity): TokenIdentity {
-  return { id: t.id, name: t.name, username: t.username, permission: t.permission, environmentId: t.environmentId, expiresAt: t.expiresAt ?? null };
+  return { id: t.id, name: t.name, username: t.username, permission: t.permission, environmentId: t.environmentId, scope: t.scope ?? null, expiresAt: t.expiresAt ?? null };
 }
 
 /** A token joined with what authentication needs about its creator. */

@@ -1,7 +1,7 @@
 import { parseArtifactSpec } from '../client/artifact-spec.js';
 import { defaultExpiry, defaultPermission } from '../client/token-defaults.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { PERMISSIONS } from '../api/answers.js';
+import { formatScopeEntry, PERMISSIONS } from '../api/answers.js';
 import { z } from 'zod';
 import { parseExpiry } from '../client/expiry.js';
 import { applyPlan, PACKAGE_MANAGERS } from '../client/package-managers/configure.js';
@@ -44,18 +44,30 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
           .describe('"read-only": pull and install only; "read-write": also push and publish. Required unless environment is given (then read-only by default)'),
         expires: expiry,
         environment: environmentName.optional(),
+        scope: z
+          .array(z.string().max(250))
+          .min(1)
+          .max(50)
+          .optional()
+          .describe(
+            'Limit the token to resources matching these patterns, each "protocol:pattern": "oci:team/api" (one image repository), "oci:team/*", ' +
+              '"npm:@acme/*", "pypi:acme-*", "maven:com.acme.*". A pattern is an exact name or ends with "*". Omit for the whole registry. ' +
+              'E.g. a read-only token for staging that can only pull team/api: permission "read-only", environment "staging", scope ["oci:team/api"]',
+          ),
       },
       annotations: { destructiveHint: false, idempotentHint: false },
     },
-    ({ name, permission, expires, environment }) =>
+    ({ name, permission, expires, environment, scope }) =>
       guarded(async () => {
         const created = await backend.client().createToken({
           name,
           permission: permission ?? defaultPermission(Boolean(environment)),
           expiresAt: parseExpiry(expires ?? defaultExpiry(Boolean(environment)), new Date()),
           ...(environment ? { environment } : {}),
+          ...(scope ? { scope } : {}),
         });
-        return ok(`Created ${created.permission} token "${created.name}" (username ${created.username}). The secret is shown only this once.`, created);
+        const reach = created.scope ? `, limited to ${created.scope.map(formatScopeEntry).join(', ')}` : '';
+        return ok(`Created ${created.permission} token "${created.name}" (username ${created.username}${reach}). The secret is shown only this once.`, created);
       }),
   );
 

@@ -132,7 +132,6 @@ export interface NotificationConfig {
   smtp: { url: string; from: string } | null;
   /** GitHub's public-keys JSON document, read from the file when the setting named one. */
   secretScanningKeys: string | null;
-  expiringSoonMs: number;
   expiryCheckMs: number;
   intervalMs: number;
   retryBaseMs: number;

@@ -22,6 +22,7 @@ const TOKEN_VIEW_KEYS = [
   'previousSecret',
   'revokedAt',
   'revokedBy',
+  'scope',
   'status',
   'useCount',
   'username',

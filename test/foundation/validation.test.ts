@@ -39,9 +39,10 @@ describe('malformed and absurd input → 400 with a clear message', () => {
   });
 
   it('unknown fields are named', async () => {
-    const res = await createToken({ name: 'ci', permission: 'read-only', expiresAt: null, admin: true, scope: 'all' });
-    expectInvalid(res, 'unknown field(s): admin, scope');
-    expect(res.body.error.details?.issues).toEqual([{ path: '(root)', message: 'unknown field(s): admin, scope' }]);
+    // (`scope` is a real field now, fine-grained scopes: `scopes` is not.)
+    const res = await createToken({ name: 'ci', permission: 'read-only', expiresAt: null, admin: true, scopes: 'all' });
+    expectInvalid(res, 'unknown field(s): admin, scopes');
+    expect(res.body.error.details?.issues).toEqual([{ path: '(root)', message: 'unknown field(s): admin, scopes' }]);
   });
 
   it('missing fields are named', async () => {

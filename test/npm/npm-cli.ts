@@ -98,6 +98,15 @@ export class NpmSandbox {
     });
   }
 
+  /** `npm pack` of a package made of `package.json` (this manifest) and `files`, in a directory of its own; the tarball's path. */
+  async pack(manifest: { name: string; version: string } & Record<string, unknown>, files: Record<string, string> = {}): Promise<string> {
+    const dir = this.project('', { 'package.json': manifest, ...files });
+    const result = await this.run(dir, ['pack', '--json']);
+    if (result.code !== 0) throw new Error(`npm pack failed: ${result.output}`);
+    const [{ filename }] = JSON.parse(result.stdout) as [{ filename: string }];
+    return join(dir, filename);
+  }
+
   remove(): void {
     rmSync(this.root, { recursive: true, force: true });
   }

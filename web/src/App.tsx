@@ -1,6 +1,7 @@
 import { useEffect, type ReactNode } from 'react';
 import { TopBar } from './components/TopBar';
 import { AuditPage } from './pages/audit/AuditPage';
+import { TrustPoliciesPage } from './pages/oidc/TrustPoliciesPage';
 import { ComparePage } from './pages/environments/ComparePage';
 import { EnvironmentPage } from './pages/environments/EnvironmentPage';
 import { EnvironmentsPage } from './pages/environments/EnvironmentsPage';
@@ -43,6 +44,7 @@ const ROUTES: Route[] = [
   { path: '/releases', title: 'Releases', render: () => <ReleasesPage /> },
   { path: '/releases/:id', title: 'Release', render: ({ id = '' }) => <ReleasePage key={id} id={id} /> },
   { path: '/team', title: 'Team', adminOnly: true, render: () => <TeamPage /> },
+  { path: '/ci', title: 'CI trust policies', render: () => <TrustPoliciesPage /> },
   { path: '/audit', title: 'Audit log', adminOnly: true, render: () => <AuditPage /> },
   { path: '/webhooks', title: 'Webhooks', adminOnly: true, render: () => <WebhooksPage /> },
   { path: '/profile', title: 'Your profile', render: () => <ProfilePage /> },

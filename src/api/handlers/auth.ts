@@ -76,5 +76,6 @@ function whoamiToken(t: TokenIdentity, expiringSoon: boolean): NonNullable<Whoam
     expiresAt: t.expiresAt ? t.expiresAt.toISOString() : null,
     expiringSoon,
     secretRetiresAt: t.secretRetiresAt ? t.secretRetiresAt.toISOString() : null,
+    scope: t.scope ?? null,
   };
 }

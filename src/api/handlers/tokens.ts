@@ -2,7 +2,8 @@ import { kubernetesSecretInput } from '../../core/tokens/kubernetes-secret.js';
 import { createTokenInput } from '../../core/tokens/token-service.js';
 import { kubernetesQuery } from '../kubernetes-query.js';
 import { rotateTokenInput } from '../../core/tokens/rotation.js';
-import type { CreatedToken, Deleted, RevokedToken, RotatedToken, Token, TokenList } from '../answers.js';
+import { scopePreviewInput } from '../../core/tokens/scope-preview.js';
+import type { CreatedToken, Deleted, RevokedToken, RotatedToken, ScopePreview, Token, TokenList } from '../answers.js';
 import type { ApiRoute } from '../route.js';
 import { createdTokenAnswer, rotatedTokenAnswer, tokenAnswer } from '../serialize.js';
 
@@ -26,13 +27,22 @@ export const tokenRoutes: ApiRoute[] = [
   {
     method: 'POST',
     path: '/api/v1/tokens',
-    summary: 'Create a token (`environment` scopes it to one): the answer holds the secret and client snippets, shown this once only',
+    summary:
+      'Create a token (`environment` ties it to one; `scope` limits it to resource patterns such as ["oci:team/*", "npm:@acme/*"]): the answer holds the secret and client snippets, shown this once only',
     auth: 'principal',
     status: 201,
     body: createTokenInput,
     query: kubernetesSecretInput,
     handler: async ({ core, principal, request, ctx }): Promise<CreatedToken> =>
       createdTokenAnswer(await core.tokens.create(principal, request.body, ctx, kubernetesQuery(request.query))),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tokens/scope-preview',
+    summary: 'What each scope pattern matches today: up to 20 repository/package names per pattern, only those you may see',
+    auth: 'principal',
+    body: scopePreviewInput,
+    handler: async ({ core, principal, request }): Promise<ScopePreview> => ({ matches: await core.tokens.previewScope(principal, request.body) }),
   },
   {
     method: 'GET',

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import type { TrustPolicy } from '../../api/answers.js';
 import type { CliContext, JsonOption } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
+import { collect } from '../repeatable.js';
+import { scopeText } from './tokens.js';
 
 interface CreateOptions extends JsonOption {
   issuer: string;
@@ -9,10 +11,9 @@ interface CreateOptions extends JsonOption {
   claim: string[];
   permission: string;
   environment?: string;
+  scope?: string[];
   ttl?: string;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** `--claim ref=refs/tags/v*` given once or more per claim: repeats of one claim are its alternatives. */
 function claimRules(specs: string[]): { claim: string; equals: string[] }[] {
@@ -45,6 +46,7 @@ export function registerOidc(program: Command, cli: CliContext): void {
     .requiredOption('--claim <claim=value>', 'a claim rule, e.g. repository=acme/shop or ref=refs/tags/v* (repeat a claim for alternatives)', collect)
     .requiredOption('--permission <permission>', 'read-only or read-write')
     .option('--environment <name>', 'scope issued tokens to this environment')
+    .option('--scope <protocol:pattern>', 'limit issued tokens to resources matching a pattern, e.g. oci:acme/shop* (repeatable; default: the whole registry)', collect)
     .option('--ttl <seconds>', 'lifetime of issued tokens (at most 3600, default 900)')
     .option('--json', 'print the result as JSON')
     .action(async (name: string, options: CreateOptions) => {
@@ -55,6 +57,7 @@ export function registerOidc(program: Command, cli: CliContext): void {
         rules: claimRules(options.claim),
         permission: options.permission,
         ...(options.environment !== undefined ? { environment: options.environment } : {}),
+        ...(options.scope !== undefined ? { scope: options.scope } : {}),
         ...(options.ttl !== undefined ? { tokenTtlSeconds: Number(options.ttl) } : {}),
       });
       if (options.json) return printJson(created);
@@ -69,7 +72,7 @@ export function registerOidc(program: Command, cli: CliContext): void {
       const policies = await cli.session().client.listTrustPolicies();
       if (options.json) return printJson(policies);
       printTable(
-        policies.map((p) => ({ ...p, rules: describeRules(p), environment: p.environment ?? '', ttl: `${p.tokenTtlSeconds}s` })),
+        policies.map((p) => ({ ...p, rules: describeRules(p), environment: p.environment ?? '', scope: scopeText(p.scope), ttl: `${p.tokenTtlSeconds}s` })),
         [
           ['NAME', 'name'],
           ['ISSUER', 'issuer'],
@@ -77,6 +80,7 @@ export function registerOidc(program: Command, cli: CliContext): void {
           ['RULES', 'rules'],
           ['PERMISSION', 'permission'],
           ['ENVIRONMENT', 'environment'],
+          ['SCOPE', 'scope'],
           ['TTL', 'ttl'],
         ],
       );

@@ -1,11 +1,12 @@
 import { DEFAULT_EXPIRY_DAYS, defaultExpiry, defaultPermission } from '../../client/token-defaults.js';
 import { Option, type Command } from 'commander';
-import { PERMISSIONS, type CreatedToken, type Permission, type Token } from '../../api/answers.js';
+import { formatScopeEntry, PERMISSIONS, type CreatedToken, type Permission, type Token } from '../../api/answers.js';
 import { parseExpiry } from '../../client/expiry.js';
 import { parseOverlap } from '../../client/overlap.js';
 import type { RegistryClient } from '../../client/registry-client.js';
 import { findToken } from '../../client/token-lookup.js';
 import type { CliContext, JsonOption } from '../context.js';
+import { collect } from '../repeatable.js';
 import { printJson, printLine, printTable } from '../output.js';
 
 interface CreateOptions extends JsonOption {
@@ -13,6 +14,13 @@ interface CreateOptions extends JsonOption {
   permission?: Permission;
   expires?: string;
   env?: string;
+  scope?: string[];
+}
+
+
+/** How a token's scope reads in the CLI: `oci:team/*, npm:@acme/* (pull)`, or "whole registry". */
+export function scopeText(scope: Token['scope']): string {
+  return scope ? scope.map(formatScopeEntry).join(', ') : 'whole registry';
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -33,6 +41,11 @@ export function registerTokens(program: Command, cli: CliContext): void {
     .addOption(new Option('--permission <permission>', 'what it may do (default read-write, as in Fly Web; read-only with --env)').choices(PERMISSIONS))
     .option('--expires <when>', `"never", a duration (30d, 12h, 4w) or a date (2030-01-31: until the end of that day); default ${DEFAULT_EXPIRY_DAYS}d, never with --env`)
     .option('--env <name>', 'scope it to a runtime environment: its image pulls become deployments')
+    .option(
+      '--scope <protocol:pattern>',
+      'limit it to resources matching a pattern, e.g. oci:team/*, npm:@acme/*, pypi:acme-*, maven:com.acme.* (repeatable; default: the whole registry)',
+      collect,
+    )
     .option('--json', 'print the result as JSON (includes the secret)')
     .action(async (options: CreateOptions) => {
       const { client } = cli.session();
@@ -41,6 +54,7 @@ export function registerTokens(program: Command, cli: CliContext): void {
         permission: options.permission ?? defaultPermission(Boolean(options.env)),
         expiresAt: parseExpiry(options.expires ?? defaultExpiry(Boolean(options.env)), new Date()),
         ...(options.env ? { environment: options.env } : {}),
+        ...(options.scope ? { scope: options.scope } : {}),
       });
       if (options.json) return printJson(created);
       printCreated(created);
@@ -53,7 +67,7 @@ export function registerTokens(program: Command, cli: CliContext): void {
     .action(async (options: JsonOption) => {
       const tokens = await cli.session().client.listTokens();
       if (options.json) return printJson(tokens);
-      printTable(tokens as unknown as Record<string, unknown>[], [
+      printTable(tokens.map((t) => ({ ...t, scopeText: scopeText(t.scope) })) as unknown as Record<string, unknown>[], [
         ['ID', 'id'],
         ['NAME', 'name'],
         ['USERNAME', 'username'],
@@ -65,6 +79,7 @@ export function registerTokens(program: Command, cli: CliContext): void {
         ['SOON', 'expiringSoon'],
         ['LAST USED', 'lastUsedAt'],
         ['USES', 'useCount'],
+        ['SCOPE', 'scopeText'],
       ]);
     });
 
@@ -76,7 +91,7 @@ export function registerTokens(program: Command, cli: CliContext): void {
     .action(async (idOrName: string, options: JsonOption) => {
       const found = await resolveToken(cli.session().client, idOrName);
       if (options.json) return printJson(found);
-      for (const [key, value] of Object.entries(found)) printLine(`${key.padEnd(15)} ${value === null ? '-' : String(value)}`);
+      for (const [key, value] of Object.entries({ ...found, scope: scopeText(found.scope) })) printLine(`${key.padEnd(15)} ${value === null ? '-' : String(value)}`);
     });
 
   token
@@ -126,7 +141,9 @@ export function registerTokens(program: Command, cli: CliContext): void {
 }
 
 export function printCreated(created: CreatedToken): void {
-  printLine(`Created token ${created.name} (${created.id}): username ${created.username}, ${created.permission}, expires ${created.expiresAt ?? 'never'}`);
+  printLine(
+    `Created token ${created.name} (${created.id}): username ${created.username}, ${created.permission}, scope ${scopeText(created.scope)}, expires ${created.expiresAt ?? 'never'}`,
+  );
   printLine();
   printLine(`Secret (shown only this once): ${created.token}`);
   printSnippets(created.snippets, '');

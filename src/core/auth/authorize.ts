@@ -1,6 +1,6 @@
 import { Errors } from '../errors.js';
 import type { Action } from '../model.js';
-import { grantsAllow } from './grants.js';
+import { grantsAllow, grantsReach, isListing } from './grants.js';
 import type { Principal } from './principal.js';
 
 export type { Action } from '../model.js';
@@ -52,14 +52,17 @@ export function isAllowed(principal: Principal, action: Action, resource: Resour
 }
 
 function authorizeGranted(p: Principal, action: Action, protocol: string, name: string, label: string): void {
-  if (!grantsAllow(p.grants, protocol, name, action)) {
+  // A listing (`:catalog`…) is reached by a grant on any of the protocol's artifacts; its handler filters per name.
+  const granted = (a: Action) => (isListing(name) ? grantsReach(p.grants, protocol, a) : grantsAllow(p.grants, protocol, name, a));
+  if (!granted(action)) {
     if (action === 'manage') {
       throw Errors.forbidden(p.kind === 'token' ? 'Registry tokens cannot manage the registry' : 'Only admins can manage repositories');
     }
-    if (grantsAllow(p.grants, protocol, name, 'pull')) {
+    if (granted('pull')) {
       throw p.kind === 'token' ? Errors.readOnly(`${VERB[action]} ${label}`) : Errors.forbidden(`You may not ${VERB[action]} ${label}`);
     }
-    throw Errors.forbidden(`This ${p.kind === 'token' ? 'token' : 'account'} may not ${VERB[action]} ${label}`);
+    const outside = p.token?.scope ? ": it is outside the token's scope" : '';
+    throw Errors.forbidden(`This ${p.kind === 'token' ? 'token' : 'account'} may not ${VERB[action]} ${label}${outside}`);
   }
   if (p.scope && !grantsAllow(p.scope, protocol, name, action)) {
     throw Errors.unauthenticated('The bearer token does not grant this action on this repository: request a token with that scope');

@@ -12,7 +12,7 @@ export interface Grant {
   actions: readonly Action[];
 }
 
-/** The grants a registry token's permission stands for. Fine-grained token scopes will store grants instead. */
+/** The grants a registry token's permission stands for; a scoped token's are these restricted to its scope (scope.ts). */
 export const PERMISSION_GRANTS: Record<Permission, readonly Grant[]> = {
   'read-only': [{ protocol: '*', resource: '*', actions: ['pull'] }],
   'read-write': [{ protocol: '*', resource: '*', actions: ['pull', 'push', 'delete'] }],
@@ -35,4 +35,20 @@ export function grantsAllow(grants: readonly Grant[], protocol: string, name: st
     if (matches(grant.protocol, protocol) && matches(grant.resource, name) && grant.actions.includes(action)) return true;
   }
   return false;
+}
+
+/**
+ * Names that stand for a protocol's listing rather than one artifact start with `:` (artifact names never
+ * do): OCI's `:catalog`, npm's `:search`, PyPI's `:index`. A grant on any of the protocol's artifacts reaches
+ * a listing, whose handler then shows only the names the grants allow one by one.
+ */
+export const LISTING_PREFIX = ':';
+
+export function isListing(name: string): boolean {
+  return name.startsWith(LISTING_PREFIX);
+}
+
+/** Whether any grant allows `action` on some resource of `protocol` (the rule for listings). */
+export function grantsReach(grants: readonly Grant[], protocol: string, action: Action): boolean {
+  return grants.some((grant) => matches(grant.protocol, protocol) && grant.actions.includes(action));
 }

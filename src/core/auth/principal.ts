@@ -1,5 +1,6 @@
 import type { Role, TokenIdentity } from '../model.js';
-import { PERMISSION_GRANTS, ROLE_GRANTS, type Grant } from './grants.js';
+import { ROLE_GRANTS, type Grant } from './grants.js';
+import { scopedGrants } from './scope.js';
 import type { Permission } from '../model.js';
 
 /** Who is making a request, whatever protocol it came through. */
@@ -27,7 +28,7 @@ export function userPrincipal(user: Principal['user'], session: Principal['sessi
   return { kind: 'user', user, token: null, session, permission: 'read-write', environmentId: null, grants: ROLE_GRANTS[user.role], scope: null };
 }
 
-/** A registry token acting for its creator, with its permission's grants. */
+/** A registry token acting for its creator, with its permission's grants (restricted to its scope, if it has one). */
 export function tokenPrincipal(user: Principal['user'], token: TokenIdentity): Principal {
   return {
     kind: 'token',
@@ -36,7 +37,7 @@ export function tokenPrincipal(user: Principal['user'], token: TokenIdentity): P
     session: null,
     permission: token.permission,
     environmentId: token.environmentId,
-    grants: PERMISSION_GRANTS[token.permission],
+    grants: scopedGrants(token.permission, token.scope),
     scope: null,
   };
 }

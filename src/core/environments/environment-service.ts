@@ -1,3 +1,4 @@
+import { scopeInput } from '../auth/scope.js';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -30,6 +31,8 @@ export const environmentTokenInput = z.strictObject({
   permission: permissionInput.optional(),
   expiresAt: expiresAtInput.optional(),
   kubernetes: kubernetesSecretInput.optional(),
+  /** Fine-grained scope (core/auth/scope.ts): e.g. `["oci:team/api"]`; absent = the whole registry. */
+  scope: scopeInput.optional(),
 });
 
 export const createEnvironmentInput = z.strictObject({
@@ -98,6 +101,7 @@ export class EnvironmentService {
     if (parsed.token) authorize(actor, 'push', { kind: 'tokens' });
     const now = this.deps.clock.now();
     const expiresAt = this.deps.tokens.expiry(parsed.token?.expiresAt);
+    const scope = this.deps.tokens.scope(parsed.token?.scope ?? null, parsed.token?.permission ?? 'read-only', 'token.scope');
     const environment: Environment = {
       id: randomUUID(),
       name: parsed.name,
@@ -128,6 +132,7 @@ export class EnvironmentService {
           permission: parsed.token.permission ?? 'read-only',
           expiresAt,
           environment: { id: environment.id, name: environment.name },
+          scope,
         },
         ctx,
       );
@@ -153,6 +158,7 @@ export class EnvironmentService {
           permission: parsed.permission ?? 'read-only',
           expiresAt,
           environment: { id: environment.id, name: environment.name },
+          scope: this.deps.tokens.scope(parsed.scope ?? null, parsed.permission ?? 'read-only'),
         },
         ctx,
       ),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { AuditLog } from '../audit/audit-log.js';
-import { authorize } from '../auth/authorize.js';
+import { authorize, isAllowed } from '../auth/authorize.js';
 import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
 import { BlobNotFoundError, type BlobStore, type Digest } from '../blob-store.js';
 import type { Clock } from '../clock.js';
@@ -20,6 +20,8 @@ import { checkTarballManifest } from './tarball-manifest.js';
 import { parsePublishRequest } from './publish-request.js';
 
 const REPOSITORY = 'npm';
+/** What search and audit are authorized on: the listing of every package (core/auth/grants.ts, isListing). */
+export const NPM_LISTING = ':packages';
 
 export interface NpmRegistryDeps {
   store: MetadataStore;
@@ -259,13 +261,29 @@ export class NpmRegistry {
     return result;
   }
 
-  /** Case-insensitive substring search over package names, with each package's latest summary. */
-  async search(text: string, size: number, from: number): Promise<SearchHit[]> {
-    const packages = await this.deps.store.packages.search(REPOSITORY, { text: text || undefined, limit: size, offset: from });
-    return packages.flatMap((p) => {
-      const { summary } = readPackageState(p.metadata);
-      return summary ? [{ name: p.name, ...summary, date: p.updatedAt.toISOString() }] : [];
-    });
+  /**
+   * Case-insensitive substring search over package names, with each package's latest summary: only the
+   * packages the principal may pull (a scoped token sees its own), `from` and `size` counted among those.
+   */
+  async search(principal: Principal, text: string, size: number, from: number): Promise<SearchHit[]> {
+    const mayPull = (name: string) => isAllowed(principal, 'pull', { kind: 'artifact', protocol: REPOSITORY, name });
+    const hits: SearchHit[] = [];
+    let skipped = 0;
+    const batch = Math.min(Math.max(size + from, 100), 1000);
+    for (let offset = 0; ; offset += batch) {
+      const packages = await this.deps.store.packages.search(REPOSITORY, { text: text || undefined, limit: batch, offset });
+      for (const p of packages) {
+        if (!mayPull(p.name)) continue;
+        if (skipped < from) {
+          skipped++;
+          continue;
+        }
+        const { summary } = readPackageState(p.metadata);
+        if (summary) hits.push({ name: p.name, ...summary, date: p.updatedAt.toISOString() });
+        if (hits.length === size) return hits;
+      }
+      if (packages.length < batch) return hits;
+    }
   }
 
   private async loadForWrite(tx: MetadataStore, name: string, rev: string | undefined): Promise<LoadedPackage> {

@@ -1,4 +1,5 @@
 /** CI identity federation: trust policies that turn a CI job's OIDC ID token into a short-lived registry token. */
+import type { ScopeGrant } from '../auth/scope-grant.js';
 import type { Permission } from '../model.js';
 
 /**
@@ -11,15 +12,8 @@ export interface ClaimRule {
   values: string[];
 }
 
-/**
- * What a policy's token may reach, in the shape of the grant model (protocol, resource pattern, actions).
- * Stored and validated; see README "OIDC" for what is enforced today.
- */
-export interface ScopeGrant {
-  protocol: string;
-  resource: string;
-  actions: ('pull' | 'push' | 'delete')[];
-}
+/** What a policy's tokens may reach: a fine-grained scope (core/auth/scope.ts), enforced on every token it issues. */
+export type { ScopeGrant } from '../auth/scope-grant.js';
 
 export interface TrustPolicy {
   id: string;

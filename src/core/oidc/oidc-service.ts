@@ -3,6 +3,7 @@ import { decodeJwt } from 'jose';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Authenticator } from '../auth/authenticate.js';
 import { authorize } from '../auth/authorize.js';
+import { formatScopeEntry } from '../auth/scope.js';
 import { actorName, userPrincipal, type Principal, type RequestContext } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import { Errors } from '../errors.js';
@@ -54,7 +55,7 @@ export class OidcService {
       audience: parsed.audience,
       rules: parsed.rules.map((r) => ({ claim: r.claim, values: typeof r.equals === 'string' ? [r.equals] : r.equals })),
       permission: parsed.permission,
-      scope: parsed.scope ?? null,
+      scope: this.deps.tokens.scope(parsed.scope ?? null, parsed.permission),
       environment: parsed.environment ?? null,
       tokenTtlSeconds: parsed.tokenTtlSeconds,
       createdBy: actor.user.id,
@@ -69,7 +70,14 @@ export class OidcService {
           actor: actorName(actor),
           action: 'trust_policy.created',
           target: { type: 'trust_policy', id: policy.id, name: policy.name },
-          details: { issuer: policy.issuer, audience: policy.audience, rules: policy.rules, permission: policy.permission, environment: policy.environment },
+          details: {
+            issuer: policy.issuer,
+            audience: policy.audience,
+            rules: policy.rules,
+            permission: policy.permission,
+            environment: policy.environment,
+            scope: policy.scope && policy.scope.map(formatScopeEntry),
+          },
         },
         ctx,
       );
@@ -151,6 +159,8 @@ export class OidcService {
           permission: policy.permission,
           expiresAt: new Date(now.getTime() + policy.tokenTtlSeconds * 1000),
           environment: environment ? { id: environment.id, name: environment.name } : null,
+          // The policy's scope becomes the token's, so authorize() holds the CI job to it on every request.
+          scope: policy.scope,
         },
         ctx,
         { actor: `oidc ${policy.name} (${claims.sub.slice(0, 200)})`, details: { trustPolicy: policy.name, issuer, subject: claims.sub } },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scopeInput } from '../auth/scope.js';
 import { environmentNameInput, permissionInput } from '../tokens/token-service.js';
 import { displayText, slugName } from '../validation.js';
 
@@ -50,12 +51,6 @@ const claimRuleInput = z.strictObject({
   equals: z.union([patternInput, z.array(patternInput).min(1, 'must list at least one value').max(50, 'must list at most 50 values')]),
 });
 
-const scopeGrantInput = z.strictObject({
-  protocol: z.string().regex(/^(\*|[a-z][a-z0-9-]{0,31})$/, 'must be a protocol name such as "oci", "npm", "pypi", or "*"'),
-  resource: z.string().min(1).max(300, 'must be at most 300 characters').regex(/^[^\s]+$/, 'must be a resource pattern without spaces'),
-  actions: z.array(z.enum(['pull', 'push', 'delete'], { error: 'must be "pull", "push" or "delete"' })).min(1).max(3),
-});
-
 export const createPolicyInput = z.strictObject({
   name: slugName(63),
   issuer: issuerInput,
@@ -63,7 +58,8 @@ export const createPolicyInput = z.strictObject({
   /** Every rule must hold; at least one, so a policy never trusts every job an issuer signs for. */
   rules: z.array(claimRuleInput).min(1, 'must have at least one claim rule (e.g. repository)').max(20, 'must have at most 20 rules'),
   permission: permissionInput,
-  scope: z.array(scopeGrantInput).min(1).max(50).nullable().optional(),
+  /** The tokens it issues reach only these patterns (`["oci:acme/*"]` or `{protocol, resource, actions}`); absent = everything. */
+  scope: scopeInput.optional(),
   environment: environmentNameInput.nullable().optional(),
   tokenTtlSeconds: z
     .number()

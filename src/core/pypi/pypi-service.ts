@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { publisherOf, writePublisher } from '../packages/publisher.js';
 import { Readable } from 'node:stream';
 import type { AuditLog } from '../audit/audit-log.js';
+import { authorize, isAllowed } from '../auth/authorize.js';
 import type { Principal, RequestContext } from '../auth/principal.js';
 import { actorName } from '../auth/principal.js';
 import type { BlobStore, Digest } from '../blob-store.js';
@@ -32,6 +33,8 @@ import { deleteYankedRelease, setReleaseYanked, type YankResult } from './yank.j
 
 /** How long a cached project page is served before its revision is checked again (see entry()). */
 export const PAGE_FRESHNESS_MS = 1000;
+/** What the root index and uploads are authorized on: the listing of every project (core/auth/grants.ts, isListing). */
+export const PYPI_LISTING = ':packages';
 
 /** Attempts at writing an upload's records when concurrent uploads of the same release collide. */
 const WRITE_ATTEMPTS = 3;
@@ -92,10 +95,12 @@ export class PypiService {
     return { kind: 'page', page: renderOnce(entry, kind, render), view: entry.view };
   }
 
-  /** All projects, by normalised name, for the root index. */
-  async projects(): Promise<{ name: string; displayName: string }[]> {
+  /** The projects the principal may pull (all of them, unless its token is scoped), by normalised name, for the root index. */
+  async projects(principal: Principal): Promise<{ name: string; displayName: string }[]> {
     const all = await this.deps.store.packages.search(PYPI_REPOSITORY, { limit: 1_000_000, offset: 0 });
-    return all.map((p) => ({ name: p.name, displayName: p.displayName }));
+    return all
+      .filter((p) => isAllowed(principal, 'pull', { kind: 'artifact', protocol: PYPI_REPOSITORY, name: p.name }))
+      .map((p) => ({ name: p.name, displayName: p.displayName }));
   }
 
   async release(requested: string, version: string): Promise<{ view: ProjectView; release: ReleaseView } | { redirect: string }> {
@@ -130,6 +135,8 @@ export class PypiService {
     let committed: { digest: Digest; createdHere: boolean } | undefined;
     try {
       const { form, name, version, dist } = checkUpload(fields, received);
+      // The route authorized uploads to the index; the project is only known now (a scoped token may miss it).
+      authorize(principal, 'push', { kind: 'artifact', protocol: PYPI_REPOSITORY, name });
       if (await this.deps.store.packages.file(PYPI_REPOSITORY, name, received.filename)) {
         throw Errors.conflict(`File already exists: ${received.filename}`);
       }

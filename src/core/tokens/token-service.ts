@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
 import { authorize } from '../auth/authorize.js';
+import { formatScopeEntry, resolveScope, scopeInput, scopeWithin, type ScopeGrant } from '../auth/scope.js';
 import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
 import type { TokenCache } from '../auth/token-cache.js';
 import type { Clock } from '../clock.js';
@@ -15,6 +16,7 @@ import { generateSecret, hashSecret, isWellFormedSecret } from './secret.js';
 import type { CoreProtocol } from '../protocols.js';
 import { clientSnippets } from './snippets.js';
 import { DEFAULT_EXPIRY_WARNING_DAYS, expiryWarningMs, isExpiringSoon } from './expiry-warning.js';
+import { previewScope, type ScopePreviewEntry } from './scope-preview.js';
 
 export const permissionInput = z.enum(PERMISSIONS, { error: 'must be "read-only" or "read-write"' });
 export const expiresAtInput = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time or null (never)' }).nullable();
@@ -29,6 +31,8 @@ const createTokenFields = z.strictObject({
   environment: environmentNameInput.optional(),
   /** Where the generated Kubernetes image-pull secret goes. */
   kubernetes: kubernetesSecretInput.optional(),
+  /** Fine-grained scope: `["oci:team/*", "npm:@acme/*"]`; absent or null = the whole registry. */
+  scope: scopeInput.optional(),
 });
 
 /** Environment tokens default to read-only; every other token must say which permission it has. */
@@ -47,6 +51,8 @@ export interface TokenSpec {
   permission: Permission;
   expiresAt: Date | null;
   environment: { id: string; name: string } | null;
+  /** Fine-grained scope, already resolved (core/auth/scope.ts); null or absent = the whole registry. */
+  scope?: readonly ScopeGrant[] | null;
   /** A secret the caller derived (credential helper tokens); default: a fresh random one. */
   secret?: string;
 }
@@ -125,9 +131,25 @@ export class TokenService {
       }
       environment = { id: found.id, name: found.name };
     }
-    const spec: TokenSpec = { name: parsed.name, permission: parsed.permission, expiresAt: this.expiry(parsed.expiresAt), environment };
+    const spec: TokenSpec = {
+      name: parsed.name,
+      permission: parsed.permission,
+      expiresAt: this.expiry(parsed.expiresAt),
+      environment,
+      scope: this.scope(parsed.scope ?? null, parsed.permission),
+    };
     const { token, secret } = await this.deps.store.transaction((tx) => this.insert(tx, actor, spec, ctx));
     return this.created(token, secret, { ...kubernetesQuery, ...parsed.kubernetes });
+  }
+
+  /** A parsed scope checked against the registry's protocols and the permission (null = the whole registry). */
+  scope(scope: readonly ScopeGrant[] | null, permission: Permission, field = 'scope'): ScopeGrant[] | null {
+    return scope && scopeWithin(resolveScope(scope, this.deps.protocols, field), permission, field);
+  }
+
+  /** The create dialog's live preview: the existing names each scope pattern matches, among those the actor may see. */
+  previewScope(actor: Principal, input: unknown): Promise<ScopePreviewEntry[]> {
+    return previewScope(this.deps, actor, input);
   }
 
   /** Turns an `expiresAt` input into a date, refusing the past (null or absent = never). */
@@ -173,6 +195,7 @@ export class TokenService {
       lastUsedIp: null,
       lastUsedClient: null,
       useCount: 0,
+      scope: spec.scope ?? null,
     });
     await this.deps.audit.record(
       tx.audit,
@@ -185,6 +208,7 @@ export class TokenService {
           permission: spec.permission,
           expiresAt: iso(spec.expiresAt),
           ...(spec.environment ? { environment: spec.environment.name } : {}),
+          ...(spec.scope ? { scope: spec.scope.map(formatScopeEntry) } : {}),
           ...audit.details,
         },
       },

@@ -1,4 +1,5 @@
 import { normalizeProjectName } from '../../core/pypi/names.js';
+import { PYPI_LISTING } from '../../core/pypi/pypi-service.js';
 import { downloadFile } from './handlers/files.js';
 import { projectJsonApi, releaseJsonApi } from './handlers/json-api.js';
 import { projectPage, projectPageWithoutSlash, redirectTo, rootIndex } from './handlers/simple.js';
@@ -7,8 +8,11 @@ import type { PypiRoute } from './route.js';
 
 /** Routes naming a project act on that project (normalised, as stored). */
 const project = (params: Record<string, string>) => normalizeProjectName(params.project ?? '');
-/** Uploads name their project in the body; the guard authorizes publishing packages to this index. */
-const anyPackage = () => 'packages';
+/**
+ * The root index lists every project the caller may see; uploads name their project in the body. Both are
+ * authorized on the listing (a grant on any project reaches it); the service then checks each name.
+ */
+const anyPackage = () => PYPI_LISTING;
 
 /** PyPI's own `/pypi/<name>/json` shape: only on the short prefix. */
 const SHORT_ONLY = ['/pypi'];

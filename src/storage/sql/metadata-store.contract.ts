@@ -49,6 +49,7 @@ export function metadataStoreContract(name: string, open: () => Promise<{ store:
         lastUsedIp: null,
         lastUsedClient: null,
         useCount: 0,
+        scope: null,
         ...fields,
       };
       await store.tokens.insert(token);
@@ -149,6 +150,10 @@ export function metadataStoreContract(name: string, open: () => Promise<{ store:
       expect(await store.tokens.usernameTaken(token.username)).toBe(true);
       expect(await store.tokens.usernameTaken(`${token.username}-x`)).toBe(false);
       expect((await store.tokens.list({ createdBy: creator.id })).map((t) => t.id)).toEqual([token.id]);
+      // A fine-grained scope is stored with the token and read back as written.
+      const scope = [{ protocol: 'oci', resource: 'team/*', actions: ['pull' as const] }];
+      const scoped = await newToken(creator, { scope });
+      expect((await store.tokens.byId(scoped.id))?.scope).toEqual(scope);
       await expect(newToken(creator, { username: token.username })).rejects.toThrow();
 
       await store.tokens.recordUsage([

@@ -10,6 +10,7 @@ import * as automaticReleases from './migrations/0041-automatic-releases.js';
 import * as credentialHelperTokens from './migrations/0042-credential-helper-tokens.js';
 import * as cliWebLogins from './migrations/0043-cli-web-logins.js';
 import * as notifications from './migrations/0060-notifications.js';
+import * as tokenScopes from './migrations/0050-token-scopes.js';
 import * as blobsOfEveryProtocol from './migrations/0008-blobs-of-every-protocol.js';
 import * as packageBrowsing from './migrations/0010-package-browsing.js';
 import * as tokenSecrets from './migrations/0055-token-secrets.js';
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0042-credential-helper-tokens': credentialHelperTokens,
   '0043-cli-web-logins': cliWebLogins,
   '0060-notifications': notifications,
+  '0050-token-scopes': tokenScopes,
   '0008-blobs-of-every-protocol': blobsOfEveryProtocol,
   '0010-package-browsing': packageBrowsing,
   '0055-token-secrets': tokenSecrets,

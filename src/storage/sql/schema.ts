@@ -64,6 +64,8 @@ export interface TokensTable {
   last_used_ip: string | null;
   last_used_client: string | null;
   use_count: number;
+  /** JSON scope (migration 0050); NULL = the whole registry. */
+  scope: string | null;
 }
 
 /** One secret of a token (migration 0055): the current one (retires_at null) and those a rotation replaced. */

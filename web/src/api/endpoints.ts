@@ -57,6 +57,8 @@ export interface NewToken {
   permission: Permission;
   expiresAt: string | null;
   environment?: string;
+  /** `["oci:team/*", …]`; absent = the whole registry. */
+  scope?: string[];
 }
 export const createToken = (input: NewToken) => apiRequest<CreatedToken>('POST', '/api/v1/tokens', input);
 export const revokeToken = (id: string) =>
@@ -98,7 +100,7 @@ export interface NewEnvironment {
 export const createEnvironment = (input: NewEnvironment) =>
   apiRequest<{ environment: Environment; token: CreatedToken | null }>('POST', '/api/v1/environments', input);
 export const deleteEnvironment = (name: string) => apiRequest<{ deleted: true; revokedTokens: number }>('DELETE', `${env(name)}?confirm=true`);
-export const createEnvironmentToken = (name: string, input: { name?: string; permission: Permission; expiresAt: string | null }) =>
+export const createEnvironmentToken = (name: string, input: { name?: string; permission: Permission; expiresAt: string | null; scope?: string[] }) =>
   apiRequest<CreatedToken>('POST', `${env(name)}/tokens`, input);
 export const getDeployments = (name: string, cursor?: string | null) =>
   apiRequest<{ environment: string; deployments: Deployment[]; nextCursor: string | null }>(

@@ -14,6 +14,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/packages', label: 'Packages' },
   { to: '/environments', label: 'Environments' },
   { to: '/releases', label: 'Releases' },
+  { to: '/ci', label: 'CI access' },
   { to: '/team', label: 'Team', adminOnly: true },
   { to: '/audit', label: 'Audit log', adminOnly: true },
   { to: '/webhooks', label: 'Webhooks', adminOnly: true },

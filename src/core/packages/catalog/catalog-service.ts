@@ -1,8 +1,13 @@
+import { isAllowed } from '../../auth/authorize.js';
 import type { Principal, RequestContext } from '../../auth/principal.js';
 import { Errors } from '../../errors.js';
 import type { MetadataStore } from '../../ports.js';
 import type { CatalogCursor, CatalogDetail, CatalogEntry, CatalogQuery } from './model.js';
+import type { CatalogPageQuery } from './ports.js';
 import type { CatalogProvider } from './provider.js';
+
+/** What listing the Packages section is authorized on (core/auth/grants.ts, isListing): a grant on any entry reaches it. */
+const CATALOG_LISTING = ':packages';
 
 /** Runs of an image listed under "where it runs" on a package page. */
 const DEPLOYMENTS_SHOWN = 200;
@@ -46,15 +51,17 @@ export class PackageCatalog {
   }
 
   async list(principal: Principal, query: CatalogQuery & { protocol?: string }): Promise<CatalogPage> {
-    const providers = query.protocol ? [this.provider(query.protocol)] : this.providers;
-    // Every principal may pull every artifact today; when grants narrow that, this check moves to the entries.
-    for (const provider of providers) provider.authorizeView(principal, '');
+    // A named protocol the principal cannot reach at all is refused; otherwise unreachable ones are left out.
+    if (query.protocol) this.provider(query.protocol).authorizeView(principal, CATALOG_LISTING);
+    const providers = (query.protocol ? [this.provider(query.protocol)] : this.providers).filter((p) =>
+      isAllowed(principal, 'pull', { kind: 'artifact', protocol: p.protocol, name: CATALOG_LISTING }),
+    );
     const pages = await Promise.all(
       providers.map(async (provider) => {
         // Within one provider the protocol is fixed: the cursor's own name is still due when this
         // provider's protocol sorts after the cursor's.
         const after = query.after && { name: query.after.name, inclusive: provider.protocol > query.after.protocol };
-        const rows = await provider.page(this.store, { text: query.text, after, limit: query.limit + 1 });
+        const rows = await this.visiblePage(principal, provider, query.text, after, query.limit + 1);
         return rows.map((row) => ({ ...row, protocol: provider.protocol }));
       }),
     );
@@ -62,6 +69,30 @@ export class PackageCatalog {
     const entries = merged.slice(0, query.limit);
     const last = entries.at(-1);
     return { entries, next: merged.length > query.limit && last ? { name: last.name, protocol: last.protocol } : null };
+  }
+
+  /**
+   * Up to `limit` rows of one provider after `after` that the principal may pull. A scoped token's rows are
+   * filtered one by one, reading further batches until the page is full or the provider runs out.
+   */
+  private async visiblePage(
+    principal: Principal,
+    provider: CatalogProvider,
+    text: string | undefined,
+    after: CatalogPageQuery['after'],
+    limit: number,
+  ): Promise<Omit<CatalogEntry, 'protocol'>[]> {
+    const visible: Omit<CatalogEntry, 'protocol'>[] = [];
+    for (let cursor = after; ; ) {
+      const rows = await provider.page(this.store, { text, after: cursor, limit });
+      for (const row of rows) {
+        if (isAllowed(principal, 'pull', { kind: 'artifact', protocol: provider.protocol, name: row.name })) visible.push(row);
+        if (visible.length === limit) return visible;
+      }
+      const last = rows.at(-1);
+      if (rows.length < limit || !last) return visible;
+      cursor = { name: last.name, inclusive: false };
+    }
   }
 
   async get(principal: Principal, protocol: string, name: string): Promise<CatalogDetail> {

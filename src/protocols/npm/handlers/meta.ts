@@ -16,7 +16,7 @@ const searchQuery = z.object({
 /** `npm search`: names containing the text, newest data first from each package's latest version. */
 export async function search(c: NpmContext): Promise<unknown> {
   const { text, size, from } = parseInput(searchQuery, c.request.query, 'Search query');
-  const hits = await c.registry.search(text, size, from);
+  const hits = await c.registry.search(c.principal, text, size, from);
   return {
     objects: hits.map((h) => ({
       package: {

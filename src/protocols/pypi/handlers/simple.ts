@@ -20,7 +20,7 @@ export function redirectTo(c: PypiContext, path: string): FastifyReply {
 
 export async function rootIndex(c: PypiContext): Promise<FastifyReply> {
   const { format, type } = formatFor(c);
-  const projects = await c.service.projects();
+  const projects = await c.service.projects(c.principal);
   void c.reply.header('vary', 'Accept').header('cache-control', 'private, no-cache').type(type);
   return c.reply.send(format === 'json' ? rootJson(projects) : rootHtml(projects));
 }

@@ -1,4 +1,5 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { ScopeGrant } from '../../../core/auth/scope.js';
 import type { Permission, Role, TokenWithCreator, Token, UserStatus } from '../../../core/model.js';
 import type { TokenListFilter, TokenStore, TokenUsage } from '../../../core/ports.js';
 import { toDate, toDateOrNull, toMsOrNull } from '../rows.js';
@@ -31,7 +32,13 @@ const toToken = (row: TokenRow): TokenWithCreator => ({
   creatorStatus: row.creator_status as UserStatus,
   creatorRole: row.creator_role as Role,
   environmentName: row.environment_name,
+  scope: parseScope(row.scope),
 });
+
+/** The stored JSON scope: written only by toRow from a validated scope (core/auth/scope.ts). */
+function parseScope(json: string | null): ScopeGrant[] | null {
+  return json === null ? null : (JSON.parse(json) as ScopeGrant[]);
+}
 
 const toRow = (t: Token): Insertable<TokensTable> => ({
   id: t.id,
@@ -49,6 +56,7 @@ const toRow = (t: Token): Insertable<TokensTable> => ({
   last_used_ip: t.lastUsedIp,
   last_used_client: t.lastUsedClient,
   use_count: t.useCount,
+  scope: t.scope ? JSON.stringify(t.scope) : null,
 });
 
 /** A new token's one secret, current (no retirement): see stores/token-secrets.ts. */

@@ -4,6 +4,7 @@ import type { CreatedToken, Permission } from '../../api/types';
 import { FormDialog } from '../../components/FormDialog';
 import { TextField } from '../../components/TextField';
 import { useAction, useAsync } from '../../hooks/useAsync';
+import { ScopeField, scopeOf, type ScopeChoice } from './ScopeField';
 import { ExpiryField, PermissionField, useExpiry } from './TokenFields';
 
 interface CreateTokenDialogProps {
@@ -20,6 +21,7 @@ export function CreateTokenDialog({ environment: fixedEnvironment, onCreated, on
   // The same defaults as flyreg and the MCP tools (src/client/token-defaults.ts): environment tokens never expire.
   const { expiry, setExpiry, expiresAt } = useExpiry(fixedEnvironment ? 'never' : 'date');
   const [environment, setEnvironment] = useState('');
+  const [scope, setScope] = useState<ScopeChoice>({ kind: 'all', text: '' });
   const environments = useAsync(() => (fixedEnvironment ? Promise.resolve([]) : listEnvironments()), [fixedEnvironment]);
   const action = useAction(async (input: NewToken) =>
     fixedEnvironment ? createEnvironmentToken(fixedEnvironment, input) : createToken(input),
@@ -28,6 +30,8 @@ export function CreateTokenDialog({ environment: fixedEnvironment, onCreated, on
   const submit = async () => {
     const input: NewToken = { name: name.trim(), permission, expiresAt };
     if (environment) input.environment = environment;
+    const patterns = scopeOf(scope);
+    if (patterns) input.scope = patterns;
     const created = await action.run(input);
     if (created) onCreated(created);
   };
@@ -54,6 +58,7 @@ export function CreateTokenDialog({ environment: fixedEnvironment, onCreated, on
       />
       <PermissionField value={permission} onChange={setPermission} />
       <ExpiryField value={expiry} onChange={setExpiry} idPrefix="token" />
+      <ScopeField value={scope} onChange={setScope} />
       {!fixedEnvironment && environments.data && environments.data.length > 0 ? (
         <div className="field">
           <label htmlFor="token-environment">Environment (optional)</label>

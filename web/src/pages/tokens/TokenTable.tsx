@@ -1,3 +1,4 @@
+import { formatScopeEntry } from '../../api/scopes';
 import type { Token, Whoami } from '../../api/types';
 import { Badge, TokenStatusBadge } from '../../components/Badge';
 import { SortableTable, type Column } from '../../components/SortableTable';
@@ -68,7 +69,25 @@ export function TokenTable({ me, tokens, environmentNames, onRevoke, onDelete, o
         </code>
       ),
     },
-    { key: 'permission', label: 'Permission', sortValue: (t) => t.permission, render: (t) => PERMISSION_LABELS[t.permission] },
+    {
+      key: 'permission',
+      label: 'Permission',
+      sortValue: (t) => t.permission,
+      // The scope is the permission's reach, so it sits under it rather than in a column of its own (the table fits
+      // 1280 px); only scoped tokens get the second line, so a list of whole-registry tokens stays one line a row.
+      render: (t) => {
+        if (!t.scope) return <span title="All repositories">{PERMISSION_LABELS[t.permission]}</span>;
+        const scope = t.scope.map(formatScopeEntry).join(', ');
+        return (
+          <span className="cell-stack">
+            {PERMISSION_LABELS[t.permission]}
+            <small className="muted truncate token-scope" title={`Scope: ${scope}`}>
+              {scope}
+            </small>
+          </span>
+        );
+      },
+    },
     { key: 'createdBy', label: 'Created By', sortValue: (t) => t.createdBy, render: (t) => t.createdBy },
     {
       key: 'createdAt',
