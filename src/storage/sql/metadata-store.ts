@@ -24,7 +24,7 @@ function storesOver(db: Kysely<Database>, engine: SqlEngine) {
     invitations: new SqlInvitationStore(db),
     tokens: new SqlTokenStore(db),
     audit: new SqlAuditStore(db),
-    packages: new SqlPackageStore(db),
+    packages: new SqlPackageStore(db, engine),
     oci: new SqlOciStore(db),
     environments: new SqlEnvironmentStore(db),
     deployments: new SqlDeploymentStore(db, engine),
