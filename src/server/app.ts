@@ -23,12 +23,10 @@ export interface AppOptions {
   version: string;
   npm: { maxBodyBytes: number };
   http: HttpTimeouts;
-  /** Set when shutdown has begun: every answer then closes its connection (see serve.ts). */
-  draining?: { value: boolean };
 }
 
 /** Builds the HTTP application: one host, one port, every protocol of the protocol registry mounted through the kit. */
-export async function buildApp({ core, logger, access, publicUrl, trustProxy, version, npm, http, draining }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ core, logger, access, publicUrl, trustProxy, version, npm, http }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One access-log line per request (the onResponse hook below) instead of Fastify's two.
@@ -45,12 +43,6 @@ export async function buildApp({ core, logger, access, publicUrl, trustProxy, ve
     // Node enforces the headers and request timeouts on this interval: once a second keeps them close to exact.
     http: { headersTimeout: Math.min(http.headersTimeoutMs, http.requestTimeoutMs), connectionsCheckingInterval: 1000 },
   });
-  if (draining) {
-    // A request finishing during shutdown must not leave its keep-alive connection open behind it.
-    app.addHook('onSend', async (_request, reply) => {
-      if (draining.value) void reply.header('connection', 'close');
-    });
-  }
   await app.register(cookie);
   // Routes outside the protocol plugins (MCP, health, the dashboard) answer core errors in the API's format.
   app.setErrorHandler((error: Error, request, reply) => sendApiError(error, request, reply));

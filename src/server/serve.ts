@@ -1,5 +1,4 @@
 import cluster from 'node:cluster';
-import type { FastifyInstance } from 'fastify';
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { createCore, type Core, type CoreOptions } from '../core/core.js';
@@ -13,6 +12,7 @@ import { SqlMetadataStore } from '../storage/sql/metadata-store.js';
 import { migrateToLatest } from '../storage/sql/migrate.js';
 import { PgInvalidationBus } from '../storage/sql/pg-invalidation-bus.js';
 import { buildApp } from './app.js';
+import { drainHttp, trackConnections } from './drain-http.js';
 import type { Config } from './config.js';
 import { createLogs } from './logger.js';
 import { freePort } from './free-port.js';
@@ -89,8 +89,8 @@ export async function startServer(config: Config, version: string, worker?: Work
 
   await bootstrapAdmin(database, core, config, logger);
 
-  const draining = { value: false };
-  const app = await buildApp({ core, logger, access, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm, http: config.http, draining });
+  const app = await buildApp({ core, logger, access, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm, http: config.http });
+  const connections = trackConnections(app);
   await app.listen({ port, host: config.host });
   worker?.ready();
   logger.info({ port, publicUrl: publicUrl.href, database: database.engine, blobStore: config.blobs.kind, version }, 'listening');
@@ -108,7 +108,7 @@ export async function startServer(config: Config, version: string, worker?: Work
   const close = () =>
     (closing ??= (async () => {
       clearInterval(sweeper);
-      await drainHttp(app, draining, config.http.shutdownTimeoutMs, logger);
+      await drainHttp(app, connections, config.http.shutdownTimeoutMs, logger);
       await core.stop();
       await invalidations.close();
       await store.close();
@@ -149,29 +149,6 @@ async function bootstrapAdmin(database: SqlDatabase, core: Core, config: Config,
     );
   } else if (admin) {
     logger.info({ username: admin.username }, 'created the first admin from FLY_ADMIN_USERNAME / FLY_ADMIN_PASSWORD');
-  }
-}
-
-/**
- * Stops taking requests and lets those in flight finish within the deadline: idle keep-alive connections
- * are closed at once (and again as requests finish, each answer also saying `Connection: close`), and
- * whatever is still open at the deadline is cut, so the pull events and usage stamps can be flushed
- * well inside the orchestrator's grace period.
- */
-async function drainHttp(app: FastifyInstance, draining: { value: boolean }, deadlineMs: number, logger: Logger): Promise<void> {
-  draining.value = true;
-  const closed = app.close();
-  app.server.closeIdleConnections();
-  const idleSweep = setInterval(() => app.server.closeIdleConnections(), 100);
-  const deadline = setTimeout(() => {
-    logger.warn({ deadlineMs }, 'shutdown deadline reached: closing connections of requests still in flight');
-    app.server.closeAllConnections();
-  }, deadlineMs);
-  try {
-    await closed;
-  } finally {
-    clearInterval(idleSweep);
-    clearTimeout(deadline);
   }
 }
 
