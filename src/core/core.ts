@@ -51,6 +51,8 @@ export interface CoreOptions {
    * (a SIGTERM loses none: shutdown flushes). A flush with nothing queued costs nothing.
    */
   pullFlushMs?: number;
+  /** Open OCI upload sessions one token (or login session) may hold at once (default 100). */
+  ociMaxUploadsPerCredential?: number;
   /** How cache invalidations reach every replica; default: this process only (embedded SQLite). */
   invalidations?: InvalidationBus;
   /** Where the failure limiter counts; default: this process's memory (the workers of a server share theirs). */
@@ -73,7 +75,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   const limiter = new FailureLimiter(options.authFailures.max, options.authFailures.windowMs, options.failureCounts);
   const usage = new UsageRecorder(store.tokens, { flushIntervalMs: options.usageFlushMs, onError: options.onBackgroundError });
   const audit = new AuditLog(clock);
-  const oci = createOciRegistry({ store, blobs: options.blobs, clock, audit });
+  const oci = createOciRegistry({ store, blobs: options.blobs, clock, audit, maxUploadsPerCredential: options.ociMaxUploadsPerCredential ?? 100 });
   const authenticator = new Authenticator({ store, clock, cache, limiter, usage, derived: oci.bearer });
   const invalidations = options.invalidations ?? new InProcessInvalidationBus();
   // Every replica's cache forgets what any replica revoked, deleted or deactivated.

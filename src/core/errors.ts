@@ -86,6 +86,13 @@ export const Errors = {
   validation: (message: string, issues: FieldIssue[] = []) => new AppError('validation', message, { issues }),
   rateLimited: (retryAfterSeconds: number, what = 'failed authentication attempts') =>
     new AppError('rate_limited', `Too many ${what}: retry in ${retryAfterSeconds} s`, { retryAfterSeconds }),
+  /** A credential holding its cap of open OCI upload sessions (FLY_OCI_MAX_UPLOADS): 429, as Docker Hub answers a push it throttles. */
+  tooManyUploads: (limit: number) =>
+    new AppError(
+      'rate_limited',
+      `This credential already has ${limit} blob upload sessions open (the limit, FLY_OCI_MAX_UPLOADS): finish or cancel some; abandoned ones are reclaimed after FLY_UPLOAD_ABANDON_SECONDS`,
+      { retryAfterSeconds: 30 },
+    ),
   payloadTooLarge: (limitBytes: number) => new AppError('payload_too_large', `Request body exceeds the limit of ${limitBytes} bytes`),
   unavailable: (message: string) => new AppError('unavailable', message),
   /**

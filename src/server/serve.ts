@@ -95,12 +95,13 @@ export async function startServer(config: Config, version: string, worker?: Work
   worker?.ready();
   logger.info({ port, publicUrl: publicUrl.href, database: database.engine, blobStore: config.blobs.kind, version }, 'listening');
 
-  // Upload sessions nobody has touched for FLY_UPLOAD_ABANDON_SECONDS are abandoned: reclaim their space.
-  // One replica at a time.
+  // Upload sessions nobody has touched for FLY_UPLOAD_ABANDON_SECONDS are abandoned: reclaim their space, and
+  // their rows, which count against their token's FLY_OCI_MAX_UPLOADS. One replica at a time.
+  const sweep = async () => {
+    for (const id of await cleanAbandonedUploads(blobs, config.uploadAbandonMs, new Date())) await store.oci.deleteUpload(id);
+  };
   const sweeper = setInterval(() => {
-    withLease(database, 'abandoned-uploads', () => cleanAbandonedUploads(blobs, config.uploadAbandonMs, new Date())).catch((error: unknown) =>
-      logger.error({ err: error }, 'cleaning abandoned uploads failed'),
-    );
+    withLease(database, 'abandoned-uploads', sweep).catch((error: unknown) => logger.error({ err: error }, 'cleaning abandoned uploads failed'));
   }, sweepIntervalMs(config.uploadAbandonMs));
   sweeper.unref();
 
@@ -130,6 +131,7 @@ function coreOptions(config: Config, blobs: BlobStore, invalidations: Invalidati
     authFailures: config.authFailures,
     usageFlushMs: 1000,
     pullFlushMs: config.pullFlushMs,
+    ociMaxUploadsPerCredential: config.ociMaxUploads,
     onBackgroundError: (error) => logger.error({ err: error }, 'background write failed'),
   };
 }

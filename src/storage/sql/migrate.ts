@@ -11,6 +11,7 @@ import * as credentialHelperTokens from './migrations/0042-credential-helper-tok
 import * as cliWebLogins from './migrations/0043-cli-web-logins.js';
 import * as blobsOfEveryProtocol from './migrations/0008-blobs-of-every-protocol.js';
 import * as packageBrowsing from './migrations/0010-package-browsing.js';
+import * as uploadOwners from './migrations/0065-upload-owners.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0043-cli-web-logins': cliWebLogins,
   '0008-blobs-of-every-protocol': blobsOfEveryProtocol,
   '0010-package-browsing': packageBrowsing,
+  '0065-upload-owners': uploadOwners,
 };
 
 /** An arbitrary constant shared by every replica: "fly-registry migrations". */

@@ -172,6 +172,8 @@ export interface OciUploadsTable {
   id: string;
   repository: string;
   started_at: number;
+  /** The credential that started it (`token:<id>`, `session:<id>`, `user:<id>`); null before migration 0065. */
+  started_by: string | null;
 }
 
 export interface OciSecretsTable {
