@@ -31,6 +31,7 @@ import { TokenService } from './tokens/token-service.js';
 import { UsageRecorder } from './tokens/usage-recorder.js';
 import { SessionService } from './users/session-service.js';
 import { UserService } from './users/user-service.js';
+import { StorageHealth, storageWriteProbe } from './storage-health.js';
 
 export interface CoreOptions {
   /** The protocol registry's entries (src/protocols/registry.ts): endpoints, token snippets, release artifacts. */
@@ -75,6 +76,8 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   const limiter = new FailureLimiter(options.authFailures.max, options.authFailures.windowMs, options.failureCounts);
   const usage = new UsageRecorder(store.tokens, { flushIntervalMs: options.usageFlushMs, onError: options.onBackgroundError });
   const audit = new AuditLog(clock);
+  // Told by every protocol's error answer of a full or read-only disk; /readyz then probes until writes work.
+  const storageHealth = new StorageHealth(storageWriteProbe(store, options.blobs, clock));
   const oci = createOciRegistry({ store, blobs: options.blobs, clock, audit, maxUploadsPerCredential: options.ociMaxUploadsPerCredential ?? 100 });
   const authenticator = new Authenticator({ store, clock, cache, limiter, usage, derived: oci.bearer });
   const invalidations = options.invalidations ?? new InProcessInvalidationBus();
@@ -99,6 +102,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   return {
     store,
     blobs: options.blobs,
+    storageHealth,
     oci,
     pypi: new PypiService({ store, blobs: options.blobs, clock, audit, publications }),
     maven: new MavenRepository({ store, blobs: options.blobs, clock, audit }),

@@ -10,6 +10,7 @@ import { PROTOCOLS } from '../protocols/registry.js';
 import { webUiPlugin } from '../web-ui/plugin.js';
 import type { AccessLog } from './logger.js';
 import { rejectNulBytes } from '../http/reject-nul.js';
+import { answerStorageFailure } from '../http/storage-failure.js';
 import type { HttpTimeouts } from './config.js';
 import { registerOperations } from './operations.js';
 
@@ -45,7 +46,7 @@ export async function buildApp({ core, logger, access, publicUrl, trustProxy, ve
   });
   await app.register(cookie);
   // Routes outside the protocol plugins (MCP, health, the dashboard) answer core errors in the API's format.
-  app.setErrorHandler((error: Error, request, reply) => sendApiError(error, request, reply));
+  app.setErrorHandler((error: Error, request, reply) => sendApiError(answerStorageFailure(core, error, request), request, reply));
   app.addHook('onResponse', (request, reply, done) => {
     access({ reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ip: request.ip });
     done();

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { answerStorageFailure } from '../../http/storage-failure.js';
 import type { Readable } from 'node:stream';
 import { authorize, type Action } from '../../core/auth/authorize.js';
 import type { Credential, Principal } from '../../core/auth/principal.js';
@@ -54,7 +55,7 @@ async function cargoMount(app: FastifyInstance, { core, base }: { core: Core; ba
   // The publish body (length-prefixed JSON + .crate) is read as a stream by core.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload as Readable));
-  app.setErrorHandler(cargoErrorHandler);
+  app.setErrorHandler((error: Error, request, reply) => cargoErrorHandler(answerStorageFailure(core, error, request), request, reply));
   app.setNotFoundHandler((request, reply) => sendCargoError(reply, 404, `not found: ${request.method} ${request.url.split('?')[0]}`));
   for (const route of CARGO_ROUTES) {
     app.route({

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { answerStorageFailure } from '../../http/storage-failure.js';
 import type { Readable } from 'node:stream';
 import { authorize, type Action } from '../../core/auth/authorize.js';
 import type { Principal } from '../../core/auth/principal.js';
@@ -34,7 +35,7 @@ async function goMount(app: FastifyInstance, { core }: { core: Core }): Promise<
   // Uploads are module zips streamed to the blob store; nothing is parsed or buffered here.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { bodyLimit: MAX_ZIP_BYTES }, (_request, payload, done) => done(null, payload as Readable));
-  app.setErrorHandler(goErrorHandler);
+  app.setErrorHandler((error: Error, request, reply) => goErrorHandler(answerStorageFailure(core, error, request), request, reply));
   app.setNotFoundHandler((request, reply) => sendGoError(reply, 404, `not found: ${request.method} ${request.url.split('?')[0]}`));
   for (const route of GO_ROUTES) {
     app.route({

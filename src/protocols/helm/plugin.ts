@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { answerStorageFailure } from '../../http/storage-failure.js';
 import type { Readable } from 'node:stream';
 import { authorize, type Action } from '../../core/auth/authorize.js';
 import type { Principal } from '../../core/auth/principal.js';
@@ -44,7 +45,7 @@ async function helmMount(app: FastifyInstance, { core }: { core: Core }): Promis
   // Chart archives stream to the blob store; nothing is parsed here.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload as Readable));
-  app.setErrorHandler(helmErrorHandler);
+  app.setErrorHandler((error: Error, request, reply) => helmErrorHandler(answerStorageFailure(core, error, request), request, reply));
   app.setNotFoundHandler((request, reply) => sendHelmError(reply, 404, `not found: ${request.method} ${request.url.split('?')[0]}`));
   for (const route of HELM_ROUTES) {
     app.route({

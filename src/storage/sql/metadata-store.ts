@@ -98,6 +98,14 @@ export class SqlMetadataStore implements MetadataStore {
     await sql`select 1`.execute(this.db);
   }
 
+  async probeWrite(at: Date): Promise<void> {
+    await this.db
+      .insertInto('storage_probes')
+      .values({ name: 'readiness', probed_at: at.getTime() })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ probed_at: at.getTime() }))
+      .execute();
+  }
+
   async close(): Promise<void> {
     await this.database.close();
   }

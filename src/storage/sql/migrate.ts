@@ -12,6 +12,7 @@ import * as cliWebLogins from './migrations/0043-cli-web-logins.js';
 import * as blobsOfEveryProtocol from './migrations/0008-blobs-of-every-protocol.js';
 import * as packageBrowsing from './migrations/0010-package-browsing.js';
 import * as uploadOwners from './migrations/0065-upload-owners.js';
+import * as storageProbes from './migrations/0066-storage-probes.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0008-blobs-of-every-protocol': blobsOfEveryProtocol,
   '0010-package-browsing': packageBrowsing,
   '0065-upload-owners': uploadOwners,
+  '0066-storage-probes': storageProbes,
 };
 
 /** An arbitrary constant shared by every replica: "fly-registry migrations". */

@@ -299,6 +299,11 @@ export interface CredentialHelperTokensTable {
   nonce: string;
 }
 
+export interface StorageProbesTable {
+  name: string;
+  probed_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -329,4 +334,5 @@ export interface Database {
   token_ci_provenance: TokenCiProvenanceTable;
   publications: PublicationsTable;
   credential_helper_tokens: CredentialHelperTokensTable;
+  storage_probes: StorageProbesTable;
 }
