@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { answerStorageFailure } from '../http/storage-failure.js';
 import type { Principal } from '../core/auth/principal.js';
 import type { Core } from '../core/core.js';
 import type { PackageCatalog } from '../core/packages/catalog/catalog-service.js';
@@ -60,7 +61,7 @@ export interface ApiPluginOptions {
 
 /** The management API (/api/v1): JSON in, JSON out, errors as {"error":{code,message}}. */
 export async function apiPlugin(app: FastifyInstance, { core, catalog, secureCookies, version }: ApiPluginOptions): Promise<void> {
-  app.setErrorHandler((error: Error, request, reply) => sendApiError(error, request, reply));
+  app.setErrorHandler((error: Error, request, reply) => sendApiError(answerStorageFailure(core, error, request), request, reply));
   app.setNotFoundHandler((request, reply) =>
     sendApiError(Errors.notFound('API endpoint', `${request.method} ${request.url.split('?')[0]}`), request, reply),
   );

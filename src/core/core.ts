@@ -35,6 +35,7 @@ import type { Mailer, WebhookTransport } from './notifications/ports.js';
 import { WebhookService } from './notifications/webhook-service.js';
 import { LeakReportService, type ScanningKeys } from './tokens/leak-reports.js';
 import { UserService, withSlash } from './users/user-service.js';
+import { StorageHealth, storageWriteProbe } from './storage-health.js';
 
 export interface CoreOptions {
   /** The protocol registry's entries (src/protocols/registry.ts): endpoints, token snippets, release artifacts. */
@@ -57,6 +58,8 @@ export interface CoreOptions {
    * (a SIGTERM loses none: shutdown flushes). A flush with nothing queued costs nothing.
    */
   pullFlushMs?: number;
+  /** Open OCI upload sessions one token (or login session) may hold at once (default 100). */
+  ociMaxUploadsPerCredential?: number;
   /** How cache invalidations reach every replica; default: this process only (embedded SQLite). */
   invalidations?: InvalidationBus;
   /** Where the failure limiter counts; default: this process's memory (the workers of a server share theirs). */
@@ -100,7 +103,9 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   const limiter = new FailureLimiter(options.authFailures.max, options.authFailures.windowMs, options.failureCounts);
   const usage = new UsageRecorder(store.tokens, { flushIntervalMs: options.usageFlushMs, onError: options.onBackgroundError }, store.tokenSecrets);
   const audit = new AuditLog(clock);
-  const oci = createOciRegistry({ store, blobs: options.blobs, clock, audit });
+  // Told by every protocol's error answer of a full or read-only disk; /readyz then probes until writes work.
+  const storageHealth = new StorageHealth(storageWriteProbe(store, options.blobs, clock));
+  const oci = createOciRegistry({ store, blobs: options.blobs, clock, audit, maxUploadsPerCredential: options.ociMaxUploadsPerCredential ?? 100 });
   const authenticator = new Authenticator({ store, clock, cache, limiter, usage, derived: oci.bearer });
   const invalidations = options.invalidations ?? new InProcessInvalidationBus();
   // Every replica's cache forgets what any replica revoked, deleted or deactivated.
@@ -130,6 +135,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   return {
     store,
     blobs: options.blobs,
+    storageHealth,
     oci,
     pypi: new PypiService({ store, blobs: options.blobs, clock, audit, publications }),
     /** Every protocol's service that its definition builds (one per process, the same deps for all). */

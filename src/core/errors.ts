@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'payload_too_large'
   | 'unavailable'
+  | 'insufficient_storage'
   | 'login_expired'
   // Artifact content (raised by the OCI registry; other protocols may reuse them).
   | 'name_invalid'
@@ -91,8 +92,20 @@ export const Errors = {
   validation: (message: string, issues: FieldIssue[] = []) => new AppError('validation', message, { issues }),
   rateLimited: (retryAfterSeconds: number, what = 'failed authentication attempts') =>
     new AppError('rate_limited', `Too many ${what}: retry in ${retryAfterSeconds} s`, { retryAfterSeconds }),
+  /** A credential holding its cap of open OCI upload sessions (FLY_OCI_MAX_UPLOADS): 429, as Docker Hub answers a push it throttles. */
+  tooManyUploads: (limit: number) =>
+    new AppError(
+      'rate_limited',
+      `This credential already has ${limit} blob upload sessions open (the limit, FLY_OCI_MAX_UPLOADS): finish or cancel some; abandoned ones are reclaimed after FLY_UPLOAD_ABANDON_SECONDS`,
+      { retryAfterSeconds: 30 },
+    ),
   payloadTooLarge: (limitBytes: number) => new AppError('payload_too_large', `Request body exceeds the limit of ${limitBytes} bytes`),
   unavailable: (message: string) => new AppError('unavailable', message),
+  /** The disk (or database) is full or read-only: nothing of the write was kept, and retrying later may work. */
+  insufficientStorage: (cause: string) =>
+    new AppError('insufficient_storage', `The registry cannot store this now: ${cause}. Nothing was stored; retry once its storage has room again`, {
+      retryAfterSeconds: 60,
+    }),
   /**
    * An OIDC ID token the exchange refuses. It counts as a failed authentication (rate limited like a wrong
    * password); `reason` is a stable word for scripts, the message says what to fix.

@@ -45,6 +45,8 @@ export interface MetadataStore {
   afterCommit(effect: () => Promise<void>): Promise<void>;
   /** A cheap round trip, for readiness checks. */
   ping(): Promise<void>;
+  /** A small write (one row rewritten): fails when the database or its disk is full or read-only. */
+  probeWrite(at: Date): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -24,6 +24,7 @@ const STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   payload_too_large: 413,
   unavailable: 503,
+  insufficient_storage: 507,
   login_expired: 410,
   name_invalid: 400,
   name_unknown: 404,

@@ -10,6 +10,7 @@ import { PROTOCOLS } from '../protocols/registry.js';
 import { webUiPlugin } from '../web-ui/plugin.js';
 import type { AccessLog } from './logger.js';
 import { rejectNulBytes } from '../http/reject-nul.js';
+import { answerStorageFailure } from '../http/storage-failure.js';
 import type { HttpTimeouts } from './config.js';
 import { registerOperations } from './operations.js';
 
@@ -23,12 +24,10 @@ export interface AppOptions {
   version: string;
   npm: { maxBodyBytes: number };
   http: HttpTimeouts;
-  /** Set when shutdown has begun: every answer then closes its connection (see serve.ts). */
-  draining?: { value: boolean };
 }
 
 /** Builds the HTTP application: one host, one port, every protocol of the protocol registry mounted through the kit. */
-export async function buildApp({ core, logger, access, publicUrl, trustProxy, version, npm, http, draining }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ core, logger, access, publicUrl, trustProxy, version, npm, http }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One access-log line per request (the onResponse hook below) instead of Fastify's two.
@@ -45,15 +44,9 @@ export async function buildApp({ core, logger, access, publicUrl, trustProxy, ve
     // Node enforces the headers and request timeouts on this interval: once a second keeps them close to exact.
     http: { headersTimeout: Math.min(http.headersTimeoutMs, http.requestTimeoutMs), connectionsCheckingInterval: 1000 },
   });
-  if (draining) {
-    // A request finishing during shutdown must not leave its keep-alive connection open behind it.
-    app.addHook('onSend', async (_request, reply) => {
-      if (draining.value) void reply.header('connection', 'close');
-    });
-  }
   await app.register(cookie);
   // Routes outside the protocol plugins (MCP, health, the dashboard) answer core errors in the API's format.
-  app.setErrorHandler((error: Error, request, reply) => sendApiError(error, request, reply));
+  app.setErrorHandler((error: Error, request, reply) => sendApiError(answerStorageFailure(core, error, request), request, reply));
   app.addHook('onResponse', (request, reply, done) => {
     access({ reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ip: request.ip });
     done();

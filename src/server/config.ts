@@ -35,6 +35,7 @@ export const SETTINGS = {
   requestTimeoutSeconds: { env: 'FLY_REQUEST_TIMEOUT', flag: '--request-timeout <seconds>', help: 'a whole request (headers and body) must arrive within this time', default: '3600' },
   shutdownTimeoutSeconds: { env: 'FLY_SHUTDOWN_TIMEOUT', flag: '--shutdown-timeout <seconds>', help: 'on SIGTERM, how long requests in flight may still take (keep it below the pod grace period)', default: '20' },
   uploadAbandonSeconds: { env: 'FLY_UPLOAD_ABANDON_SECONDS', flag: '--upload-abandon-seconds <s>', help: 'an upload session untouched this long is abandoned and its space reclaimed', default: '3600' },
+  ociMaxUploads: { env: 'FLY_OCI_MAX_UPLOADS', flag: '--oci-max-uploads <n>', help: 'open blob upload sessions one token may hold at once (more are refused with 429)', default: '100' },
   pullFlushMs: { env: 'FLY_PULL_FLUSH_MS', flag: '--pull-flush-ms <ms>', help: 'how often recorded pulls are written; a crash (not a SIGTERM) loses at most this much', default: '250' },
   blobStore: { env: 'FLY_BLOB_STORE', flag: '--blob-store <url>', help: 's3://bucket[/prefix] for an S3-compatible store; default: files in the data dir' },
   s3Endpoint: { env: 'FLY_S3_ENDPOINT', flag: '--s3-endpoint <url>', help: 'S3 API endpoint (MinIO, Ceph RGW, R2…); default: AWS S3' },
@@ -78,6 +79,7 @@ const schema = z.object({
   npmMaxBodyMb: intText(1, 4096),
   pullFlushMs: intText(20, 10_000),
   uploadAbandonSeconds: intText(1, 30 * 86_400),
+  ociMaxUploads: intText(1, 1_000_000),
   headersTimeoutSeconds: intText(1, 3600),
   keepAliveTimeoutSeconds: intText(1, 3600),
   socketTimeoutSeconds: intText(1, 86_400),
@@ -121,6 +123,8 @@ export interface Config {
   npm: { maxBodyBytes: number };
   pullFlushMs: number;
   uploadAbandonMs: number;
+  /** Open OCI upload sessions per token (or login session). */
+  ociMaxUploads: number;
   http: HttpTimeouts;
   /** Where blobs live: files under the data dir (one machine) or an S3-compatible bucket (any number of replicas). */
   blobs: BlobStoreConfig;
@@ -192,6 +196,7 @@ export function parseConfig(env: Record<string, string | undefined>, flags: RawS
     npm: { maxBodyBytes: s.npmMaxBodyMb * 1024 * 1024 },
     pullFlushMs: s.pullFlushMs,
     uploadAbandonMs: s.uploadAbandonSeconds * 1000,
+    ociMaxUploads: s.ociMaxUploads,
     http: {
       headersTimeoutMs: s.headersTimeoutSeconds * 1000,
       keepAliveTimeoutMs: s.keepAliveTimeoutSeconds * 1000,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import client from 'prom-client';
 import type { Core } from '../core/core.js';
 
-/** /healthz (the process answers), /readyz (the database answers), /metrics (Prometheus). */
+/** /healthz (the process answers), /readyz (the database answers and storage takes writes), /metrics (Prometheus). */
 export function registerOperations(app: FastifyInstance, core: Core): void {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
@@ -21,10 +21,13 @@ export function registerOperations(app: FastifyInstance, core: Core): void {
   app.get('/readyz', async (_request, reply) => {
     try {
       await core.store.ping();
-      return { status: 'ready' };
     } catch {
       return reply.status(503).send({ status: 'unavailable', reason: 'database unreachable' });
     }
+    // Not ready while writes fail for lack of storage (probed until they work again: no restart needed).
+    const storage = await core.storageHealth.readiness();
+    if (!storage.ready) return reply.status(503).send({ status: 'unavailable', reason: `storage cannot be written: ${storage.cause}` });
+    return { status: 'ready' };
   });
   app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 }

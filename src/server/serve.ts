@@ -1,5 +1,4 @@
 import cluster from 'node:cluster';
-import type { FastifyInstance } from 'fastify';
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { createCore, type Core, type CoreOptions } from '../core/core.js';
@@ -13,6 +12,7 @@ import { SqlMetadataStore } from '../storage/sql/metadata-store.js';
 import { migrateToLatest } from '../storage/sql/migrate.js';
 import { PgInvalidationBus } from '../storage/sql/pg-invalidation-bus.js';
 import { buildApp } from './app.js';
+import { drainHttp, trackConnections } from './drain-http.js';
 import type { Config } from './config.js';
 import { createLogs } from './logger.js';
 import { freePort } from './free-port.js';
@@ -92,20 +92,21 @@ export async function startServer(config: Config, version: string, worker?: Work
 
   await bootstrapAdmin(database, core, config, logger);
 
-  const draining = { value: false };
-  const app = await buildApp({ core, logger, access, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm, http: config.http, draining });
+  const app = await buildApp({ core, logger, access, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm, http: config.http });
+  const connections = trackConnections(app);
   await app.listen({ port, host: config.host });
   worker?.ready();
   logger.info({ port, publicUrl: publicUrl.href, database: database.engine, blobStore: config.blobs.kind, version }, 'listening');
 
   const notifying = startNotificationJobs(database, core, config, logger);
 
-  // Upload sessions nobody has touched for FLY_UPLOAD_ABANDON_SECONDS are abandoned: reclaim their space.
-  // One replica at a time.
+  // Upload sessions nobody has touched for FLY_UPLOAD_ABANDON_SECONDS are abandoned: reclaim their space, and
+  // their rows, which count against their token's FLY_OCI_MAX_UPLOADS. One replica at a time.
+  const sweep = async () => {
+    for (const id of await cleanAbandonedUploads(blobs, config.uploadAbandonMs, new Date())) await store.oci.deleteUpload(id);
+  };
   const sweeper = setInterval(() => {
-    withLease(database, 'abandoned-uploads', () => cleanAbandonedUploads(blobs, config.uploadAbandonMs, new Date())).catch((error: unknown) =>
-      logger.error({ err: error }, 'cleaning abandoned uploads failed'),
-    );
+    withLease(database, 'abandoned-uploads', sweep).catch((error: unknown) => logger.error({ err: error }, 'cleaning abandoned uploads failed'));
   }, sweepIntervalMs(config.uploadAbandonMs));
   sweeper.unref();
 
@@ -114,7 +115,7 @@ export async function startServer(config: Config, version: string, worker?: Work
     (closing ??= (async () => {
       clearInterval(sweeper);
       notifying.stop();
-      await drainHttp(app, draining, config.http.shutdownTimeoutMs, logger);
+      await drainHttp(app, connections, config.http.shutdownTimeoutMs, logger);
       await core.stop();
       await invalidations.close();
       await store.close();
@@ -144,6 +145,7 @@ function coreOptions(config: Config, blobs: BlobStore, invalidations: Invalidati
       retryBaseMs: config.notifications.retryBaseMs,
       maxAttempts: WEBHOOK_MAX_ATTEMPTS,
     },
+    ociMaxUploadsPerCredential: config.ociMaxUploads,
     onBackgroundError: (error) => logger.error({ err: error }, 'background write failed'),
   };
 }
@@ -194,29 +196,6 @@ async function bootstrapAdmin(database: SqlDatabase, core: Core, config: Config,
     );
   } else if (admin) {
     logger.info({ username: admin.username }, 'created the first admin from FLY_ADMIN_USERNAME / FLY_ADMIN_PASSWORD');
-  }
-}
-
-/**
- * Stops taking requests and lets those in flight finish within the deadline: idle keep-alive connections
- * are closed at once (and again as requests finish, each answer also saying `Connection: close`), and
- * whatever is still open at the deadline is cut, so the pull events and usage stamps can be flushed
- * well inside the orchestrator's grace period.
- */
-async function drainHttp(app: FastifyInstance, draining: { value: boolean }, deadlineMs: number, logger: Logger): Promise<void> {
-  draining.value = true;
-  const closed = app.close();
-  app.server.closeIdleConnections();
-  const idleSweep = setInterval(() => app.server.closeIdleConnections(), 100);
-  const deadline = setTimeout(() => {
-    logger.warn({ deadlineMs }, 'shutdown deadline reached: closing connections of requests still in flight');
-    app.server.closeAllConnections();
-  }, deadlineMs);
-  try {
-    await closed;
-  } finally {
-    clearInterval(idleSweep);
-    clearTimeout(deadline);
   }
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, basicAuth, createUser, login, type ApiErrorBody } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import type { Invitation, User } from '../../src/api/answers.js';
+import type { AuditPage, Invitation, User } from '../../src/api/answers.js';
 
 describe('users: invitations, roles and deactivation', () => {
   let server: TestServer;
@@ -65,7 +65,7 @@ describe('users: invitations, roles and deactivation', () => {
     expect(bogus.status).toBe(404);
   });
 
-  it('deactivating a user ends their sessions, refuses their login and stops their tokens', async () => {
+  it('deactivating a user ends their sessions, refuses their login and revokes their tokens for good', async () => {
     const dev = await createUser(admin, 'dave');
     const devId = (await dev.get<{ user: { id: string } }>('/api/v1/whoami')).body.user.id;
     const token = await dev.createToken({ name: 'dave ci', permission: 'read-write' });
@@ -86,17 +86,39 @@ describe('users: invitations, roles and deactivation', () => {
     expect(relogin.body).toEqual(wrong.body);
     for (const headers of [{ authorization: `Bearer ${token.token}` }, basicAuth(token.username, token.token)]) {
       const res = await anonymous.request<ApiErrorBody>('GET', '/api/v1/whoami', undefined, headers);
-      expect(res.status).toBe(403);
-      expect(res.body.error.code).toBe('user_inactive');
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('token_revoked');
     }
-    // The token's own status is unchanged: it is the person who was deactivated.
-    expect((await admin.get<{ status: string }>(`/api/v1/tokens/${token.id}`)).body.status).toBe('active');
+    // Revoked, by the admin who deactivated the account, with an audit entry saying why.
+    expect((await admin.get<{ status: string; revokedBy: string }>(`/api/v1/tokens/${token.id}`)).body).toMatchObject({ status: 'revoked', revokedBy: 'admin' });
+    const audit = await admin.get<AuditPage>('/api/v1/audit?limit=20');
+    expect(audit.body.events.find((e) => e.action === 'token.revoked' && e.target.id === token.id)?.details.reason).toBe('user dave deactivated');
 
-    // Reactivation restores the tokens (but not the old sessions).
+    // Reactivation restores neither the old tokens nor the old sessions: the user logs in and makes new tokens.
     expect((await admin.patch(`/api/v1/users/${devId}`, { status: 'active' })).status).toBe(200);
-    expect((await tokenClient.get('/api/v1/whoami')).status).toBe(200);
+    const after = await tokenClient.get<ApiErrorBody>('/api/v1/whoami');
+    expect(after.status).toBe(401);
+    expect(after.body.error.code).toBe('token_revoked');
     expect((await dev.get('/api/v1/whoami')).status).toBe(401);
-    expect((await login(server, 'dave', 'pw-dave-0123456789')).bearer).toMatch(/^flys_/);
+    const again = await login(server, 'dave', 'pw-dave-0123456789');
+    expect(again.bearer).toMatch(/^flys_/);
+    const fresh = await again.createToken({ name: 'dave ci 2', permission: 'read-write' });
+    expect((await new ApiClient(server, fresh.token).get('/api/v1/whoami')).status).toBe(200);
+  });
+
+  it('an invited user who never set a password cannot be made active by an admin, only by accepting', async () => {
+    const invite = await admin.post<Invitation>('/api/v1/users', { username: 'nora', email: 'nora@example.com', role: 'developer' });
+    const id = invite.body.user.id;
+    const direct = await admin.patch<ApiErrorBody>(`/api/v1/users/${id}`, { status: 'active' });
+    expect(direct.status).toBe(409);
+    expect(direct.body.error.message).toMatch(/accepting the invitation/);
+    // Deactivated before accepting, then "reactivated": still refused, the account has no password of its own.
+    expect((await admin.patch(`/api/v1/users/${id}`, { status: 'deactivated' })).status).toBe(200);
+    const roundabout = await admin.patch<ApiErrorBody>(`/api/v1/users/${id}`, { status: 'active' });
+    expect(roundabout.status).toBe(409);
+    expect(roundabout.body.error.message).toMatch(/never set a password/);
+    const list = await admin.get<{ users: User[] }>('/api/v1/users');
+    expect(list.body.users.find((u) => u.username === 'nora')?.status).toBe('deactivated');
   });
 
   it('changes a role, and never demotes or deactivates the last active admin', async () => {

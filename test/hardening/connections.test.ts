@@ -88,4 +88,26 @@ describe('SIGTERM', () => {
       await server.stop();
     }
   });
+
+  it('a request in flight at SIGTERM that finishes before the deadline is answered with Connection: close', async () => {
+    const server = await startServer({ env: { FLY_SHUTDOWN_TIMEOUT: '5', FLY_KEEP_ALIVE_TIMEOUT: '300' } });
+    try {
+      const finishing = await open(server);
+      const body = JSON.stringify({ username: 'nobody', password: 'wrong-password' });
+      finishing.write(`POST /api/v1/auth/login HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const answer = new Promise<string>((resolve) => finishing.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+      const stopped = server.kill();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      finishing.write(body.slice(5));
+      const head = await answer;
+      expect(head).toMatch(/^HTTP\/1.1 401/);
+      expect(head.toLowerCase()).toContain('connection: close');
+      expect(await closedWithin(finishing, 3000)).toBe(true);
+      await stopped;
+      expect(server.output()).not.toContain('shutdown deadline reached');
+    } finally {
+      await server.stop();
+    }
+  });
 });

@@ -7,6 +7,8 @@ export interface TestServer {
   url: string;
   host: string;
   port: number;
+  /** The server process, for tests that kill it without warning (kill -9). */
+  pid: number;
   admin: { username: string; password: string };
   database: TestDatabase;
   /** Everything the process printed so far (stdout and stderr), for log assertions. */
@@ -46,6 +48,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     url: server.url,
     host: server.host,
     port: server.port,
+    pid: server.pid,
     admin,
     database,
     output: server.output,

@@ -4,16 +4,16 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
 import type { BlobStore, ByteRange, Digest } from '../blob-store.js';
 import type { Clock } from '../clock.js';
-import { Errors, isAppError } from '../errors.js';
+import { Errors } from '../errors.js';
 import { parseRange } from '../oci/blobs.js';
 import type { FileRecord, LoadedPackage, PackageRepository } from '../packages/model.js';
+import { isConflict, retryOnConflict } from '../packages/retry-conflicts.js';
 import type { MetadataStore } from '../ports.js';
 import { touchProject } from '../packages/project-cache.js';
 import { verifyChecksums, type ChecksumAlgorithm, type Checksums, type ReceivedFile } from './checksums.js';
 import { LoadedPackageCache } from './package-cache.js';
 
 /** Attempts at writing a file's records when concurrent deploys of the same package collide. */
-const WRITE_ATTEMPTS = 3;
 
 const fileMetadataSchema = z.object({
   checksums: z.object({ md5: z.string(), sha1: z.string(), sha256: z.string(), sha512: z.string() }),
@@ -138,36 +138,36 @@ export class HostedPackages {
 
   private async writeRecords(input: StoreFileInput, file: { filename: string; blobDigest: Digest; size: number; metadata: string }) {
     const now = this.deps.clock.now();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.deps.store.transaction(async (tx) => {
-          const pkg = await tx.packages.ensure(this.repository, input.name, input.name, now);
-          const version = (await tx.packages.version(pkg.id, input.version)) ?? (await tx.packages.insertVersion(pkg.id, input.version, '{}', now));
-          const old = await tx.packages.file(this.repository, input.name, input.filename);
-          if (old) {
-            // Checked again inside the transaction: a concurrent deploy may have stored it meanwhile.
-            if (input.existing !== 'replace') throw Errors.conflict(input.existing.refuse);
-            await tx.packages.deleteFile(old.id);
-          }
-          const record = await tx.packages.insertFile(pkg.id, version.id, file, now);
-          await touchProject(tx, pkg.id, now);
-          await this.deps.audit.record(
-            tx.audit,
-            {
-              actor: actorName(input.principal),
-              action: 'package.published',
-              target: { type: `${this.repository}-file`, name: `${input.name}/${input.filename}` },
-              details: { version: input.version, size: file.size, sha256: file.blobDigest.slice('sha256:'.length), replaced: old !== undefined },
-            },
-            input.ctx,
-          );
-          return record;
-        });
-      } catch (error) {
-        if (attempt >= WRITE_ATTEMPTS || !isConflict(error) || (input.existing !== 'replace' && (await this.file(input.name, input.filename)))) throw error;
-        this.cache.delete(input.name);
-      }
-    }
+    const write = () =>
+      this.deps.store.transaction(async (tx) => {
+        const pkg = await tx.packages.ensure(this.repository, input.name, input.name, now);
+        const version = (await tx.packages.version(pkg.id, input.version)) ?? (await tx.packages.insertVersion(pkg.id, input.version, '{}', now));
+        const old = await tx.packages.file(this.repository, input.name, input.filename);
+        if (old) {
+          // Checked again inside the transaction: a concurrent deploy may have stored it meanwhile.
+          if (input.existing !== 'replace') throw Errors.conflict(input.existing.refuse);
+          await tx.packages.deleteFile(old.id);
+        }
+        const record = await tx.packages.insertFile(pkg.id, version.id, file, now);
+        await touchProject(tx, pkg.id, now);
+        await this.deps.audit.record(
+          tx.audit,
+          {
+            actor: actorName(input.principal),
+            action: 'package.published',
+            target: { type: `${this.repository}-file`, name: `${input.name}/${input.filename}` },
+            details: { version: input.version, size: file.size, sha256: file.blobDigest.slice('sha256:'.length), replaced: old !== undefined },
+          },
+          input.ctx,
+        );
+        return record;
+      });
+    // A conflict on a file that now exists is the client's own (unless it may be replaced): answered at once.
+    return retryOnConflict(write, async () => {
+      if (input.existing !== 'replace' && (await this.file(input.name, input.filename))) return false;
+      this.cache.delete(input.name);
+      return true;
+    });
   }
 
   /** Deletes a version and its files (audited); `flyreg gc` reclaims blobs nothing references any more. */
@@ -216,4 +216,3 @@ export class HostedPackages {
   }
 }
 
-const isConflict = (error: unknown) => isAppError(error) && error.code === 'conflict';

@@ -10,6 +10,7 @@ import type { LoadedPackage } from '../packages/model.js';
 import type { MetadataStore } from '../ports.js';
 import type { PublicationService } from '../releases/publications.js';
 import { publisherOf, writePublisher } from '../packages/publisher.js';
+import { retryOnConflict } from '../packages/retry-conflicts.js';
 import { parseJsonText } from './json-text.js';
 import { checkPackageName, checkTag, checkVersion, isTarballFilenameOf, tarballFilename, unscopedName } from './names.js';
 import { readPackageState, revisionOf, writePackageState, type NpmPackageState } from './package-state.js';
@@ -121,33 +122,39 @@ export class NpmRegistry {
     await this.deps.store.oci.touchBlob(digest, this.deps.clock.now());
     const blob = await this.deps.blobs.put(Readable.from([request.tarball]), digest);
     const now = this.deps.clock.now();
-    const rev = await this.deps.store.transaction(async (tx) => {
-      const pkg = await tx.packages.ensure(REPOSITORY, name, name, now);
-      // npm shows the publisher as `_npmUser` and the package's publishers as `maintainers` (npm owner ls).
-      const publisher = publisherOf(principal, (await tx.users.byId(principal.user.id))?.email ?? null);
-      const version = await tx.packages.insertVersion(pkg.id, request.version, request.manifestText, now, writePublisher(publisher));
-      await tx.packages.insertFile(
-        pkg.id,
-        version.id,
-        {
-          filename: tarballFilename(name, request.version),
-          blobDigest: blob.digest,
-          size: blob.size,
-          metadata: JSON.stringify({ integrity: request.integrity, shasum: request.shasum }),
-        },
-        now,
-      );
-      // `npm publish --tag beta` of a package's first version still needs a latest for plain installs.
-      const tags = [...request.tags];
-      if (!tags.includes('latest') && !(await tx.packages.tags(pkg.id)).some((t) => t.tag === 'latest')) tags.push('latest');
-      for (const tag of tags) await tx.packages.setTag(pkg.id, tag, request.version);
-      await this.deps.audit.record(
-        tx.audit,
-        { actor: actorName(principal), action: 'package.published', target: { type: 'npm', id: pkg.id, name }, details: { version: request.version, tags } },
-        ctx,
-      );
-      return this.commitState(tx, name, () => undefined);
-    });
+    const write = () =>
+      this.deps.store.transaction(async (tx) => {
+        const pkg = await tx.packages.ensure(REPOSITORY, name, name, now);
+        // Publishes of one package run one after another from here (its tags and revision are read, then written).
+        await tx.packages.lock(pkg.id);
+        // npm shows the publisher as `_npmUser` and the package's publishers as `maintainers` (npm owner ls).
+        const publisher = publisherOf(principal, (await tx.users.byId(principal.user.id))?.email ?? null);
+        const version = await tx.packages.insertVersion(pkg.id, request.version, request.manifestText, now, writePublisher(publisher));
+        await tx.packages.insertFile(
+          pkg.id,
+          version.id,
+          {
+            filename: tarballFilename(name, request.version),
+            blobDigest: blob.digest,
+            size: blob.size,
+            metadata: JSON.stringify({ integrity: request.integrity, shasum: request.shasum }),
+          },
+          now,
+        );
+        // `npm publish --tag beta` of a package's first version still needs a latest for plain installs.
+        const tags = [...request.tags];
+        if (!tags.includes('latest') && !(await tx.packages.tags(pkg.id)).some((t) => t.tag === 'latest')) tags.push('latest');
+        for (const tag of tags) await tx.packages.setTag(pkg.id, tag, request.version);
+        await this.deps.audit.record(
+          tx.audit,
+          { actor: actorName(principal), action: 'package.published', target: { type: 'npm', id: pkg.id, name }, details: { version: request.version, tags } },
+          ctx,
+        );
+        return this.commitState(tx, name, () => undefined);
+      });
+    // Several versions published at once race to create the package: a loser runs again and finds it. A
+    // version published meanwhile is the client's own conflict, answered at once.
+    const rev = await retryOnConflict(write, async () => !(await this.versionPublished(name, request.version)));
     this.cache.invalidate(name);
     await this.deps.publications.record(principal, { type: 'npm', name, version: request.version }, ctx);
     return { rev };
@@ -287,7 +294,7 @@ export class NpmRegistry {
   }
 
   private async loadForWrite(tx: MetadataStore, name: string, rev: string | undefined): Promise<LoadedPackage> {
-    const loaded = await tx.packages.load(REPOSITORY, name);
+    const loaded = await lockedLoad(tx, name);
     if (!loaded) throw Errors.notFound('Package', name);
     const current = revisionOf(loaded.package.id, readPackageState(loaded.package.metadata));
     if (rev !== undefined && rev !== current) {
@@ -306,7 +313,7 @@ export class NpmRegistry {
 
   /** Bumps the revision and refreshes the search summary, after `mutate` applied the write's own state change. */
   private async commitState(tx: MetadataStore, name: string, mutate: (state: NpmPackageState) => void): Promise<string> {
-    const loaded = await tx.packages.load(REPOSITORY, name);
+    const loaded = await lockedLoad(tx, name);
     if (!loaded) throw new Error(`package ${name} vanished inside its own write`);
     const state = readPackageState(loaded.package.metadata);
     mutate(state);
@@ -316,6 +323,11 @@ export class NpmRegistry {
     return revisionOf(loaded.package.id, state);
   }
 
+  private async versionPublished(name: string, version: string): Promise<boolean> {
+    const pkg = await this.deps.store.packages.get(REPOSITORY, name);
+    return pkg !== undefined && (await this.deps.store.packages.version(pkg.id, version)) !== undefined;
+  }
+
   private auditUnpublish(tx: MetadataStore, principal: Principal, loaded: LoadedPackage, versions: string[], ctx: RequestContext): Promise<void> {
     return this.deps.audit.record(
       tx.audit,
@@ -323,6 +335,17 @@ export class NpmRegistry {
       ctx,
     );
   }
+}
+
+/**
+ * The package as it stands once this transaction holds it: a concurrent write to it (on PostgreSQL) is then
+ * either committed and seen here, or waits for this one, so the revision counter never loses a step.
+ */
+async function lockedLoad(tx: MetadataStore, name: string): Promise<LoadedPackage | undefined> {
+  const pkg = await tx.packages.get(REPOSITORY, name);
+  if (!pkg) return undefined;
+  await tx.packages.lock(pkg.id);
+  return tx.packages.load(REPOSITORY, name);
 }
 
 function summaryOf(loaded: LoadedPackage): NpmPackageState['summary'] {

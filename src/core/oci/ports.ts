@@ -76,7 +76,10 @@ export interface OciStore {
   /** Manifests of the repository whose subject is `subject`, optionally of one artifact type. */
   referrers(repositoryId: string, subject: Digest, artifactType: string | undefined): Promise<OciManifest[]>;
 
-  insertUpload(id: string, repository: string, at: Date): Promise<void>;
+  /** `startedBy` names the credential that started it (see OciUploads.start), so its open sessions can be counted. */
+  insertUpload(id: string, repository: string, at: Date, startedBy: string): Promise<void>;
+  /** How many upload sessions `startedBy` has open (rows not yet completed, cancelled or swept). */
+  countUploads(startedBy: string): Promise<number>;
   /** The repository an upload session belongs to. */
   uploadRepository(id: string): Promise<string | undefined>;
   deleteUpload(id: string): Promise<void>;

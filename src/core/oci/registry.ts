@@ -22,7 +22,7 @@ export interface DerivedCredentials {
  * The OCI registry's core services over one metadata store and one blob store, built by createCore like
  * every protocol's. The signing key is read (or created) on first use, so building stays synchronous.
  */
-export function createOciRegistry(deps: { store: MetadataStore; blobs: BlobStore; clock: Clock; audit: AuditLog }) {
+export function createOciRegistry(deps: { store: MetadataStore; blobs: BlobStore; clock: Clock; audit: AuditLog; maxUploadsPerCredential: number }) {
   const blobs = new OciBlobs(deps);
   let loading: Promise<RegistryTokens> | undefined;
   const tokens = (): Promise<RegistryTokens> =>
@@ -43,7 +43,7 @@ export function createOciRegistry(deps: { store: MetadataStore; blobs: BlobStore
   return {
     store: deps.store,
     blobs,
-    uploads: new OciUploads(deps, blobs),
+    uploads: new OciUploads(deps, blobs, deps.maxUploadsPerCredential),
     manifests: new OciManifests(deps),
     tokens,
     bearer,

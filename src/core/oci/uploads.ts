@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { BlobInfo, Digest, UploadInfo } from '../blob-store.js';
+import type { Principal } from '../auth/principal.js';
 import { Errors } from '../errors.js';
 import { fromBlobStoreError } from './blob-errors.js';
 import type { OciBlobs, OciServiceDeps } from './blobs.js';
@@ -31,11 +32,23 @@ export class OciUploads {
   constructor(
     private readonly deps: OciServiceDeps,
     private readonly blobService: OciBlobs,
+    /** Open sessions one credential may hold: each holds disk until completed, cancelled or swept as abandoned. */
+    private readonly maxPerCredential: number,
   ) {}
 
-  async start(repository: string): Promise<UploadInfo> {
+  /**
+   * Starts a session for the caller, within its cap. Counted after the row is written, so that of several
+   * starts racing for the last place none gets past the cap (at worst all of them are refused, and retry).
+   */
+  async start(principal: Principal, repository: string): Promise<UploadInfo> {
+    const owner = credentialKey(principal);
     const id = await this.deps.blobs.startUpload();
-    await this.deps.store.oci.insertUpload(id, repository, this.deps.clock.now());
+    await this.deps.store.oci.insertUpload(id, repository, this.deps.clock.now(), owner);
+    if ((await this.deps.store.oci.countUploads(owner)) > this.maxPerCredential) {
+      await this.deps.store.oci.deleteUpload(id);
+      await this.deps.blobs.cancelUpload(id);
+      throw Errors.tooManyUploads(this.maxPerCredential);
+    }
     return this.status(repository, id);
   }
 
@@ -107,6 +120,13 @@ export class OciUploads {
     const owner = await this.deps.store.oci.uploadRepository(id);
     if (owner !== repository) throw Errors.uploadUnknown(id);
   }
+}
+
+/** The credential a session is counted against: the token, else the login session, else the user. */
+function credentialKey(principal: Principal): string {
+  if (principal.token) return `token:${principal.token.id}`;
+  if (principal.session) return `session:${principal.session.id}`;
+  return `user:${principal.user.id}`;
 }
 
 /** A chunk must start where the upload ends, and its Content-Range and Content-Length must agree (else 416). */

@@ -21,6 +21,11 @@ export interface PackageStore {
   loadAll(repository: PackageRepository): Promise<LoadedPackage[]>;
   /** Returns the existing package, or creates it. */
   ensure(repository: PackageRepository, name: string, displayName: string, now: Date): Promise<PackageRecord>;
+  /**
+   * Inside a transaction, holds the package until the transaction ends, so that concurrent writes that read
+   * and then rewrite its metadata (npm's revision) run one after another instead of overwriting each other.
+   */
+  lock(packageId: string): Promise<void>;
   setPackageMetadata(packageId: string, metadata: string, now: Date): Promise<void>;
   delete(packageId: string): Promise<void>;
 

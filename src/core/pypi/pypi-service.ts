@@ -7,9 +7,10 @@ import type { Principal, RequestContext } from '../auth/principal.js';
 import { actorName } from '../auth/principal.js';
 import type { BlobStore, Digest } from '../blob-store.js';
 import type { Clock } from '../clock.js';
-import { Errors, isAppError } from '../errors.js';
+import { Errors } from '../errors.js';
 import type { FileRecord, NewFile } from '../packages/model.js';
 import type { MetadataStore } from '../ports.js';
+import { isConflict, retryOnConflict } from '../packages/retry-conflicts.js';
 import type { PublicationService } from '../releases/publications.js';
 import { parseCoreMetadata } from './core-metadata.js';
 import { parseDistributionFilename } from './filenames.js';
@@ -37,7 +38,6 @@ export const PAGE_FRESHNESS_MS = 1000;
 export const PYPI_LISTING = ':packages';
 
 /** Attempts at writing an upload's records when concurrent uploads of the same release collide. */
-const WRITE_ATTEMPTS = 3;
 
 export interface PypiServiceDeps {
   store: MetadataStore;
@@ -205,21 +205,17 @@ export class PypiService {
    */
   private async writeRecords(input: { name: string; displayName: string; version: string; versionMeta: PypiVersionMetadata; file: NewFile; publishedBy: string }) {
     const now = this.deps.clock.now();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.deps.store.transaction(async (tx) => {
-          const pkg = await tx.packages.ensure(PYPI_REPOSITORY, input.name, input.displayName, now);
-          const release =
-            (await tx.packages.version(pkg.id, input.version)) ??
-            (await tx.packages.insertVersion(pkg.id, input.version, JSON.stringify(input.versionMeta), now, input.publishedBy));
-          const record = await tx.packages.insertFile(pkg.id, release.id, input.file, now);
-          await touchProject(tx, pkg.id, now);
-          return record;
-        });
-      } catch (error) {
-        if (attempt >= WRITE_ATTEMPTS || !isAppError(error) || error.code !== 'conflict') throw error;
-      }
-    }
+    return retryOnConflict(() =>
+      this.deps.store.transaction(async (tx) => {
+        const pkg = await tx.packages.ensure(PYPI_REPOSITORY, input.name, input.displayName, now);
+        const release =
+          (await tx.packages.version(pkg.id, input.version)) ??
+          (await tx.packages.insertVersion(pkg.id, input.version, JSON.stringify(input.versionMeta), now, input.publishedBy));
+        const record = await tx.packages.insertFile(pkg.id, release.id, input.file, now);
+        await touchProject(tx, pkg.id, now);
+        return record;
+      }),
+    );
   }
 
   /**
@@ -229,7 +225,7 @@ export class PypiService {
    */
   private async discard(received: ReceivedFile, committed: { digest: Digest; createdHere: boolean } | undefined, error: unknown) {
     if (!committed) return this.deps.blobs.cancelUpload(received.uploadId);
-    if (committed.createdHere && !(isAppError(error) && error.code === 'conflict')) await this.deps.blobs.delete(committed.digest);
+    if (committed.createdHere && !isConflict(error)) await this.deps.blobs.delete(committed.digest);
   }
 
   /** Yanks (reason, '' for none) or un-yanks (null) a release; this replica's pages change at once. */

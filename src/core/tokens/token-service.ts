@@ -12,6 +12,7 @@ import { PERMISSIONS, tokenStatus, type Permission, type TokenStatus, type Token
 import type { MetadataStore } from '../ports.js';
 import { displayText, parseInput, slugName } from '../validation.js';
 import { kubernetesPullSecret, kubernetesSecretInput, type KubernetesPullSecret, type KubernetesSecretInput } from './kubernetes-secret.js';
+import { revokeTokens } from './revoke-tokens.js';
 import { generateSecret, hashSecret, isWellFormedSecret } from './secret.js';
 import type { CoreProtocol } from '../protocols.js';
 import { clientSnippets } from './snippets.js';
@@ -237,25 +238,9 @@ export class TokenService {
    * has committed.
    */
   async revokeForEnvironment(tx: MetadataStore, actor: Principal, environment: { id: string; name: string }, ctx: RequestContext): Promise<string[]> {
-    const now = this.deps.clock.now();
     const tokens = (await tx.tokens.list({ environmentId: environment.id })).filter((t) => t.revokedAt === null);
     for (const token of tokens) authorize(actor, 'manage', { kind: 'token', createdBy: token.createdBy });
-    const revoked: string[] = [];
-    for (const token of tokens) {
-      if (!(await tx.tokens.revoke(token.id, now, actor.user.username))) continue;
-      revoked.push(token.id);
-      await this.deps.audit.record(
-        tx.audit,
-        {
-          actor: actorName(actor),
-          action: 'token.revoked',
-          target: { type: 'token', id: token.id, name: token.name },
-          details: { username: token.username, reason: `environment ${environment.name} deleted` },
-        },
-        ctx,
-      );
-    }
-    return revoked;
+    return revokeTokens(tx, { audit: this.deps.audit, now: this.deps.clock.now() }, actor, tokens, `environment ${environment.name} deleted`, ctx);
   }
 
   /** Drops tokens from the verification cache, so a revocation takes effect on the very next request. */

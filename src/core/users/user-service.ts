@@ -11,6 +11,7 @@ import type { User } from '../model.js';
 import type { MetadataStore } from '../ports.js';
 import type { Mailer } from '../notifications/ports.js';
 import { invitationEmail } from './invitation-email.js';
+import { revokeTokens } from '../tokens/revoke-tokens.js';
 import { generateSecret, hashSecret, isWellFormedSecret } from '../tokens/secret.js';
 import { displayText, email, parseInput, password, slugName } from '../validation.js';
 import { generatePassword, hashPassword } from './passwords.js';
@@ -189,7 +190,11 @@ export class UserService {
     const parsed = parseInput(updateUserInput, input);
     const user = await this.deps.store.users.byId(id);
     if (!user) throw Errors.notFound('User', id);
-    if (user.status === 'invited' && parsed.status === 'active') throw Errors.conflict('An invited user becomes active by accepting the invitation');
+    // Only accepting an invitation activates an account that never set a password (an invited user,
+    // deactivated before accepting, stays without one): an active account always has its own password.
+    if (parsed.status === 'active' && user.status !== 'active' && user.passwordHash === null) {
+      throw Errors.conflict('An invited user becomes active by accepting the invitation: this account never set a password');
+    }
     const losesAdmin =
       user.role === 'admin' && user.status === 'active' && (parsed.role === 'developer' || parsed.status === 'deactivated');
     await this.deps.store.transaction(async (tx) => {
@@ -201,7 +206,14 @@ export class UserService {
       }
       if (parsed.status && parsed.status !== user.status) {
         const action = parsed.status === 'deactivated' ? 'user.deactivated' : 'user.reactivated';
-        if (parsed.status === 'deactivated') await tx.sessions.revokeAllForUser(id, this.deps.clock.now());
+        if (parsed.status === 'deactivated') {
+          // Revoked for good, not just refused while deactivated: reactivating the account must not bring back
+          // credentials that may have leaked with it (it is often deactivated because someone left). The user
+          // creates new tokens once active again.
+          await tx.sessions.revokeAllForUser(id, this.deps.clock.now());
+          const tokens = await tx.tokens.list({ createdBy: id });
+          await revokeTokens(tx, { audit: this.deps.audit, now: this.deps.clock.now() }, actor, tokens, `user ${user.username} deactivated`, ctx);
+        }
         await this.deps.audit.record(tx.audit, { actor: actorName(actor), action, target }, ctx);
       }
       // Cached token records carry their creator's status and role: every replica must re-read them.

@@ -6,6 +6,7 @@ import { Errors } from '../../core/errors.js';
 import { requestContext } from '../../http/credentials.js';
 import { addExpiryNotice, type NoticeHeader } from './expiry-notice.js';
 import { leaveBodiesUnparsed } from './bodies.js';
+import { answerStorageFailure } from '../../http/storage-failure.js';
 import { guardRoute, type GuardSpec } from './guard.js';
 import { PathMatcher, type RouteMatch } from './path-matcher.js';
 import type { HttpMethod, ProtocolRoute, RouteCall } from './route.js';
@@ -71,7 +72,7 @@ async function setupScope<C>(app: FastifyInstance, spec: ProtocolMount<C>, prefi
 
 async function mountFastify<C>(app: FastifyInstance, core: Core, spec: ProtocolMount<C>, prefix: string, routes: readonly ProtocolRoute<C>[]): Promise<void> {
   await setupScope(app, spec, prefix);
-  app.setErrorHandler((error, request, reply) => spec.sendError(error, request, reply));
+  app.setErrorHandler((error, request, reply) => spec.sendError(answerStorageFailure(core, error, request), request, reply));
   app.setNotFoundHandler((request, reply) => notFound(spec, request, reply));
   const principals = new WeakMap<FastifyRequest, Principal>();
   for (const route of routes) {
@@ -106,7 +107,7 @@ async function mountFastify<C>(app: FastifyInstance, core: Core, spec: ProtocolM
 async function mountPaths<C>(app: FastifyInstance, core: Core, spec: ProtocolMount<C>, prefix: string, routes: readonly ProtocolRoute<C>[]): Promise<void> {
   await setupScope(app, spec, prefix);
   const matcher = new PathMatcher(routes, prefix);
-  app.setErrorHandler((error, request, reply) => spec.sendError(error, request, reply));
+  app.setErrorHandler((error, request, reply) => spec.sendError(answerStorageFailure(core, error, request), request, reply));
   const handle = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const q = request.url.indexOf('?');
     const rawPath = q < 0 ? request.url : request.url.slice(0, q);
@@ -123,7 +124,7 @@ async function mountPaths<C>(app: FastifyInstance, core: Core, spec: ProtocolMou
       addExpiryNotice(core, principal, reply, spec.noticeHeader);
       return await route.handler(spec.context({ request, reply, ctx, params, prefix, bodyLimit, principal }));
     } catch (error) {
-      return spec.sendError(error, request, reply, found);
+      return spec.sendError(answerStorageFailure(core, error, request), request, reply, found);
     }
   };
   app.route({ method: ALL_METHODS, url: prefix, handler: handle, exposeHeadRoute: false });

@@ -42,6 +42,8 @@ const MAPPING: Record<ErrorCode, { status: number; code: OciErrorCode }> = {
   rate_limited: { status: 429, code: 'TOOMANYREQUESTS' },
   payload_too_large: { status: 413, code: 'MANIFEST_INVALID' },
   unavailable: { status: 503, code: 'UNAVAILABLE' },
+  // The spec has no code for it; distribution's UNAVAILABLE, with WebDAV's 507 Insufficient Storage.
+  insufficient_storage: { status: 507, code: 'UNAVAILABLE' },
   login_expired: { status: 410, code: 'DENIED' },
   name_invalid: { status: 400, code: 'NAME_INVALID' },
   name_unknown: { status: 404, code: 'NAME_UNKNOWN' },

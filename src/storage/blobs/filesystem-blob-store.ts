@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rename, rm, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { addAbortSignal, type Readable } from 'node:stream';
 import {
@@ -17,7 +17,7 @@ import {
 import { ALGORITHMS, BlobLayout, digestFromFile, isRangeWithin, isUploadId, parseDigest, type DigestAlgorithm } from './blob-layout.js';
 import { asBytes } from './chunk-bytes.js';
 import { FileRangeStream } from './file-range-stream.js';
-import { directoryEntries, fsyncDirectory, isNotFound, statIfExists } from './fs-primitives.js';
+import { directoryEntries, fsyncDirectory, isNotFound, makeDirectory, statIfExists } from './fs-primitives.js';
 import { LockedUploadSessions } from './locked-upload-sessions.js';
 import { RUNNING_ALGORITHM, RunningHashes } from './running-hashes.js';
 
@@ -41,7 +41,7 @@ export class FilesystemBlobStore extends LockedUploadSessions implements BlobSto
 
   async startUpload(): Promise<string> {
     const id = randomUUID();
-    await mkdir(this.layout.uploadDir(id), { recursive: true });
+    await makeDirectory(this.layout.uploadDir(id));
     await writeFile(this.layout.uploadData(id), '', { flag: 'wx' });
     await writeFile(this.layout.uploadMeta(id), JSON.stringify({ startedAt: new Date().toISOString() }));
     return id;
@@ -185,7 +185,7 @@ export class FilesystemBlobStore extends LockedUploadSessions implements BlobSto
       // Deduplication: the same bytes are already stored, so this upload is simply dropped.
       if (!(await statIfExists(target))) {
         await handle.sync(); // the bytes reach the disk before any name points at them
-        await mkdir(path.dirname(target), { recursive: true });
+        await makeDirectory(path.dirname(target));
         try {
           await rename(dataPath, target);
         } catch (error) {

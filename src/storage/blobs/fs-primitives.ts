@@ -1,5 +1,5 @@
 import type { Dirent, Stats } from 'node:fs';
-import { open, opendir, stat } from 'node:fs/promises';
+import { mkdir, open, opendir, stat } from 'node:fs/promises';
 
 /** Small filesystem steps the blob store needs, with "missing" turned into a value instead of an exception. */
 
@@ -42,5 +42,19 @@ export async function fsyncDirectory(dir: string): Promise<void> {
     if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM') throw error;
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * mkdir -p that reports why it failed: Node's recursive mkdir answers ENOENT when the directory cannot be
+ * created at all (a read-only file system, no permission, a full disk), which would hide the cause. A plain
+ * mkdir of the last level then tells the real one (EROFS, EACCES, ENOSPC).
+ */
+export async function makeDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await mkdir(dir);
   }
 }

@@ -26,7 +26,7 @@ function storesOver(db: Kysely<Database>, engine: SqlEngine) {
     invitations: new SqlInvitationStore(db),
     tokens: new SqlTokenStore(db),
     audit: new SqlAuditStore(db),
-    packages: new SqlPackageStore(db),
+    packages: new SqlPackageStore(db, engine),
     oci: new SqlOciStore(db),
     environments: new SqlEnvironmentStore(db),
     deployments: new SqlDeploymentStore(db, engine),
@@ -104,6 +104,14 @@ export class SqlMetadataStore implements MetadataStore {
 
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
+  }
+
+  async probeWrite(at: Date): Promise<void> {
+    await this.db
+      .insertInto('storage_probes')
+      .values({ name: 'readiness', probed_at: at.getTime() })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ probed_at: at.getTime() }))
+      .execute();
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,8 @@ import * as tokenScopes from './migrations/0050-token-scopes.js';
 import * as blobsOfEveryProtocol from './migrations/0008-blobs-of-every-protocol.js';
 import * as packageBrowsing from './migrations/0010-package-browsing.js';
 import * as tokenSecrets from './migrations/0055-token-secrets.js';
+import * as uploadOwners from './migrations/0065-upload-owners.js';
+import * as storageProbes from './migrations/0066-storage-probes.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -36,6 +38,8 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0008-blobs-of-every-protocol': blobsOfEveryProtocol,
   '0010-package-browsing': packageBrowsing,
   '0055-token-secrets': tokenSecrets,
+  '0065-upload-owners': uploadOwners,
+  '0066-storage-probes': storageProbes,
 };
 
 /** An arbitrary constant shared by every replica: "fly-registry migrations". */

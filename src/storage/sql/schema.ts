@@ -184,6 +184,8 @@ export interface OciUploadsTable {
   id: string;
   repository: string;
   started_at: number;
+  /** The credential that started it (`token:<id>`, `session:<id>`, `user:<id>`); null before migration 0065. */
+  started_by: string | null;
 }
 
 export interface OciSecretsTable {
@@ -353,6 +355,11 @@ export interface TokenExpiryNoticesTable {
   notified_at: number;
 }
 
+export interface StorageProbesTable {
+  name: string;
+  probed_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -388,4 +395,5 @@ export interface Database {
   webhooks: WebhooksTable;
   notification_deliveries: NotificationDeliveriesTable;
   token_expiry_notices: TokenExpiryNoticesTable;
+  storage_probes: StorageProbesTable;
 }

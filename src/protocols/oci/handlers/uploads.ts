@@ -33,7 +33,7 @@ export async function startUpload(c: OciContext): Promise<unknown> {
     const info = await c.registry.blobs.put(name, digest, bodyStream(c.request), c.signal);
     return c.reply.status(201).header(H.location, `/v2/${name}/blobs/${info.digest}`).header(H.digest, info.digest).send();
   }
-  const upload = await c.registry.uploads.start(name);
+  const upload = await c.registry.uploads.start(c.principal, name);
   return c.reply
     .status(202)
     .header(H.location, uploadLocation(name, upload.id))

@@ -223,8 +223,17 @@ export class SqlOciStore implements OciStore {
     return (await query.execute()).map(toManifest);
   }
 
-  async insertUpload(id: string, repository: string, at: Date): Promise<void> {
-    await this.db.insertInto('oci_uploads').values({ id, repository, started_at: at.getTime() }).execute();
+  async insertUpload(id: string, repository: string, at: Date, startedBy: string): Promise<void> {
+    await this.db.insertInto('oci_uploads').values({ id, repository, started_at: at.getTime(), started_by: startedBy }).execute();
+  }
+
+  async countUploads(startedBy: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('oci_uploads')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('started_by', '=', startedBy)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   async uploadRepository(id: string): Promise<string | undefined> {

@@ -5,6 +5,7 @@ import { Errors } from '../../../core/errors.js';
 import type { FileRecord, LoadedPackage, NewFile, PackageRecord, PackageRepository, TagRecord, VersionRecord } from '../../../core/packages/model.js';
 import type { PackageSearch, PackageStore } from '../../../core/packages/package-store.js';
 import { toDate } from '../rows.js';
+import type { SqlEngine } from '../database.js';
 import type { Database, PackageFilesTable, PackagesTable, PackageVersionsTable } from '../schema.js';
 import { isUniqueViolation } from '../unique-violation.js';
 
@@ -42,7 +43,10 @@ const toFile = (r: Selectable<PackageFilesTable>): FileRecord => ({
 export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export class SqlPackageStore implements PackageStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: SqlEngine,
+  ) {}
 
   async get(repository: PackageRepository, name: string): Promise<PackageRecord | undefined> {
     const row = await this.db.selectFrom('packages').selectAll().where('repository', '=', repository).where('name', '=', name).executeTakeFirst();
@@ -117,6 +121,16 @@ export class SqlPackageStore implements PackageStore {
         throw isUniqueViolation(error) ? Errors.conflict(`Package ${name} is being created concurrently: retry`) : error;
       });
     return record;
+  }
+
+  /**
+   * PostgreSQL: a row lock that leaves foreign keys alone (FOR NO KEY UPDATE), so that a transaction which
+   * inserted a version (a key-share lock on the package) never deadlocks with another doing the same.
+   * SQLite runs one write transaction at a time already.
+   */
+  async lock(packageId: string): Promise<void> {
+    if (this.engine !== 'postgres') return;
+    await this.db.selectFrom('packages').select('id').where('id', '=', packageId).forNoKeyUpdate().execute();
   }
 
   async setPackageMetadata(packageId: string, metadata: string, now: Date): Promise<void> {

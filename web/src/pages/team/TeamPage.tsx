@@ -131,9 +131,9 @@ export function TeamPage() {
           }}
         >
           {statusChange.status === 'deactivated' ? (
-            <p>They are logged out and can no longer log in; the tokens they created stop working. You can reactivate them later.</p>
+            <p>They are logged out and can no longer log in; the tokens they created are revoked for good. You can reactivate them later: they then create new tokens.</p>
           ) : (
-            <p>They can log in again and their tokens work again (unless revoked or expired).</p>
+            <p>They can log in again. Their old tokens stay revoked: they create new ones.</p>
           )}
         </ConfirmDialog>
       ) : null}
