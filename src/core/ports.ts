@@ -49,6 +49,8 @@ export interface UserStore {
   count(): Promise<number>;
   countActiveAdmins(): Promise<number>;
   update(id: string, patch: Partial<Pick<User, 'role' | 'status' | 'passwordHash' | 'lastLoginAt' | 'email' | 'name'>>): Promise<void>;
+  /** Deletes the user only while still invited (never joined); false when it is not (any more). */
+  deleteInvited(id: string): Promise<boolean>;
 }
 
 export interface SessionStore {
@@ -62,6 +64,8 @@ export interface InvitationStore {
   insert(invitation: Invitation): Promise<void>;
   byHash(secretHash: string): Promise<Invitation | undefined>;
   markAccepted(id: string, at: Date): Promise<boolean>;
+  /** Deletes the user's invitations not yet accepted: their links stop working at once. */
+  deleteOpenForUser(userId: string): Promise<void>;
 }
 
 export interface TokenUsage {

@@ -61,6 +61,8 @@ export const listUsers = async () => (await apiRequest<{ users: User[] }>('GET',
 export const getUser = (id: string) => apiRequest<User>('GET', `/api/v1/users/${encodeURIComponent(id)}`);
 export const inviteUser = (input: { username: string; email: string; role: Role; name?: string }) =>
   apiRequest<Invitation>('POST', '/api/v1/users', input);
+export const resendInvitation = (id: string) => apiRequest<Invitation>('POST', `/api/v1/users/${encodeURIComponent(id)}/invitation`);
+export const deleteInvitedUser = (id: string) => apiRequest<{ deleted: true }>('DELETE', `/api/v1/users/${encodeURIComponent(id)}`);
 export const updateUser = (id: string, change: { role?: Role; status?: 'active' | 'deactivated' }) =>
   apiRequest<User>('PATCH', `/api/v1/users/${encodeURIComponent(id)}`, change);
 
@@ -102,7 +104,7 @@ export const compareEnvironments = (a: string, b: string) =>
   apiRequest<Comparison>('GET', `/api/v1/environments/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
 
 export const listReleases = (before?: number) =>
-  apiRequest<{ releases: Release[]; nextBefore: number | null }>('GET', `/api/v1/releases?limit=100${before ? `&before=${before}` : ''}`);
+  apiRequest<{ releases: Release[]; nextBefore: number | null }>('GET', `/api/v1/releases?limit=50${before ? `&before=${before}` : ''}`);
 export const getRelease = (id: string) => apiRequest<Release>('GET', `/api/v1/releases/${encodeURIComponent(id)}`);
 
 export const listPackages = (query: { q?: string; protocol?: string; after?: string | null }) => {
