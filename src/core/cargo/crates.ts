@@ -25,7 +25,7 @@ const VIEW_FRESHNESS_MS = 1000;
 const versionMetadataSchema = z.object({ entry: indexEntrySchema, yanked: z.boolean(), publishedBy: z.string() });
 type CrateVersionMetadata = z.infer<typeof versionMetadataSchema>;
 
-function readVersionMetadata(text: string): CrateVersionMetadata {
+export function readVersionMetadata(text: string): CrateVersionMetadata {
   const parsed = versionMetadataSchema.safeParse(JSON.parse(text));
   if (!parsed.success) throw Errors.unavailable('A stored crate version has malformed metadata');
   return parsed.data;
