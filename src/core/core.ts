@@ -12,6 +12,7 @@ import { DeploymentService } from './environments/deployment-service.js';
 import { EnvironmentService } from './environments/environment-service.js';
 import { PullRecorder } from './environments/pull-recorder.js';
 import { GenericFiles } from './generic/generic-files.js';
+import { ShareLinks } from './share-links/share-links.js';
 import { MavenRepository } from './maven/maven-repository.js';
 import { NpmRegistry } from './npm/npm-registry.js';
 import { NpmWebLoginService } from './npm/web-login.js';
@@ -94,13 +95,15 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   // Every protocol calls this once an artifact is stored: who published it, and a CI run's automatic release.
   const publications = new PublicationService({ store, clock, audit, onError: options.onBackgroundError });
   const verifier = new IdTokenVerifier({ clock, keyCacheMs: options.oidcKeyCacheMs ?? 600_000, fetchTimeoutMs: 5000 });
+  const generic = new GenericFiles({ store, blobs: options.blobs, clock, audit });
   return {
     store,
     blobs: options.blobs,
     oci,
     pypi: new PypiService({ store, blobs: options.blobs, clock, audit, publications }),
     maven: new MavenRepository({ store, blobs: options.blobs, clock, audit }),
-    generic: new GenericFiles({ store, blobs: options.blobs, clock, audit }),
+    generic,
+    shareLinks: new ShareLinks({ store, clock, audit, generic, publicUrl: options.publicUrl }),
     go: new GoModules({ store, blobs: options.blobs, clock, audit }),
     cargo: new Crates({ store, blobs: options.blobs, clock, audit }),
     helm: new Charts({ store, blobs: options.blobs, clock, audit }),

@@ -2,6 +2,7 @@ import type { DeploymentStore, EnvironmentStore } from './environments/ports.js'
 import type { NpmWebLoginStore } from './npm/web-login-model.js';
 import type { OidcStore } from './oidc/model.js';
 import type { HelperTokenStore } from './tokens/credential-helper.js';
+import type { ShareLinkStore } from './share-links/model.js';
 import type { CatalogStore } from './packages/catalog/ports.js';
 import type { PackageStore } from './packages/package-store.js';
 import type { OciStore } from './oci/ports.js';
@@ -27,6 +28,7 @@ export interface MetadataStore {
   oidc: OidcStore;
   publications: PublicationStore;
   helperTokens: HelperTokenStore;
+  shareLinks: ShareLinkStore;
   /** Read-only queries of the Packages section. */
   catalog: CatalogStore;
   /** Runs fn with stores bound to one transaction: all of it lands or none of it does. */

@@ -13,6 +13,7 @@ import { PackagesPage } from './pages/packages/PackagesPage';
 import { ProfilePage } from './pages/profile/ProfilePage';
 import { ReleasePage } from './pages/releases/ReleasePage';
 import { ReleasesPage } from './pages/releases/ReleasesPage';
+import { ShareLinksPage } from './pages/share-links/ShareLinksPage';
 import { TeamPage } from './pages/team/TeamPage';
 import { TokensPage } from './pages/tokens/TokensPage';
 import { matchPath, navigate, useLocation } from './router/router';
@@ -41,6 +42,7 @@ const ROUTES: Route[] = [
   { path: '/environments/:name', title: 'Environment', render: ({ name = '' }) => <EnvironmentPage key={name} name={name} /> },
   { path: '/releases', title: 'Releases', render: () => <ReleasesPage /> },
   { path: '/releases/:id', title: 'Release', render: ({ id = '' }) => <ReleasePage key={id} id={id} /> },
+  { path: '/share-links', title: 'Share links', render: () => <ShareLinksPage /> },
   { path: '/team', title: 'Team', adminOnly: true, render: () => <TeamPage /> },
   { path: '/audit', title: 'Audit log', adminOnly: true, render: () => <AuditPage /> },
   { path: '/profile', title: 'Your profile', render: () => <ProfilePage /> },

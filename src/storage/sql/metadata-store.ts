@@ -13,6 +13,7 @@ import { SqlNpmWebLoginStore } from './stores/npm-web-logins.js';
 import { SqlOidcStore } from './stores/oidc.js';
 import { SqlPublicationStore } from './stores/publications.js';
 import { SqlHelperTokenStore } from './stores/helper-tokens.js';
+import { SqlShareLinkStore } from './stores/share-links.js';
 import { SqlInvitationStore, SqlSessionStore } from './stores/sessions.js';
 import { SqlTokenStore } from './stores/tokens.js';
 import { SqlUserStore } from './stores/users.js';
@@ -33,6 +34,7 @@ function storesOver(db: Kysely<Database>, engine: SqlEngine) {
     oidc: new SqlOidcStore(db),
     publications: new SqlPublicationStore(db),
     helperTokens: new SqlHelperTokenStore(db),
+    shareLinks: new SqlShareLinkStore(db),
     catalog: new SqlCatalogStore(db, engine),
   };
 }
@@ -53,6 +55,7 @@ export class SqlMetadataStore implements MetadataStore {
   readonly oidc;
   readonly publications;
   readonly helperTokens;
+  readonly shareLinks;
   readonly catalog;
 
   constructor(
@@ -77,6 +80,7 @@ export class SqlMetadataStore implements MetadataStore {
       oidc: this.oidc,
       publications: this.publications,
       helperTokens: this.helperTokens,
+      shareLinks: this.shareLinks,
       catalog: this.catalog,
     } = storesOver(db, database.engine));
   }

@@ -9,6 +9,7 @@ import * as oidc from './migrations/0040-oidc.js';
 import * as automaticReleases from './migrations/0041-automatic-releases.js';
 import * as credentialHelperTokens from './migrations/0042-credential-helper-tokens.js';
 import * as cliWebLogins from './migrations/0043-cli-web-logins.js';
+import * as shareLinks from './migrations/0075-share-links.js';
 import * as blobsOfEveryProtocol from './migrations/0008-blobs-of-every-protocol.js';
 import * as packageBrowsing from './migrations/0010-package-browsing.js';
 
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0043-cli-web-logins': cliWebLogins,
   '0008-blobs-of-every-protocol': blobsOfEveryProtocol,
   '0010-package-browsing': packageBrowsing,
+  '0075-share-links': shareLinks,
 };
 
 /** An arbitrary constant shared by every replica: "fly-registry migrations". */

@@ -297,6 +297,24 @@ export interface CredentialHelperTokensTable {
   nonce: string;
 }
 
+export interface ShareLinksTable {
+  id: string;
+  secret_hash: string;
+  package_name: string;
+  version: string;
+  file: string | null;
+  note: string | null;
+  created_by: string;
+  created_by_user_id: string;
+  created_at: number;
+  expires_at: number;
+  max_downloads: number | null;
+  download_count: Generated<number>;
+  last_download_at: number | null;
+  revoked_at: number | null;
+  revoked_by: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -327,4 +345,5 @@ export interface Database {
   token_ci_provenance: TokenCiProvenanceTable;
   publications: PublicationsTable;
   credential_helper_tokens: CredentialHelperTokensTable;
+  share_links: ShareLinksTable;
 }

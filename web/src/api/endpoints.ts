@@ -17,6 +17,7 @@ import type {
   Release,
   Role,
   RunningImage,
+  ShareLink,
   Token,
   User,
   Whoami,
@@ -56,6 +57,9 @@ export const createToken = (input: NewToken) => apiRequest<CreatedToken>('POST',
 export const revokeToken = (id: string) =>
   apiRequest<{ token: Token; alreadyRevoked: boolean; message: string }>('POST', `/api/v1/tokens/${encodeURIComponent(id)}/revoke`);
 export const deleteToken = (id: string) => apiRequest<{ deleted: true }>('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`);
+
+export const listShareLinks = async () => (await apiRequest<{ shareLinks: ShareLink[] }>('GET', '/api/v1/share-links')).shareLinks;
+export const revokeShareLink = (id: string) => apiRequest<ShareLink>('POST', `/api/v1/share-links/${encodeURIComponent(id)}/revoke`);
 
 export const listUsers = async () => (await apiRequest<{ users: User[] }>('GET', '/api/v1/users')).users;
 export const getUser = (id: string) => apiRequest<User>('GET', `/api/v1/users/${encodeURIComponent(id)}`);

@@ -14,6 +14,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/packages', label: 'Packages' },
   { to: '/environments', label: 'Environments' },
   { to: '/releases', label: 'Releases' },
+  { to: '/share-links', label: 'Share links' },
   { to: '/team', label: 'Team', adminOnly: true },
   { to: '/audit', label: 'Audit log', adminOnly: true },
 ];
