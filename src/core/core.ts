@@ -95,18 +95,18 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   // Every protocol calls this once an artifact is stored: who published it, and a CI run's automatic release.
   const publications = new PublicationService({ store, clock, audit, onError: options.onBackgroundError });
   const verifier = new IdTokenVerifier({ clock, keyCacheMs: options.oidcKeyCacheMs ?? 600_000, fetchTimeoutMs: 5000 });
-  const generic = new GenericFiles({ store, blobs: options.blobs, clock, audit });
+  const generic = new GenericFiles({ store, blobs: options.blobs, clock, audit, publications });
   return {
     store,
     blobs: options.blobs,
     oci,
     pypi: new PypiService({ store, blobs: options.blobs, clock, audit, publications }),
-    maven: new MavenRepository({ store, blobs: options.blobs, clock, audit }),
+    maven: new MavenRepository({ store, blobs: options.blobs, clock, audit, publications }),
     generic,
     shareLinks: new ShareLinks({ store, clock, audit, generic, publicUrl: options.publicUrl }),
-    go: new GoModules({ store, blobs: options.blobs, clock, audit }),
-    cargo: new Crates({ store, blobs: options.blobs, clock, audit }),
-    helm: new Charts({ store, blobs: options.blobs, clock, audit }),
+    go: new GoModules({ store, blobs: options.blobs, clock, audit, publications }),
+    cargo: new Crates({ store, blobs: options.blobs, clock, audit, publications }),
+    helm: new Charts({ store, blobs: options.blobs, clock, audit, publications }),
     npm: new NpmRegistry({ store, blobs: options.blobs, clock, audit, publications, publicUrl: options.publicUrl, packumentCacheTtlMs: NPM_PACKUMENT_CACHE_TTL_MS }),
     publications,
     credentialHelper,

@@ -13,7 +13,7 @@ const MODULE = 'example.com/fly/greet';
 /**
  * The Packages section lists every protocol, not only OCI, npm and PyPI: one package of each of Maven,
  * generic files, Go, Helm and Cargo, uploaded through its own protocol's wire API with a read & write
- * token, shows in the list, the type filter and its page (install command, files), and the
+ * token, shows in the list, the type filter and its page (install command, files, publisher), and the
  * actions the protocol has (delete, yank) work from the API the dashboard calls.
  */
 describe('Packages: Maven, generic, Go, Helm and Cargo', () => {
@@ -62,7 +62,7 @@ describe('Packages: Maven, generic, Go, Helm and Cargo', () => {
     }
   });
 
-  it('shows each package page with its install command and files', async () => {
+  it('shows each package page with its install command, files and publisher', async () => {
     const expected: [string, string, string, string][] = [
       ['maven', 'com.example:greeter', 'mvn dependency:get -Dartifact=com.example:greeter:1.0.0', 'jar, pom'],
       ['generic', 'installer', 'flyreg download installer@2.1.0', 'sh'],
@@ -76,6 +76,8 @@ describe('Packages: Maven, generic, Go, Helm and Cargo', () => {
       const [version] = detail.body.versions;
       expect(version?.install).toBe(install);
       expect(version?.kind.split(', ').sort()).toEqual(kinds.split(', ').sort());
+      // Who published it comes from the one record of publications, for every protocol.
+      expect(version?.publishedBy).toEqual({ username: 'admin', tokenName: 'ci publisher' });
       expect(version?.files.length).toBeGreaterThan(0);
     }
   });

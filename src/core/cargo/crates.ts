@@ -1,3 +1,4 @@
+import type { PublicationService } from '../releases/publications.js';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
@@ -65,6 +66,8 @@ export interface CratesDeps {
   blobs: BlobStore;
   clock: Clock;
   audit: AuditLog;
+  /** Records who published each version (the one record the Packages section and releases read). */
+  publications: PublicationService;
 }
 
 /**
@@ -138,6 +141,7 @@ export class Crates {
           ctx,
         );
       });
+      await this.deps.publications.record(principal, { type: 'cargo', name: key, version: meta.vers }, ctx);
       this.cache.delete(key);
       return { name: meta.name, version: meta.vers };
     } catch (error) {

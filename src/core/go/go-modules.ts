@@ -1,3 +1,4 @@
+import type { PublicationService } from '../releases/publications.js';
 import type { Readable } from 'node:stream';
 import { readGoMod } from '../../formats/go/go-mod.js';
 import { MAX_ZIP_BYTES } from '../../formats/go/module-files.js';
@@ -26,6 +27,8 @@ export interface GoModulesDeps {
   blobs: BlobStore;
   clock: Clock;
   audit: AuditLog;
+  /** Records who published each version (the one record the Packages section and releases read). */
+  publications: PublicationService;
 }
 
 export interface PublishedVersion {
@@ -101,6 +104,7 @@ export class GoModules {
       mod = await storeBytes(this.deps.blobs, goMod);
       const metadata: GoVersionMetadata = { h1: checked.h1, retract: summary.retract, publishedBy: actorName(principal) };
       await this.writeRecords(principal, module, version, metadata, zip, mod, ctx);
+      await this.deps.publications.record(principal, { type: 'go', name: module, version }, ctx);
       this.cache.delete(module);
       return { module, version, h1: checked.h1 };
     } catch (error) {

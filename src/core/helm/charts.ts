@@ -1,3 +1,4 @@
+import type { PublicationService } from '../releases/publications.js';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -61,6 +62,8 @@ export interface ChartsDeps {
   blobs: BlobStore;
   clock: Clock;
   audit: AuditLog;
+  /** Records who published each version (the one record the Packages section and releases read). */
+  publications: PublicationService;
 }
 
 /**
@@ -124,6 +127,7 @@ export class Charts {
           ctx,
         );
       });
+      await this.deps.publications.record(principal, { type: 'helm', name: chart.name, version: chart.version }, ctx);
       this.cached = undefined;
       return chart;
     } catch (error) {

@@ -9,7 +9,6 @@ import { Errors } from '../errors.js';
 import type { LoadedPackage } from '../packages/model.js';
 import type { MetadataStore } from '../ports.js';
 import type { PublicationService } from '../releases/publications.js';
-import { publisherOf, writePublisher } from '../packages/publisher.js';
 import { parseJsonText } from './json-text.js';
 import { checkPackageName, checkTag, checkVersion, isTarballFilenameOf, tarballFilename, unscopedName } from './names.js';
 import { readPackageState, revisionOf, writePackageState, type NpmPackageState } from './package-state.js';
@@ -121,9 +120,7 @@ export class NpmRegistry {
     const now = this.deps.clock.now();
     const rev = await this.deps.store.transaction(async (tx) => {
       const pkg = await tx.packages.ensure(REPOSITORY, name, name, now);
-      // npm shows the publisher as `_npmUser` and the package's publishers as `maintainers` (npm owner ls).
-      const publisher = publisherOf(principal, (await tx.users.byId(principal.user.id))?.email ?? null);
-      const version = await tx.packages.insertVersion(pkg.id, request.version, request.manifestText, now, writePublisher(publisher));
+      const version = await tx.packages.insertVersion(pkg.id, request.version, request.manifestText, now);
       await tx.packages.insertFile(
         pkg.id,
         version.id,
@@ -146,8 +143,10 @@ export class NpmRegistry {
       );
       return this.commitState(tx, name, () => undefined);
     });
-    this.cache.invalidate(name);
+    // npm shows the publisher as `_npmUser` and the package's publishers as `maintainers` (npm owner ls): the
+    // publication is recorded before the cached packument is dropped, so the next one read carries it.
     await this.deps.publications.record(principal, { type: 'npm', name, version: request.version }, ctx);
+    this.cache.invalidate(name);
     return { rev };
   }
 

@@ -95,7 +95,6 @@ export interface PackageVersionsTable {
   metadata: string;
   created_at: number;
   /** JSON of core/packages/publisher.ts; null before migration 0010. */
-  published_by: string | null;
 }
 
 export interface PackageFilesTable {
@@ -151,7 +150,6 @@ export interface OciManifestsTable {
   annotations: string | null;
   created_at: number;
   /** JSON of core/packages/publisher.ts; null before migration 0010. */
-  published_by: string | null;
 }
 
 export interface OciManifestReferencesTable {
@@ -243,6 +241,8 @@ export interface PublicationsTable {
   token_id: string | null;
   token_name: string | null;
   ci: string | null;
+  /** The publisher's email when it was published (npm's `_npmUser`). */
+  email: string | null;
 }
 
 export interface ReleaseArtifactsTable {
