@@ -23,7 +23,8 @@ export const MAX_CRATE_BYTES = 10 * 1024 * 1024;
 const MAX_METADATA_BYTES = 1024 * 1024;
 const VIEW_FRESHNESS_MS = 1000;
 
-const versionMetadataSchema = z.object({ entry: indexEntrySchema, yanked: z.boolean(), publishedBy: z.string() });
+/** `publishedBy`: Rows stored before publishers had one record (publications) still carry it; it is no longer written nor read. */
+const versionMetadataSchema = z.object({ entry: indexEntrySchema, yanked: z.boolean(), publishedBy: z.string().optional() });
 type CrateVersionMetadata = z.infer<typeof versionMetadataSchema>;
 
 export function readVersionMetadata(text: string): CrateVersionMetadata {
@@ -124,7 +125,6 @@ export class Crates {
       const metadata: CrateVersionMetadata = {
         entry: indexEntry(meta, crate.digest.slice('sha256:'.length)),
         yanked: false,
-        publishedBy: actorName(principal),
       };
       const stored = crate;
       const now = this.deps.clock.now();

@@ -102,7 +102,7 @@ export class GoModules {
       }
       if (checked.goMod && version.endsWith('+incompatible')) throw Errors.validation(`${version}: a module with a go.mod cannot have +incompatible versions`);
       mod = await storeBytes(this.deps.blobs, goMod);
-      const metadata: GoVersionMetadata = { h1: checked.h1, retract: summary.retract, publishedBy: actorName(principal) };
+      const metadata: GoVersionMetadata = { h1: checked.h1, retract: summary.retract };
       await this.writeRecords(principal, module, version, metadata, zip, mod, ctx);
       await this.deps.publications.record(principal, { type: 'go', name: module, version }, ctx);
       this.cache.delete(module);

@@ -24,7 +24,8 @@ interface StoredChartVersion {
   chart: ChartMetadata;
   /** sha256 of the archive, hex, as index.yaml's `digest`. */
   digest: string;
-  publishedBy: string;
+  /** Rows stored before publishers had one record (publications) still carry it; it is no longer written nor read. */
+  publishedBy?: string;
 }
 
 export interface RenderedIndex {
@@ -118,7 +119,7 @@ export class Charts {
       await this.deps.store.transaction(async (tx) => {
         const pkg = await tx.packages.ensure(HELM_REPOSITORY, chart.name, chart.name, now);
         if (await tx.packages.version(pkg.id, chart.version)) throw Errors.conflict(`${chart.name} ${chart.version} already exists: chart versions are immutable`);
-        const row = await tx.packages.insertVersion(pkg.id, chart.version, JSON.stringify({ chart, digest, publishedBy: actorName(principal) } satisfies StoredChartVersion), now);
+        const row = await tx.packages.insertVersion(pkg.id, chart.version, JSON.stringify({ chart, digest } satisfies StoredChartVersion), now);
         await tx.packages.insertFile(pkg.id, row.id, { filename: expected, blobDigest: file.digest, size: file.size, metadata: '{}' }, now);
         await touchProject(tx, pkg.id, now);
         await this.deps.audit.record(
