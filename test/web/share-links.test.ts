@@ -144,6 +144,15 @@ describe('Share links of generic files', () => {
     for (const secret of secrets) expect(server.output()).not.toContain(secret);
   });
 
+  it('concurrent downloads never pass the maximum', async () => {
+    const created = await share(dev, { name: 'app', version: '1.0.0', file: 'README.txt', maxDownloads: 4 });
+    const statuses = await Promise.all(Array.from({ length: 12 }, async () => (await fetch(created.body.url)).status));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(4);
+    expect(statuses.filter((s) => s === 404)).toHaveLength(8);
+    const listed = await dev.get<ShareLinkList>('/api/v1/share-links');
+    expect(listed.body.shareLinks.find((l) => l.id === created.body.id)).toMatchObject({ downloadCount: 4, status: 'used-up' });
+  });
+
   it('only its creator or an admin revokes a link', async () => {
     const created = await share(admin, { name: 'app', version: '1.0.0' });
     const refused = await dev.post<{ error: { message: string } }>(`/api/v1/share-links/${created.body.id}/revoke`);
