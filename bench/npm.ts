@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { adminSession } from './api-calls.js';
 import { randomBytes } from 'node:crypto';
-import { makeBenchPackages, publishAll, type BenchPackage } from './npm-fixtures.js';
+import { makeBenchPackages, publishAll, type BenchPackage } from '../test/support/npm-fixtures.js';
 import { median, timeColdInstalls } from './npm-install.js';
 import { processCpuMicros } from './process-cpu.js';
 import { createScratchDatabase, postgresAnswers } from '../test/support/scratch-database.js';

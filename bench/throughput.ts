@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminSession } from './api-calls.js';
 import { installed, wrkLoad, type LoadFigures } from './load.js';
-import { makeBenchPackages, publishAll } from './npm-fixtures.js';
+import { makeBenchPackages, publishAll } from '../test/support/npm-fixtures.js';
 import { bearer, pushImage } from './oci.js';
 import { pushTinyImage, startDistribution, startNodeCeiling, startPypiserver } from './peers.js';
 import type { BenchResult, BenchSection } from './section.js';

@@ -584,3 +584,41 @@ export interface WebhookTestQueued {
   eventId: string;
   message: string;
 }
+
+// Share links (generic files for people without an account).
+
+/** A share link as listed: never its secret. `status`: revoked > expired > used-up > active. */
+export interface ShareLink {
+  id: string;
+  name: string;
+  version: string;
+  /** One file of the version, or null for all of its files. */
+  file: string | null;
+  note: string | null;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  maxDownloads: number | null;
+  downloadCount: number;
+  lastDownloadAt: string | null;
+  revokedAt: string | null;
+  revokedBy: string | null;
+  status: 'active' | 'expired' | 'revoked' | 'used-up';
+}
+
+/** The creation answer: the only one that carries the link's secret URL. */
+export interface CreatedShareLink extends ShareLink {
+  url: string;
+}
+
+export interface ShareLinkList {
+  shareLinks: ShareLink[];
+}
+
+/** GET /share/<link> asked for JSON: the files it opens, each downloadable at `<link>/<file>`. */
+export interface SharedFiles {
+  name: string;
+  version: string;
+  expiresAt: string;
+  files: { file: string; size: number; sha256: string }[];
+}

@@ -17,6 +17,7 @@ import { oidcRoutes } from './handlers/oidc.js';
 import { packageRoutes } from './handlers/packages.js';
 import { pypiRoutes } from './handlers/pypi.js';
 import { releaseRoutes } from './handlers/releases.js';
+import { shareLinkRoutes } from './handlers/share-links.js';
 import { tokenRoutes } from './handlers/tokens.js';
 import { userRoutes } from './handlers/users.js';
 import { leakReportRoutes, webhookRoutes } from './handlers/webhooks.js';
@@ -34,6 +35,7 @@ export const API_ROUTES: ApiRoute[] = [
   ...releaseRoutes,
   ...pypiRoutes,
   ...packageRoutes,
+  ...shareLinkRoutes,
   ...npmLoginRoutes,
   ...oidcRoutes,
   ...credentialHelperRoutes,

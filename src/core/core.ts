@@ -8,6 +8,8 @@ import { systemClock, type Clock } from './clock.js';
 import { DeploymentService } from './environments/deployment-service.js';
 import { EnvironmentService } from './environments/environment-service.js';
 import { PullRecorder } from './environments/pull-recorder.js';
+import type { GenericFiles } from './generic/generic-files.js';
+import { ShareLinks } from './share-links/share-links.js';
 import { NpmRegistry } from './npm/npm-registry.js';
 import { NpmWebLoginService } from './npm/web-login.js';
 import { IdTokenVerifier } from './oidc/id-token-verifier.js';
@@ -132,14 +134,16 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
   // Every protocol calls this once an artifact is stored: who published it, and a CI run's automatic release.
   const publications = new PublicationService({ store, clock, audit, onError: options.onBackgroundError });
   const verifier = new IdTokenVerifier({ clock, keyCacheMs: options.oidcKeyCacheMs ?? 600_000, fetchTimeoutMs: 5000 });
+  // Every protocol's service that its definition builds (one per process, the same deps for all).
+  const services = new ProtocolServices(protocols, { store, blobs: options.blobs, clock, audit, invalidations, publications, publicUrl: options.publicUrl });
   return {
     store,
     blobs: options.blobs,
     storageHealth,
     oci,
     pypi: new PypiService({ store, blobs: options.blobs, clock, audit, publications }),
-    /** Every protocol's service that its definition builds (one per process, the same deps for all). */
-    services: new ProtocolServices(protocols, { store, blobs: options.blobs, clock, audit, invalidations, publications, publicUrl: options.publicUrl }),
+    services,
+    shareLinks: new ShareLinks({ store, clock, audit, generic: () => services.of('generic') as Promise<GenericFiles>, publicUrl: options.publicUrl }),
     npm: new NpmRegistry({ store, blobs: options.blobs, clock, audit, publications, publicUrl: options.publicUrl, packumentCacheTtlMs: NPM_PACKUMENT_CACHE_TTL_MS }),
     publications,
     credentialHelper,

@@ -85,6 +85,19 @@ export const Errors = {
   forbidden: (message: string) => new AppError('forbidden', message),
   readOnly: (what: string) => new AppError('read_only', `This token is read-only: it cannot ${what}`),
   notFound: (kind: string, id: string) => new AppError('not_found', `${kind} ${JSON.stringify(id)} not found`, { kind }),
+  /** Unknown, or no longer usable: the holder of the link learns which, nobody learns anything about other links. */
+  shareLinkEnded: (why: 'unknown' | 'expired' | 'revoked' | 'used-up') =>
+    new AppError(
+      'not_found',
+      why === 'unknown'
+        ? 'This share link is invalid'
+        : why === 'expired'
+          ? 'This share link has expired'
+          : why === 'revoked'
+            ? 'This share link was revoked'
+            : 'This share link has reached its download limit',
+      { kind: 'Share link' },
+    ),
   invitationInvalid: () => new AppError('not_found', 'This invitation link is invalid, expired or already used', { kind: 'Invitation' }),
   conflict: (message: string) => new AppError('conflict', message),
   tokenStillActive: () =>

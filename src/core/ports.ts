@@ -3,6 +3,7 @@ import type { NpmWebLoginStore } from './npm/web-login-model.js';
 import type { OidcStore } from './oidc/model.js';
 import type { HelperTokenStore } from './tokens/credential-helper.js';
 import type { TokenSecretStore } from './tokens/token-secrets.js';
+import type { ShareLinkStore } from './share-links/model.js';
 import type { CatalogStore } from './packages/catalog/ports.js';
 import type { PackageStore } from './packages/package-store.js';
 import type { OciStore } from './oci/ports.js';
@@ -32,6 +33,7 @@ export interface MetadataStore {
   helperTokens: HelperTokenStore;
   /** Each token's secrets: the current one and those a rotation replaced (tokens/token-secrets.ts). */
   tokenSecrets: TokenSecretStore;
+  shareLinks: ShareLinkStore;
   /** Read-only queries of the Packages section. */
   catalog: CatalogStore;
   /** Webhooks, the notification outbox and delivery queue, expiry notices. */
@@ -58,6 +60,8 @@ export interface UserStore {
   count(): Promise<number>;
   countActiveAdmins(): Promise<number>;
   update(id: string, patch: Partial<Pick<User, 'role' | 'status' | 'passwordHash' | 'lastLoginAt' | 'email' | 'name'>>): Promise<void>;
+  /** Deletes the user only while still invited (never joined); false when it is not (any more). */
+  deleteInvited(id: string): Promise<boolean>;
 }
 
 export interface SessionStore {
@@ -71,6 +75,8 @@ export interface InvitationStore {
   insert(invitation: Invitation): Promise<void>;
   byHash(secretHash: string): Promise<Invitation | undefined>;
   markAccepted(id: string, at: Date): Promise<boolean>;
+  /** Deletes the user's invitations not yet accepted: their links stop working at once. */
+  deleteOpenForUser(userId: string): Promise<void>;
 }
 
 export interface TokenUsage {

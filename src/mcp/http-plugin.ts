@@ -28,7 +28,9 @@ export async function mcpPlugin(app: FastifyInstance, { core, version }: McpPlug
     const session = await sessionOf(core, request);
     if ('refusal' in session) return refuse(reply, session.status, session.refusal);
 
-    const caller = { ip: request.ip, userAgent: request.headers['user-agent'] };
+    // The same bounded user agent every API request records (requestContext keeps at most 256 characters).
+    const { userAgent } = requestContext(request);
+    const caller = { ip: request.ip, userAgent: userAgent ?? undefined };
     const backend: McpBackend = {
       client: () => new RegistryClient(new InjectTransport(app, session.secret, caller)),
       verifyToken: (secret) => new RegistryClient(new InjectTransport(app, secret, caller)).whoami(),

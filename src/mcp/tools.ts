@@ -1,21 +1,22 @@
 import { parseArtifactSpec } from '../client/artifact-spec.js';
 import { defaultExpiry, defaultPermission } from '../client/token-defaults.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { formatScopeEntry, PERMISSIONS } from '../api/answers.js';
+import { formatScopeEntry, PERMISSIONS, type ScopeGrant } from '../api/answers.js';
 import { z } from 'zod';
 import { parseExpiry } from '../client/expiry.js';
 import { applyPlan, PACKAGE_MANAGERS } from '../client/package-managers/configure.js';
 import { prepareSetup } from '../client/setup-package-manager.js';
 import { findToken } from '../client/token-lookup.js';
 import type { McpBackend } from './backend.js';
+import { shortClient } from './short-client.js';
 import { guarded, ok } from './tool-result.js';
 
 const environmentName = z
   .string()
   .min(1)
   .max(63)
-  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'lowercase letters, digits and inner hyphens')
-  .describe('Runtime environment name, e.g. "production" or "staging" (lowercase letters, digits, hyphens)');
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'lowercase letters, digits and inner hyphens');
+const ENVIRONMENT_NAME = 'Runtime environment name, e.g. "production" or "staging" (lowercase letters, digits, hyphens)';
 
 const expiry = z
   .string()
@@ -37,13 +38,13 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
         '"read-only" to pull/install and "read-write" to also push/publish. Set environment to scope it to a runtime environment ' +
         '(every image pull with it is then recorded as a deployment there); environment tokens are usually read-only.',
       inputSchema: {
-        name: z.string().min(1).max(100).describe('What the token is for, shown in the token list, e.g. "production deploy"'),
+        name: z.string().min(1).max(100).describe('Required. What the token is for, shown in the token list, e.g. "production deploy"'),
         permission: z
           .enum(['read-only', 'read-write'])
           .optional()
           .describe('"read-only": pull and install only; "read-write": also push and publish. Required unless environment is given (then read-only by default)'),
         expires: expiry,
-        environment: environmentName.optional(),
+        environment: environmentName.optional().describe(`${ENVIRONMENT_NAME}. Scopes the token to it`),
         scope: z
           .array(z.string().max(250))
           .min(1)
@@ -54,20 +55,38 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
               '"npm:@acme/*", "pypi:acme-*", "maven:com.acme.*". A pattern is an exact name or ends with "*". Omit for the whole registry. ' +
               'E.g. a read-only token for staging that can only pull team/api: permission "read-only", environment "staging", scope ["oci:team/api"]',
           ),
+        createEnvironment: z
+          .boolean()
+          .optional()
+          .describe(
+            'true: when environment does not exist yet, create it and its token in this one call. Left out or false, a missing ' +
+              'environment is refused, so a mistyped name never makes a new environment',
+          ),
       },
       annotations: { destructiveHint: false, idempotentHint: false },
     },
-    ({ name, permission, expires, environment, scope }) =>
+    ({ name, permission, expires, environment, scope, createEnvironment }) =>
       guarded(async () => {
-        const created = await backend.client().createToken({
+        const client = backend.client();
+        const request = {
           name,
           permission: permission ?? defaultPermission(Boolean(environment)),
           expiresAt: parseExpiry(expires ?? defaultExpiry(Boolean(environment)), new Date()),
-          ...(environment ? { environment } : {}),
           ...(scope ? { scope } : {}),
-        });
-        const reach = created.scope ? `, limited to ${created.scope.map(formatScopeEntry).join(', ')}` : '';
-        return ok(`Created ${created.permission} token "${created.name}" (username ${created.username}${reach}). The secret is shown only this once.`, created);
+        };
+        const secretShown = 'The secret is shown only this once.';
+        const reachOf = (t: { scope: readonly ScopeGrant[] | null }) => (t.scope ? `, limited to ${t.scope.map(formatScopeEntry).join(', ')}` : '');
+        if (environment && createEnvironment && !(await client.listEnvironments()).some((e) => e.name === environment)) {
+          // One API call creates both, in one transaction: never an environment left without the token asked for.
+          const { token } = await client.createEnvironment({ name: environment, token: request });
+          if (!token) throw new Error(`the registry created environment "${environment}" but returned no token`);
+          return ok(`Created environment "${environment}" and its ${token.permission} token "${token.name}" (username ${token.username}${reachOf(token)}). ${secretShown}`, {
+            ...token,
+            environmentCreated: true,
+          });
+        }
+        const created = await client.createToken({ ...request, ...(environment ? { environment } : {}) });
+        return ok(`Created ${created.permission} token "${created.name}" (username ${created.username}${reachOf(created)}). ${secretShown}`, created);
       }),
   );
 
@@ -76,8 +95,8 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
     {
       title: 'List registry tokens',
       description:
-        "List the team's registry tokens with name, username, permission, creator, expiry, status (active, expired, revoked) and last use. " +
-        'Secrets are never listed.',
+        "List the team's registry tokens with name, username, permission, creator, expiry, status (active, expired, revoked) and last use " +
+        '(the client shortened to its first two words). Secrets are never listed.',
       inputSchema: {
         status: z.enum(['active', 'expired', 'revoked']).optional().describe('Only tokens with this status'),
         name: z.string().optional().describe('Only tokens with exactly this name'),
@@ -86,7 +105,9 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
     },
     ({ status, name }) =>
       guarded(async () => {
-        const tokens = (await backend.client().listTokens()).filter((t) => (!status || t.status === status) && (!name || t.name === name));
+        const tokens = (await backend.client().listTokens())
+          .filter((t) => (!status || t.status === status) && (!name || t.name === name))
+          .map((t) => ({ ...t, lastUsedClient: shortClient(t.lastUsedClient) }));
         return ok(`${tokens.length} token(s).`, { tokens });
       }),
   );
@@ -98,7 +119,7 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
       description:
         'Revoke a registry token at once and for good: every client using it is refused from its next request. Admins may revoke any ' +
         'token, developers only the tokens they created. Name the token by id, or by name when only one token has that name.',
-      inputSchema: { token: z.string().min(1).describe('The token id (from list_tokens), or its name when it is unique') },
+      inputSchema: { token: z.string().min(1).describe('Required. The token id (from list_tokens), or its name when it is unique') },
       annotations: { destructiveHint: true, idempotentHint: true },
     },
     ({ token }) =>
@@ -194,7 +215,7 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
         'Create a runtime environment (e.g. production, staging). Tokens scoped to it turn every image pull into a deployment record, ' +
         'so the registry can tell what runs there and whether it is behind the latest release.',
       inputSchema: {
-        name: environmentName,
+        name: environmentName.describe(`Required. ${ENVIRONMENT_NAME}`),
         description: z.string().max(500).optional().describe('What the environment is, e.g. "EU production cluster"'),
         color: z
           .string()
@@ -215,6 +236,7 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
     {
       title: 'List runtime environments',
       description: 'List the runtime environments with their descriptions.',
+      inputSchema: {},
       annotations: { readOnlyHint: true },
     },
     () =>
@@ -231,7 +253,7 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
       description:
         'Show what is running in a runtime environment now (per repository: digest, tag, since when) and its drift: for each ' +
         'repository, "up-to-date" (runs the latest release), "behind" (how many releases behind, and the newest version) or "unknown".',
-      inputSchema: { name: environmentName },
+      inputSchema: { name: environmentName.describe(`Required. ${ENVIRONMENT_NAME}`) },
       annotations: { readOnlyHint: true },
     },
     ({ name }) =>
@@ -250,8 +272,8 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
       title: 'Compare two environments',
       description: 'Compare two runtime environments: the repositories whose running digests differ, with the releases on each side.',
       inputSchema: {
-        a: environmentName.describe('First environment, e.g. "staging"'),
-        b: environmentName.describe('Second environment, e.g. "production"'),
+        a: environmentName.describe('Required. First environment, e.g. "staging"'),
+        b: environmentName.describe('Required. Second environment, e.g. "production"'),
       },
       annotations: { readOnlyHint: true },
     },
@@ -296,7 +318,7 @@ export function registerTools(server: McpServer, backend: McpBackend): void {
             '.npmrc with projectDir, pip.conf), keeping every other entry in those files.'
           : 'This server is remote, so it only returns the configuration for you to write (write: true is refused).'),
       inputSchema: {
-        tool: z.enum(PACKAGE_MANAGERS).describe('Which client to configure'),
+        tool: z.enum(PACKAGE_MANAGERS).describe('Required. Which client to configure'),
         environment: environmentName.optional().describe('Scope the new token to this runtime environment'),
         token: z.string().optional().describe('An existing registry token secret (flyr_…) to use instead of creating one'),
         permission: z.enum(PERMISSIONS).optional().describe('Permission of the new token (default read-write; read-only with an environment)'),

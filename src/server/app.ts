@@ -6,6 +6,7 @@ import { apiPlugin } from '../api/plugin.js';
 import type { Core } from '../core/core.js';
 import { createPackageCatalog } from '../core/packages/catalog/create-catalog.js';
 import { mcpPlugin } from '../mcp/http-plugin.js';
+import { definedCatalogProviders } from '../protocols/kit/definition.js';
 import { PROTOCOLS } from '../protocols/registry.js';
 import { webUiPlugin } from '../web-ui/plugin.js';
 import type { AccessLog } from './logger.js';
@@ -53,7 +54,7 @@ export async function buildApp({ core, logger, access, publicUrl, trustProxy, ve
   });
   rejectNulBytes(app);
   registerOperations(app, core);
-  await app.register(apiPlugin, { core, catalog: createPackageCatalog(core, core.oci), secureCookies: publicUrl.protocol === 'https:', version });
+  await app.register(apiPlugin, { core, catalog: createPackageCatalog(core, core.oci, await definedCatalogProviders(core, PROTOCOLS)), secureCookies: publicUrl.protocol === 'https:', version });
   for (const protocol of PROTOCOLS) await protocol.mount(app, { core, publicUrl, settings: { npmMaxBodyBytes: npm.maxBodyBytes } });
   await app.register(mcpPlugin, { core, version });
   await app.register(webUiPlugin);

@@ -2,17 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { tarGzOf } from '../helpers/tar-gz.js';
+import { cargoPublishBody } from '../support/cargo-publish.js';
 import { openUploads, storedBlobs } from '../pypi/uploads.js';
 
 
-function publishBody(meta: Record<string, unknown>, crate: Buffer, declaredLength = crate.length): Buffer {
-  const json = Buffer.from(JSON.stringify(meta));
-  const a = Buffer.alloc(4);
-  a.writeUInt32LE(json.length);
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(declaredLength);
-  return Buffer.concat([a, json, b, crate]);
-}
+const publishBody = cargoPublishBody;
 
 const meta = (name: string, vers: string) => ({ name, vers, deps: [], features: {}, links: null });
 const manifest = (name: string, vers: string) => `[package]\nname = "${name}"\nversion = "${vers}"\n`;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { npmTarball, publishBody } from '../../bench/npm-fixtures.js';
+import { npmTarball, publishBody } from '../support/npm-fixtures.js';
 import { uploadDistribution } from '../support/pypi-upload.js';
 import { buildWheel } from '../support/python-dists.js';
 import { login, type CreatedToken } from '../helpers/api.js';

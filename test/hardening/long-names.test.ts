@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeBenchPackages, publishAll } from '../../bench/npm-fixtures.js';
+import { makeBenchPackages, publishAll } from '../support/npm-fixtures.js';
 import { login, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 

@@ -4,7 +4,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { npmTarball, publishBody } from '../../bench/npm-fixtures.js';
+import { npmTarball, publishBody } from '../support/npm-fixtures.js';
 import { login, type CreatedToken } from '../helpers/api.js';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../helpers/database.js';
 import { startServer, type TestServer } from '../helpers/server.js';

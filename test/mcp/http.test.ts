@@ -80,6 +80,30 @@ describe('/mcp (Streamable HTTP, user session)', () => {
     expect(refused.text).toContain('write: true works only with the local MCP server');
   });
 
+  it("bounds the caller's user agent where it is recorded, and trims it in list answers", async () => {
+    const longAgent = `agent-client/9.9 ${'platform-detail '.repeat(80)}`;
+    const agent = await connectHttp(server.url, { authorization: `Bearer ${developerApi.bearer}`, 'user-agent': longAgent });
+    const made = await callTool(agent, 'create_token', { name: 'ua probe', permission: 'read-only' });
+    expect(made.isError, made.text).toBe(false);
+    try {
+      // Using the token through the agent's tool records the agent's user agent as the token's last client.
+      const used = await callTool(agent, 'configure_package_manager', { tool: 'pip', token: made.data.token as string });
+      expect(used.isError, used.text).toBe(false);
+      let recorded: string | null = null;
+      for (let i = 0; i < 50 && recorded === null; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        recorded = (await adminApi.get<{ lastUsedClient: string | null }>(`/api/v1/tokens/${made.data.id as string}`)).body.lastUsedClient;
+      }
+      expect(recorded).toBe(longAgent.slice(0, 256));
+      const listed = await callTool(agent, 'list_tokens', { name: 'ua probe' });
+      const [entry] = listed.data.tokens as { lastUsedClient: string }[];
+      expect(entry?.lastUsedClient).toBe('agent-client/9.9 platform-detail…');
+      expect(listed.text).not.toContain('platform-detail platform-detail');
+    } finally {
+      await agent.close();
+    }
+  });
+
   it('refuses registry tokens, missing and bad credentials, and cookies without the CSRF header', async () => {
     const token = await adminApi.createToken({ name: 'artifact token', permission: 'read-write' });
     const withToken = await postMcp({ authorization: `Bearer ${token.token}` });

@@ -43,6 +43,17 @@ describe('flyreg mcp (stdio, with the stored login)', () => {
     expect(configure?.description).toContain('write: true');
   });
 
+  it('marks every required argument, in the schema and at the start of its description', async () => {
+    const { tools } = await mcp.listTools();
+    for (const tool of tools) {
+      const properties = Object.entries(tool.inputSchema.properties ?? {}) as [string, { description?: string }][];
+      const marked = properties.filter(([, p]) => p.description?.startsWith('Required.')).map(([name]) => name);
+      expect(tool.inputSchema.required ?? [], tool.name).toEqual(marked);
+      for (const [name, p] of properties) expect(p.description, `${tool.name}.${name}`).toBeTruthy();
+    }
+    expect(tools.find((t) => t.name === 'compare_environments')?.inputSchema.required).toEqual(['a', 'b']);
+  });
+
   it('create_token returns the secret once, acting as the logged-in developer', async () => {
     const created = await callTool(mcp, 'create_token', { name: 'agent reader', permission: 'read-only', expires: '7d' });
     expect(created.isError, created.text).toBe(false);
@@ -150,6 +161,22 @@ describe('flyreg mcp (stdio, with the stored login)', () => {
     const compared = await callTool(mcp, 'compare_environments', { a: 'staging', b: 'production' });
     expect(compared.data).toMatchObject({ a: 'staging', b: 'production', repositories: [] });
     expect((await callTool(mcp, 'list_releases')).data).toEqual({ releases: [] });
+
+    // "A deployment token for qa" when qa does not exist: refused unless asked to create it, then one call makes both.
+    const missing = await callTool(mcp, 'create_token', { name: 'qa deploy', environment: 'qa' });
+    expect(missing.isError).toBe(true);
+    expect(missing.text).toContain('qa');
+    expect((await callTool(mcp, 'list_environments')).data.environments).toHaveLength(2);
+    const both = await callTool(mcp, 'create_token', { name: 'qa deploy', environment: 'qa', createEnvironment: true });
+    expect(both.isError, both.text).toBe(false);
+    expect(both.data).toMatchObject({ name: 'qa deploy', permission: 'read-only', environment: 'qa', expiresAt: null, environmentCreated: true });
+    expect((await whoami(both.data.token as string)).body.token?.permission).toBe('read-only');
+    const qa = await adminApi.get<{ createdBy: string; tokens: { name: string }[] }>('/api/v1/environments/qa');
+    expect(qa.body).toMatchObject({ createdBy: 'dev-agent', tokens: [{ name: 'qa deploy' }] });
+    // The environment exists now: the same call just adds a token to it.
+    const again = await callTool(mcp, 'create_token', { name: 'qa second', environment: 'qa', createEnvironment: true });
+    expect(again.isError, again.text).toBe(false);
+    expect(again.data.environmentCreated).toBeUndefined();
 
     const unknown = await callTool(mcp, 'environment_status', { name: 'nowhere' });
     expect(unknown.isError).toBe(true);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { npmTarball } from '../../bench/npm-fixtures.js';
+import { npmTarball } from '../support/npm-fixtures.js';
 import { openDatabase } from '../../src/storage/sql/database.js';
 import { login, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { npmTarball } from '../../bench/npm-fixtures.js';
+import { npmTarball } from '../support/npm-fixtures.js';
 import { cookieHeaders, serverWithBrowserSession } from '../helpers/session-cookie.js';
 
 function publishBody(name: string, version: string): string {

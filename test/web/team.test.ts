@@ -107,6 +107,53 @@ describe('Team, invitations, audit log and profile in the browser', () => {
     await screenshots(page, 'audit');
   });
 
+  it('an admin resends an invitation (the old link dies) and deletes someone who never joined', async () => {
+    const invited = await admin.post<{ user: { id: string }; invitationToken: string }>('/api/v1/users', { username: 'eve', email: 'eve@example.com', role: 'developer' });
+    expect(invited.status).toBe(201);
+    const oldLink = invited.body.invitationToken;
+    secrets.push(oldLink);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Team' }).click();
+    const eve = row(page, 'eve@example.com');
+    await eve.getByText('Invited', { exact: true }).waitFor();
+    // People who joined have no such actions.
+    await expect(row(page, 'dana@example.com').getByRole('button', { name: /Resend invitation|^Delete/ }).count()).resolves.toBe(0);
+
+    await eve.getByRole('button', { name: 'Resend invitation to eve' }).click();
+    await page.getByRole('dialog', { name: 'Resend the invitation to eve?' }).getByRole('button', { name: 'Make a new link' }).click();
+    const resent = page.getByRole('dialog', { name: 'New invitation link for eve' });
+    const newUrl = await resent.getByLabel('Invitation link', { exact: true }).inputValue();
+    const newLink = new URL(newUrl).pathname.split('/').pop() ?? 'missing';
+    secrets.push(newLink);
+    expect(newLink).toMatch(/^flyi_/);
+    expect(newLink).not.toBe(oldLink);
+    await screenshots(page, 'team-invitation-resent');
+    await resent.getByRole('button', { name: 'Done' }).click();
+
+    expect((await admin.get(`/api/v1/invitations/${oldLink}`)).status).toBe(404);
+    expect((await admin.get<{ username: string }>(`/api/v1/invitations/${newLink}`)).body).toMatchObject({ username: 'eve' });
+
+    await eve.getByRole('button', { name: 'Delete eve' }).click();
+    await page.getByRole('dialog', { name: 'Delete eve?' }).getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('eve deleted').waitFor();
+    await eve.waitFor({ state: 'detached' });
+    const users = await admin.get<{ users: { username: string }[] }>('/api/v1/users');
+    expect(users.body.users.map((u) => u.username)).not.toContain('eve');
+    expect((await admin.get(`/api/v1/invitations/${newLink}`)).status).toBe(404);
+
+    // Someone who joined is deactivated, never deleted, and has no invitation to resend.
+    const dana = users.body.users.find((u) => u.username === 'dana') as unknown as { id: string };
+    const refusedDelete = await admin.request<{ error: { message: string } }>('DELETE', `/api/v1/users/${dana.id}`);
+    expect(refusedDelete.status).toBe(409);
+    expect(refusedDelete.body.error.message).toContain('deactivate them instead');
+    expect((await admin.post(`/api/v1/users/${dana.id}/invitation`)).status).toBe(409);
+
+    const audit = await admin.get<{ events: { action: string; actor: string; target: { name?: string } }[] }>('/api/v1/audit');
+    const eveEvents = audit.body.events.filter((e) => e.target.name === 'eve').map((e) => `${e.actor} ${e.action}`);
+    expect(eveEvents).toEqual(['admin user.deleted', 'admin user.invitation_resent', 'admin user.invited']);
+    await expectNoSecretsInStorage(page, secrets);
+  });
+
   it('the avatar menu works from the keyboard and leads to the profile and to logging out', async () => {
     const menuButton = page.getByRole('button', { name: 'Account menu for admin' });
     await menuButton.focus();

@@ -14,6 +14,7 @@ import { PackagesPage } from './pages/packages/PackagesPage';
 import { ProfilePage } from './pages/profile/ProfilePage';
 import { ReleasePage } from './pages/releases/ReleasePage';
 import { ReleasesPage } from './pages/releases/ReleasesPage';
+import { ShareLinksPage } from './pages/share-links/ShareLinksPage';
 import { TeamPage } from './pages/team/TeamPage';
 import { TokensPage } from './pages/tokens/TokensPage';
 import { WebhooksPage } from './pages/webhooks/WebhooksPage';
@@ -43,6 +44,7 @@ const ROUTES: Route[] = [
   { path: '/environments/:name', title: 'Environment', render: ({ name = '' }) => <EnvironmentPage key={name} name={name} /> },
   { path: '/releases', title: 'Releases', render: () => <ReleasesPage /> },
   { path: '/releases/:id', title: 'Release', render: ({ id = '' }) => <ReleasePage key={id} id={id} /> },
+  { path: '/share-links', title: 'Share links', render: () => <ShareLinksPage /> },
   { path: '/team', title: 'Team', adminOnly: true, render: () => <TeamPage /> },
   { path: '/ci', title: 'CI trust policies', render: () => <TrustPoliciesPage /> },
   { path: '/audit', title: 'Audit log', adminOnly: true, render: () => <AuditPage /> },

@@ -1,8 +1,19 @@
 
 import { acceptInvitationInput, inviteInput, updateUserInput } from '../../core/users/user-service.js';
-import type { AcceptedInvitation, Invitation, InvitationInfo, User, UserList } from '../answers.js';
+import type { AcceptedInvitation, Deleted, Invitation, InvitationInfo, User, UserList } from '../answers.js';
+import type { User as CoreUser } from '../../core/model.js';
 import type { ApiRoute } from '../route.js';
 import { userAnswer } from '../serialize.js';
+
+function invitationAnswer(invitation: { user: CoreUser; invitationToken: string; invitationUrl: string; expiresAt: Date; emailed: boolean }): Invitation {
+  return {
+    user: userAnswer(invitation.user),
+    invitationToken: invitation.invitationToken,
+    invitationUrl: invitation.invitationUrl,
+    expiresAt: invitation.expiresAt.toISOString(),
+    emailed: invitation.emailed,
+  };
+}
 
 export const userRoutes: ApiRoute[] = [
   {
@@ -19,15 +30,25 @@ export const userRoutes: ApiRoute[] = [
     auth: 'principal',
     status: 201,
     body: inviteInput,
-    async handler({ core, principal, request, ctx }): Promise<Invitation> {
-      const invitation = await core.users.invite(principal, request.body, ctx);
-      return {
-        user: userAnswer(invitation.user),
-        invitationToken: invitation.invitationToken,
-        invitationUrl: invitation.invitationUrl,
-        expiresAt: invitation.expiresAt.toISOString(),
-        emailed: invitation.emailed,
-      };
+    handler: async ({ core, principal, request, ctx }): Promise<Invitation> => invitationAnswer(await core.users.invite(principal, request.body, ctx)),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/users/:id/invitation',
+    summary: 'Resend the invitation of someone who has not joined (admins): a new one-time link; the previous link stops working',
+    auth: 'principal',
+    status: 201,
+    handler: async ({ core, principal, params, ctx }): Promise<Invitation> =>
+      invitationAnswer(await core.users.resendInvitation(principal, params.id ?? '', ctx)),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/users/:id',
+    summary: 'Delete someone invited who never joined (admins); people who joined are deactivated instead',
+    auth: 'principal',
+    async handler({ core, principal, params, ctx }): Promise<Deleted> {
+      await core.users.deleteInvited(principal, params.id ?? '', ctx);
+      return { deleted: true };
     },
   },
   {

@@ -36,6 +36,8 @@ export type AuditAction =
   | 'package.unyanked'
   | 'user.invitation_resent'
   | 'user.deleted'
+  | 'share_link.created'
+  | 'share_link.revoked'
   | 'package.tag_set'
   | 'package.tag_removed'
   | 'image.manifest_deleted'

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { authorize } from '../auth/authorize.js';
 import type { Principal } from '../auth/principal.js';
 import type { AuditStore } from '../ports.js';
+import { keysetPage } from '../keyset-page.js';
 import { parseInput } from '../validation.js';
 import type { AuditEvent } from '../model.js';
 
@@ -18,7 +19,6 @@ export async function listAudit(
 ): Promise<{ events: AuditEvent[]; nextBefore: number | null }> {
   authorize(actor, 'pull', { kind: 'audit' });
   const { limit, before } = parseInput(auditPageQuery, query, 'Query');
-  const events = await store.list({ limit, before });
-  const last = events.at(-1);
-  return { events, nextBefore: events.length === limit && last ? last.id : null };
+  const { items, next } = keysetPage(await store.list({ limit: limit + 1, before }), limit, (e) => e.id);
+  return { events: items, nextBefore: next };
 }

@@ -15,6 +15,8 @@ export type Resource =
   /** The tokens one user created, as registry clients manage them (`npm token list/revoke`). */
   | { kind: 'own-tokens'; createdBy: string }
   | { kind: 'users' }
+  /** A share link of generic files: everyone signed in sees them; its creator or an admin revokes it. */
+  | { kind: 'share-link'; createdBy: string }
   /** A pending `npm login --auth-type=web`: a signed-in user views it, and approves it for themselves or denies it. */
   | { kind: 'npm-login' }
   /** OIDC trust policies: every user may view them, admins change them. */
@@ -101,6 +103,9 @@ function authorizeUser(p: Principal, action: Action, resource: Exclude<Resource,
     case 'token':
       if (action === 'pull' || isAdmin || resource.createdBy === p.user.id) return;
       throw Errors.forbidden('Developers can only revoke or delete tokens they created');
+    case 'share-link':
+      if (action === 'pull' || isAdmin || resource.createdBy === p.user.id) return;
+      throw Errors.forbidden('Only its creator or an admin can revoke a share link');
     case 'trust-policies':
       if (action === 'pull' || isAdmin) return;
       throw Errors.forbidden('Only admins can change OIDC trust policies');

@@ -1,3 +1,4 @@
+import type { PublicationService } from '../releases/publications.js';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -22,10 +23,11 @@ export const CARGO_REPOSITORY = 'cargo';
 export const MAX_CRATE_BYTES = 10 * 1024 * 1024;
 const MAX_METADATA_BYTES = 1024 * 1024;
 
-const versionMetadataSchema = z.object({ entry: indexEntrySchema, yanked: z.boolean(), publishedBy: z.string() });
+/** `publishedBy`: Rows stored before publishers had one record (publications) still carry it; it is no longer written nor read. */
+const versionMetadataSchema = z.object({ entry: indexEntrySchema, yanked: z.boolean(), publishedBy: z.string().optional() });
 type CrateVersionMetadata = z.infer<typeof versionMetadataSchema>;
 
-function readVersionMetadata(text: string): CrateVersionMetadata {
+export function readVersionMetadata(text: string): CrateVersionMetadata {
   const parsed = versionMetadataSchema.safeParse(JSON.parse(text));
   if (!parsed.success) throw Errors.unavailable('A stored crate version has malformed metadata');
   return parsed.data;
@@ -66,6 +68,8 @@ export interface CratesDeps {
   clock: Clock;
   audit: AuditLog;
   invalidations: InvalidationBus;
+  /** Records who published each version (the one record the Packages section and releases read). */
+  publications: PublicationService;
 }
 
 /**
@@ -116,7 +120,6 @@ export class Crates {
       const metadata: CrateVersionMetadata = {
         entry: indexEntry(meta, crate.digest.slice('sha256:'.length)),
         yanked: false,
-        publishedBy: actorName(principal),
       };
       const stored = crate;
       const now = this.deps.clock.now();
@@ -133,6 +136,7 @@ export class Crates {
           ctx,
         );
       });
+      await this.deps.publications.record(principal, { type: 'cargo', name: key, version: meta.vers }, ctx);
       this.views.forget(key);
       return { name: meta.name, version: meta.vers };
     } catch (error) {

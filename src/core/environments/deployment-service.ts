@@ -8,6 +8,7 @@ import type { ReleaseRef } from '../releases/model.js';
 import { parseInput } from '../validation.js';
 import type { EnvironmentService } from './environment-service.js';
 import type { Deployment } from './model.js';
+import { keysetPage } from '../keyset-page.js';
 
 export const timelineQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -75,17 +76,17 @@ export class DeploymentService {
       const [ms, id] = q.cursor.split('_');
       after = { firstSeen: new Date(Number(ms)), id: id ?? '' };
     }
-    const [page, current] = await Promise.all([
-      this.deps.store.deployments.timeline(environment.id, { limit: q.limit, order: q.order, repository: q.repository, after }),
+    const [rows, current] = await Promise.all([
+      this.deps.store.deployments.timeline(environment.id, { limit: q.limit + 1, order: q.order, repository: q.repository, after }),
       this.deps.store.deployments.current(environment.id),
     ]);
+    const { items: page, next } = keysetPage(rows, q.limit, cursorOf);
     const running = new Set(current.map((d) => d.id));
     const releases = await this.releasesOf(actor, page);
-    const last = page.at(-1);
     return {
       environment: environment.name,
       deployments: page.map((d) => ({ deployment: d, running: running.has(d.id), release: releases.get(imageKey(d)) ?? null })),
-      nextCursor: page.length === q.limit && last ? cursorOf(last) : null,
+      nextCursor: next,
     };
   }
 

@@ -1,3 +1,4 @@
+import type { PublicationService } from '../releases/publications.js';
 import type { Readable } from 'node:stream';
 import { readGoMod } from '../../formats/go/go-mod.js';
 import { MAX_ZIP_BYTES } from '../../formats/go/module-files.js';
@@ -25,6 +26,8 @@ export interface GoModulesDeps {
   clock: Clock;
   audit: AuditLog;
   invalidations: InvalidationBus;
+  /** Records who published each version (the one record the Packages section and releases read). */
+  publications: PublicationService;
 }
 
 export interface PublishedVersion {
@@ -93,8 +96,9 @@ export class GoModules {
       }
       if (checked.goMod && version.endsWith('+incompatible')) throw Errors.validation(`${version}: a module with a go.mod cannot have +incompatible versions`);
       mod = await storeBytes(this.deps.blobs, goMod);
-      const metadata: GoVersionMetadata = { h1: checked.h1, retract: summary.retract, publishedBy: actorName(principal) };
+      const metadata: GoVersionMetadata = { h1: checked.h1, retract: summary.retract };
       await this.writeRecords(principal, module, version, metadata, zip, mod, ctx);
+      await this.deps.publications.record(principal, { type: 'go', name: module, version }, ctx);
       this.views.forget(module);
       return { module, version, h1: checked.h1 };
     } catch (error) {

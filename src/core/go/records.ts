@@ -7,7 +7,8 @@ export const goVersionMetadataSchema = z.object({
   h1: z.string(),
   /** The `retract` directives of this version's go.mod (go applies those of the latest version). */
   retract: z.array(z.object({ low: z.string(), high: z.string(), rationale: z.string() })),
-  publishedBy: z.string(),
+  /** Rows stored before publishers had one record (publications) still carry it; it is no longer written nor read. */
+  publishedBy: z.string().optional(),
 });
 export type GoVersionMetadata = z.infer<typeof goVersionMetadataSchema>;
 

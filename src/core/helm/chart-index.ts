@@ -11,7 +11,8 @@ export interface StoredChartVersion {
   chart: ChartMetadata;
   /** sha256 of the archive, hex, as index.yaml's `digest`. */
   digest: string;
-  publishedBy: string;
+  /** Rows stored before publishers had one record (publications) still carry it; it is no longer written nor read. */
+  publishedBy?: string;
 }
 
 export interface RenderedIndex {

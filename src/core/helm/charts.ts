@@ -1,3 +1,4 @@
+import type { PublicationService } from '../releases/publications.js';
 import type { Readable } from 'node:stream';
 import type { AuditLog } from '../audit/audit-log.js';
 import { authorize } from '../auth/authorize.js';
@@ -21,6 +22,8 @@ export interface ChartsDeps {
   clock: Clock;
   audit: AuditLog;
   invalidations: InvalidationBus;
+  /** Records who published each version (the one record the Packages section and releases read). */
+  publications: PublicationService;
 }
 
 /**
@@ -68,7 +71,7 @@ export class Charts {
       await this.deps.store.transaction(async (tx) => {
         const pkg = await tx.packages.ensure(HELM_REPOSITORY, chart.name, chart.name, now);
         if (await tx.packages.version(pkg.id, chart.version)) throw Errors.conflict(`${chart.name} ${chart.version} already exists: chart versions are immutable`);
-        const row = await tx.packages.insertVersion(pkg.id, chart.version, JSON.stringify({ chart, digest, publishedBy: actorName(principal) } satisfies StoredChartVersion), now);
+        const row = await tx.packages.insertVersion(pkg.id, chart.version, JSON.stringify({ chart, digest } satisfies StoredChartVersion), now);
         await tx.packages.insertFile(pkg.id, row.id, { filename: expected, blobDigest: file.digest, size: file.size, metadata: '{}' }, now);
         await packageChanged(this.deps, tx, HELM_REPOSITORY, chart.name, pkg.id);
         await this.deps.audit.record(
@@ -77,6 +80,7 @@ export class Charts {
           ctx,
         );
       });
+      await this.deps.publications.record(principal, { type: 'helm', name: chart.name, version: chart.version }, ctx);
       this.renderedIndex.forget(chart.name);
       return chart;
     } catch (error) {

@@ -1,3 +1,4 @@
+import type { PublicationService } from '../releases/publications.js';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -52,6 +53,8 @@ export interface HostedPackagesDeps {
   blobs: BlobStore;
   clock: Clock;
   audit: AuditLog;
+  /** Records who published each version (the one record the Packages section and releases read). */
+  publications: PublicationService;
 }
 
 export function fileChecksums(record: FileRecord): Checksums {
@@ -116,7 +119,9 @@ export class HostedPackages {
       committed = true;
       await input.validate?.(digest, received.size);
       const metadata = JSON.stringify({ checksums: received.checksums, deployedBy: actorName(input.principal) });
-      const record = await this.writeRecords(input, { filename: input.filename, blobDigest: digest, size: received.size, metadata });
+      const { record, newVersion } = await this.writeRecords(input, { filename: input.filename, blobDigest: digest, size: received.size, metadata });
+      // One publication per version, by whoever stored its first file (a Maven deploy sends a dozen).
+      if (newVersion) await this.deps.publications.record(input.principal, { type: this.repository, name: input.name, version: input.version }, input.ctx);
       this.cache.delete(input.name);
       return record;
     } catch (error) {
@@ -141,7 +146,8 @@ export class HostedPackages {
     const write = () =>
       this.deps.store.transaction(async (tx) => {
         const pkg = await tx.packages.ensure(this.repository, input.name, input.name, now);
-        const version = (await tx.packages.version(pkg.id, input.version)) ?? (await tx.packages.insertVersion(pkg.id, input.version, '{}', now));
+        const existingVersion = await tx.packages.version(pkg.id, input.version);
+        const version = existingVersion ?? (await tx.packages.insertVersion(pkg.id, input.version, '{}', now));
         const old = await tx.packages.file(this.repository, input.name, input.filename);
         if (old) {
           // Checked again inside the transaction: a concurrent deploy may have stored it meanwhile.
@@ -160,7 +166,7 @@ export class HostedPackages {
           },
           input.ctx,
         );
-        return record;
+        return { record, newVersion: existingVersion === undefined };
       });
     // A conflict on a file that now exists is the client's own (unless it may be replaced): answered at once.
     return retryOnConflict(write, async () => {

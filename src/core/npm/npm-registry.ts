@@ -9,7 +9,6 @@ import { Errors } from '../errors.js';
 import type { LoadedPackage } from '../packages/model.js';
 import type { MetadataStore } from '../ports.js';
 import type { PublicationService } from '../releases/publications.js';
-import { publisherOf, writePublisher } from '../packages/publisher.js';
 import { retryOnConflict } from '../packages/retry-conflicts.js';
 import { parseJsonText } from './json-text.js';
 import { checkPackageName, checkTag, checkVersion, isTarballFilenameOf, tarballFilename, unscopedName } from './names.js';
@@ -127,9 +126,7 @@ export class NpmRegistry {
         const pkg = await tx.packages.ensure(REPOSITORY, name, name, now);
         // Publishes of one package run one after another from here (its tags and revision are read, then written).
         await tx.packages.lock(pkg.id);
-        // npm shows the publisher as `_npmUser` and the package's publishers as `maintainers` (npm owner ls).
-        const publisher = publisherOf(principal, (await tx.users.byId(principal.user.id))?.email ?? null);
-        const version = await tx.packages.insertVersion(pkg.id, request.version, request.manifestText, now, writePublisher(publisher));
+        const version = await tx.packages.insertVersion(pkg.id, request.version, request.manifestText, now);
         await tx.packages.insertFile(
           pkg.id,
           version.id,
@@ -155,8 +152,10 @@ export class NpmRegistry {
     // Several versions published at once race to create the package: a loser runs again and finds it. A
     // version published meanwhile is the client's own conflict, answered at once.
     const rev = await retryOnConflict(write, async () => !(await this.versionPublished(name, request.version)));
-    this.cache.invalidate(name);
+    // npm shows the publisher as `_npmUser` and the package's publishers as `maintainers` (npm owner ls): the
+    // publication is recorded before the cached packument is dropped, so the next one read carries it.
     await this.deps.publications.record(principal, { type: 'npm', name, version: request.version }, ctx);
+    this.cache.invalidate(name);
     return { rev };
   }
 

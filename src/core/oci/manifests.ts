@@ -1,4 +1,3 @@
-import { writePublisher, type Publisher } from '../packages/publisher.js';
 import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
 import { Readable } from 'node:stream';
 import type { Digest } from '../blob-store.js';
@@ -69,7 +68,6 @@ export class OciManifests {
     reference: Reference,
     bytes: Buffer,
     contentType: string | undefined,
-    publisher: Publisher | null = null,
   ): Promise<PushedManifest> {
     const parsed = parseManifest(bytes, contentType);
     const digest = digestOf(bytes, reference.kind === 'digest' ? algorithmOf(reference.digest) : 'sha256');
@@ -112,7 +110,6 @@ export class OciManifests {
           size: bytes.length,
           annotations: parsed.annotations,
           createdAt: now,
-          publishedBy: publisher && writePublisher(publisher),
         },
         [...parsed.blobs.map((b) => ({ digest: b.digest, kind: 'blob' as const })), ...parsed.manifests.map((m) => ({ digest: m.digest, kind: 'manifest' as const }))],
       );

@@ -17,8 +17,6 @@ export interface OciManifest {
   size: number;
   annotations: Record<string, string> | null;
   createdAt: Date;
-  /** Who pushed it (JSON of core/packages/publisher.ts); null when unknown. */
-  publishedBy: string | null;
 }
 
 export interface OciManifestReference {

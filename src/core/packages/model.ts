@@ -27,7 +27,10 @@ export interface VersionRecord {
   /** Version-level metadata (JSON text) exactly as the protocol stored it. */
   metadata: string;
   createdAt: Date;
-  /** Who published it (JSON of publisher.ts); null when unknown. */
+  /**
+   * Who published it (JSON of publisher.ts), read from its latest publication (the one record of who
+   * published what, core/releases/publications.ts); null when none was recorded.
+   */
   publishedBy: string | null;
 }
 

@@ -31,7 +31,7 @@ export interface PackageStore {
 
   version(packageId: string, version: string): Promise<VersionRecord | undefined>;
   /** Inserts a version; an existing version → Errors.conflict. */
-  insertVersion(packageId: string, version: string, metadata: string, now: Date, publishedBy?: string | null): Promise<VersionRecord>;
+  insertVersion(packageId: string, version: string, metadata: string, now: Date): Promise<VersionRecord>;
   setVersionMetadata(versionId: string, metadata: string): Promise<void>;
   /** Deletes a version with its files and any tag pointing at it. */
   deleteVersion(versionId: string): Promise<void>;

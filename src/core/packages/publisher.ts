@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { Principal } from '../auth/principal.js';
 
 /**
  * Who published a version or manifest: the user, and the token they used (null for a user session).
- * Stored as JSON text next to the version; shown on package pages and as npm's `_npmUser`/`maintainers`.
+ * Read from the version's latest publication (core/releases/publications.ts) as JSON text; shown on package
+ * pages and as npm's `_npmUser`/`maintainers`.
  */
 export interface Publisher {
   username: string;
@@ -14,10 +14,6 @@ export interface Publisher {
 }
 
 const publisherSchema = z.object({ username: z.string(), email: z.string().nullable().default(null), tokenName: z.string().nullable().default(null) });
-
-export function publisherOf(principal: Principal, email: string | null = null): Publisher {
-  return { username: principal.user.username, email, tokenName: principal.token?.name ?? null };
-}
 
 export function writePublisher(publisher: Publisher): string {
   return JSON.stringify(publisher);

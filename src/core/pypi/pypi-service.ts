@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { publisherOf, writePublisher } from '../packages/publisher.js';
 import { Readable } from 'node:stream';
 import type { AuditLog } from '../audit/audit-log.js';
 import { authorize, isAllowed } from '../auth/authorize.js';
@@ -179,9 +178,10 @@ export class PypiService {
         // The core metadata blob is kept by GC as long as the file that points at it.
         otherBlobs: metadataBlob ? [metadataBlob.digest] : [],
       };
-      const file = await this.writeRecords({ name, displayName: form.name, version, versionMeta, file: newFile, publishedBy: writePublisher(publisherOf(principal)) });
-      this.cache.delete(name);
+      const file = await this.writeRecords({ name, displayName: form.name, version, versionMeta, file: newFile });
+      // The publisher is part of what the project view shows: recorded before the cached view is dropped.
       await this.deps.publications.record(principal, { type: 'pypi', name, version }, null);
+      this.cache.delete(name);
       return file;
     } catch (error) {
       await this.discard(received, committed, error).catch(() => {
@@ -203,14 +203,14 @@ export class PypiService {
    * parallel: when another upload created the package or release first, the transaction fails with a
    * conflict and is retried, finding them; a duplicate filename stays a conflict on every attempt.
    */
-  private async writeRecords(input: { name: string; displayName: string; version: string; versionMeta: PypiVersionMetadata; file: NewFile; publishedBy: string }) {
+  private async writeRecords(input: { name: string; displayName: string; version: string; versionMeta: PypiVersionMetadata; file: NewFile }) {
     const now = this.deps.clock.now();
     return retryOnConflict(() =>
       this.deps.store.transaction(async (tx) => {
         const pkg = await tx.packages.ensure(PYPI_REPOSITORY, input.name, input.displayName, now);
         const release =
           (await tx.packages.version(pkg.id, input.version)) ??
-          (await tx.packages.insertVersion(pkg.id, input.version, JSON.stringify(input.versionMeta), now, input.publishedBy));
+          (await tx.packages.insertVersion(pkg.id, input.version, JSON.stringify(input.versionMeta), now));
         const record = await tx.packages.insertFile(pkg.id, release.id, input.file, now);
         await touchProject(tx, pkg.id, now);
         return record;

@@ -69,4 +69,6 @@ export interface Publication {
   tokenName: string | null;
   /** The CI run, for a token a job got by OIDC exchange (a snapshot: it outlives the token). */
   ci: CiProvenance | null;
+  /** The publisher's email at publish time (npm shows it as `_npmUser`); null when unknown. */
+  email: string | null;
 }

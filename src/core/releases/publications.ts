@@ -58,6 +58,7 @@ export class PublicationService {
       tokenId: principal.token?.id ?? null,
       tokenName: principal.token?.name ?? null,
       ci,
+      email: (await this.deps.store.users.byId(principal.user.id))?.email ?? null,
     });
     if (!ci) return;
     const identity = automaticIdentity(ci);

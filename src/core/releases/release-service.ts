@@ -4,6 +4,7 @@ import { actorName, type Principal, type RequestContext } from '../auth/principa
 import type { Clock } from '../clock.js';
 import { Errors } from '../errors.js';
 import type { MetadataStore } from '../ports.js';
+import { keysetPage } from '../keyset-page.js';
 import { parseInput } from '../validation.js';
 import { artifactProblems } from './artifact-check.js';
 import type { Release } from './model.js';
@@ -81,8 +82,7 @@ export class ReleaseService {
   async search(actor: Principal, query: unknown): Promise<{ releases: Release[]; nextBefore: number | null }> {
     authorize(actor, 'pull', { kind: 'release' });
     const q = parseInput(releaseSearchQuery, query, 'Query');
-    const releases = await this.deps.store.releases.search(q);
-    const last = releases.at(-1);
-    return { releases, nextBefore: releases.length === q.limit && last ? last.id : null };
+    const { items, next } = keysetPage(await this.deps.store.releases.search({ ...q, limit: q.limit + 1 }), q.limit, (r) => r.id);
+    return { releases: items, nextBefore: next };
   }
 }

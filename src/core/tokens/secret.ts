@@ -7,11 +7,11 @@ const RANDOM_LENGTH = 32;
 const CHECKSUM_LENGTH = 6;
 
 /** The kinds of secret we mint; each prefix lets scanners and our log redaction recognise it. */
-export const SECRET_PREFIX = { token: 'flyr_', session: 'flys_', invitation: 'flyi_', npmWebLogin: 'flyl_' } as const;
+export const SECRET_PREFIX = { token: 'flyr_', session: 'flys_', invitation: 'flyi_', npmWebLogin: 'flyl_', shareLink: 'flyd_' } as const;
 export type SecretKind = keyof typeof SECRET_PREFIX;
 
 /** Anything that looks like one of our secrets, for redaction in logs and errors. */
-export const SECRET_PATTERN = /fly[rsil]_[0-9A-Za-z]{8,}/g;
+export const SECRET_PATTERN = /fly[rsild]_[0-9A-Za-z]{8,}/g;
 
 function randomBase62(length: number): string {
   let out = '';

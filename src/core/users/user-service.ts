@@ -134,23 +134,64 @@ export class UserService {
     const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
     await this.deps.store.transaction(async (tx) => {
       await tx.users.insert(user);
-      await tx.invitations.insert({
-        id: randomUUID(),
-        userId: user.id,
-        secretHash: hashSecret(secret),
-        createdBy: actor.user.id,
-        createdAt: now,
-        expiresAt,
-        acceptedAt: null,
-      });
+      await tx.invitations.insert(this.invitationRecord(actor, user.id, secret, now, expiresAt));
       await this.deps.audit.record(
         tx.audit,
         { actor: actorName(actor), action: 'user.invited', target: { type: 'user', id: user.id, name: user.username }, details: { role: user.role } },
         ctx,
       );
     });
-    const invitationUrl = new URL(`invite/${secret}`, withSlash(this.deps.publicUrl)).href;
-    return { user, invitationToken: secret, invitationUrl, expiresAt, emailed: await this.emailInvitation(parsed.sendEmail, user, invitationUrl, actor, expiresAt) };
+    const issued = this.issued(user, secret, expiresAt);
+    return { ...issued, emailed: await this.emailInvitation(parsed.sendEmail, user, issued.invitationUrl, actor, expiresAt) };
+  }
+
+  /**
+   * A new invitation link for someone invited who has not joined: the old link stops working in the same
+   * transaction (its row is deleted), so only the newest link handed over can claim the account.
+   */
+  async resendInvitation(actor: Principal, id: string, ctx: RequestContext) {
+    authorize(actor, 'manage', { kind: 'users' });
+    const user = await this.invitedUser(id, 'resent');
+    const now = this.deps.clock.now();
+    const secret = generateSecret('invitation');
+    const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
+    await this.deps.store.transaction(async (tx) => {
+      await tx.invitations.deleteOpenForUser(user.id);
+      await tx.invitations.insert(this.invitationRecord(actor, user.id, secret, now, expiresAt));
+      await this.deps.audit.record(tx.audit, { actor: actorName(actor), action: 'user.invitation_resent', target: { type: 'user', id: user.id, name: user.username } }, ctx);
+    });
+    const issued = this.issued(user, secret, expiresAt);
+    return { ...issued, emailed: await this.emailInvitation(undefined, user, issued.invitationUrl, actor, expiresAt) };
+  }
+
+  /** Deletes someone invited who never joined (an account that did join is deactivated instead, keeping its history). */
+  async deleteInvited(actor: Principal, id: string, ctx: RequestContext): Promise<void> {
+    authorize(actor, 'manage', { kind: 'users' });
+    const user = await this.invitedUser(id, 'deleted');
+    await this.deps.store.transaction(async (tx) => {
+      // Checked again under the write: the invitation may have been accepted since it was read.
+      if (!(await tx.users.deleteInvited(user.id))) throw notInvited(user.username, 'deleted');
+      await this.deps.audit.record(
+        tx.audit,
+        { actor: actorName(actor), action: 'user.deleted', target: { type: 'user', id: user.id, name: user.username }, details: { email: user.email, role: user.role } },
+        ctx,
+      );
+    });
+  }
+
+  private async invitedUser(id: string, verb: 'resent' | 'deleted'): Promise<User> {
+    const user = await this.deps.store.users.byId(id);
+    if (!user) throw Errors.notFound('User', id);
+    if (user.status !== 'invited') throw notInvited(user.username, verb);
+    return user;
+  }
+
+  private invitationRecord(actor: Principal, userId: string, secret: string, now: Date, expiresAt: Date) {
+    return { id: randomUUID(), userId, secretHash: hashSecret(secret), createdBy: actor.user.id, createdAt: now, expiresAt, acceptedAt: null };
+  }
+
+  private issued(user: User, secret: string, expiresAt: Date) {
+    return { user, invitationToken: secret, invitationUrl: new URL(`invite/${secret}`, withSlash(this.deps.publicUrl)).href, expiresAt };
   }
 
   /**
@@ -235,6 +276,12 @@ export class UserService {
 }
 
 const invitationGone = () => Errors.invitationInvalid();
+const notInvited = (username: string, verb: 'resent' | 'deleted') =>
+  Errors.conflict(
+    verb === 'resent'
+      ? `${username} has already joined: only an invitation not yet accepted can be resent`
+      : `${username} has already joined: deactivate them instead (only someone who never joined can be deleted)`,
+  );
 
 /** The URL as a base that relative paths extend (a public URL may sit under a path). */
 export function withSlash(url: URL): URL {

@@ -34,5 +34,6 @@ export const cargoProtocol: ProtocolDefinition<Crates> = {
     const m = await import('../../core/cargo/crates.js');
     return new m.Crates(deps);
   },
+  catalog: async (service) => (await import('../../core/packages/catalog/providers/cargo.js')).cargoCatalogProvider(service),
   mount: async (app, deps) => (await import('./plugin.js')).cargoPlugin(app, deps),
 };

@@ -32,5 +32,6 @@ export const genericProtocol: ProtocolDefinition<GenericFiles> = {
     return new m.GenericFiles(deps);
   },
   cliCommands: async () => (await import('../../cli/commands/files.js')).registerFiles,
+  catalog: async (service) => (await import('../../core/packages/catalog/providers/generic.js')).genericCatalogProvider(service),
   mount: async (app, deps) => (await import('./plugin.js')).genericPlugin(app, deps),
 };

@@ -47,5 +47,6 @@ export const goProtocol: ProtocolDefinition<GoModules> = {
     return new m.GoModules(deps);
   },
   cliCommands: async () => (await import('../../cli/commands/go.js')).registerGo,
+  catalog: async (service) => (await import('../../core/packages/catalog/providers/go.js')).goCatalogProvider(service),
   mount: async (app, deps) => (await import('./plugin.js')).goPlugin(app, deps),
 };

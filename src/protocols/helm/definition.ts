@@ -35,5 +35,6 @@ export const helmProtocol: ProtocolDefinition<Charts> = {
     const m = await import('../../core/helm/charts.js');
     return new m.Charts(deps);
   },
+  catalog: async (service) => (await import('../../core/packages/catalog/providers/helm.js')).helmCatalogProvider(service),
   mount: async (app, deps) => (await import('./plugin.js')).helmPlugin(app, deps),
 };

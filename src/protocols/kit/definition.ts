@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CliContext } from '../../cli/context.js';
 import type { ClientSetup } from '../../client/package-managers/client-setup.js';
 import type { Core } from '../../core/core.js';
+import type { CatalogProvider } from '../../core/packages/catalog/provider.js';
 import type { CoreProtocol, ProtocolServiceDeps } from '../../core/protocols.js';
 
 /** What every protocol's mount receives from the composition root (src/server/app.ts). */
@@ -38,6 +39,21 @@ export interface ProtocolDefinition<S = unknown> extends CoreProtocol {
    * plugin, so that reading the registry (the CLI does) never loads the HTTP stack.
    */
   mount(app: FastifyInstance, deps: MountDeps): Promise<void>;
+  /**
+   * Its entries in the dashboard's Packages section (core/packages/catalog/providers/), over its core
+   * service; a dynamic import like `mount`. OCI, npm and PyPI, which core builds by name, have theirs in
+   * create-catalog.ts.
+   */
+  catalog?(service: S): Promise<CatalogProvider>;
+}
+
+/** The Packages section's providers of every protocol whose definition has one (the composition root calls it). */
+export async function definedCatalogProviders(core: Core, definitions: readonly ProtocolDefinition<unknown>[]): Promise<CatalogProvider[]> {
+  const providers: CatalogProvider[] = [];
+  for (const definition of definitions) {
+    if (definition.catalog) providers.push(await definition.catalog(await protocolService(core, definition)));
+  }
+  return providers;
 }
 
 /** A protocol's core service, typed by its definition. */

@@ -42,5 +42,6 @@ export const mavenProtocol: ProtocolDefinition<MavenRepository> = {
     const m = await import('../../core/maven/maven-repository.js');
     return new m.MavenRepository(deps);
   },
+  catalog: async (service) => (await import('../../core/packages/catalog/providers/maven.js')).mavenCatalogProvider(service),
   mount: async (app, deps) => (await import('./plugin.js')).mavenPlugin(app, deps),
 };

@@ -14,6 +14,7 @@ import { SqlNpmWebLoginStore } from './stores/npm-web-logins.js';
 import { SqlOidcStore } from './stores/oidc.js';
 import { SqlPublicationStore } from './stores/publications.js';
 import { SqlHelperTokenStore } from './stores/helper-tokens.js';
+import { SqlShareLinkStore } from './stores/share-links.js';
 import { SqlInvitationStore, SqlSessionStore } from './stores/sessions.js';
 import { SqlTokenStore } from './stores/tokens.js';
 import { SqlTokenSecretStore } from './stores/token-secrets.js';
@@ -36,6 +37,7 @@ function storesOver(db: Kysely<Database>, engine: SqlEngine) {
     publications: new SqlPublicationStore(db),
     helperTokens: new SqlHelperTokenStore(db),
     tokenSecrets: new SqlTokenSecretStore(db),
+    shareLinks: new SqlShareLinkStore(db),
     catalog: new SqlCatalogStore(db, engine),
     notifications: new SqlNotificationStore(db),
   };
@@ -58,6 +60,7 @@ export class SqlMetadataStore implements MetadataStore {
   readonly publications;
   readonly helperTokens;
   readonly tokenSecrets;
+  readonly shareLinks;
   readonly catalog;
   readonly notifications;
 
@@ -84,6 +87,7 @@ export class SqlMetadataStore implements MetadataStore {
       publications: this.publications,
       helperTokens: this.helperTokens,
       tokenSecrets: this.tokenSecrets,
+      shareLinks: this.shareLinks,
       catalog: this.catalog,
       notifications: this.notifications,
     } = storesOver(db, database.engine));

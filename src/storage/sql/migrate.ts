@@ -11,6 +11,8 @@ import * as credentialHelperTokens from './migrations/0042-credential-helper-tok
 import * as cliWebLogins from './migrations/0043-cli-web-logins.js';
 import * as notifications from './migrations/0060-notifications.js';
 import * as tokenScopes from './migrations/0050-token-scopes.js';
+import * as shareLinks from './migrations/0075-share-links.js';
+import * as onePublicationRecord from './migrations/0076-one-publication-record.js';
 import * as blobsOfEveryProtocol from './migrations/0008-blobs-of-every-protocol.js';
 import * as packageBrowsing from './migrations/0010-package-browsing.js';
 import * as tokenSecrets from './migrations/0055-token-secrets.js';
@@ -40,6 +42,8 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0055-token-secrets': tokenSecrets,
   '0065-upload-owners': uploadOwners,
   '0066-storage-probes': storageProbes,
+  '0075-share-links': shareLinks,
+  '0076-one-publication-record': onePublicationRecord,
 };
 
 /** An arbitrary constant shared by every replica: "fly-registry migrations". */
@@ -55,13 +59,14 @@ class StaticProvider implements MigrationProvider {
 }
 
 /**
- * Brings the schema to the latest version. On PostgreSQL it runs under a session advisory lock so that
+ * Brings the schema to the latest version (or up to and including `upTo`). On PostgreSQL it runs under a session advisory lock so that
  * replicas starting together migrate one at a time (the others then find nothing left to do).
  */
-export async function migrateToLatest(database: SqlDatabase): Promise<void> {
+export async function migrateToLatest(database: SqlDatabase, upTo?: string): Promise<void> {
   const run = async (db: Kysely<unknown>) => {
     const migrator = new Migrator({ db, provider: new StaticProvider(database.engine) });
-    const { error, results } = await migrator.migrateToLatest();
+    // `upTo` (a migration's name) is for tests of a data migration: the schema as it was, then the step.
+    const { error, results } = upTo === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(upTo);
     if (error) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
       throw new Error(`Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -107,7 +107,6 @@ export interface PackageVersionsTable {
   metadata: string;
   created_at: number;
   /** JSON of core/packages/publisher.ts; null before migration 0010. */
-  published_by: string | null;
 }
 
 export interface PackageFilesTable {
@@ -163,7 +162,6 @@ export interface OciManifestsTable {
   annotations: string | null;
   created_at: number;
   /** JSON of core/packages/publisher.ts; null before migration 0010. */
-  published_by: string | null;
 }
 
 export interface OciManifestReferencesTable {
@@ -257,6 +255,8 @@ export interface PublicationsTable {
   token_id: string | null;
   token_name: string | null;
   ci: string | null;
+  /** The publisher's email when it was published (npm's `_npmUser`). */
+  email: string | null;
 }
 
 export interface ReleaseArtifactsTable {
@@ -360,6 +360,24 @@ export interface StorageProbesTable {
   probed_at: number;
 }
 
+export interface ShareLinksTable {
+  id: string;
+  secret_hash: string;
+  package_name: string;
+  version: string;
+  file: string | null;
+  note: string | null;
+  created_by: string;
+  created_by_user_id: string;
+  created_at: number;
+  expires_at: number;
+  max_downloads: number | null;
+  download_count: Generated<number>;
+  last_download_at: number | null;
+  revoked_at: number | null;
+  revoked_by: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -396,4 +414,5 @@ export interface Database {
   notification_deliveries: NotificationDeliveriesTable;
   token_expiry_notices: TokenExpiryNoticesTable;
   storage_probes: StorageProbesTable;
+  share_links: ShareLinksTable;
 }

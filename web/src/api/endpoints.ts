@@ -18,6 +18,7 @@ import type {
   Role,
   RotatedToken,
   RunningImage,
+  ShareLink,
   Token,
   User,
   Webhook,
@@ -68,10 +69,15 @@ export const rotateToken = (id: string, overlapSeconds: number) =>
   apiRequest<RotatedToken>('POST', `/api/v1/tokens/${encodeURIComponent(id)}/rotate`, { overlapSeconds });
 export const deleteToken = (id: string) => apiRequest<{ deleted: true }>('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`);
 
+export const listShareLinks = async () => (await apiRequest<{ shareLinks: ShareLink[] }>('GET', '/api/v1/share-links')).shareLinks;
+export const revokeShareLink = (id: string) => apiRequest<ShareLink>('POST', `/api/v1/share-links/${encodeURIComponent(id)}/revoke`);
+
 export const listUsers = async () => (await apiRequest<{ users: User[] }>('GET', '/api/v1/users')).users;
 export const getUser = (id: string) => apiRequest<User>('GET', `/api/v1/users/${encodeURIComponent(id)}`);
 export const inviteUser = (input: { username: string; email: string; role: Role; name?: string }) =>
   apiRequest<Invitation>('POST', '/api/v1/users', input);
+export const resendInvitation = (id: string) => apiRequest<Invitation>('POST', `/api/v1/users/${encodeURIComponent(id)}/invitation`);
+export const deleteInvitedUser = (id: string) => apiRequest<{ deleted: true }>('DELETE', `/api/v1/users/${encodeURIComponent(id)}`);
 export const updateUser = (id: string, change: { role?: Role; status?: 'active' | 'deactivated' }) =>
   apiRequest<User>('PATCH', `/api/v1/users/${encodeURIComponent(id)}`, change);
 
@@ -113,7 +119,7 @@ export const compareEnvironments = (a: string, b: string) =>
   apiRequest<Comparison>('GET', `/api/v1/environments/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
 
 export const listReleases = (before?: number) =>
-  apiRequest<{ releases: Release[]; nextBefore: number | null }>('GET', `/api/v1/releases?limit=100${before ? `&before=${before}` : ''}`);
+  apiRequest<{ releases: Release[]; nextBefore: number | null }>('GET', `/api/v1/releases?limit=50${before ? `&before=${before}` : ''}`);
 export const getRelease = (id: string) => apiRequest<Release>('GET', `/api/v1/releases/${encodeURIComponent(id)}`);
 
 export const listPackages = (query: { q?: string; protocol?: string; after?: string | null }) => {

@@ -15,6 +15,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/environments', label: 'Environments' },
   { to: '/releases', label: 'Releases' },
   { to: '/ci', label: 'CI access' },
+  { to: '/share-links', label: 'Share links' },
   { to: '/team', label: 'Team', adminOnly: true },
   { to: '/audit', label: 'Audit log', adminOnly: true },
   { to: '/webhooks', label: 'Webhooks', adminOnly: true },

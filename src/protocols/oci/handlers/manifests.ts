@@ -1,4 +1,3 @@
-import { publisherOf } from '../../../core/packages/publisher.js';
 import { MAX_MANIFEST_BYTES } from '../../../core/oci/manifest.js';
 import { parseReference, type Reference } from '../../../core/oci/names.js';
 import { mediaTypeOf, readBounded } from '../body.js';
@@ -30,7 +29,7 @@ export async function putManifest(c: OciContext): Promise<unknown> {
   const name = c.params.name as string;
   const reference = parseReference(c.params.reference as string);
   const bytes = await readBounded(c.request, c.bodyLimit ?? MAX_MANIFEST_BYTES);
-  const pushed = await c.registry.manifests.put(name, reference, bytes, mediaTypeOf(c.request), publisherOf(c.principal));
+  const pushed = await c.registry.manifests.put(name, reference, bytes, mediaTypeOf(c.request));
   await c.core.publications.record(c.principal, { type: 'oci', repository: name, digest: pushed.digest }, c.ctx);
   if (pushed.subject) void c.reply.header(H.subject, pushed.subject);
   return c.reply.status(201).header(H.location, `/v2/${name}/manifests/${pushed.digest}`).header(H.digest, pushed.digest).send();

@@ -6,6 +6,7 @@ import { toDate } from '../rows.js';
 import { toDeployment } from './deployments.js';
 import { likeLiteral } from './packages.js';
 import type { Database } from '../schema.js';
+import { publisherTexts } from './publications.js';
 
 
 type Entry = Omit<CatalogEntry, 'protocol'>;
@@ -93,7 +94,7 @@ export class SqlCatalogStore implements CatalogStore {
   async ociContents(name: string, manifestLimit: number): Promise<OciRepositoryContents | undefined> {
     const repo = await this.db.selectFrom('oci_repositories').selectAll().where('name', '=', name).executeTakeFirst();
     if (!repo) return undefined;
-    const [manifests, tags, references] = await Promise.all([
+    const [manifests, tags, references, publishers] = await Promise.all([
       this.db
         .selectFrom('oci_manifests')
         .selectAll()
@@ -109,6 +110,7 @@ export class SqlCatalogStore implements CatalogStore {
         .select(['r.manifest_digest', 'r.child_digest', 'r.kind', 'b.size'])
         .where('r.repository_id', '=', repo.id)
         .execute(),
+      publisherTexts(this.db, 'oci', [repo.name]),
     ]);
     const children = new Map<string, string[]>();
     const blobBytes = new Map<string, number>();
@@ -126,7 +128,7 @@ export class SqlCatalogStore implements CatalogStore {
         subject: m.subject_digest,
         size: Number(m.size),
         createdAt: toDate(m.created_at),
-        publishedBy: m.published_by ?? null,
+        publishedBy: publishers.get(`${repo.name}\n${m.digest}`) ?? null,
       })),
       tags: tags.map((t) => ({ name: t.name, digest: t.manifest_digest, updatedAt: toDate(t.updated_at) })),
       children,

@@ -15,7 +15,6 @@ const toManifest = (row: Selectable<OciManifestsTable>): OciManifest => ({
   size: Number(row.size),
   annotations: row.annotations === null ? null : (JSON.parse(row.annotations) as Record<string, string>),
   createdAt: toDate(row.created_at),
-  publishedBy: row.published_by ?? null,
 });
 
 /** The OCI metadata port over Kysely: the same statements on SQLite and PostgreSQL. */
@@ -133,7 +132,6 @@ export class SqlOciStore implements OciStore {
         size: m.size,
         annotations: m.annotations === null ? null : JSON.stringify(m.annotations),
         created_at: m.createdAt.getTime(),
-        published_by: m.publishedBy,
       })
       .onConflict((oc) => oc.columns(['repository_id', 'digest']).doNothing())
       .executeTakeFirst();

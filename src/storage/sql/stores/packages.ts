@@ -8,6 +8,7 @@ import { toDate } from '../rows.js';
 import type { SqlEngine } from '../database.js';
 import type { Database, PackageFilesTable, PackagesTable, PackageVersionsTable } from '../schema.js';
 import { isUniqueViolation } from '../unique-violation.js';
+import { publisherTexts } from './publications.js';
 
 const toPackage = (r: Selectable<PackagesTable>): PackageRecord => ({
   id: r.id,
@@ -19,13 +20,14 @@ const toPackage = (r: Selectable<PackagesTable>): PackageRecord => ({
   updatedAt: toDate(r.updated_at),
 });
 
-const toVersion = (r: Selectable<PackageVersionsTable>): VersionRecord => ({
+/** `publishers` from publisherTexts(): who published each version, from the one record of publications. */
+const toVersion = (r: Selectable<PackageVersionsTable>, name: string, publishers: Map<string, string>): VersionRecord => ({
   id: r.id,
   packageId: r.package_id,
   version: r.version,
   metadata: r.metadata,
   createdAt: toDate(r.created_at),
-  publishedBy: r.published_by ?? null,
+  publishedBy: publishers.get(`${name}\n${r.version}`) ?? null,
 });
 
 const toFile = (r: Selectable<PackageFilesTable>): FileRecord => ({
@@ -56,16 +58,17 @@ export class SqlPackageStore implements PackageStore {
   async load(repository: PackageRepository, name: string): Promise<LoadedPackage | undefined> {
     const pkg = await this.get(repository, name);
     if (!pkg) return undefined;
-    const [versions, files, tags] = await Promise.all([
+    const [versions, files, tags, publishers] = await Promise.all([
       this.db.selectFrom('package_versions').selectAll().where('package_id', '=', pkg.id).orderBy('created_at').orderBy('id').execute(),
       this.db.selectFrom('package_files').selectAll().where('package_id', '=', pkg.id).orderBy('created_at').orderBy('filename').execute(),
       this.tags(pkg.id),
+      publisherTexts(this.db, repository, [pkg.name]),
     ]);
-    return { package: pkg, versions: versions.map(toVersion), files: files.map(toFile), tags };
+    return { package: pkg, versions: versions.map((v) => toVersion(v, pkg.name, publishers)), files: files.map(toFile), tags };
   }
 
   async loadAll(repository: PackageRepository): Promise<LoadedPackage[]> {
-    const [packages, versions, files] = await Promise.all([
+    const [packages, versions, files, publishers] = await Promise.all([
       this.db.selectFrom('packages').selectAll().where('repository', '=', repository).orderBy('name').execute(),
       this.db
         .selectFrom('package_versions')
@@ -83,9 +86,13 @@ export class SqlPackageStore implements PackageStore {
         .orderBy('package_files.created_at')
         .orderBy('package_files.filename')
         .execute(),
+      publisherTexts(this.db, repository, null),
     ]);
     const loaded = new Map(packages.map((p) => [p.id, { package: toPackage(p), versions: [], files: [], tags: [] } as LoadedPackage]));
-    for (const v of versions) loaded.get(v.package_id)?.versions.push(toVersion(v));
+    for (const v of versions) {
+      const entry = loaded.get(v.package_id);
+      entry?.versions.push(toVersion(v, entry.package.name, publishers));
+    }
     for (const f of files) loaded.get(f.package_id)?.files.push(toFile(f));
     return [...loaded.values()];
   }
@@ -156,14 +163,17 @@ export class SqlPackageStore implements PackageStore {
       .where('package_id', '=', packageId)
       .where('version', '=', version)
       .executeTakeFirst();
-    return row && toVersion(row);
+    if (!row) return undefined;
+    const pkg = await this.db.selectFrom('packages').select(['name', 'repository']).where('id', '=', packageId).executeTakeFirstOrThrow();
+    return toVersion(row, pkg.name, await publisherTexts(this.db, pkg.repository, [pkg.name]));
   }
 
-  async insertVersion(packageId: string, version: string, metadata: string, now: Date, publishedBy: string | null = null): Promise<VersionRecord> {
-    const record: VersionRecord = { id: randomUUID(), packageId, version, metadata, createdAt: now, publishedBy };
+  /** Its publisher is recorded apart, as a publication (core/releases/publications.ts), once it is stored. */
+  async insertVersion(packageId: string, version: string, metadata: string, now: Date): Promise<VersionRecord> {
+    const record: VersionRecord = { id: randomUUID(), packageId, version, metadata, createdAt: now, publishedBy: null };
     await this.db
       .insertInto('package_versions')
-      .values({ id: record.id, package_id: packageId, version, metadata, created_at: now.getTime(), published_by: publishedBy })
+      .values({ id: record.id, package_id: packageId, version, metadata, created_at: now.getTime() })
       .execute()
       .catch((error: unknown) => {
         throw isUniqueViolation(error) ? Errors.conflict(`Version ${version} already exists`) : error;

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { CiProvenance } from '../../../core/oidc/model.js';
 import { isImageArtifact, type Publication, type ReleaseArtifact } from '../../../core/releases/model.js';
 import { artifactKey, type PublicationStore } from '../../../core/releases/ports.js';
+import { writePublisher } from '../../../core/packages/publisher.js';
 import { toDate } from '../rows.js';
 import type { Database, PublicationsTable } from '../schema.js';
 
@@ -21,7 +22,29 @@ const toPublication = (r: Selectable<PublicationsTable>): Publication => ({
   tokenId: r.token_id,
   tokenName: r.token_name,
   ci: r.ci === null ? null : (JSON.parse(r.ci) as CiProvenance),
+  email: r.email,
 });
+
+/**
+ * The latest publisher of each artifact of `type` (and `names`, when given), as the JSON text of
+ * core/packages/publisher.ts, keyed `${name}\n${reference}` (a version, or an image's digest): what package
+ * and image views show as "published by", read from the one record of publications. One query.
+ */
+export async function publisherTexts(db: Kysely<Database>, type: string, names: string[] | null): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  if (names !== null && names.length === 0) return result;
+  let query = db
+    .selectFrom('publications as p')
+    .innerJoin('users as u', 'u.id', 'p.user_id')
+    .select(['p.name', 'p.reference', 'p.email', 'p.token_name', 'u.username'])
+    .where('p.type', '=', type);
+  if (names !== null) query = query.where('p.name', 'in', names);
+  // Ascending: the last row of an artifact is its latest publication.
+  for (const r of await query.orderBy('p.id').execute()) {
+    result.set(`${r.name}\n${r.reference}`, writePublisher({ username: r.username, email: r.email, tokenName: r.token_name }));
+  }
+  return result;
+}
 
 export class SqlPublicationStore implements PublicationStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -39,6 +62,7 @@ export class SqlPublicationStore implements PublicationStore {
         token_id: p.tokenId,
         token_name: p.tokenName,
         ci: p.ci === null ? null : JSON.stringify(p.ci),
+        email: p.email,
       })
       .execute();
   }

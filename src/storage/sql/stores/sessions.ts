@@ -92,4 +92,8 @@ export class SqlInvitationStore implements InvitationStore {
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
+
+  async deleteOpenForUser(userId: string): Promise<void> {
+    await this.db.deleteFrom('invitations').where('user_id', '=', userId).where('accepted_at', 'is', null).execute();
+  }
 }

@@ -82,4 +82,14 @@ export class SqlUserStore implements UserStore {
     if (Object.keys(values).length === 0) return;
     await this.db.updateTable('users').set(values).where('id', '=', id).execute();
   }
+
+  async deleteInvited(id: string): Promise<boolean> {
+    // Its invitations go first: they are the only rows an account that never logged in is referenced by.
+    await this.db
+      .deleteFrom('invitations')
+      .where('user_id', 'in', (eb) => eb.selectFrom('users').select('id').where('id', '=', id).where('status', '=', 'invited'))
+      .execute();
+    const result = await this.db.deleteFrom('users').where('id', '=', id).where('status', '=', 'invited').executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  }
 }

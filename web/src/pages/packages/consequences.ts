@@ -45,7 +45,11 @@ export function consequences(pkg: PackageDetail, change: PendingChange): string[
   } else if (change.action === 'deprecate') {
     out.push(`npm warns with your message on every install of ${pkg.displayName}@${v.id}; installs still work.`);
   } else if (change.action === 'yank') {
-    out.push(`pip stops choosing ${pkg.displayName} ${v.id} unless it is pinned with ==${v.id}; pinned installs still work.`);
+    out.push(
+      pkg.protocol === 'cargo'
+        ? `Cargo stops choosing ${pkg.displayName} ${v.id} for new lockfiles; lockfiles that already name it still build.`
+        : `pip stops choosing ${pkg.displayName} ${v.id} unless it is pinned with ==${v.id}; pinned installs still work.`,
+    );
   }
   for (const r of inRelease) out.push(`Release ${r.name} ${r.version} contains it.`);
   return out;

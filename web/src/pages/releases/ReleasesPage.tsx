@@ -10,11 +10,22 @@ import { formatDate } from '../../format/dates';
 import { useKeysetList } from '../../hooks/useKeysetList';
 import { Link } from '../../router/router';
 
+/** What one artifact of each protocol is called; a protocol added later reads "<id> artifact". */
+const ARTIFACT_LABEL: Record<string, string> = {
+  oci: 'image',
+  npm: 'npm package',
+  pypi: 'Python package',
+  maven: 'Maven artifact',
+  generic: 'generic file set',
+  go: 'Go module',
+  helm: 'Helm chart',
+  cargo: 'crate',
+};
+
 const artifactKinds = (r: Release) => {
   const counts = new Map<string, number>();
   for (const a of r.artifacts) counts.set(a.type, (counts.get(a.type) ?? 0) + 1);
-  const label = { oci: 'image', npm: 'npm package', pypi: 'Python package' } as const;
-  return [...counts].map(([type, n]) => `${n} ${label[type as keyof typeof label]}${n === 1 ? '' : 's'}`).join(', ');
+  return [...counts].map(([type, n]) => `${n} ${ARTIFACT_LABEL[type] ?? `${type} artifact`}${n === 1 ? '' : 's'}`).join(', ');
 };
 
 const loadReleasesPage = async (before?: number) => {

@@ -8,6 +8,31 @@ import { TextField } from '../../components/TextField';
 import { formatDateTime } from '../../format/dates';
 import { useAction } from '../../hooks/useAsync';
 
+/** The one-time invitation link, shown once: after an invitation and after a resend. */
+export function InvitationLinkDialog({ title, invitation, onClose }: { title: string; invitation: Invitation; onClose: () => void }) {
+  return (
+    <Dialog title={title} onClose={onClose}>
+      <p>
+        {invitation.emailed ? 'An email with this link was sent to ' : 'Send this link to '}
+        <strong>{invitation.user.email}</strong>. It lets them choose a password, works once, and expires {formatDateTime(invitation.expiresAt)}.
+      </p>
+      <div className="alert alert-warning">Anyone with the link can claim this account: share it privately. It is not shown again.</div>
+      <div className="secret-box">
+        <label htmlFor="invitation-link">Invitation link</label>
+        <div className="secret-row">
+          <input id="invitation-link" className="secret-value" value={invitation.invitationUrl} readOnly onFocus={(e) => e.target.select()} />
+          <CopyButton text={invitation.invitationUrl} label="Copy link" describe="Copy invitation link" primary />
+        </div>
+      </div>
+      <div className="dialog-actions">
+        <button type="button" className="button button-primary" onClick={onClose} autoFocus>
+          Done
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
 /** Invites a person, then shows the one-time link to hand over (no mail server needed). */
 export function InviteDialog({ onInvited, onClose }: { onInvited: () => void; onClose: () => void }) {
   const [username, setUsername] = useState('');
@@ -25,36 +50,7 @@ export function InviteDialog({ onInvited, onClose }: { onInvited: () => void; on
     }
   };
 
-  if (invitation) {
-    return (
-      <Dialog title={`${invitation.user.username} is invited`} onClose={onClose}>
-        {invitation.emailed ? (
-          <p>
-            An email with this link was sent to <strong>{invitation.user.email}</strong>. It lets them choose a password, works once, and expires{' '}
-            {formatDateTime(invitation.expiresAt)}.
-          </p>
-        ) : (
-          <p>
-            Send this link to <strong>{invitation.user.email}</strong>. It lets them choose a password, works once, and expires{' '}
-            {formatDateTime(invitation.expiresAt)}.
-          </p>
-        )}
-        <div className="alert alert-warning">Anyone with the link can claim this account: share it privately. It is not shown again.</div>
-        <div className="secret-box">
-          <label htmlFor="invitation-link">Invitation link</label>
-          <div className="secret-row">
-            <input id="invitation-link" className="secret-value" value={invitation.invitationUrl} readOnly onFocus={(e) => e.target.select()} />
-            <CopyButton text={invitation.invitationUrl} label="Copy link" describe="Copy invitation link" primary />
-          </div>
-        </div>
-        <div className="dialog-actions">
-          <button type="button" className="button button-primary" onClick={onClose} autoFocus>
-            Done
-          </button>
-        </div>
-      </Dialog>
-    );
-  }
+  if (invitation) return <InvitationLinkDialog title={`${invitation.user.username} is invited`} invitation={invitation} onClose={onClose} />;
 
   return (
     <FormDialog title="Invite a person" onClose={onClose} onSubmit={submit} action={action} submitLabel="Create invitation" pendingLabel="Inviting…">

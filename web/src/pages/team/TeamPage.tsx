@@ -12,8 +12,11 @@ import { formatRelative } from '../../format/dates';
 import { useAction, useAsync } from '../../hooks/useAsync';
 import { useMe } from '../../session/session';
 import { InviteDialog } from './InviteDialog';
+import { DeleteInvitedDialog, ResendInvitationDialog } from './InvitedUserDialogs';
 
 type StatusChange = { user: User; status: 'active' | 'deactivated' } | null;
+/** What is being done to someone invited who has not joined yet. */
+type InvitedAction = { user: User; kind: 'resend' | 'delete' } | null;
 
 /** The team (admins): who has access, in which role; invite, change roles, deactivate. */
 export function TeamPage() {
@@ -22,6 +25,7 @@ export function TeamPage() {
   const users = useAsync(listUsers, []);
   const [inviting, setInviting] = useState(false);
   const [statusChange, setStatusChange] = useState<StatusChange>(null);
+  const [invitedAction, setInvitedAction] = useState<InvitedAction>(null);
   const update = useAction(updateUser);
 
   const changeRole = async (user: User, role: Role) => {
@@ -84,6 +88,15 @@ export function TeamPage() {
           <button type="button" className="button button-small" onClick={() => setStatusChange({ user: u, status: 'active' })} aria-label={`Reactivate ${u.username}`}>
             Reactivate
           </button>
+        ) : u.status === 'invited' ? (
+          <span className="row-actions">
+            <button type="button" className="button button-small" onClick={() => setInvitedAction({ user: u, kind: 'resend' })} aria-label={`Resend invitation to ${u.username}`}>
+              Resend invitation
+            </button>
+            <button type="button" className="button button-small button-danger-outline" onClick={() => setInvitedAction({ user: u, kind: 'delete' })} aria-label={`Delete ${u.username}`}>
+              Delete
+            </button>
+          </span>
         ) : null,
     },
   ];
@@ -112,6 +125,12 @@ export function TeamPage() {
         />
       ) : null}
       {inviting ? <InviteDialog onClose={() => setInviting(false)} onInvited={() => void users.reload()} /> : null}
+      {invitedAction?.kind === 'resend' ? (
+        <ResendInvitationDialog user={invitedAction.user} onClose={() => setInvitedAction(null)} onResent={() => void users.reload()} />
+      ) : null}
+      {invitedAction?.kind === 'delete' ? (
+        <DeleteInvitedDialog user={invitedAction.user} onClose={() => setInvitedAction(null)} onDeleted={() => void users.reload()} />
+      ) : null}
       {statusChange ? (
         <ConfirmDialog
           title={statusChange.status === 'deactivated' ? `Deactivate ${statusChange.user.username}?` : `Reactivate ${statusChange.user.username}?`}

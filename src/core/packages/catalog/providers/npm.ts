@@ -1,13 +1,10 @@
-import { authorize, isAllowed } from '../../../auth/authorize.js';
 import type { Principal, RequestContext } from '../../../auth/principal.js';
 import { Errors } from '../../../errors.js';
 import type { NpmRegistry } from '../../../npm/npm-registry.js';
 import { readPackageState } from '../../../npm/package-state.js';
 import type { MetadataStore } from '../../../ports.js';
 import type { CatalogProvider } from '../provider.js';
-import { packageModelDetail } from './package-model.js';
-
-const artifact = (name: string) => ({ kind: 'artifact', protocol: 'npm', name }) as const;
+import { guardedAction, packageModelProvider } from './package-model.js';
 
 /**
  * npm in the Packages section. Its changes go through npm's own update (the one npm deprecate and npm
@@ -25,40 +22,19 @@ export function npmCatalogProvider(store: MetadataStore, npm: NpmRegistry): Cata
     if (edit.deprecate) versions[edit.deprecate.version] = { deprecated: edit.deprecate.message };
     await npm.update(principal, name, null, JSON.stringify({ versions }), ctx);
   };
-  return {
+  return packageModelProvider({
     protocol: 'npm',
-    authorizeView: (p, name) => authorize(p, 'pull', { kind: 'artifact', protocol: 'npm', name }),
     label: 'npm',
-    page: (s, query) => s.catalog.packagePage('npm', query),
-    detail: (s, name) =>
-      packageModelDetail(s, 'npm', name, {
-        kindOf: () => 'tarball',
-        install: (displayName, version) => `npm install ${displayName}@${version}`,
-        deprecated: (metadata, version) => readPackageState(metadata).deprecated[version] ?? null,
-      }),
+    kindOf: () => 'tarball',
+    install: (displayName, version) => `npm install ${displayName}@${version}`,
+    deprecated: (metadata, version) => readPackageState(metadata).deprecated[version] ?? null,
     actions: {
-      delete: {
-        allowed: (p, name) => isAllowed(p, 'delete', artifact(name)),
-        run: (p, name, { version }, ctx) => {
-          authorize(p, 'delete', artifact(name));
-          return update(p, name, { remove: version }, ctx);
-        },
-      },
-      deprecate: {
-        allowed: (p, name) => isAllowed(p, 'push', artifact(name)),
-        run: (p, name, { version, message }, ctx) => {
-          authorize(p, 'push', artifact(name));
-          if (!message?.trim()) throw Errors.validation('Say why this version is deprecated: npm shows the message on every install', [{ path: 'message', message: 'required' }]);
-          return update(p, name, { deprecate: { version, message } }, ctx);
-        },
-      },
-      undeprecate: {
-        allowed: (p, name) => isAllowed(p, 'push', artifact(name)),
-        run: (p, name, { version }, ctx) => {
-          authorize(p, 'push', artifact(name));
-          return update(p, name, { deprecate: { version, message: '' } }, ctx);
-        },
-      },
+      delete: guardedAction('npm', 'delete', (p, name, { version }, ctx) => update(p, name, { remove: version }, ctx)),
+      deprecate: guardedAction('npm', 'push', (p, name, { version, message }, ctx) => {
+        if (!message?.trim()) throw Errors.validation('Say why this version is deprecated: npm shows the message on every install', [{ path: 'message', message: 'required' }]);
+        return update(p, name, { deprecate: { version, message } }, ctx);
+      }),
+      undeprecate: guardedAction('npm', 'push', (p, name, { version }, ctx) => update(p, name, { deprecate: { version, message: '' } }, ctx)),
     },
-  };
+  });
 }

@@ -1,8 +1,11 @@
+import { authorize, isAllowed } from '../../../auth/authorize.js';
+import type { Principal, RequestContext } from '../../../auth/principal.js';
+import type { Action } from '../../../model.js';
 import type { LoadedPackage, PackageRepository } from '../../model.js';
 import type { MetadataStore } from '../../../ports.js';
 import { readPublisher } from '../../publisher.js';
 import type { CatalogVersion } from '../model.js';
-import type { ProviderDetail } from '../provider.js';
+import type { CatalogAction, CatalogProvider, ProviderDetail } from '../provider.js';
 
 /** What differs between protocols built on the shared package model, for the Packages section. */
 export interface PackageModelView {
@@ -52,4 +55,55 @@ export async function packageModelDetail(store: MetadataStore, repository: Packa
     truncated: loaded.versions.length > VERSIONS_SHOWN,
     deploymentRepository: null,
   };
+}
+
+/** A protocol on the shared package model, as the Packages section needs to know it. */
+export interface PackageModelProtocol extends PackageModelView {
+  /** The protocol id, which is also its repository in the shared package model. */
+  protocol: PackageRepository;
+  label: string;
+  actions?: Record<string, CatalogAction>;
+}
+
+/**
+ * The Packages section's provider for a protocol on the shared package model: listing, search, paging
+ * and the package page are the same for all of them; only the view (file kinds, install command,
+ * deprecation/yank) and the actions differ.
+ */
+export function packageModelProvider(spec: PackageModelProtocol): CatalogProvider {
+  const { protocol, label, actions = {} } = spec;
+  return {
+    protocol,
+    label,
+    authorizeView: (p, name) => authorize(p, 'pull', { kind: 'artifact', protocol, name }),
+    page: (store, query) => store.catalog.packagePage(protocol, query),
+    detail: (store, name) => packageModelDetail(store, protocol, name, spec),
+    actions,
+  };
+}
+
+/**
+ * A Packages-section action that needs `action` on the artifact: offered only to who may, authorized
+ * again when run (the service behind `run` may authorize too; twice is harmless, never zero).
+ */
+export function guardedAction(
+  protocol: string,
+  action: Action,
+  run: (principal: Principal, name: string, input: { version: string; message?: string }, ctx: RequestContext) => Promise<unknown>,
+): CatalogAction {
+  const resource = (name: string) => ({ kind: 'artifact', protocol, name }) as const;
+  return {
+    allowed: (p, name) => isAllowed(p, action, resource(name)),
+    run: async (p, name, input, ctx) => {
+      authorize(p, action, resource(name));
+      await run(p, name, input, ctx);
+    },
+  };
+}
+
+/** The kind of a file as its extension says (`jar`, `pom`, `tgz`…), or `file` when it has none. */
+export function extensionKind(filename: string): string {
+  const base = filename.slice(filename.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(dot + 1) : 'file';
 }
