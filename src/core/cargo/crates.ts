@@ -1,18 +1,14 @@
-import type { PublicationService } from '../releases/publications.js';
+import type { ProtocolServiceDeps } from '../protocols.js';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import type { AuditLog } from '../audit/audit-log.js';
 import { authorize } from '../auth/authorize.js';
 import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
-import type { BlobStore, Digest } from '../blob-store.js';
-import type { Clock } from '../clock.js';
+import type { Digest } from '../blob-store.js';
 import { Errors, isAppError } from '../errors.js';
 import type { LoadedPackage } from '../packages/model.js';
 import { discardCreated, storeUpload, type StoredUpload } from '../packages/stored-upload.js';
-import type { MetadataStore } from '../ports.js';
 import { entityTag } from '../packages/project-cache.js';
 import { PackageViews, unpublishVersion } from '../packages/package-views.js';
-import type { InvalidationBus } from '../invalidation.js';
 import { checkCrateArchive } from './crate-archive.js';
 import { indexEntry, indexEntrySchema, parsePublishMetadata } from './index-entry.js';
 import { checkCrateName, checkCrateVersion, normalizeCrateName } from './names.js';
@@ -62,15 +58,8 @@ function crateView(loaded: LoadedPackage): CrateView {
   return { name: loaded.package.displayName, index, etag: entityTag(index), files: byVersion };
 }
 
-export interface CratesDeps {
-  store: MetadataStore;
-  blobs: BlobStore;
-  clock: Clock;
-  audit: AuditLog;
-  invalidations: InvalidationBus;
-  /** Records who published each version (the one record the Packages section and releases read). */
-  publications: PublicationService;
-}
+/** What every protocol's service is built from (core/protocols.ts), less the public URL it does not use. */
+export type CratesDeps = Omit<ProtocolServiceDeps, 'publicUrl'>;
 
 /**
  * Cargo crates over the shared package model: one package per normalised crate name, a version per

@@ -1,34 +1,22 @@
-import type { PublicationService } from '../releases/publications.js';
+import type { ProtocolServiceDeps } from '../protocols.js';
 import type { Readable } from 'node:stream';
 import { readGoMod } from '../../formats/go/go-mod.js';
 import { MAX_ZIP_BYTES } from '../../formats/go/module-files.js';
 import { modulePathProblem } from '../../formats/go/module-path.js';
 import { versionProblem } from '../../formats/go/versions.js';
-import type { AuditLog } from '../audit/audit-log.js';
 import { authorize } from '../auth/authorize.js';
 import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
-import type { BlobStore } from '../blob-store.js';
-import type { Clock } from '../clock.js';
 import { Errors, isAppError } from '../errors.js';
 import { discardCreated, storeBytes, storeUpload, type StoredUpload } from '../packages/stored-upload.js';
-import type { MetadataStore } from '../ports.js';
 import { PackageViews, unpublishVersion } from '../packages/package-views.js';
-import type { InvalidationBus } from '../invalidation.js';
 import { goModuleView, type GoModuleView, type GoVersionView } from './module-view.js';
 import { modFilename, zipFilename, type GoVersionMetadata } from './records.js';
 import { checkModuleZip } from './zip-check.js';
 
 export const GO_REPOSITORY = 'go';
 
-export interface GoModulesDeps {
-  store: MetadataStore;
-  blobs: BlobStore;
-  clock: Clock;
-  audit: AuditLog;
-  invalidations: InvalidationBus;
-  /** Records who published each version (the one record the Packages section and releases read). */
-  publications: PublicationService;
-}
+/** What every protocol's service is built from (core/protocols.ts), less the public URL it does not use. */
+export type GoModulesDeps = Omit<ProtocolServiceDeps, 'publicUrl'>;
 
 export interface PublishedVersion {
   module: string;

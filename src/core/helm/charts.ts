@@ -1,30 +1,19 @@
-import type { PublicationService } from '../releases/publications.js';
+import type { ProtocolServiceDeps } from '../protocols.js';
 import type { Readable } from 'node:stream';
-import type { AuditLog } from '../audit/audit-log.js';
 import { authorize } from '../auth/authorize.js';
 import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
-import type { BlobStore, Digest } from '../blob-store.js';
-import type { Clock } from '../clock.js';
+import type { Digest } from '../blob-store.js';
 import { Errors, isAppError } from '../errors.js';
 import { discardCreated, storeUpload, type StoredUpload } from '../packages/stored-upload.js';
-import type { MetadataStore } from '../ports.js';
 import { packageChanged, unpublishVersion } from '../packages/package-views.js';
-import type { InvalidationBus } from '../invalidation.js';
 import { ChartIndex, type RenderedIndex, type StoredChartVersion } from './chart-index.js';
 import { readChartArchive } from './chart-archive.js';
 import { chartFilename, type ChartMetadata } from './chart-metadata.js';
 
 export const HELM_REPOSITORY = 'helm';
 export const MAX_CHART_BYTES = 20 * 1024 * 1024;
-export interface ChartsDeps {
-  store: MetadataStore;
-  blobs: BlobStore;
-  clock: Clock;
-  audit: AuditLog;
-  invalidations: InvalidationBus;
-  /** Records who published each version (the one record the Packages section and releases read). */
-  publications: PublicationService;
-}
+/** What every protocol's service is built from (core/protocols.ts), less the public URL it does not use. */
+export type ChartsDeps = Omit<ProtocolServiceDeps, 'publicUrl'>;
 
 /**
  * Helm charts over the shared package model (a package per chart name, a version per chart version with
