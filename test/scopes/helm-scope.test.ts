@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, login, type ApiClient, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { helmHome, runHelm } from '../helm/helm-tool.js';
+import { openUploads, storedBlobs } from '../pypi/uploads.js';
 
 type Index = { entries: Record<string, { version: string }[]> };
 
@@ -106,6 +107,7 @@ describe('a Helm token scoped to helm:team-*', () => {
   it('uploads team-* charts by PUT and POST, and refuses other-* with nothing stored', async () => {
     const put = await upload('/helm/charts/team-web-0.1.0.tgz', 'PUT', 'team-web', teamWriter);
     expect(put.status, await put.text()).toBe(201);
+    const blobs = storedBlobs(server).sort();
     for (const [path, method, chart] of [
       ['/helm/charts/other-web-0.1.0.tgz', 'PUT', 'other-web'],
       ['/artifactory/api/helm/helm/api/charts', 'POST', 'other-job'],
@@ -116,6 +118,9 @@ describe('a Helm token scoped to helm:team-*', () => {
       const file = await fetch(`${server.url}/helm/charts/${chart}-0.1.0.tgz`, { headers: basicAuth(publisher.username, publisher.token) });
       expect(file.status).toBe(404);
     }
+    // The refused archives were streamed to read their Chart.yaml, then discarded.
+    expect(storedBlobs(server).sort()).toEqual(blobs);
+    expect(openUploads(server)).toEqual([]);
     const readOnly = await upload('/helm/charts/team-web-0.1.0.tgz', 'PUT', 'team-web', teamReader);
     expect(readOnly.status).toBe(403);
     expect(((await readOnly.json()) as { error: string }).error).toMatch(/read-only/);
