@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, login, type ApiClient, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { helmHome, runHelm } from '../helm/helm-tool.js';
+import { helmHome, runHelm, uploadChart } from '../helm/helm-tool.js';
 import { openUploads, storedBlobs } from '../pypi/uploads.js';
 
 type Index = { entries: Record<string, { version: string }[]> };
@@ -26,11 +26,7 @@ describe('a Helm token scoped to helm:team-*', () => {
   const repository = () => `${server.url}/artifactory/api/helm/helm`;
   const packaged = (name: string) => join(work, `${name}-0.1.0.tgz`);
   const upload = (path: string, method: 'PUT' | 'POST', chart: string, token: CreatedToken) =>
-    fetch(`${server.url}${path}`, {
-      method,
-      headers: { ...basicAuth(token.username, token.token), 'content-type': 'application/gzip' },
-      body: new Uint8Array(readFileSync(packaged(chart))),
-    });
+    uploadChart(`${server.url}${path}`, method, readFileSync(packaged(chart)), token);
   const index = async (token: CreatedToken, headers: Record<string, string> = {}) =>
     fetch(`${server.url}/helm/index.yaml`, { headers: { ...basicAuth(token.username, token.token), ...headers } });
 
