@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,11 +6,7 @@ import { login, type ApiClient, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { CliUser } from '../helpers/cli.js';
 import { writeTree } from '../go/go-tool.js';
-
-interface Run {
-  code: number;
-  output: string;
-}
+import { cargoHome, runCargo } from './cargo-tool.js';
 
 describe('Cargo sparse registry: cargo publish, build against it, yank, read-only refusal', () => {
   let server: TestServer;
@@ -20,41 +15,8 @@ describe('Cargo sparse registry: cargo publish, build against it, yank, read-onl
   let reader: CreatedToken;
   let work: string;
 
-  /** A machine's CARGO_HOME: our registry as `fly`, its token in credentials.toml (cargo:token provider). */
-  function cargoHome(name: string, token: CreatedToken): string {
-    const home = mkdtempSync(join(work, `${name}-`));
-    writeFileSync(
-      join(home, 'config.toml'),
-      `[registries.fly]\nindex = "sparse+${server.url}/artifactory/api/cargo/cargo/index/"\ncredential-provider = "cargo:token"\n\n[net]\nretry = 0\n`,
-    );
-    writeFileSync(join(home, 'credentials.toml'), `[registries.fly]\ntoken = "${token.token}"\n`, { mode: 0o600 });
-    return home;
-  }
-
-  function cargo(args: string[], cwd: string, home: string): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const child = spawn('cargo', args, {
-        cwd,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: home,
-          CARGO_HOME: home,
-          RUSTUP_HOME: process.env.RUSTUP_HOME ?? join(process.env.HOME ?? '/root', '.rustup'),
-          CARGO_TARGET_DIR: join(cwd, 'target'),
-          CARGO_TERM_COLOR: 'never',
-        },
-      });
-      let output = '';
-      child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
-      child.once('error', reject);
-      child.once('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code: code ?? -1, output });
-      });
-    });
-  }
+  const homeFor = (name: string, token: CreatedToken) => cargoHome(work, server.url, name, token.token);
+  const cargo = runCargo;
 
   function crateA(version: string): string {
     return writeTree(join(work, `fly_greet-${version}`), {
@@ -77,7 +39,7 @@ describe('Cargo sparse registry: cargo publish, build against it, yank, read-onl
   });
 
   it('cargo publish with a read & write token; a crate depending on it builds from our registry only', async () => {
-    const published = await cargo(['publish', '--registry', 'fly', '--no-verify', '--allow-dirty'], crateA('0.1.0'), cargoHome('publisher', writer));
+    const published = await cargo(['publish', '--registry', 'fly', '--no-verify', '--allow-dirty'], crateA('0.1.0'), homeFor('publisher', writer));
     expect(published.code, published.output).toBe(0);
     expect(published.output).toMatch(/Published fly_greet v0.1.0/);
 
@@ -116,24 +78,24 @@ describe('Cargo sparse registry: cargo publish, build against it, yank, read-onl
   });
 
   it('a read-only token cannot publish: cargo shows the registry’s reason', async () => {
-    const refused = await cargo(['publish', '--registry', 'fly', '--no-verify', '--allow-dirty'], crateA('0.2.0'), cargoHome('readonly', reader));
+    const refused = await cargo(['publish', '--registry', 'fly', '--no-verify', '--allow-dirty'], crateA('0.2.0'), homeFor('readonly', reader));
     expect(refused.code).not.toBe(0);
     expect(refused.output).toMatch(/403 Forbidden.*This token is read-only: it cannot upload or publish/s);
     expect(refused.output).not.toContain(reader.token);
   }, 120_000);
 
   it('a yanked version is not chosen for new resolutions, and comes back when un-yanked', async () => {
-    const home = cargoHome('yanker', writer);
+    const home = homeFor('yanker', writer);
     const yanked = await cargo(['yank', '--registry', 'fly', '--version', '0.1.0', 'fly_greet'], work, home);
     expect(yanked.code, yanked.output).toBe(0);
     const app = join(work, 'app');
     rmSync(join(app, 'Cargo.lock'), { force: true });
-    const refused = await cargo(['generate-lockfile'], app, cargoHome('after-yank', reader));
+    const refused = await cargo(['generate-lockfile'], app, homeFor('after-yank', reader));
     expect(refused.code).not.toBe(0);
     expect(refused.output).toMatch(/yanked/);
     const undo = await cargo(['yank', '--undo', '--registry', 'fly', '--version', '0.1.0', 'fly_greet'], work, home);
     expect(undo.code, undo.output).toBe(0);
-    const resolved = await cargo(['generate-lockfile'], app, cargoHome('after-unyank', reader));
+    const resolved = await cargo(['generate-lockfile'], app, homeFor('after-unyank', reader));
     expect(resolved.code, resolved.output).toBe(0);
     const audit = await admin.get<{ items?: { action: string; details: Record<string, unknown> }[] }>('/api/v1/audit?limit=20');
     expect(JSON.stringify(audit.body)).toMatch(/"yanked":true/);
@@ -162,7 +124,7 @@ describe('Cargo sparse registry: cargo publish, build against it, yank, read-onl
       'Cargo.toml': '[package]\nname = "fly_expiring"\nversion = "0.1.0"\nedition = "2021"\ndescription = "expiring"\nlicense = "MIT"\n',
       'src/lib.rs': 'pub fn one() -> u8 { 1 }\n',
     });
-    const published = await cargo(['publish', '--registry', 'fly', '--no-verify', '--allow-dirty'], crate, cargoHome('expiring', expiring));
+    const published = await cargo(['publish', '--registry', 'fly', '--no-verify', '--allow-dirty'], crate, homeFor('expiring', expiring));
     expect(published.code, published.output).toBe(0);
     expect(published.output).toContain(`warning: Fly Registry: token ${expiring.username} expires in 3 days - rotate it at`);
   }, 300_000);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, type ApiClient, type CreatedToken } from '../helpers/api.js';
 import { CliUser } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { referenceHash, runGo, writeTree } from './go-tool.js';
+import { goConsumerEnv, referenceHash, runGo, writeTree } from './go-tool.js';
 import { startTlsFront, type TlsFront } from './tls-front.js';
 
 const LIB = 'example.com/fly/greet';
@@ -20,23 +20,7 @@ describe('Go modules: flyreg go publish, then go build through GOPROXY with a re
   let work: string;
   const cli = new CliUser();
 
-  /** A consumer's go environment: our proxy only, an empty module cache, credentials in .netrc. */
-  function consumerEnv(name: string, token: CreatedToken): Record<string, string> {
-    const home = mkdtempSync(join(work, `${name}-`));
-    // go matches .netrc machines against host:port (and path prefixes), and sends them over HTTPS only.
-    writeFileSync(join(home, '.netrc'), `machine ${front.host} login ${token.username} password ${token.token}\n`, { mode: 0o600 });
-    return {
-      HOME: home,
-      NETRC: join(home, '.netrc'),
-      GOPROXY: `${front.url}/artifactory/api/go/go`,
-      GONOSUMDB: '*',
-      GOFLAGS: '-modcacherw -mod=mod',
-      GOMODCACHE: join(home, 'modcache'),
-      // The module cache starts empty; the build cache (compiled standard library) is shared to save minutes.
-      GOCACHE: join(process.env.FLY_TOOLS_CACHE ?? '/var/cache/fly-registry', 'go', 'build'),
-      SSL_CERT_FILE: front.certFile,
-    };
-  }
+  const consumerEnv = (name: string, token: CreatedToken) => goConsumerEnv(work, front, name, token);
 
   function publish(dir: string, version: string, token: CreatedToken) {
     return cli.run(['go', 'publish', dir, '--version', version, '--token', token.token, '--registry', server.url, '--json']);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface GoRun {
@@ -21,6 +21,26 @@ export function runGo(args: string[], cwd: string, env: Record<string, string>, 
       resolve({ code: code ?? -1, output });
     });
   });
+}
+
+/**
+ * A consumer's go environment under `work`: our proxy only, reached through the HTTPS front (go sends .netrc
+ * credentials over HTTPS only, matching host:port), an empty module cache, the token in .netrc. The build
+ * cache (compiled standard library) is shared to save minutes.
+ */
+export function goConsumerEnv(work: string, front: { url: string; host: string; certFile: string }, name: string, token: { username: string; token: string }): Record<string, string> {
+  const home = mkdtempSync(join(work, `${name}-`));
+  writeFileSync(join(home, '.netrc'), `machine ${front.host} login ${token.username} password ${token.token}\n`, { mode: 0o600 });
+  return {
+    HOME: home,
+    NETRC: join(home, '.netrc'),
+    GOPROXY: `${front.url}/artifactory/api/go/go`,
+    GONOSUMDB: '*',
+    GOFLAGS: '-modcacherw -mod=mod',
+    GOMODCACHE: join(home, 'modcache'),
+    GOCACHE: join(process.env.FLY_TOOLS_CACHE ?? '/var/cache/fly-registry', 'go', 'build'),
+    SSL_CERT_FILE: front.certFile,
+  };
 }
 
 /** Writes files (path → content) under a directory. */

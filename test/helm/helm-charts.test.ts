@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, login, type ApiClient, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { helmHome, runHelm } from './helm-tool.js';
+import { helmHome, runHelm, uploadChart } from './helm-tool.js';
 
 describe('Helm: helm package + upload, helm repo add/pull/template with a read-only token, OCI push/pull', () => {
   let server: TestServer;
@@ -16,7 +16,7 @@ describe('Helm: helm package + upload, helm repo add/pull/template with a read-o
   let archive: string;
 
   const upload = (path: string, method: 'PUT' | 'POST', body: Buffer, token: CreatedToken) =>
-    fetch(`${server.url}${path}`, { method, headers: { ...basicAuth(token.username, token.token), 'content-type': 'application/gzip' }, body: new Uint8Array(body) });
+    uploadChart(`${server.url}${path}`, method, body, token);
 
   beforeAll(async () => {
     server = await startServer();

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { basicAuth } from '../helpers/api.js';
 
 /** Where scripts/install-helm.sh links helm. */
 export const HELM = process.env.FLY_HELM ?? join(process.env.FLY_TOOLS_CACHE ?? '/var/cache/fly-registry', 'bin', 'helm');
@@ -34,4 +35,9 @@ export function runHelm(args: string[], cwd: string, env: Record<string, string>
       resolve({ code: code ?? -1, output, stdout });
     });
   });
+}
+
+/** Uploads a chart archive as the tests' clients do (PUT charts/<file> or ChartMuseum's POST api/charts), with Basic credentials. */
+export function uploadChart(url: string, method: 'PUT' | 'POST', body: Buffer, token: { username: string; token: string }): Promise<Response> {
+  return fetch(url, { method, headers: { ...basicAuth(token.username, token.token), 'content-type': 'application/gzip' }, body: new Uint8Array(body) });
 }

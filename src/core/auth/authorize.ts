@@ -1,6 +1,6 @@
 import { Errors } from '../errors.js';
 import type { Action } from '../model.js';
-import { grantsAllow, grantsReach, isListing } from './grants.js';
+import { grantsAllow, grantsReach, isListing, LISTING_PREFIX } from './grants.js';
 import type { Principal } from './principal.js';
 
 export type { Action } from '../model.js';
@@ -37,7 +37,10 @@ const VERB: Record<Action, string> = { pull: 'download or view', push: 'upload o
  * See docs/architecture.md, "Grant model".
  */
 export function authorize(principal: Principal, action: Action, resource: Resource): void {
-  if (resource.kind === 'artifact') return authorizeGranted(principal, action, resource.protocol, resource.name, resource.name);
+  if (resource.kind === 'artifact') {
+    const { protocol, name } = resource;
+    return authorizeGranted(principal, action, protocol, name, isListing(name) ? `${protocol} ${name.slice(LISTING_PREFIX.length)}` : name);
+  }
   if (resource.kind === 'release') return authorizeGranted(principal, action, RELEASES_PROTOCOL, '*', 'releases');
   if (principal.kind === 'token') return authorizeToken(principal, action, resource);
   return authorizeUser(principal, action, resource);
@@ -51,6 +54,15 @@ export function isAllowed(principal: Principal, action: Action, resource: Resour
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether the principal may act on every artifact of the protocol (a grant on `*` there, no scope narrowing
+ * it): a listing handler then serves its whole document without filtering name by name.
+ */
+export function reachesEveryName(principal: Principal, action: Action, protocol: string): boolean {
+  // `*` as a name is matched only by a `*` pattern (grants.ts), never by a prefix such as `team-*`.
+  return isAllowed(principal, action, { kind: 'artifact', protocol, name: '*' });
 }
 
 function authorizeGranted(p: Principal, action: Action, protocol: string, name: string, label: string): void {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isAppError } from '../errors.js';
 import type { CoreProtocol } from '../protocols.js';
 import { parseInput } from '../validation.js';
-import { authorize, isAllowed } from './authorize.js';
+import { authorize, isAllowed, reachesEveryName } from './authorize.js';
 import { tokenPrincipal, type Principal } from './principal.js';
 import { resolveScope, scopedGrants, scopeInput, scopeWithin, type ScopeGrant } from './scope.js';
 import type { Permission } from '../model.js';
@@ -118,5 +118,17 @@ describe('scoped grants: the permission restricted to the scope', () => {
     expect(can(p, 'pull', 'npm', ':packages')).toBe(false);
     // A listing is never a wildcard name: "*" is still matched as a name.
     expect(can(p, 'pull', 'oci', '*')).toBe(false);
+  });
+
+  it('reachesEveryName: only a `*` pattern covers every name of a protocol (a listing then needs no filter)', () => {
+    expect(reachesEveryName(scoped('read-only', ['oci:*']), 'pull', 'oci')).toBe(true);
+    expect(reachesEveryName(scoped('read-only', ['oci:team/*']), 'pull', 'oci')).toBe(false);
+    expect(reachesEveryName(scoped('read-only', ['oci:*']), 'pull', 'npm')).toBe(false);
+    expect(reachesEveryName(scoped('read-only', ['oci:*']), 'push', 'oci')).toBe(false);
+    expect(reachesEveryName(tokenPrincipal({ id: 'u', username: 'me', role: 'developer' }, { id: 't', name: 'ci', username: 'ci-x', permission: 'read-only', environmentId: null, scope: null }), 'pull', 'npm')).toBe(true);
+  });
+
+  it('a refusal on a listing names the protocol and what it lists', () => {
+    expect(refusal(() => authorize(scoped('read-only', ['npm:@acme/*']), 'pull', { kind: 'artifact', protocol: 'oci', name: ':catalog' }))).toMatch(/may not download or view oci catalog: it is outside/);
   });
 });

@@ -15,6 +15,11 @@ import { checkCrateName, checkCrateVersion, normalizeCrateName } from './names.j
 import { PublishBody } from './publish-body.js';
 
 export const CARGO_REPOSITORY = 'cargo';
+/**
+ * What the routes acting on no one crate authorize (a listing, grants.ts): `index/config.json`, which any
+ * crate's reader needs, and publish, which then authorizes the crate its metadata names.
+ */
+export const CARGO_LISTING = ':crates';
 /** crates.io's default limit for a .crate file. */
 export const MAX_CRATE_BYTES = 10 * 1024 * 1024;
 const MAX_METADATA_BYTES = 1024 * 1024;
@@ -65,7 +70,7 @@ export type CratesDeps = Omit<ProtocolServiceDeps, 'publicUrl'>;
  * Cargo crates over the shared package model: one package per normalised crate name, a version per
  * publish with its index entry (built at publish from cargo's metadata) and its .crate file. Reads go
  * through a per-crate view cached per stored revision. Authorization happens in the route guard, except
- * yank, which authorizes itself.
+ * for publish (its route names no crate: the metadata does), yank and delete, which authorize themselves.
  */
 export class Crates {
   private readonly views: PackageViews<CrateView>;
@@ -98,6 +103,8 @@ export class Crates {
     checkCrateVersion(meta.vers);
     for (const dep of meta.deps) checkCrateName(dep.name);
     const key = normalizeCrateName(meta.name);
+    // The route only checked that the caller may publish some crate; the .crate is not read before this.
+    authorize(principal, 'push', { kind: 'artifact', protocol: 'cargo', name: key });
     await this.refuseExisting(key, meta.name, meta.vers);
     let crate: StoredUpload | undefined;
     try {

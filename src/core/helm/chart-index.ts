@@ -48,6 +48,12 @@ export function renderIndex(entries: readonly string[], generated: Date): string
   return `{"apiVersion":"v1","entries":{${entries.join(',')}},"generated":${JSON.stringify(generated.toISOString())}}\n`;
 }
 
+/** One chart's rendered entries, in the document's order. */
+interface ChartEntry {
+  name: string;
+  json: string;
+}
+
 interface ChartEntries {
   /** The package row's revision stamp the entries were rendered from. */
   stamp: string;
@@ -63,7 +69,7 @@ interface ChartEntries {
  */
 export class ChartIndex {
   private readonly charts = new Map<string, ChartEntries>();
-  private rendered: (RenderedIndex & { checkedAt: number; stamp: string }) | undefined;
+  private rendered: (RenderedIndex & { checkedAt: number; stamp: string; generated: Date; entries: readonly ChartEntry[] }) | undefined;
 
   constructor(
     private readonly deps: { store: MetadataStore; clock: Clock; invalidations: InvalidationBus },
@@ -80,7 +86,22 @@ export class ChartIndex {
     this.rendered = undefined;
   }
 
-  async index(): Promise<RenderedIndex> {
+  /**
+   * The whole index.yaml, or, with `visible`, the one made of the charts it lets through (a scoped token's):
+   * joined from the same rendered entries, with its own entity tag, and the whole document's `generated`
+   * time so that tag changes only when a visible chart does or the index is re-rendered.
+   */
+  async index(visible?: (chart: string) => boolean): Promise<RenderedIndex> {
+    const whole = await this.whole();
+    if (!visible) return whole;
+    const text = renderIndex(
+      whole.entries.filter((e) => visible(e.name)).map((e) => e.json),
+      whole.generated,
+    );
+    return { text, etag: entityTag(text) };
+  }
+
+  private async whole(): Promise<NonNullable<ChartIndex['rendered']>> {
     const now = this.deps.clock.now();
     if (this.rendered && now.getTime() - this.rendered.checkedAt < VIEW_FRESHNESS_MS) return this.rendered;
     const packages = await this.deps.store.packages.search(this.repository, { limit: 1_000_000, offset: 0 });
@@ -90,13 +111,16 @@ export class ChartIndex {
       return this.rendered;
     }
     await this.refresh(packages);
-    const entries: string[] = [];
+    const entries: ChartEntry[] = [];
     for (const p of packages) {
       const json = this.charts.get(p.name)?.json;
-      if (json) entries.push(json);
+      if (json) entries.push({ name: p.name, json });
     }
-    const text = renderIndex(entries, now);
-    this.rendered = { text, etag: entityTag(text), checkedAt: now.getTime(), stamp };
+    const text = renderIndex(
+      entries.map((e) => e.json),
+      now,
+    );
+    this.rendered = { text, etag: entityTag(text), checkedAt: now.getTime(), stamp, generated: now, entries };
     return this.rendered;
   }
 

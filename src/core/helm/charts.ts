@@ -1,6 +1,6 @@
 import type { ProtocolServiceDeps } from '../protocols.js';
 import type { Readable } from 'node:stream';
-import { authorize } from '../auth/authorize.js';
+import { authorize, isAllowed, reachesEveryName, type Resource } from '../auth/authorize.js';
 import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
 import type { Digest } from '../blob-store.js';
 import { Errors, isAppError } from '../errors.js';
@@ -11,6 +11,15 @@ import { readChartArchive } from './chart-archive.js';
 import { chartFilename, type ChartMetadata } from './chart-metadata.js';
 
 export const HELM_REPOSITORY = 'helm';
+/** The protocol id charts are authorized under. */
+const HELM_PROTOCOL = 'helm';
+/**
+ * What the routes acting on no one chart authorize (a listing, grants.ts): any grant on a chart reaches
+ * them, and the service then decides per chart (the index shows, a download or upload authorizes, one chart).
+ */
+export const HELM_LISTING = ':charts';
+
+const chartResource = (name: string): Resource => ({ kind: 'artifact', protocol: HELM_PROTOCOL, name });
 export const MAX_CHART_BYTES = 20 * 1024 * 1024;
 /** What every protocol's service is built from (core/protocols.ts), less the public URL it does not use. */
 export type ChartsDeps = Omit<ProtocolServiceDeps, 'publicUrl'>;
@@ -26,18 +35,30 @@ export class Charts {
     this.renderedIndex = new ChartIndex(deps, HELM_REPOSITORY);
   }
 
-  /** index.yaml and its entity tag, re-rendered only for the charts that changed since it was last served. */
-  index(): Promise<RenderedIndex> {
-    return this.renderedIndex.index();
+  /**
+   * index.yaml and its entity tag, re-rendered only for the charts that changed since it was last served.
+   * A caller who may pull every chart gets the shared document as it is; a scoped one, the charts it may pull.
+   */
+  index(principal: Principal): Promise<RenderedIndex> {
+    if (reachesEveryName(principal, 'pull', HELM_PROTOCOL)) return this.renderedIndex.index();
+    return this.renderedIndex.index((name) => isAllowed(principal, 'pull', chartResource(name)));
   }
 
-  async file(filename: string): Promise<{ digest: Digest; size: number }> {
+  /** A chart archive by its file name, when the caller may pull the chart it belongs to (the route only checks the protocol). */
+  async file(principal: Principal, filename: string): Promise<{ digest: Digest; size: number }> {
     const match = /^(.+)-(v?[0-9]+\.[0-9]+\.[0-9]+.*)\.tgz$/.exec(filename);
     // A chart name may hold dashes: find the package by the file record instead of guessing the split.
     for (let i = filename.indexOf('-'); match && i > 0; i = filename.indexOf('-', i + 1)) {
-      const record = await this.deps.store.packages.file(HELM_REPOSITORY, filename.slice(0, i), filename);
-      if (record) return { digest: record.blobDigest, size: record.size };
+      const chart = filename.slice(0, i);
+      const record = await this.deps.store.packages.file(HELM_REPOSITORY, chart, filename);
+      if (record) {
+        authorize(principal, 'pull', chartResource(chart));
+        return { digest: record.blobDigest, size: record.size };
+      }
     }
+    // A missing file answers as an existing one would for the chart its name most likely belongs to, so a
+    // scoped token cannot tell which charts outside its scope exist.
+    authorize(principal, 'pull', chartResource(match?.[1] ?? filename));
     throw Errors.notFound('Chart', filename);
   }
 
@@ -50,6 +71,8 @@ export class Charts {
     try {
       stored = await storeUpload(this.deps.blobs, body, MAX_CHART_BYTES);
       const chart = await readChartArchive(this.deps.blobs, stored.digest);
+      // The route only checked that the caller may push some chart: this one is named by its Chart.yaml.
+      authorize(principal, 'push', chartResource(chart.name));
       const expected = chartFilename(chart.name, chart.version);
       if (filename !== null && filename !== expected) {
         throw Errors.validation(`Chart.yaml says ${chart.name} ${chart.version}, so the file must be named ${expected}, not ${filename}`);
@@ -80,7 +103,7 @@ export class Charts {
 
   /** Deletes a chart version (ChartMuseum's DELETE); its archive becomes garbage for `flyreg gc`. */
   async deleteVersion(principal: Principal, name: string, version: string, ctx: RequestContext): Promise<void> {
-    authorize(principal, 'delete', { kind: 'artifact', protocol: 'helm', name });
+    authorize(principal, 'delete', chartResource(name));
     await this.deps.store.transaction((tx) =>
       unpublishVersion(this.deps, tx, { repository: HELM_REPOSITORY, name: name, version, principal, ctx, notFound: () => Errors.notFound('Chart version', `${name} ${version}`) }),
     );

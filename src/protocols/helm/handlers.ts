@@ -3,14 +3,14 @@ import { bodyOf } from '../kit/bodies.js';
 import type { HelmContext } from './route.js';
 
 export async function indexYaml(c: HelmContext): Promise<FastifyReply> {
-  const index = await c.charts.index();
+  const index = await c.charts.index(c.principal);
   void c.reply.header('etag', index.etag).header('cache-control', 'private, no-cache');
   if (c.request.headers['if-none-match'] === index.etag) return c.reply.status(304).send();
   return c.reply.type('application/x-yaml').send(index.text);
 }
 
 export async function download(c: HelmContext): Promise<FastifyReply> {
-  const file = await c.charts.file(c.params.filename ?? '');
+  const file = await c.charts.file(c.principal, c.params.filename ?? '');
   void c.reply.header('cache-control', 'private, max-age=31536000, immutable');
   return c.reply.type('application/gzip').header('content-length', String(file.size)).send(await c.blobs.open(file.digest));
 }
