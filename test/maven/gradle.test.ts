@@ -24,8 +24,8 @@ describe('Gradle resolves from the Maven repository with tokens', () => {
   let reader: CreatedToken;
   let dir: string;
 
-  const put = async (path: string, body: string | Uint8Array) =>
-    fetch(`${server.url}/maven/${path}`, { method: 'PUT', headers: basicAuth(writer.username, writer.token), body: typeof body === 'string' ? body : new Blob([body]) });
+  const put = async (path: string, body: string | Buffer) =>
+    fetch(`${server.url}/maven/${path}`, { method: 'PUT', headers: basicAuth(writer.username, writer.token), body: typeof body === 'string' ? body : new Uint8Array(body) });
 
   /** A consumer project whose only repository is Fly's, with the token in gradle.properties (the snippet's way). */
   function consumer(name: string, token: { username: string; token: string }): string {
@@ -68,7 +68,7 @@ describe('Gradle resolves from the Maven repository with tokens', () => {
     expect(compiled.code, compiled.output).toBe(0);
     const jarred = await runTool('jar', ['cf', join(dir, 'greeter.jar'), '-C', join(dir, 'classes'), '.'], { cwd: dir, env: { PATH: process.env.PATH ?? '' } });
     expect(jarred.code, jarred.output).toBe(0);
-    expect((await put(`${GROUP_PATH}/greeter/1.0.0/greeter-1.0.0.jar`, new Uint8Array(readFileSync(join(dir, 'greeter.jar'))))).status).toBe(201);
+    expect((await put(`${GROUP_PATH}/greeter/1.0.0/greeter-1.0.0.jar`, readFileSync(join(dir, 'greeter.jar')))).status).toBe(201);
     const pom =
       '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>' +
       '<groupId>com.example.flygradle</groupId><artifactId>greeter</artifactId><version>1.0.0</version></project>\n';
