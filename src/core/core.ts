@@ -116,6 +116,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     else if (event.kind === 'all-tokens') cache.clear();
   });
   const expiryWarning = options.tokenExpiryWarningMs ?? expiryWarningMs(DEFAULT_EXPIRY_WARNING_DAYS);
+  const tokensPage = new URL('tokens', withSlash(options.publicUrl));
   const tokens = new TokenService({ store, clock, cache, invalidations, audit, publicUrl: options.publicUrl, protocols, expiryWarningMs: expiryWarning });
   const environments = new EnvironmentService({ store, clock, audit, tokens });
   const notify = options.notifications ?? NO_NOTIFICATIONS;
@@ -161,8 +162,8 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     tokens,
     tokenRotation: new TokenRotation({ store, clock, audit, invalidations, tokens }),
     /** The one-line notice a registry client shows when the credential a request used stops working soon (or null). */
-    expiryNotice: (principal: Principal): string | null =>
-      principal.token ? expiryNotice(principal.token, clock.now(), expiryWarning, new URL('tokens', withSlash(options.publicUrl))) : null,
+    // Asked on every registry request: nothing is built unless the token has something to be told.
+    expiryNotice: (principal: Principal): string | null => (principal.token ? expiryNotice(principal.token, clock.now(), expiryWarning, tokensPage) : null),
     environments,
     deployments: new DeploymentService({ store, environments }),
     releases: new ReleaseService({ store, clock, audit, protocols }),

@@ -27,14 +27,14 @@ export function timeLeft(ms: number): string {
  * the warning window. null when there is nothing to say. Plain ASCII: it travels in an HTTP header.
  */
 export function expiryNotice(token: TokenIdentity, now: Date, warningMs: number, tokensPage: URL): string | null {
-  const link = `${tokensPage.href}?token=${encodeURIComponent(token.id)}`;
+  const link = () => `${tokensPage.href}?token=${encodeURIComponent(token.id)}`;
   if (token.secretRetiresAt && token.secretRetiresAt.getTime() > now.getTime()) {
     const left = timeLeft(token.secretRetiresAt.getTime() - now.getTime());
-    return `Fly Registry: this secret of token ${token.username} was replaced by a rotation and stops working in ${left} - use the new secret (${link})`;
+    return `Fly Registry: this secret of token ${token.username} was replaced by a rotation and stops working in ${left} - use the new secret (${link()})`;
   }
   if (isExpiringSoon(token.expiresAt, now, warningMs) && token.expiresAt) {
     const left = timeLeft(token.expiresAt.getTime() - now.getTime());
-    return `Fly Registry: token ${token.username} expires in ${left} - rotate it at ${link}`;
+    return `Fly Registry: token ${token.username} expires in ${left} - rotate it at ${link()}`;
   }
   return null;
 }

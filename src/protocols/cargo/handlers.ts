@@ -30,7 +30,8 @@ export async function download(c: CargoContext): Promise<FastifyReply> {
 
 export async function publish(c: CargoContext): Promise<FastifyReply> {
   await c.crates.publish(c.principal, bodyOf(c.request), c.ctx);
-  return c.reply.send({ warnings: { invalid_categories: [], invalid_badges: [], other: c.notice === null ? [] : [c.notice] } });
+  const notice = c.notice();
+  return c.reply.send({ warnings: { invalid_categories: [], invalid_badges: [], other: notice === null ? [] : [notice] } });
 }
 
 export const yank = (yanked: boolean) => async (c: CargoContext): Promise<FastifyReply> => {

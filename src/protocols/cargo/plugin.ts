@@ -16,7 +16,7 @@ export async function cargoPlugin(app: FastifyInstance, { core }: MountDeps): Pr
     routes: CARGO_ROUTES,
     loginHint: 'Authentication required: this registry needs a token (cargo login, or a credential provider)',
     streamBodies: true,
-    context: (call) => routeContext(call, { crates, blobs: core.blobs, base: `${core.endpoints.publicUrl}${call.prefix}`, notice: call.principal ? core.expiryNotice(call.principal) : null }),
+    context: (call) => routeContext(call, { crates, blobs: core.blobs, base: `${core.endpoints.publicUrl}${call.prefix}`, notice: () => (call.principal ? core.expiryNotice(call.principal) : null) }),
     sendError: sendCargoFailure,
     notFound: (request, reply) => sendCargoError(reply, 404, `not found: ${request.method} ${request.url.split('?')[0]}`),
   });

@@ -9,7 +9,7 @@ export interface CargoContext extends RouteContext {
   /** This mount's absolute URL (config.json's `api`; downloads sit below it). */
   base: string;
   /** The credential's expiry notice (kit/expiry-notice.ts), or null: cargo prints a publish answer's `warnings.other`. */
-  notice: string | null;
+  notice(): string | null;
 }
 
 export type CargoRoute = ProtocolRoute<CargoContext>;
