@@ -21,7 +21,7 @@ const version = packageVersion();
 const cli = new CliContext(clientEnvironment(process.env, homedir(), hostname(), process.cwd()), `flyreg/${version}`);
 
 const program = new Command('flyreg')
-  .description('Fly Registry: Docker/OCI images, npm and Python packages behind tokens')
+  .description('Fly Registry: images and packages (OCI, npm, PyPI, Maven, Go, Helm, Cargo, generic files) behind tokens')
   .version(version)
   // Root options (--version) only before the subcommand, so `release create --version 1.2.0` is the release's.
   .enablePositionalOptions();
