@@ -2,14 +2,14 @@ import { useState } from 'react';
 import { formatScopeEntry } from '../../api/scopes';
 import { deleteTrustPolicy, listTrustPolicies } from '../../api/trust-policies';
 import type { TrustPolicy } from '../../api/types';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { DangerConfirm } from '../../components/DangerConfirm';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { SortableTable, type Column } from '../../components/SortableTable';
 import { Timestamp } from '../../components/Timestamp';
 import { useNotify } from '../../components/Toasts';
 import { formatDate } from '../../format/dates';
-import { useAction, useAsync } from '../../hooks/useAsync';
+import { useAsync } from '../../hooks/useAsync';
 import { useMe } from '../../session/session';
 import { PERMISSION_LABELS } from '../tokens/token-rules';
 import { CreateTrustPolicyDialog } from './CreateTrustPolicyDialog';
@@ -22,7 +22,6 @@ export function TrustPoliciesPage() {
   const policies = useAsync(listTrustPolicies, []);
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<TrustPolicy | null>(null);
-  const remove = useAction(deleteTrustPolicy);
 
   const columns: Column<TrustPolicy>[] = [
     {
@@ -120,24 +119,17 @@ export function TrustPoliciesPage() {
         />
       ) : null}
       {deleting ? (
-        <ConfirmDialog
+        <DangerConfirm
           title={`Delete ${deleting.name}?`}
           confirmLabel="Delete"
-          danger
-          action={remove}
-          onClose={() => {
-            setDeleting(null);
-            remove.clearError();
-          }}
-          onConfirm={async () => {
-            if ((await remove.run(deleting.name)) === undefined) return;
-            notify(`Trust policy ${deleting.name} deleted`);
-            setDeleting(null);
-            void policies.reload();
-          }}
+          perform={deleteTrustPolicy}
+          args={[deleting.name]}
+          done={`Trust policy ${deleting.name} deleted`}
+          onDone={() => void policies.reload()}
+          onClose={() => setDeleting(null)}
         >
           <p>CI jobs can no longer exchange ID tokens through it. Tokens it already issued run out on their own (within the hour).</p>
-        </ConfirmDialog>
+        </DangerConfirm>
       ) : null}
     </>
   );

@@ -2,14 +2,13 @@ import { useState } from 'react';
 import { listShareLinks, revokeShareLink } from '../../api/endpoints';
 import type { ShareLink } from '../../api/types';
 import { Badge, type BadgeTone } from '../../components/Badge';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { DangerConfirm } from '../../components/DangerConfirm';
 import { DataTable, type TableColumn } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { Timestamp } from '../../components/Timestamp';
-import { useNotify } from '../../components/Toasts';
 import { formatDateTime, formatRelative } from '../../format/dates';
-import { useAction, useAsync } from '../../hooks/useAsync';
+import { useAsync } from '../../hooks/useAsync';
 import { useMe } from '../../session/session';
 
 const STATUS: Record<ShareLink['status'], { tone: BadgeTone; label: string }> = {
@@ -28,10 +27,8 @@ const sharedThing = (l: ShareLink) => `${l.name}@${l.version}${l.file ? `/${l.fi
  */
 export function ShareLinksPage() {
   const me = useMe();
-  const notify = useNotify();
   const links = useAsync(listShareLinks, []);
   const [revoking, setRevoking] = useState<ShareLink | null>(null);
-  const revoke = useAction(revokeShareLink);
   const mayRevoke = (l: ShareLink) => me.user.role === 'admin' || l.createdBy.split(' ')[0] === me.user.username;
 
   const columns: TableColumn<ShareLink>[] = [
@@ -96,24 +93,17 @@ export function ShareLinksPage() {
         />
       ) : null}
       {revoking ? (
-        <ConfirmDialog
+        <DangerConfirm
           title={`Revoke the link to ${sharedThing(revoking)}?`}
           confirmLabel="Revoke"
-          danger
-          action={revoke}
-          onClose={() => {
-            setRevoking(null);
-            revoke.clearError();
-          }}
-          onConfirm={async () => {
-            if (!(await revoke.run(revoking.id))) return;
-            notify(`Link to ${sharedThing(revoking)} revoked`);
-            setRevoking(null);
-            void links.reload();
-          }}
+          perform={revokeShareLink}
+          args={[revoking.id]}
+          done={`Link to ${sharedThing(revoking)} revoked`}
+          onDone={() => void links.reload()}
+          onClose={() => setRevoking(null)}
         >
           <p>The next download through this link is refused, and it cannot be turned back on. The files themselves stay in the registry.</p>
-        </ConfirmDialog>
+        </DangerConfirm>
       ) : null}
     </>
   );

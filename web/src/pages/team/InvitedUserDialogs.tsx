@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { deleteInvitedUser, resendInvitation } from '../../api/endpoints';
 import type { Invitation, User } from '../../api/types';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { useNotify } from '../../components/Toasts';
+import { DangerConfirm } from '../../components/DangerConfirm';
 import { useAction } from '../../hooks/useAsync';
 import { InvitationLinkDialog } from './InviteDialog';
 
@@ -34,26 +34,20 @@ export function ResendInvitationDialog({ user, onClose, onResent }: { user: User
 
 /** Asks, then deletes someone invited who never joined (the invitation link stops working with it). */
 export function DeleteInvitedDialog({ user, onClose, onDeleted }: { user: User; onClose: () => void; onDeleted: () => void }) {
-  const action = useAction(deleteInvitedUser);
-  const notify = useNotify();
   return (
-    <ConfirmDialog
+    <DangerConfirm
       title={`Delete ${user.username}?`}
       confirmLabel="Delete"
-      danger
-      action={action}
+      perform={deleteInvitedUser}
+      args={[user.id]}
+      done={`${user.username} deleted`}
+      onDone={onDeleted}
       onClose={onClose}
-      onConfirm={async () => {
-        if (!(await action.run(user.id))) return;
-        notify(`${user.username} deleted`);
-        onDeleted();
-        onClose();
-      }}
     >
       <p>
         {user.username} was invited but never joined: the account and its invitation link are removed. You can invite{' '}
         {user.email} again later.
       </p>
-    </ConfirmDialog>
+    </DangerConfirm>
   );
 }

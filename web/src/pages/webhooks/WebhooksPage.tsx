@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { deleteWebhook, listWebhookDeliveries, listWebhooks, sendWebhookTest } from '../../api/endpoints';
 import type { Webhook, WebhookDelivery } from '../../api/types';
 import { Badge } from '../../components/Badge';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { DangerConfirm } from '../../components/DangerConfirm';
 import { CopyButton } from '../../components/CopyButton';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
@@ -25,7 +25,6 @@ export function WebhooksPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Webhook | null>(null);
   const test = useAction(sendWebhookTest);
-  const remove = useAction(deleteWebhook);
 
   const webhooks = list.data?.webhooks ?? [];
   const shown = webhooks.find((w) => w.id === selected) ?? webhooks[0] ?? null;
@@ -116,24 +115,17 @@ export function WebhooksPage() {
         />
       ) : null}
       {deleting ? (
-        <ConfirmDialog
+        <DangerConfirm
           title={`Delete webhook ${deleting.name}?`}
           confirmLabel="Delete"
-          danger
-          action={remove}
-          onClose={() => {
-            setDeleting(null);
-            remove.clearError();
-          }}
-          onConfirm={async () => {
-            if (!(await remove.run(deleting.id))) return;
-            notify(`Webhook ${deleting.name} deleted`);
-            setDeleting(null);
-            void list.reload();
-          }}
+          perform={deleteWebhook}
+          args={[deleting.id]}
+          done={`Webhook ${deleting.name} deleted`}
+          onDone={() => void list.reload()}
+          onClose={() => setDeleting(null)}
         >
           <p>It stops receiving events at once; its delivery log is deleted with it.</p>
-        </ConfirmDialog>
+        </DangerConfirm>
       ) : null}
     </>
   );
