@@ -38,8 +38,8 @@ export async function ociPlugin(app: FastifyInstance, { core, publicUrl }: Mount
   };
 
   const context = ({ request, reply, ctx, params, principal, bodyLimit }: RouteCall): OciContext => {
-    const q = request.url.indexOf('?');
     let signal: AbortSignal | undefined;
+    let query: URLSearchParams | undefined;
     return {
       core,
       registry,
@@ -50,10 +50,17 @@ export async function ociPlugin(app: FastifyInstance, { core, publicUrl }: Mount
       bodyLimit,
       realm,
       service,
-      query: new URLSearchParams(q < 0 ? '' : request.url.slice(q + 1)),
+      // Parsed only by the handlers that read it (uploads, lists, token): not on every manifest or blob GET.
+      get query(): URLSearchParams {
+        if (!query) {
+          const q = request.url.indexOf('?');
+          query = new URLSearchParams(q < 0 ? '' : request.url.slice(q + 1));
+        }
+        return query;
+      },
       get principal(): Principal {
-      return callerOf(principal);
-    },
+        return callerOf(principal);
+      },
       get signal(): AbortSignal {
         return (signal ??= clientGoneSignal(request, reply));
       },
