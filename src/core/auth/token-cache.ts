@@ -22,10 +22,6 @@ export class TokenCache {
     private readonly maxEntries = 100_000,
   ) {}
 
-  get(hash: string, now: number): TokenWithCreator | undefined {
-    return this.entry(hash, now)?.token;
-  }
-
   /** The cached record and, for a replaced secret, when it retires (epoch ms). */
   entry(hash: string, now: number): { token: TokenWithCreator; retiresAt: number | null } | undefined {
     const entry = this.byHash.get(hash);
