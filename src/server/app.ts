@@ -10,6 +10,7 @@ import { definedCatalogProviders } from '../protocols/kit/definition.js';
 import { PROTOCOLS } from '../protocols/registry.js';
 import { webUiPlugin } from '../web-ui/plugin.js';
 import type { AccessLog } from './logger.js';
+import { requestLogger } from './request-logger.js';
 import { rejectNulBytes } from '../http/reject-nul.js';
 import { answerStorageFailure } from '../http/storage-failure.js';
 import type { HttpTimeouts } from './config.js';
@@ -19,7 +20,8 @@ export interface AppOptions {
   core: Core;
   logger: Logger;
   /** One line per answered request (server/logger.ts). */
-  access: AccessLog;
+  /** The access log, when the level keeps it on. */
+  access: AccessLog | undefined;
   publicUrl: URL;
   trustProxy: boolean;
   version: string;
@@ -33,6 +35,8 @@ export async function buildApp({ core, logger, access, publicUrl, trustProxy, ve
     loggerInstance: logger as FastifyBaseLogger,
     // One access-log line per request (the onResponse hook below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    // request.log is made when a request first logs, not for every request (server/request-logger.ts).
+    childLoggerFactory: requestLogger,
     trustProxy,
     bodyLimit: 1024 * 1024,
     // npm package names run to 214 characters (scope included) and PyPI filenames can be long: Fastify's
@@ -48,10 +52,12 @@ export async function buildApp({ core, logger, access, publicUrl, trustProxy, ve
   await app.register(cookie);
   // Routes outside the protocol plugins (MCP, health, the dashboard) answer core errors in the API's format.
   app.setErrorHandler((error: Error, request, reply) => sendApiError(answerStorageFailure(core, error, request), request, reply));
-  app.addHook('onResponse', (request, reply, done) => {
-    access({ reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ip: request.ip });
-    done();
-  });
+  if (access) {
+    app.addHook('onResponse', (request, reply, done) => {
+      access({ reqId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ip: request.ip });
+      done();
+    });
+  }
   rejectNulBytes(app);
   registerOperations(app, core);
   await app.register(apiPlugin, { core, catalog: createPackageCatalog(core, core.oci, await definedCatalogProviders(core, PROTOCOLS)), secureCookies: publicUrl.protocol === 'https:', version });

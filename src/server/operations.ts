@@ -12,8 +12,18 @@ export function registerOperations(app: FastifyInstance, core: Core): void {
     labelNames: ['method', 'route', 'status'] as const,
     registers: [registry],
   });
+  // One child counter per (method, route, status), found by a string key: prom-client would otherwise hash
+  // the label object on every request. Routes are the registered patterns, so the map stays small.
+  const counters = new Map<string, client.Counter.Internal>();
   app.addHook('onResponse', (request, reply, done) => {
-    requests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+    const route = request.routeOptions.url ?? 'unmatched';
+    const key = `${request.method} ${reply.statusCode} ${route}`;
+    let counter = counters.get(key);
+    if (!counter) {
+      counter = requests.labels({ method: request.method, route, status: String(reply.statusCode) });
+      counters.set(key, counter);
+    }
+    counter.inc();
     done();
   });
 

@@ -38,10 +38,18 @@ function fresh(server: TestServer, path: string, headers: Record<string, string>
   });
 }
 
-/** The worker process ids that logged a request whose URL contains `marker` (the access log names the pid). */
+/**
+ * The worker process ids that logged a request whose URL contains `marker` (the access log names the pid).
+ * Each worker writes its access log in its own batches, so the log barrier (answered by any one worker) does
+ * not order the others' lines: wait until at least one request with the marker, which was answered, shows.
+ */
 async function workersThatServed(server: TestServer, marker: string): Promise<Set<number>> {
-  const lines = (await server.settledOutput()).split('\n').filter((l) => l.includes(marker) && l.includes('"msg":"request"'));
-  return new Set(lines.map((l) => (JSON.parse(l) as { pid: number }).pid));
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const lines = (await server.settledOutput()).split('\n').filter((l) => l.includes(marker) && l.includes('"msg":"request"'));
+    if (lines.length > 0 || Date.now() > deadline) return new Set(lines.map((l) => (JSON.parse(l) as { pid: number }).pid));
+    await sleep(20);
+  }
 }
 
 function workerPids(primaryPid: number): number[] {

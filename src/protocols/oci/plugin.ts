@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isAllowed } from '../../core/auth/authorize.js';
 import type { Principal } from '../../core/auth/principal.js';
+import type { Core } from '../../core/core.js';
+import type { OciRegistry } from '../../core/oci/registry.js';
 import { Errors, isAppError } from '../../core/errors.js';
 import { OCI_PROTOCOL, challengeScope } from '../../core/oci/scopes.js';
 import { mountedAs, type MountDeps } from '../kit/definition.js';
@@ -37,36 +39,7 @@ export async function ociPlugin(app: FastifyInstance, { core, publicUrl }: Mount
     return baseChallenge;
   };
 
-  const context = ({ request, reply, ctx, params, principal, bodyLimit }: RouteCall): OciContext => {
-    let signal: AbortSignal | undefined;
-    let query: URLSearchParams | undefined;
-    return {
-      core,
-      registry,
-      request,
-      reply,
-      ctx,
-      params,
-      bodyLimit,
-      realm,
-      service,
-      // Parsed only by the handlers that read it (uploads, lists, token): not on every manifest or blob GET.
-      get query(): URLSearchParams {
-        if (!query) {
-          const q = request.url.indexOf('?');
-          query = new URLSearchParams(q < 0 ? '' : request.url.slice(q + 1));
-        }
-        return query;
-      },
-      get principal(): Principal {
-        return callerOf(principal);
-      },
-      get signal(): AbortSignal {
-        return (signal ??= clientGoneSignal(request, reply));
-      },
-      mayPull: (name) => (principal ? isAllowed(principal, 'pull', { kind: 'artifact', protocol: OCI_PROTOCOL, name }) : false),
-    };
-  };
+  const context = (call: RouteCall): OciContext => new OciCall(core, registry, realm, service, call);
 
   await mountProtocol<OciContext>(app, core, {
     ...mountedAs(ociProtocol),
@@ -75,8 +48,9 @@ export async function ociPlugin(app: FastifyInstance, { core, publicUrl }: Mount
     routes: OCI_ROUTES,
     streamBodies: true,
     setup(scope) {
-      scope.addHook('onRequest', async (_request, reply) => {
+      scope.addHook('onRequest', (_request, reply, done) => {
         void reply.header('docker-distribution-api-version', 'registry/2.0');
+        done();
       });
     },
     context,
@@ -85,4 +59,55 @@ export async function ociPlugin(app: FastifyInstance, { core, publicUrl }: Mount
     notFound: (request, reply) =>
       sendOciError(Errors.notFound('Registry endpoint', `${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`), request, reply, baseChallenge),
   });
+}
+
+/**
+ * One request's OciContext. A class, not an object literal with getters, because it is built on every
+ * request: the query, the caller's principal and the client-gone signal are made only by the handlers
+ * that read them (uploads, lists and the token service read the query; manifest and blob GETs do not).
+ */
+class OciCall implements OciContext {
+  readonly request: FastifyRequest;
+  readonly reply: FastifyReply;
+  readonly ctx: RouteCall['ctx'];
+  readonly params: Record<string, string>;
+  readonly bodyLimit: number | undefined;
+  readonly #principal: Principal | null;
+  #query: URLSearchParams | undefined;
+  #signal: AbortSignal | undefined;
+
+  constructor(
+    readonly core: Core,
+    readonly registry: OciRegistry,
+    readonly realm: string,
+    readonly service: string,
+    call: RouteCall,
+  ) {
+    this.request = call.request;
+    this.reply = call.reply;
+    this.ctx = call.ctx;
+    this.params = call.params;
+    this.bodyLimit = call.bodyLimit;
+    this.#principal = call.principal;
+  }
+
+  get query(): URLSearchParams {
+    if (!this.#query) {
+      const q = this.request.url.indexOf('?');
+      this.#query = new URLSearchParams(q < 0 ? '' : this.request.url.slice(q + 1));
+    }
+    return this.#query;
+  }
+
+  get principal(): Principal {
+    return callerOf(this.#principal);
+  }
+
+  get signal(): AbortSignal {
+    return (this.#signal ??= clientGoneSignal(this.request, this.reply));
+  }
+
+  /** A property, not a method: handlers pass it on as a callback (a cross-repository mount's check). */
+  readonly mayPull = (name: string): boolean =>
+    this.#principal ? isAllowed(this.#principal, 'pull', { kind: 'artifact', protocol: OCI_PROTOCOL, name }) : false;
 }

@@ -51,6 +51,25 @@ function specificity(range: Range, mediaType: string): number {
  */
 export function negotiateSimpleFormat(accept: string | undefined): { format: SimpleFormat; type: string } | null {
   if (!accept || !accept.trim()) return OFFERS[0] as (typeof OFFERS)[number];
+  // A client sends the same Accept on every request, and few clients exist: remember the answer for the
+  // short ones (bounded in count, so varied headers cost memory for no one).
+  if (accept.length > MAX_REMEMBERED_LENGTH) return negotiate(accept);
+  let chosen = remembered.get(accept);
+  if (chosen === undefined) {
+    chosen = negotiate(accept);
+    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+    remembered.set(accept, chosen);
+  }
+  return chosen;
+}
+
+const MAX_REMEMBERED = 64;
+const MAX_REMEMBERED_LENGTH = 512;
+const remembered = new Map<string, Offer | null>();
+
+type Offer = (typeof OFFERS)[number];
+
+function negotiate(accept: string): Offer | null {
   const ranges = parseAccept(accept);
   let best: { offer: (typeof OFFERS)[number]; q: number; spec: number; position: number; rank: number } | null = null;
   for (const [rank, offer] of OFFERS.entries()) {
