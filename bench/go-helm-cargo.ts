@@ -7,6 +7,7 @@ import autocannon from 'autocannon';
 import { create as createTar } from 'tar';
 import yazl from 'yazl';
 import { userPrincipal } from '../src/core/auth/principal.js';
+import { saveChartEntries } from '../src/core/helm/chart-index.js';
 import { packageChanged } from '../src/core/packages/package-views.js';
 import type { MetadataStore } from '../src/core/ports.js';
 import { protocolService } from '../src/protocols/kit/definition.js';
@@ -95,8 +96,17 @@ async function indexTimings(databaseUrl: string): Promise<{ coldMs: number; afte
       await tx.packages.insertFile(pkg.id, row.id, { filename: `${name}-${version}.tgz`, blobDigest: digest, size: 1, metadata: '{}' }, created);
       return pkg.id;
     };
+    // What every upload does after storing its version: a new revision, and the chart's entries stored with it.
+    const changed = async (tx: MetadataStore, name: string, id: string) => {
+      await packageChanged({ clock: core.clock, invalidations: core.invalidations }, tx, 'helm', name, id);
+      await saveChartEntries(tx, 'helm', name);
+    };
     await store.transaction(async (tx) => {
-      for (let c = 0; c < 50; c++) for (let v = 0; v < INDEX_VERSIONS / 50; v++) await addVersion(tx, `chart-${c}`, `1.${v}.0`);
+      for (let c = 0; c < 50; c++) {
+        let id = '';
+        for (let v = 0; v < INDEX_VERSIONS / 50; v++) id = await addVersion(tx, `chart-${c}`, `1.${v}.0`);
+        await changed(tx, `chart-${c}`, id);
+      }
     });
     const charts = await protocolService(core, helmProtocol);
     // A developer may pull every chart: the shared, unfiltered document (what an unscoped token gets).
@@ -108,8 +118,7 @@ async function indexTimings(databaseUrl: string): Promise<{ coldMs: number; afte
     const afterPush: number[] = [];
     for (let i = 0; i < 9; i++) {
       await store.transaction(async (tx) => {
-        const id = await addVersion(tx, 'chart-7', `2.${i}.0`);
-        await packageChanged({ clock: core.clock, invalidations: core.invalidations }, tx, 'helm', 'chart-7', id);
+        await changed(tx, 'chart-7', await addVersion(tx, 'chart-7', `2.${i}.0`));
       });
       start = performance.now();
       await charts.index(reader);
