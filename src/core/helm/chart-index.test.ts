@@ -67,4 +67,16 @@ describe(`index.yaml from stored chart entries on ${TEST_ENGINE}`, () => {
     expect((await store.packages.renderings(REPOSITORY, 'helm-index-entries', ['chart-0', 'chart-1'])).map((r) => r.name)).toEqual(['chart-1']);
     expect(Object.keys(await entries(new ChartIndex(deps(), REPOSITORY)))).not.toContain('chart-0');
   });
+
+  it('after a write, reads back only the changed chart: its stored entries, or its versions when none are stored', async () => {
+    const index = new ChartIndex(deps(), REPOSITORY);
+    await index.index();
+    await push('chart-2', '3.0.0');
+    await push('chart-4', '3.0.0', false);
+    index.forget('chart-2');
+    index.forget('chart-4');
+    const after = await entries(index);
+    expect(after['chart-2']?.map((v) => v.version)).toEqual(['3.0.0', '1.0.0']);
+    expect(after['chart-4']?.map((v) => v.version)).toEqual(['3.0.0', '1.0.0']);
+  });
 });
