@@ -1,5 +1,4 @@
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { adminSession } from './api-calls.js';
+import { staticServer } from './static-server.js';
 import { ensureMaven, mvn, writeCentralSettings } from '../test/support/maven-tools.js';
 import { peakRssDuring } from './oci.js';
 import { createScratchDatabase } from '../test/support/scratch-database.js';
@@ -51,27 +51,6 @@ function writeConsumer(dir: string): void {
     `<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion><groupId>com.flybench</groupId><artifactId>consumer</artifactId><version>1.0</version>` +
       `<properties><maven.compiler.source>17</maven.compiler.source><maven.compiler.target>17</maven.compiler.target></properties><dependencies>${deps.join('')}</dependencies></project>`,
   );
-}
-
-/** A plain static file server (node:http + fs, no auth): the floor a cold resolve can reach. */
-async function staticServer(root: string): Promise<{ url: string; stop: () => void }> {
-  const script = `
-    const http = require('node:http'); const fs = require('node:fs'); const path = require('node:path');
-    const root = process.argv[1];
-    const server = http.createServer((req, res) => {
-      const file = path.join(root, decodeURIComponent(req.url.split('?')[0]));
-      if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) { res.writeHead(404); return res.end(); }
-      res.writeHead(200, { 'content-length': fs.statSync(file).size });
-      if (req.method === 'HEAD') return res.end();
-      fs.createReadStream(file).pipe(res);
-    });
-    server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));`;
-  const child = spawn(process.execPath, ['-e', script, root], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((resolve, reject) => {
-    child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
-    child.once('exit', (code) => reject(new Error(`static server exited with ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill() };
 }
 
 /** settings.xml for the resolve: the repository (with credentials when given) in an active profile. */

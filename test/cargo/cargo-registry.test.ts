@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, type ApiClient, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { CliUser } from '../helpers/cli.js';
-import { writeTree } from '../go/go-tool.js';
-import { cargoHome, runCargo } from './cargo-tool.js';
+import { writeTree } from '../support/go-tool.js';
+import { cargoHome, runCargo } from '../support/cargo-tool.js';
 
 describe('Cargo sparse registry: cargo publish, build against it, yank, read-only refusal', () => {
   let server: TestServer;

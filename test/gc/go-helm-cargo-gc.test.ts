@@ -4,7 +4,7 @@ import { login, type CreatedToken } from '../helpers/api.js';
 import { blobStored, runGc } from '../helpers/gc.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { tarGzOf } from '../helpers/tar-gz.js';
-import { zipOf } from '../go/zips.js';
+import { zipOf } from '../support/go-zips.js';
 
 const digestOf = (bytes: Buffer | string) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 

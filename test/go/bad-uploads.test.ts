@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { openUploads, storedBlobs } from '../pypi/uploads.js';
-import { zipOf } from './zips.js';
+import { zipOf } from '../support/go-zips.js';
 
 const MODULE = 'example.com/fly/bad';
 

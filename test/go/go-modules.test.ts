@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, type ApiClient, type CreatedToken } from '../helpers/api.js';
 import { CliUser } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { goConsumerEnv, referenceHash, runGo, writeTree } from './go-tool.js';
-import { startTlsFront, type TlsFront } from './tls-front.js';
+import { goConsumerEnv, referenceHash, runGo, writeTree } from '../support/go-tool.js';
+import { startTlsFront, type TlsFront } from '../support/tls-front.js';
 
 const LIB = 'example.com/fly/greet';
 const MIXED = 'example.com/fly/MixedCase';

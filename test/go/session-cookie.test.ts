@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cookieHeaders, serverWithBrowserSession } from '../helpers/session-cookie.js';
 import { storedBlobs } from '../pypi/uploads.js';
-import { zipOf } from './zips.js';
+import { zipOf } from '../support/go-zips.js';
 
 const MODULE = 'example.com/cookie/mod';
 

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, type ApiClient, type CreatedToken } from '../helpers/api.js';
 import { CliUser } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { goConsumerEnv, runGo, writeTree } from '../go/go-tool.js';
-import { startTlsFront, type TlsFront } from '../go/tls-front.js';
+import { goConsumerEnv, runGo, writeTree } from '../support/go-tool.js';
+import { startTlsFront, type TlsFront } from '../support/tls-front.js';
 
 const ACME = 'example.com/acme/lib';
 const OTHER = 'example.com/other/lib';

@@ -5,7 +5,7 @@ import { ApiClient, basicAuth, login, type CreatedToken } from '../helpers/api.j
 import { adminPage, launchBrowser } from '../helpers/browser.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { tarGzOf } from '../helpers/tar-gz.js';
-import { zipOf } from '../go/zips.js';
+import { zipOf } from '../support/go-zips.js';
 import { cargoPublishBody } from '../support/cargo-publish.js';
 
 const MODULE = 'example.com/fly/greet';

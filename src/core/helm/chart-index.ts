@@ -22,6 +22,8 @@ export interface RenderedIndex {
 
 /** Above this many charts to (re)render at once, one query loads them all instead of one query each. */
 const LOAD_ALL_ABOVE = 8;
+/** The kind of package rendering (package_renderings) that holds a chart's index.yaml entries. */
+const ENTRIES_RENDERING = 'helm-index-entries';
 
 /**
  * One chart's `entries` member of index.yaml (`"name":[…]`, newest version first), or null when no version
@@ -41,6 +43,19 @@ export function renderChartEntries(loaded: LoadedPackage): string | null {
     versions.push(JSON.stringify({ ...meta.chart, urls: [`charts/${file.filename}`], created: v.createdAt.toISOString(), digest: meta.digest }));
   }
   return versions.length > 0 ? `${JSON.stringify(loaded.package.name)}:[${versions.join(',')}]` : null;
+}
+
+/**
+ * Stores a chart's entries as they are now, in the transaction of the write that changed the chart (after
+ * packageChanged gave it its new revision): a process that starts cold joins the stored entries instead of
+ * rendering every version of every chart again. A chart whose last version went is left to its package's
+ * deletion, which takes the stored entries with it.
+ */
+export async function saveChartEntries(tx: MetadataStore, repository: string, name: string): Promise<void> {
+  const loaded = await tx.packages.load(repository, name);
+  if (!loaded) return;
+  // '' stands for "no entries", so that a cold render need not load such a chart to learn it.
+  await tx.packages.saveRendering(loaded.package.id, ENTRIES_RENDERING, loaded.package.metadata, renderChartEntries(loaded) ?? '');
 }
 
 /** index.yaml from every chart's rendered entries. */
@@ -124,17 +139,27 @@ export class ChartIndex {
     return this.rendered;
   }
 
-  /** Renders the charts whose stored revision differs from what is cached, and drops deleted charts. */
+  /**
+   * Brings the charts whose revision differs from what is cached up to date, and drops deleted charts: from
+   * the entries their writes stored (saveChartEntries) when those are of the chart's current revision,
+   * otherwise (entries stored before migration 0080, or by an older version) rendered from the versions.
+   */
   private async refresh(packages: PackageRecord[]): Promise<void> {
-    const stale = packages.filter((p) => this.charts.get(p.name)?.stamp !== p.metadata);
+    const stale = new Map(packages.filter((p) => this.charts.get(p.name)?.stamp !== p.metadata).map((p) => [p.name, p.metadata]));
     const present = new Set(packages.map((p) => p.name));
     for (const name of [...this.charts.keys()]) if (!present.has(name)) this.charts.delete(name);
-    if (stale.length === 0) return;
+    if (stale.size === 0) return;
+    const stored = await this.deps.store.packages.renderings(this.repository, ENTRIES_RENDERING, stale.size > LOAD_ALL_ABOVE ? null : [...stale.keys()]);
+    for (const r of stored) {
+      if (stale.get(r.name) !== r.revision) continue;
+      this.charts.set(r.name, { stamp: r.revision, json: r.body === '' ? null : r.body });
+      stale.delete(r.name);
+    }
+    if (stale.size === 0) return;
     const loaded =
-      stale.length > LOAD_ALL_ABOVE
+      stale.size > LOAD_ALL_ABOVE
         ? await this.deps.store.packages.loadAll(this.repository)
-        : (await Promise.all(stale.map((p) => this.deps.store.packages.load(this.repository, p.name)))).filter((l): l is LoadedPackage => l !== undefined);
-    const wanted = new Set(stale.map((p) => p.name));
-    for (const l of loaded) if (wanted.has(l.package.name)) this.charts.set(l.package.name, { stamp: l.package.metadata, json: renderChartEntries(l) });
+        : (await Promise.all([...stale.keys()].map((name) => this.deps.store.packages.load(this.repository, name)))).filter((l): l is LoadedPackage => l !== undefined);
+    for (const l of loaded) if (stale.has(l.package.name)) this.charts.set(l.package.name, { stamp: l.package.metadata, json: renderChartEntries(l) });
   }
 }

@@ -6,7 +6,7 @@ import type { Digest } from '../blob-store.js';
 import { Errors, isAppError } from '../errors.js';
 import { discardCreated, storeUpload, type StoredUpload } from '../packages/stored-upload.js';
 import { packageChanged, unpublishVersion } from '../packages/package-views.js';
-import { ChartIndex, type RenderedIndex, type StoredChartVersion } from './chart-index.js';
+import { ChartIndex, saveChartEntries, type RenderedIndex, type StoredChartVersion } from './chart-index.js';
 import { readChartArchive } from './chart-archive.js';
 import { chartFilename, type ChartMetadata } from './chart-metadata.js';
 
@@ -86,6 +86,7 @@ export class Charts {
         const row = await tx.packages.insertVersion(pkg.id, chart.version, JSON.stringify({ chart, digest } satisfies StoredChartVersion), now);
         await tx.packages.insertFile(pkg.id, row.id, { filename: expected, blobDigest: file.digest, size: file.size, metadata: '{}' }, now);
         await packageChanged(this.deps, tx, HELM_REPOSITORY, chart.name, pkg.id);
+        await saveChartEntries(tx, HELM_REPOSITORY, chart.name);
         await this.deps.audit.record(
           tx.audit,
           { actor: actorName(principal), action: 'package.published', target: { type: 'helm', id: pkg.id, name: chart.name }, details: { version: chart.version, digest } },
@@ -104,9 +105,10 @@ export class Charts {
   /** Deletes a chart version (ChartMuseum's DELETE); its archive becomes garbage for `flyreg gc`. */
   async deleteVersion(principal: Principal, name: string, version: string, ctx: RequestContext): Promise<void> {
     authorize(principal, 'delete', chartResource(name));
-    await this.deps.store.transaction((tx) =>
-      unpublishVersion(this.deps, tx, { repository: HELM_REPOSITORY, name: name, version, principal, ctx, notFound: () => Errors.notFound('Chart version', `${name} ${version}`) }),
-    );
+    await this.deps.store.transaction(async (tx) => {
+      await unpublishVersion(this.deps, tx, { repository: HELM_REPOSITORY, name: name, version, principal, ctx, notFound: () => Errors.notFound('Chart version', `${name} ${version}`) });
+      await saveChartEntries(tx, HELM_REPOSITORY, name);
+    });
     this.renderedIndex.forget(name);
   }
 }

@@ -60,6 +60,13 @@ export interface LoadedPackage {
   tags: TagRecord[];
 }
 
+/** A protocol's stored rendering of a whole package, valid while the package's metadata still equals `revision`. */
+export interface PackageRendering {
+  name: string;
+  revision: string;
+  body: string;
+}
+
 export interface NewFile {
   filename: string;
   blobDigest: Digest;

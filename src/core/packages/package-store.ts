@@ -1,4 +1,4 @@
-import type { FileRecord, LoadedPackage, NewFile, PackageRecord, PackageRepository, TagRecord, VersionRecord } from './model.js';
+import type { FileRecord, LoadedPackage, NewFile, PackageRecord, PackageRendering, PackageRepository, TagRecord, VersionRecord } from './model.js';
 
 export interface PackageSearch {
   /** Case-insensitive substring of the package name; omit to list all. */
@@ -46,6 +46,15 @@ export interface PackageStore {
   setTag(packageId: string, tag: string, version: string): Promise<void>;
   deleteTag(packageId: string, tag: string): Promise<void>;
   tags(packageId: string): Promise<TagRecord[]>;
+
+  /**
+   * Stores (replaces) a package's rendering of one `kind`, made from the package at `revision` (its metadata
+   * text): written inside the transaction of the change it renders, so that a cold process reads it back
+   * instead of rendering every version again.
+   */
+  saveRendering(packageId: string, kind: string, revision: string, body: string): Promise<void>;
+  /** The stored renderings of one kind for the named packages of a repository (null: all of them), in name order. */
+  renderings(repository: PackageRepository, kind: string, names: readonly string[] | null): Promise<PackageRendering[]>;
 
   /** Every blob digest a package file references (its own and its `otherBlobs`). */
   referencedBlobs(): Promise<Set<string>>;

@@ -18,6 +18,7 @@ import * as packageBrowsing from './migrations/0010-package-browsing.js';
 import * as tokenSecrets from './migrations/0055-token-secrets.js';
 import * as uploadOwners from './migrations/0065-upload-owners.js';
 import * as storageProbes from './migrations/0066-storage-probes.js';
+import * as packageRenderings from './migrations/0080-package-renderings.js';
 
 type MigrationModule = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0066-storage-probes': storageProbes,
   '0075-share-links': shareLinks,
   '0076-one-publication-record': onePublicationRecord,
+  '0080-package-renderings': packageRenderings,
 };
 
 /** An arbitrary constant shared by every replica: "fly-registry migrations". */

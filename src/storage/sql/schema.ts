@@ -120,6 +120,14 @@ export interface PackageFilesTable {
   created_at: number;
 }
 
+/** A protocol's rendering of a whole package (migration 0080), valid while `revision` equals packages.metadata. */
+export interface PackageRenderingsTable {
+  package_id: string;
+  kind: string;
+  revision: string;
+  body: string;
+}
+
 /** Blobs a package file's metadata points at besides its own (PyPI's core metadata): kept as long as the file. */
 export interface PackageFileBlobsTable {
   file_id: string;
@@ -389,6 +397,7 @@ export interface Database {
   package_files: PackageFilesTable;
   package_tags: PackageTagsTable;
   package_file_blobs: PackageFileBlobsTable;
+  package_renderings: PackageRenderingsTable;
   oci_repositories: OciRepositoriesTable;
   oci_blobs: OciBlobsTable;
   oci_repository_blobs: OciRepositoryBlobsTable;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Digest } from '../../../core/blob-store.js';
 import { Errors } from '../../../core/errors.js';
-import type { FileRecord, LoadedPackage, NewFile, PackageRecord, PackageRepository, TagRecord, VersionRecord } from '../../../core/packages/model.js';
+import type { FileRecord, LoadedPackage, NewFile, PackageRecord, PackageRendering, PackageRepository, TagRecord, VersionRecord } from '../../../core/packages/model.js';
 import type { PackageSearch, PackageStore } from '../../../core/packages/package-store.js';
 import { toDate } from '../rows.js';
 import type { SqlEngine } from '../database.js';
@@ -146,6 +146,7 @@ export class SqlPackageStore implements PackageStore {
 
   async delete(packageId: string): Promise<void> {
     // Children first: explicit deletes work whether or not the engine enforces ON DELETE CASCADE.
+    await this.db.deleteFrom('package_renderings').where('package_id', '=', packageId).execute();
     await this.db.deleteFrom('package_tags').where('package_id', '=', packageId).execute();
     await this.db
       .deleteFrom('package_file_blobs')
@@ -252,6 +253,26 @@ export class SqlPackageStore implements PackageStore {
 
   async deleteTag(packageId: string, tag: string): Promise<void> {
     await this.db.deleteFrom('package_tags').where('package_id', '=', packageId).where('tag', '=', tag).execute();
+  }
+
+  async saveRendering(packageId: string, kind: string, revision: string, body: string): Promise<void> {
+    await this.db
+      .insertInto('package_renderings')
+      .values({ package_id: packageId, kind, revision, body })
+      .onConflict((oc) => oc.columns(['package_id', 'kind']).doUpdateSet({ revision, body }))
+      .execute();
+  }
+
+  async renderings(repository: PackageRepository, kind: string, names: readonly string[] | null): Promise<PackageRendering[]> {
+    if (names !== null && names.length === 0) return [];
+    let query = this.db
+      .selectFrom('package_renderings as r')
+      .innerJoin('packages as p', 'p.id', 'r.package_id')
+      .select(['p.name', 'r.revision', 'r.body'])
+      .where('p.repository', '=', repository)
+      .where('r.kind', '=', kind);
+    if (names !== null) query = query.where('p.name', 'in', names);
+    return query.orderBy('p.name').execute();
   }
 
   async tags(packageId: string): Promise<TagRecord[]> {
