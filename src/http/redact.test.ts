@@ -12,6 +12,8 @@ describe('log redaction', () => {
     expect(redactString('authorization: bearer abc.def-ghi')).toBe('authorization: bearer [REDACTED]');
     expect(redactString('https://ci:hunter2@registry.example/simple/')).toBe('https://ci:[REDACTED]@registry.example/simple/');
     expect(redactString('nothing secret here')).toBe('nothing secret here');
+    expect(redactString('GET /go/example.com/m/@v/list and /npm/@scope%2fpkg')).toBe('GET /go/example.com/m/@v/list and /npm/@scope%2fpkg');
+    expect(redactString('see ci:hunter2@host and https://x.example/a//ci:hunter2@host')).toBe('see ci:hunter2@host and https://x.example/a//ci:[REDACTED]@host');
   });
 
   it('decodes percent-encoding before matching, so an encoded secret is masked too', () => {

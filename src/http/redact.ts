@@ -4,8 +4,11 @@ import { SECRET_PATTERN } from '../core/tokens/secret.js';
 const AUTH_HEADER_PATTERN = /\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]+/gi;
 const URL_USERINFO_PATTERN = /(\/\/[^/:@\s]+):[^@/\s]+@/g;
 
-/** Every pattern below needs one of these (or a %-escape that may hide one): other strings pass as they are. */
-const MAY_HOLD_CREDENTIAL = /fly[a-z]_|basic|bearer|@/i;
+/**
+ * Every pattern below needs one of these (or a %-escape that may hide one): other strings pass as they are.
+ * User info is `//user:password@`, so an `@` alone (Go's `/@v/list`, npm's `/@scope/`) is not enough.
+ */
+const MAY_HOLD_CREDENTIAL = /fly[a-z]_|basic|bearer|\/\/[^/\s]*@/i;
 
 /**
  * Removes anything that looks like a credential from a string. A URL may carry a secret percent-encoded
