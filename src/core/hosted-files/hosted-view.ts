@@ -10,6 +10,8 @@ const fileMetadataSchema = z.object({
 export interface HostedFile {
   record: FileRecord;
   checksums: Checksums;
+  /** When it was stored, as an HTTP date (Last-Modified), formatted once per revision. */
+  lastModified: string;
 }
 
 /** A document computed from a package (maven-metadata.xml) with the checksums its companions serve. */
@@ -38,13 +40,13 @@ export class HostedPackageView {
     for (const v of loaded.versions) this.versionsByName.set(v.version, v);
   }
 
-  /** A stored file by name, its checksums parsed on first use. */
+  /** A stored file by name, its checksums parsed (and its date formatted) on first use. */
   file(filename: string): HostedFile | undefined {
     let file = this.parsed.get(filename);
     if (file === undefined) {
       const record = this.byFilename.get(filename);
       if (record === undefined) return undefined;
-      file = { record, checksums: fileChecksums(record) };
+      file = { record, checksums: fileChecksums(record), lastModified: record.createdAt.toUTCString() };
       this.parsed.set(filename, file);
     }
     return file;

@@ -35,11 +35,11 @@ export function declaredChecksums(request: FastifyRequest): Partial<Record<Check
 
 /** Streams a stored file: its checksums as headers and an ETag, `Range` → 206. */
 export function sendDownload(request: FastifyRequest, reply: FastifyReply, download: Download, contentType: string): FastifyReply {
-  const { checksums, record } = download.file;
+  const { checksums, lastModified } = download.file;
   const etag = `"${checksums.sha1}"`;
   void reply
     .header('etag', etag)
-    .header('last-modified', record.createdAt.toUTCString())
+    .header('last-modified', lastModified)
     .header('accept-ranges', 'bytes')
     .header('x-checksum-md5', checksums.md5)
     .header('x-checksum-sha1', checksums.sha1)
