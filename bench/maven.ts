@@ -1,11 +1,12 @@
-import autocannon from 'autocannon';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { adminSession } from './api-calls.js';
+import { installed } from './load.js';
+import { metadataGets } from './metadata-gets.js';
 import { staticServer } from './static-server.js';
 import { ensureMaven, mvn, writeCentralSettings } from '../test/support/maven-tools.js';
 import { peakRssDuring } from './oci.js';
@@ -13,10 +14,9 @@ import { createScratchDatabase } from '../test/support/scratch-database.js';
 import type { BenchResult, BenchSection } from './section.js';
 import { spawnServer, type ServerProcess } from '../test/support/server-process.js';
 
-const TARGET_GETS_PER_SECOND = 10_000;
 const DEPENDENCIES = 100;
-const DURATION_SECONDS = 8;
-const CONNECTIONS = 10;
+/** Cold resolves per server, alternating; the fastest of each is reported (the machine is shared). */
+const RESOLVE_ROUNDS = 2;
 const BIG_FILE_BYTES = 500 * 1024 * 1024;
 const GROUP_PATH = 'com/flybench';
 
@@ -42,9 +42,9 @@ async function put(url: string, auth: string, body: Buffer | Readable, length: n
   if (res.status !== 201) throw new Error(`PUT ${url}: ${res.status} ${await res.text()}`);
 }
 
-/** A consumer pom that depends on every deployed dependency, with no sources: `mvn compile` only resolves. */
-function writeConsumer(dir: string): void {
-  const deps = Array.from({ length: DEPENDENCIES }, (_, i) => `<dependency><groupId>com.flybench</groupId><artifactId>dep-${String(i).padStart(3, '0')}</artifactId><version>1.0</version></dependency>`);
+/** A consumer pom that depends on the first `count` deployed dependencies, with no sources: `mvn compile` only resolves. */
+function writeConsumer(dir: string, count: number): void {
+  const deps = Array.from({ length: count }, (_, i) => `<dependency><groupId>com.flybench</groupId><artifactId>dep-${String(i).padStart(3, '0')}</artifactId><version>1.0</version></dependency>`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, 'pom.xml'),
@@ -65,9 +65,8 @@ function resolveSettings(dir: string, name: string, url: string, credentials?: {
   return path;
 }
 
-/** Seconds for `mvn compile` (dependency resolution only) into an empty local repository. */
-async function coldResolveSeconds(project: string, settings: string, central: string, work: string): Promise<number> {
-  const repo = mkdtempSync(join(work, 'm2-'));
+/** `mvn compile` with the resolve's settings, its local repository and global settings (the Central the build sees). */
+async function compile(project: string, settings: string, central: string, repo: string): Promise<number> {
   const started = performance.now();
   const result = await mvn(project, ['-q', '-s', settings, '-gs', central, `-Dmaven.repo.local=${repo}`, 'compile']);
   const seconds = (performance.now() - started) / 1000;
@@ -75,16 +74,52 @@ async function coldResolveSeconds(project: string, settings: string, central: st
   return seconds;
 }
 
-async function gets(url: string, auth: string): Promise<number> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_SECONDS, headers: { authorization: auth } });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
-  return result.requests.average;
+/**
+ * The plugins `mvn compile` runs (resources, compiler and what they depend on), resolved once from the
+ * Maven Central cache into a local repository of their own: the consumer's pom without its dependencies
+ * builds with exactly the same plugins.
+ */
+async function warmPlugins(work: string, settings: string): Promise<string> {
+  const project = join(work, 'plugins-project');
+  writeConsumer(project, 0);
+  const repo = join(work, 'plugins');
+  await compile(project, settings, writeCentralSettings(work), repo);
+  if (existsSync(join(repo, GROUP_PATH))) throw new Error('the plugin repository holds a dependency under test');
+  return repo;
 }
 
+/**
+ * Global settings whose Central is an empty directory: a timed resolve reaches nothing but the server under
+ * test and its local repository (a plugin missing from the warmed copy fails the build instead of being
+ * fetched inside the timing).
+ */
+function unreachableCentral(work: string): string {
+  const dir = join(work, 'no-central');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'settings.xml');
+  writeFileSync(path, readFileSync(writeCentralSettings(work), 'utf8').replaceAll(/<url>file:\/\/[^<]*<\/url>/g, `<url>file://${join(dir, 'empty')}</url>`));
+  return path;
+}
+
+/**
+ * Seconds for `mvn compile` of the consumer (its only work is resolving the 100 dependencies): a local
+ * repository holding the warmed plugins and none of the dependencies, copied before the clock starts.
+ */
+async function coldResolveSeconds(project: string, settings: string, plugins: string, central: string, work: string): Promise<number> {
+  const repo = mkdtempSync(join(work, 'm2-'));
+  cpSync(plugins, repo, { recursive: true });
+  try {
+    return await compile(project, settings, central, repo);
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+  }
+}
+
+/** A server as `npm start` runs it (access log on, one process), its output in a file rather than in memory. */
 async function withServer<T>(fn: (server: ServerProcess, auth: { writer: string; reader: { username: string; token: string } }) => Promise<T>): Promise<T> {
   const database = await createScratchDatabase('sqlite', '', 'flybench');
   const admin = { username: 'admin', password: `bench-${randomBytes(12).toString('hex')}` };
-  const server = await spawnServer({ databaseUrl: database.url, dataDir: database.dataDir, admin, env: { FLY_LOG_LEVEL: 'warn' } });
+  const server = await spawnServer({ databaseUrl: database.url, dataDir: database.dataDir, admin, logFile: join(database.dataDir, 'server.log') });
   try {
     const session = await adminSession(server.url, admin);
     const writer = await session.createToken('bench deploy', 'read-write');
@@ -101,6 +136,7 @@ async function withServer<T>(fn: (server: ServerProcess, auth: { writer: string;
 export const mavenSection: BenchSection = {
   name: 'maven',
   async run() {
+    if (!installed('wrk')) throw new Error('wrk is not installed: run scripts/install-bench-tools.sh');
     await ensureMaven();
     const work = mkdtempSync(join(tmpdir(), 'flybench-maven-'));
     try {
@@ -113,34 +149,49 @@ export const mavenSection: BenchSection = {
           writeFileSync(join(staticRoot, f.path), f.bytes);
         }
         const readerAuth = `Basic ${Buffer.from(`${reader.username}:${reader.token}`).toString('base64')}`;
-        const metadata = await gets(`${server.url}/maven/${GROUP_PATH}/dep-000/maven-metadata.xml`, readerAuth);
-        const pom = await gets(`${server.url}/maven/${GROUP_PATH}/dep-000/1.0/dep-000-1.0.pom`, readerAuth);
-        const central = writeCentralSettings(work);
+        const getRows = await metadataGets(server, [
+          { what: 'maven-metadata.xml (Basic token)', url: `${server.url}/maven/${GROUP_PATH}/dep-000/maven-metadata.xml`, headers: { authorization: readerAuth } },
+          { what: 'pom (Basic token)', url: `${server.url}/maven/${GROUP_PATH}/dep-000/1.0/dep-000-1.0.pom`, headers: { authorization: readerAuth } },
+        ]);
+
         const project = join(work, 'consumer');
-        writeConsumer(project);
-        const registrySeconds = await coldResolveSeconds(project, resolveSettings(work, 'registry', `${server.url}/maven/`, { username: reader.username, password: reader.token }), central, work);
-        const plain = await staticServer(staticRoot);
-        let staticSeconds: number;
+        writeConsumer(project, DEPENDENCIES);
+        const misses = join(work, 'static-misses.log');
+        writeFileSync(misses, '');
+        const plain = await staticServer(staticRoot, misses);
+        const registrySettings = resolveSettings(work, 'registry', `${server.url}/maven/`, { username: reader.username, password: reader.token });
+        const staticSettings = resolveSettings(work, 'static', plain.url);
+        const times = { registry: Infinity, static: Infinity };
         try {
-          staticSeconds = await coldResolveSeconds(project, resolveSettings(work, 'static', plain.url), central, work);
+          const plugins = await warmPlugins(work, staticSettings);
+          const central = unreachableCentral(work);
+          for (let round = 0; round < RESOLVE_ROUNDS; round++) {
+            times.registry = Math.min(times.registry, await coldResolveSeconds(project, registrySettings, plugins, central, work));
+            times.static = Math.min(times.static, await coldResolveSeconds(project, staticSettings, plugins, central, work));
+          }
         } finally {
           plain.stop();
         }
-        const target = `>= ${TARGET_GETS_PER_SECOND.toLocaleString('en-US')} req/s`;
+        const missed = readFileSync(misses, 'utf8').trim();
+        if (missed) throw new Error(`the static server lacked files Maven asked for:\n${missed.slice(0, 2000)}`);
+
         return [
-          { metric: 'authenticated maven-metadata.xml GETs (Basic token), SQLite', value: metadata, unit: 'req/s', target, ok: metadata >= TARGET_GETS_PER_SECOND },
-          { metric: 'authenticated pom GETs (Basic token), SQLite', value: pom, unit: 'req/s', target, ok: pom >= TARGET_GETS_PER_SECOND },
-          { metric: `cold mvn resolve of ${DEPENDENCIES} deployed dependencies, registry (SQLite)`, value: registrySeconds, unit: 's' },
-          { metric: `cold mvn resolve of the same ${DEPENDENCIES} dependencies, plain static file server (floor)`, value: staticSeconds, unit: 's' },
+          ...getRows,
+          { metric: `cold mvn resolve of ${DEPENDENCIES} deployed dependencies (pom, jar, .sha1), registry (SQLite), plugins warm`, value: times.registry, unit: 's' },
+          { metric: `cold mvn resolve of the same ${DEPENDENCIES} dependencies, plain static file server (floor), plugins warm`, value: times.static, unit: 's' },
         ] satisfies BenchResult[];
       });
       // On a fresh server: the load above leaves the heap grown, and RSS is a high-water mark.
       const memory = await withServer(async (server, { writer }) => {
         const chunk = randomBytes(1024 * 1024);
         const big = () => Readable.from((function* () { for (let i = 0; i < BIG_FILE_BYTES / chunk.length; i++) yield chunk; })());
+        const idle = await peakRssDuring(server.pid, async () => undefined);
         const peak = await peakRssDuring(server.pid, () => put(`${server.url}/maven/${GROUP_PATH}/big/1.0/big-1.0.jar`, writer, big(), BIG_FILE_BYTES));
         const peakMb = peak.largest / 1e6;
-        return [{ metric: 'server RSS peak while deploying a 500 MiB jar', value: peakMb, unit: 'MB', target: '< 200 MB', ok: peakMb < 200 }];
+        return [
+          { metric: 'server RSS before the 500 MiB deploy (idle, after login and token creation)', value: idle.largest / 1e6, unit: 'MB' },
+          { metric: 'server RSS peak while deploying a 500 MiB jar', value: peakMb, unit: 'MB', target: '< 200 MB', ok: peakMb < 200 },
+        ];
       });
       return [...rows, ...memory];
     } finally {

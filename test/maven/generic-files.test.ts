@@ -62,6 +62,25 @@ describe('generic files: curl and flyreg upload/download behind tokens', () => {
     expect(listing.body).toContain('tool.tar.gz');
   });
 
+  it('a small file (served from memory once read) downloads byte-identical, with HEAD, Range and If-None-Match', async () => {
+    const small = randomBytes(1000);
+    writeFileSync(join(dir, 'small.txt'), small);
+    expect((await curl(['-T', join(dir, 'small.txt'), url('small/1.0.0/small.txt')], as(writer))).status).toBe(201);
+    for (let i = 0; i < 2; i++) {
+      await run('curl', ['-sSf', '-u', `${reader.username}:${reader.token}`, '-o', join(dir, 'small-got'), url('small/1.0.0/small.txt')]);
+      expect(readFileSync(join(dir, 'small-got')).equals(small)).toBe(true);
+    }
+    const head = await run('curl', ['-sSf', '-I', '-u', `${reader.username}:${reader.token}`, url('small/1.0.0/small.txt')]);
+    expect(head.stdout.toLowerCase()).toContain('content-length: 1000');
+    expect(head.stdout.toLowerCase()).toContain(`x-checksum-sha256: ${sha256(small)}`);
+    const range = await run('curl', ['-sS', '-D', '-', '-o', join(dir, 'small-range'), '-r', '100-199', '-u', `${reader.username}:${reader.token}`, url('small/1.0.0/small.txt')]);
+    expect(range.stdout).toMatch(/^HTTP\/1\.1 206/);
+    expect(range.stdout.toLowerCase()).toContain('content-range: bytes 100-199/1000');
+    expect(readFileSync(join(dir, 'small-range')).equals(small.subarray(100, 200))).toBe(true);
+    const etag = /etag: ("[0-9a-f]+")/i.exec(head.stdout)?.[1] ?? '';
+    expect((await curl(['-H', `If-None-Match: ${etag}`, url('small/1.0.0/small.txt')], as(reader))).status).toBe(304);
+  });
+
   it('refuses a checksum mismatch and stores nothing', async () => {
     const put = await curl(['-T', join(dir, 'tool.tar.gz'), '-H', `X-Checksum-Sha256: ${'0'.repeat(64)}`, url('tool/1.0.1/tool.tar.gz')], as(writer));
     expect(put.status).toBe(409);

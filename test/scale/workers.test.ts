@@ -188,6 +188,37 @@ describe(`a server of ${WORKERS} worker processes (FLY_WORKERS) on ${TEST_ENGINE
     expect(useCount).toBe(images.length);
   });
 
+  it("a Maven deploy or delete through one worker is in every worker's maven-metadata.xml and files at once", async () => {
+    const writer = await admin.createToken({ name: 'maven ci', permission: 'read-write' });
+    const reader = await admin.createToken({ name: 'maven resolve', permission: 'read-only' });
+    const basic = (t: CreatedToken) => ({ authorization: `Basic ${Buffer.from(`${t.username}:${t.token}`).toString('base64')}` });
+    const artifact = '/maven/com/acme/workers/lib';
+    const pom = (version: string) => `<project><modelVersion>4.0.0</modelVersion><groupId>com.acme.workers</groupId><artifactId>lib</artifactId><version>${version}</version></project>`;
+    const write = async (method: 'PUT' | 'DELETE', path: string, body?: string) => (await fetch(`${server.url}${artifact}/${path}`, { method, headers: basic(writer), body })).status;
+    const metadata = (marker: string) => () => fresh(server, `${artifact}/maven-metadata.xml?${marker}`, basic(reader));
+    const versions = (answer: Answer) => [...answer.body.matchAll(/<version>([^<]+)<\/version>/g)].map((m) => m[1]);
+    const marker = `maven-${randomBytes(4).toString('hex')}`;
+
+    expect(await write('PUT', '1.0/lib-1.0.pom', pom('1.0'))).toBe(201);
+    // Every worker builds its view of the artifact now; it would serve that view for a second unannounced.
+    await untilEveryWorker(server, `${marker}-one`, metadata(`${marker}-one`), (answer) => expect(versions(answer)).toEqual(['1.0']));
+
+    expect(await write('PUT', '2.0/lib-2.0.pom', pom('2.0'))).toBe(201);
+    await untilEveryWorker(server, `${marker}-two`, metadata(`${marker}-two`), (answer) => {
+      expect(answer.status).toBe(200);
+      expect(versions(answer)).toEqual(['1.0', '2.0']);
+    });
+
+    expect(await write('DELETE', '1.0/')).toBe(204);
+    await untilEveryWorker(server, `${marker}-deleted`, metadata(`${marker}-deleted`), (answer) => expect(versions(answer)).toEqual(['2.0']));
+    await untilEveryWorker(
+      server,
+      `${marker}-gone`,
+      () => fresh(server, `${artifact}/1.0/lib-1.0.pom?${marker}-gone`, basic(reader)),
+      (answer) => expect(answer.status).toBe(404),
+    );
+  });
+
   it('a killed worker is replaced while the others keep their connections', async () => {
     const primary = Number(/"pid":(\d+),"hostname":"[^"]*","workers":/.exec(server.output())?.[1]);
     const before = workerPids(primary);

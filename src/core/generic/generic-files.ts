@@ -85,10 +85,8 @@ export class GenericFiles {
 
   /** The files of a version (their names without the version prefix), for listings and share links. */
   async files(name: string, version: string): Promise<{ file: string; record: HostedFile['record'] }[]> {
-    const entry = await this.hosted.loaded(name);
-    const record = entry?.loaded.versions.find((v) => v.version === version);
-    if (!entry || !record) return [];
-    return entry.loaded.files.filter((f) => f.versionId === record.id).map((f) => ({ file: f.filename.slice(version.length + 1), record: f }));
+    const view = await this.hosted.view(name);
+    return (view?.filesOf(version) ?? []).map((f) => ({ file: f.filename.slice(version.length + 1), record: f }));
   }
 
   /** A listing: every name, a name's versions, or a version's files. */
@@ -97,10 +95,9 @@ export class GenericFiles {
       case 'root':
         return (await this.hosted.names()).map((name) => ({ name, directory: true }));
       case 'name': {
-        const entry = await this.hosted.loaded(path.name);
-        if (!entry) throw Errors.notFound('Generic package', path.name);
-        const withFiles = new Set(entry.loaded.files.map((f) => f.versionId));
-        return entry.loaded.versions.filter((v) => withFiles.has(v.id)).map((v) => ({ name: v.version, directory: true, at: v.createdAt }));
+        const view = await this.hosted.view(path.name);
+        if (!view) throw Errors.notFound('Generic package', path.name);
+        return view.versionsWithFiles().map((v) => ({ name: v.version, directory: true, at: v.createdAt }));
       }
       case 'version':
       case 'file': {

@@ -1,37 +1,35 @@
 import type { PublicationService } from '../releases/publications.js';
 import type { Readable } from 'node:stream';
-import { z } from 'zod';
+import { readBounded } from '../archives/bounded-read.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
 import type { BlobStore, ByteRange, Digest } from '../blob-store.js';
 import type { Clock } from '../clock.js';
+import { DigestBytesCache } from '../digest-bytes-cache.js';
 import { Errors } from '../errors.js';
 import { parseRange } from '../oci/blobs.js';
-import type { FileRecord, LoadedPackage, PackageRepository } from '../packages/model.js';
+import type { InvalidationBus } from '../invalidation.js';
+import type { FileRecord, PackageRepository } from '../packages/model.js';
+import { PackageViews } from '../packages/package-views.js';
 import { isConflict, retryOnConflict } from '../packages/retry-conflicts.js';
 import type { MetadataStore } from '../ports.js';
-import { touchProject } from '../packages/project-cache.js';
-import { verifyChecksums, type ChecksumAlgorithm, type Checksums, type ReceivedFile } from './checksums.js';
-import { LoadedPackageCache } from './package-cache.js';
+import { verifyChecksums, type ChecksumAlgorithm, type ReceivedFile } from './checksums.js';
+import { HostedPackageView, type HostedFile } from './hosted-view.js';
 
-/** Attempts at writing a file's records when concurrent deploys of the same package collide. */
-
-const fileMetadataSchema = z.object({
-  checksums: z.object({ md5: z.string(), sha1: z.string(), sha256: z.string(), sha512: z.string() }),
-  deployedBy: z.string(),
-});
-
-export interface HostedFile {
-  record: FileRecord;
-  checksums: Checksums;
-}
+export type { HostedFile } from './hosted-view.js';
 
 export interface Download {
   file: HostedFile;
   size: number;
   range?: ByteRange;
-  stream: Readable;
+  /** The bytes (of the range): in memory for a small file, else streamed from the blob store. */
+  body: Buffer | Readable;
 }
+
+/** Files up to this size (poms, signatures, small jars) are served from memory once read. */
+export const SMALL_FILE_BYTES = 64 * 1024;
+/** The memory those small files may take, per process. */
+const SMALL_FILES_CACHE_BYTES = 16 * 1024 * 1024;
 
 export interface StoreFileInput {
   principal: Principal;
@@ -53,28 +51,30 @@ export interface HostedPackagesDeps {
   blobs: BlobStore;
   clock: Clock;
   audit: AuditLog;
+  /** Announces every write, so each process (and replica) drops its view of the package at commit. */
+  invalidations: InvalidationBus;
   /** Records who published each version (the one record the Packages section and releases read). */
   publications: PublicationService;
-}
-
-export function fileChecksums(record: FileRecord): Checksums {
-  return fileMetadataSchema.parse(JSON.parse(record.metadata)).checksums;
 }
 
 /**
  * Files hosted by path in the shared package model (Maven repositories, generic files): packages →
  * versions → files → content-addressed blobs. Checksums are computed while the bytes stream in, verified
  * against what the client declared, and kept with the file so every companion is served without reading
- * the bytes again. Reads come from a per-package cache; every write gives the package a new revision.
+ * the bytes again. Reads come from a view of each package built once per stored revision (PackageViews):
+ * every write gives the package a new revision and announces it in its transaction, so every process
+ * drops its view at commit.
  */
 export class HostedPackages {
-  readonly cache: LoadedPackageCache;
+  private readonly views: PackageViews<HostedPackageView>;
+  /** Small files' bytes: a pom is fetched by every build that resolves it, and a blob never changes. */
+  private readonly smallFiles = new DigestBytesCache(SMALL_FILES_CACHE_BYTES, SMALL_FILE_BYTES);
 
   constructor(
     private readonly deps: HostedPackagesDeps,
     readonly repository: PackageRepository,
   ) {
-    this.cache = new LoadedPackageCache(deps.store, repository);
+    this.views = new PackageViews(deps, repository, (loaded) => new HostedPackageView(loaded));
   }
 
   /** The blob store files stream into (receiveFile). */
@@ -82,23 +82,30 @@ export class HostedPackages {
     return this.deps.blobs;
   }
 
-  async loaded(name: string): Promise<{ loaded: LoadedPackage; rendered: Map<string, string> } | undefined> {
-    return this.cache.get(name, this.deps.clock.now().getTime());
+  /** The package as stored (its current revision), or undefined when it does not exist. */
+  view(name: string): Promise<HostedPackageView | undefined> {
+    return this.views.get(name);
   }
 
-  /** A stored file by name, from the cache. */
+  /** A stored file by name, from the package's view. */
   async file(name: string, filename: string): Promise<HostedFile | undefined> {
-    const entry = await this.loaded(name);
-    const record = entry?.loaded.files.find((f) => f.filename === filename);
-    return record && { record, checksums: fileChecksums(record) };
+    return (await this.views.get(name))?.file(filename);
   }
 
   /** Opens a stored file, or the part an HTTP `Range` header asks for. */
   async open(file: HostedFile, rangeHeader: string | undefined): Promise<Download> {
-    const size = file.record.size;
+    const { size, blobDigest } = file.record;
     const range = rangeHeader === undefined || size === 0 ? undefined : parseRange(rangeHeader, size);
-    const stream = await this.deps.blobs.open(file.record.blobDigest, range);
-    return range ? { file, size, range, stream } : { file, size, stream };
+    if (size > SMALL_FILE_BYTES) {
+      const body = await this.deps.blobs.open(blobDigest, range);
+      return range ? { file, size, range, body } : { file, size, body };
+    }
+    let bytes = this.smallFiles.get(blobDigest);
+    if (bytes === undefined) {
+      bytes = await readBounded(await this.deps.blobs.open(blobDigest), SMALL_FILE_BYTES, () => new Error(`blob ${blobDigest} is larger than its file record says`));
+      this.smallFiles.set(blobDigest, bytes);
+    }
+    return range ? { file, size, range, body: bytes.subarray(range.start, range.end + 1) } : { file, size, body: bytes };
   }
 
   /**
@@ -122,7 +129,7 @@ export class HostedPackages {
       const { record, newVersion } = await this.writeRecords(input, { filename: input.filename, blobDigest: digest, size: received.size, metadata });
       // One publication per version, by whoever stored its first file (a Maven deploy sends a dozen).
       if (newVersion) await this.deps.publications.record(input.principal, { type: this.repository, name: input.name, version: input.version }, input.ctx);
-      this.cache.delete(input.name);
+      this.views.forget(input.name);
       return record;
     } catch (error) {
       await this.discard(received.uploadId, committed ? { digest, createdBlob } : undefined, error).catch(() => {
@@ -155,7 +162,7 @@ export class HostedPackages {
           await tx.packages.deleteFile(old.id);
         }
         const record = await tx.packages.insertFile(pkg.id, version.id, file, now);
-        await touchProject(tx, pkg.id, now);
+        await this.views.changed(tx, input.name, pkg.id);
         await this.deps.audit.record(
           tx.audit,
           {
@@ -171,7 +178,7 @@ export class HostedPackages {
     // A conflict on a file that now exists is the client's own (unless it may be replaced): answered at once.
     return retryOnConflict(write, async () => {
       if (input.existing !== 'replace' && (await this.file(input.name, input.filename))) return false;
-      this.cache.delete(input.name);
+      this.views.forget(input.name);
       return true;
     });
   }
@@ -187,7 +194,7 @@ export class HostedPackages {
       await tx.packages.deleteVersion(record.id);
       const remaining = loaded?.versions.filter((v) => v.id !== record.id).length ?? 0;
       if (remaining === 0) await tx.packages.delete(pkg.id);
-      else await touchProject(tx, pkg.id, this.deps.clock.now());
+      await this.views.changed(tx, name, remaining === 0 ? null : pkg.id);
       await this.deps.audit.record(
         tx.audit,
         { actor: actorName(principal), action: 'package.unpublished', target: { type: `${this.repository}-version`, name: `${name} ${version}` }, details: { files } },
@@ -195,7 +202,7 @@ export class HostedPackages {
       );
       return { files };
     });
-    this.cache.delete(name);
+    this.views.forget(name);
     return result;
   }
 
@@ -205,14 +212,14 @@ export class HostedPackages {
       const record = await tx.packages.file(this.repository, name, filename);
       if (!record) throw Errors.notFound('File', `${name}/${filename}`);
       await tx.packages.deleteFile(record.id);
-      await touchProject(tx, record.packageId, this.deps.clock.now());
+      await this.views.changed(tx, name, record.packageId);
       await this.deps.audit.record(
         tx.audit,
         { actor: actorName(principal), action: 'package.unpublished', target: { type: `${this.repository}-file`, name: `${name}/${filename}` } },
         ctx,
       );
     });
-    this.cache.delete(name);
+    this.views.forget(name);
   }
 
   /** Package names (for listings); a registry holds at most thousands. */

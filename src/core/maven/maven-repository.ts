@@ -2,10 +2,10 @@ import type { Readable } from 'node:stream';
 import type { Principal, RequestContext } from '../auth/principal.js';
 import type { Digest } from '../blob-store.js';
 import { Errors } from '../errors.js';
-import { checksumsOf, parseChecksum, receiveFile, type ChecksumAlgorithm, type Checksums } from '../hosted-files/checksums.js';
+import { parseChecksum, receiveFile, type ChecksumAlgorithm } from '../hosted-files/checksums.js';
 import { HostedPackages, type Download, type HostedFile, type HostedPackagesDeps } from '../hosted-files/hosted-packages.js';
+import type { RenderedDocument } from '../hosted-files/hosted-view.js';
 import type { ListingEntry } from '../hosted-files/listing.js';
-import { renderedOnce } from '../hosted-files/package-cache.js';
 import { readBounded } from '../archives/bounded-read.js';
 import { artifactDirectory, isSnapshot, METADATA_FILE, packageName, parseGav, type ArtifactFile, type Coordinates, type MavenPath } from './layout.js';
 import { artifactMetadata, snapshotMetadata } from './metadata.js';
@@ -41,9 +41,9 @@ export class MavenRepository {
         return { kind: 'file', file };
       }
       case 'metadata':
-        return { kind: 'text', text: await this.metadata(path.coordinates, path.version), contentType: 'application/xml' };
+        return { kind: 'text', text: (await this.metadata(path.coordinates, path.version)).text, contentType: 'application/xml' };
       case 'checksum': {
-        const checksums = path.of.kind === 'file' ? (await this.resolveFile(path.of)).checksums : checksumsOf(await this.metadata(path.of.coordinates, path.of.version));
+        const checksums = path.of.kind === 'file' ? (await this.resolveFile(path.of)).checksums : (await this.metadata(path.of.coordinates, path.of.version)).checksums;
         return { kind: 'text', text: checksums[path.algorithm], contentType: 'text/plain' };
       }
       case 'directory':
@@ -126,27 +126,23 @@ export class MavenRepository {
   /** Whether `groupId:artifactId:version` holds at least one file (releases check their artifacts). */
   async versionExists(gav: string): Promise<boolean> {
     const { groupId, artifactId, version } = parseGav(gav);
-    const entry = await this.hosted.loaded(packageName({ groupId, artifactId }));
-    const record = entry?.loaded.versions.find((v) => v.version === version);
-    return record !== undefined && entry!.loaded.files.some((f) => f.versionId === record.id);
+    const view = await this.hosted.view(packageName({ groupId, artifactId }));
+    return view !== undefined && view.filesOf(version).length > 0;
   }
 
-  private async resolveFile(path: ArtifactFile): Promise<{ checksums: Checksums }> {
+  private async resolveFile(path: ArtifactFile): Promise<HostedFile> {
     const file = await this.hosted.file(packageName(path), path.filename);
     if (!file) throw Errors.notFound('File', path.filename);
     return file;
   }
 
-  private async metadata(c: Coordinates, version: string | null): Promise<string> {
-    const entry = await this.hosted.loaded(packageName(c));
-    const missing = () => Errors.notFound('Metadata of', version ? `${packageName(c)}:${version}` : packageName(c));
-    if (!entry) throw missing();
-    if (version === null) return renderedOnce(entry, 'artifact', () => artifactMetadata(c, entry.loaded));
-    const record = entry.loaded.versions.find((v) => v.version === version);
-    const files = record ? entry.loaded.files.filter((f) => f.versionId === record.id) : [];
-    const text = renderedOnce(entry, `snapshot ${version}`, () => snapshotMetadata(c, version, files) ?? '');
-    if (!text) throw missing();
-    return text;
+  /** A maven-metadata.xml, computed once per stored revision of the artifact (with its checksums). */
+  private async metadata(c: Coordinates, version: string | null): Promise<RenderedDocument> {
+    const view = await this.hosted.view(packageName(c));
+    const doc =
+      view && (version === null ? view.document('artifact', () => artifactMetadata(c, view)) : view.document(`snapshot ${version}`, () => snapshotMetadata(c, version, view.filesOf(version))));
+    if (!doc) throw Errors.notFound('Metadata of', version ? `${packageName(c)}:${version}` : packageName(c));
+    return doc;
   }
 
   /** A directory: an artifact's versions, a version's files with their checksums, or group levels. */
@@ -155,11 +151,10 @@ export class MavenRepository {
     const at = (n: number) => ({ groupId: segments.slice(0, n - 1).join('.'), artifactId: segments[n - 1] as string });
     if (segments.length >= 3) {
       const version = segments[segments.length - 1] as string;
-      const entry = await this.hosted.loaded(packageName(at(segments.length - 1)));
-      const record = entry?.loaded.versions.find((v) => v.version === version);
-      if (entry && record) {
+      const view = await this.hosted.view(packageName(at(segments.length - 1)));
+      if (view?.version(version)) {
         const entries: ListingEntry[] = [];
-        for (const f of entry.loaded.files.filter((file) => file.versionId === record.id)) {
+        for (const f of view.filesOf(version)) {
           entries.push({ name: f.filename, directory: false, size: f.size, at: f.createdAt });
           for (const a of ['md5', 'sha1', 'sha256', 'sha512']) entries.push({ name: `${f.filename}.${a}`, directory: false });
         }
@@ -168,10 +163,9 @@ export class MavenRepository {
       }
     }
     if (segments.length >= 2) {
-      const entry = await this.hosted.loaded(packageName(at(segments.length)));
-      if (entry) {
-        const withFiles = new Set(entry.loaded.files.map((f) => f.versionId));
-        const entries: ListingEntry[] = entry.loaded.versions.filter((v) => withFiles.has(v.id)).map((v) => ({ name: v.version, directory: true, at: v.createdAt }));
+      const view = await this.hosted.view(packageName(at(segments.length)));
+      if (view) {
+        const entries: ListingEntry[] = view.versionsWithFiles().map((v) => ({ name: v.version, directory: true, at: v.createdAt }));
         entries.push({ name: METADATA_FILE, directory: false });
         return { kind: 'listing', path, entries };
       }

@@ -1,4 +1,5 @@
-import type { FileRecord, LoadedPackage } from '../packages/model.js';
+import type { HostedPackageView } from '../hosted-files/hosted-view.js';
+import type { FileRecord } from '../packages/model.js';
 import { isSnapshot, parseMavenPath, type Coordinates } from './layout.js';
 import { buildXml, type XmlNode } from './xml.js';
 
@@ -14,15 +15,14 @@ const latestAt = (files: FileRecord[]) => new Date(Math.max(0, ...files.map((f) 
  * last deployed, `release` the last deployed release. Two CI jobs deploying at once can never drop each
  * other's version, since nothing here comes from a client's copy of the document.
  */
-export function artifactMetadata(c: Coordinates, loaded: LoadedPackage): string {
-  const withFiles = new Set(loaded.files.map((f) => f.versionId));
-  const versions = loaded.versions.filter((v) => withFiles.has(v.id)).map((v) => v.version);
+export function artifactMetadata(c: Coordinates, view: HostedPackageView): string {
+  const versions = view.versionsWithFiles().map((v) => v.version);
   const releases = versions.filter((v) => !isSnapshot(v));
   const versioning: XmlNode = {};
   if (versions.length > 0) versioning.latest = versions[versions.length - 1] as string;
   if (releases.length > 0) versioning.release = releases[releases.length - 1] as string;
   versioning.versions = { version: versions };
-  versioning.lastUpdated = mavenTimestamp(latestAt(loaded.files));
+  versioning.lastUpdated = mavenTimestamp(latestAt(view.loaded.files));
   return buildXml({ metadata: { '@_modelVersion': '1.1.0', groupId: c.groupId, artifactId: c.artifactId, versioning } });
 }
 

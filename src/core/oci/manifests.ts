@@ -5,7 +5,7 @@ import { Errors } from '../errors.js';
 import { fromBlobStoreError } from './blob-errors.js';
 import type { OciServiceDeps } from './blobs.js';
 import { algorithmOf, digestOf, parseManifest } from './manifest.js';
-import { ManifestCache } from './manifest-cache.js';
+import { DigestBytesCache } from '../digest-bytes-cache.js';
 import { MediaType } from './media-types.js';
 import { ResolutionCache } from './resolution-cache.js';
 import { referenceText, type Reference } from './names.js';
@@ -30,7 +30,7 @@ export interface ReferrersIndex {
 
 /** Manifests and tags: validation, reference checks, exact-bytes storage, resolution, referrers. */
 export class OciManifests {
-  private readonly cache = new ManifestCache();
+  private readonly cache = new DigestBytesCache();
   private readonly resolved = new ResolutionCache();
 
   constructor(private readonly deps: OciServiceDeps) {}

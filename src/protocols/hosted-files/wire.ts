@@ -35,20 +35,21 @@ export function declaredChecksums(request: FastifyRequest): Partial<Record<Check
 
 /** Streams a stored file: its checksums as headers and an ETag, `Range` → 206. */
 export function sendDownload(request: FastifyRequest, reply: FastifyReply, download: Download, contentType: string): FastifyReply {
-  const { checksums, record } = download.file;
+  const { checksums, lastModified } = download.file;
   const etag = `"${checksums.sha1}"`;
   void reply
     .header('etag', etag)
-    .header('last-modified', record.createdAt.toUTCString())
+    .header('last-modified', lastModified)
     .header('accept-ranges', 'bytes')
     .header('x-checksum-md5', checksums.md5)
     .header('x-checksum-sha1', checksums.sha1)
     .header('x-checksum-sha256', checksums.sha256)
     .header('x-checksum-sha512', checksums.sha512)
     .type(contentType);
-  request.raw.once('close', () => download.stream.destroy());
+  const { body } = download;
+  if (!Buffer.isBuffer(body)) request.raw.once('close', () => body.destroy());
   if (request.headers['if-none-match'] === etag) {
-    download.stream.destroy();
+    if (!Buffer.isBuffer(body)) body.destroy();
     return reply.status(304).send();
   }
   if (download.range) {
@@ -57,7 +58,7 @@ export function sendDownload(request: FastifyRequest, reply: FastifyReply, downl
   } else {
     void reply.header('content-length', String(download.size));
   }
-  return reply.send(download.stream);
+  return reply.send(body);
 }
 
 /** A checksum body is one line: bounded at 1 KiB. */

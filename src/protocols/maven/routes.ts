@@ -12,6 +12,17 @@ export type MavenRoute = ProtocolRoute<MavenContext>;
 
 const pathOf = (params: Record<string, string>) => params['*'] ?? '';
 
+/**
+ * The kit's `resource` (for authorization) and then the handler read the same request's path: the last
+ * parse is kept, so a GET parses its path once. Parsing is pure; another request in between just re-parses.
+ */
+let lastParsed: { path: string; parsed: MavenPath } | undefined;
+function mavenPathOf(params: Record<string, string>): MavenPath {
+  const path = pathOf(params);
+  if (lastParsed?.path !== path) lastParsed = { path, parsed: parseMavenPath(path) };
+  return lastParsed.parsed;
+}
+
 /** The artifact a path acts on, for authorization: `groupId:artifactId`, or the whole repository. */
 function artifactOf(path: MavenPath): string {
   switch (path.kind) {
@@ -48,7 +59,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 async function get(c: MavenContext): Promise<FastifyReply> {
-  const path = parseMavenPath(pathOf(c.params));
+  const path = mavenPathOf(c.params);
   const resource = await c.service.resolve(path);
   switch (resource.kind) {
     case 'file': {
@@ -64,7 +75,7 @@ async function get(c: MavenContext): Promise<FastifyReply> {
 }
 
 async function put(c: MavenContext): Promise<FastifyReply> {
-  const path = parseMavenPath(pathOf(c.params));
+  const path = mavenPathOf(c.params);
   switch (path.kind) {
     case 'file':
       await c.service.deploy(c.principal, path, bodyOf(c.request), declaredChecksums(c.request), c.ctx);
@@ -87,7 +98,7 @@ async function remove(c: MavenContext): Promise<FastifyReply> {
   return c.reply.status(204).send();
 }
 
-const resource = (params: Record<string, string>) => artifactOf(parseMavenPath(pathOf(params)));
+const resource = (params: Record<string, string>) => artifactOf(mavenPathOf(params));
 
 /** The Maven 2 repository, relative to each prefix: any path of the layout. */
 export const MAVEN_ROUTES: MavenRoute[] = [

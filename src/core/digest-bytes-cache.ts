@@ -1,10 +1,11 @@
-import type { Digest } from '../blob-store.js';
+import type { Digest } from './blob-store.js';
 
 /**
- * Manifest bytes by digest. Content-addressed bytes never change, so entries never go stale (a deleted
- * manifest is unreachable through the database first). Bounded by total bytes, least recently used out.
+ * Small blobs' bytes by digest (OCI manifests, Maven poms and other small hosted files). Content-addressed
+ * bytes never change, so entries never go stale on any replica (a deleted manifest or file is unreachable
+ * through the database first). Bounded by total bytes, least recently used out.
  */
-export class ManifestCache {
+export class DigestBytesCache {
   private readonly entries = new Map<Digest, Buffer>();
   private bytes = 0;
 
