@@ -115,8 +115,13 @@ async function coldResolveSeconds(project: string, settings: string, plugins: st
   }
 }
 
-/** A server as `npm start` runs it (access log on, one process), its output in a file rather than in memory. */
-async function withServer<T>(fn: (server: ServerProcess, auth: { writer: string; reader: { username: string; token: string } }) => Promise<T>): Promise<T> {
+/**
+ * A server as `npm start` runs it but in one process (access log on), its output in a file rather than in
+ * memory; `startDefault` starts another over the same data exactly as `npm start` does (a worker per core).
+ */
+async function withServer<T>(
+  fn: (server: ServerProcess, auth: { writer: string; reader: { username: string; token: string } }, startDefault: () => Promise<ServerProcess>) => Promise<T>,
+): Promise<T> {
   const database = await createScratchDatabase('sqlite', '', 'flybench');
   const admin = { username: 'admin', password: `bench-${randomBytes(12).toString('hex')}` };
   const server = await spawnServer({ databaseUrl: database.url, dataDir: database.dataDir, admin, logFile: join(database.dataDir, 'server.log') });
@@ -125,7 +130,9 @@ async function withServer<T>(fn: (server: ServerProcess, auth: { writer: string;
     const writer = await session.createToken('bench deploy', 'read-write');
     const reader = await session.createToken('bench resolve', 'read-only');
     const basic = (t: { username: string; token: string }) => `Basic ${Buffer.from(`${t.username}:${t.token}`).toString('base64')}`;
-    return await fn(server, { writer: basic(writer), reader });
+    const startDefault = () =>
+      spawnServer({ databaseUrl: database.url, dataDir: database.dataDir, admin, env: { FLY_WORKERS: 'the number of cores' }, logFile: join(database.dataDir, 'server-default.log') });
+    return await fn(server, { writer: basic(writer), reader }, startDefault);
   } finally {
     await server.stop();
     await database.drop();
@@ -140,7 +147,7 @@ export const mavenSection: BenchSection = {
     await ensureMaven();
     const work = mkdtempSync(join(tmpdir(), 'flybench-maven-'));
     try {
-      const rows = await withServer(async (server, { writer, reader }) => {
+      const rows = await withServer(async (server, { writer, reader }, startDefault) => {
         const files = Array.from({ length: DEPENDENCIES }, (_, i) => dependencyFiles(i)).flat();
         const staticRoot = join(work, 'static');
         for (const f of files) {
@@ -149,9 +156,9 @@ export const mavenSection: BenchSection = {
           writeFileSync(join(staticRoot, f.path), f.bytes);
         }
         const readerAuth = `Basic ${Buffer.from(`${reader.username}:${reader.token}`).toString('base64')}`;
-        const getRows = await metadataGets(server, [
-          { what: 'maven-metadata.xml (Basic token)', url: `${server.url}/maven/${GROUP_PATH}/dep-000/maven-metadata.xml`, headers: { authorization: readerAuth } },
-          { what: 'pom (Basic token)', url: `${server.url}/maven/${GROUP_PATH}/dep-000/1.0/dep-000-1.0.pom`, headers: { authorization: readerAuth } },
+        const getRows = await metadataGets(server, startDefault, [
+          { what: 'maven-metadata.xml (Basic token)', path: `/maven/${GROUP_PATH}/dep-000/maven-metadata.xml`, headers: { authorization: readerAuth } },
+          { what: 'pom (Basic token)', path: `/maven/${GROUP_PATH}/dep-000/1.0/dep-000-1.0.pom`, headers: { authorization: readerAuth } },
         ]);
 
         const project = join(work, 'consumer');

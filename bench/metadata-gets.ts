@@ -1,24 +1,25 @@
-import { installed, wrkLoad } from './load.js';
+import { installed, wrkLoad, type LoadFigures } from './load.js';
 import { startNodeCeiling } from './peers.js';
 import type { BenchResult } from './section.js';
 import type { ServerProcess } from '../test/support/server-process.js';
 
 const TARGET_GETS_PER_SECOND = 10_000;
 
-/** One authenticated GET a client makes most, on a running server. */
+/** One authenticated GET a client makes most, as a path on any server of the same data. */
 export interface MetadataGet {
   what: string;
-  url: string;
+  path: string;
   headers: Record<string, string>;
 }
 
 /**
- * The metadata GETs of a protocol (Maven metadata, Go `@v/list`, Helm `index.yaml`, the Cargo index…) as
- * the throughput section measures its three: wrk, each beside the raw Node ceiling measured in the same
- * run, with the server's CPU per request (what the machine's other load changes least). Targets: 10,000/s
- * (the protocol issues) and half the ceiling (issue 21).
+ * A protocol's metadata GETs (Maven metadata, Go `@v/list`, Helm `index.yaml`, the Cargo index…) measured as
+ * the throughput section measures its three: wrk, access log on, each beside the raw Node ceiling of the same
+ * run, with the server's CPU per request (what the machine's other load changes least). Twice: on `single`,
+ * one process (issue 21's target: half the ceiling), and on the server as `npm start` starts it, one worker
+ * per core (`startDefault`, over the same data), where the protocol issues' 10,000/s applies.
  */
-export async function metadataGets(server: ServerProcess, gets: MetadataGet[]): Promise<BenchResult[]> {
+export async function metadataGets(single: ServerProcess, startDefault: () => Promise<ServerProcess>, gets: MetadataGet[]): Promise<BenchResult[]> {
   if (!installed('wrk')) throw new Error('wrk is not installed: run scripts/install-bench-tools.sh');
   const node = await startNodeCeiling();
   let ceiling: number;
@@ -28,17 +29,32 @@ export async function metadataGets(server: ServerProcess, gets: MetadataGet[]): 
     await node.stop();
   }
   const rows: BenchResult[] = [{ metric: 'raw Node ceiling in this run (node:http, 1 KB of JSON)', value: ceiling, unit: 'req/s' }];
+  const load = (server: ServerProcess, get: MetadataGet) => wrkLoad(`${server.url}${get.path}`, { headers: get.headers, pid: server.pid });
+  const share = (f: LoadFigures) => `${Math.round((100 * f.requestsPerSecond) / ceiling)}% of ceiling, ${Math.round(f.cpuMicrosPerRequest ?? 0)} µs CPU/req`;
   for (const get of gets) {
-    const figures = await wrkLoad(get.url, { headers: get.headers, pid: server.pid });
-    const rate = figures.requestsPerSecond;
-    const share = `${Math.round((100 * rate) / ceiling)}% of ceiling, ${Math.round(figures.cpuMicrosPerRequest ?? 0)} µs CPU/req`;
+    const f = await load(single, get);
     rows.push({
-      metric: `authenticated ${get.what} GETs, SQLite, info log (${share})`,
-      value: rate,
+      metric: `authenticated ${get.what} GETs, SQLite, 1 process, info log (${share(f)})`,
+      value: f.requestsPerSecond,
       unit: 'req/s',
-      target: `>= ${TARGET_GETS_PER_SECOND.toLocaleString('en-US')} and >= 50% of ceiling`,
-      ok: rate >= TARGET_GETS_PER_SECOND && rate >= ceiling / 2,
+      target: '>= 50% of ceiling',
+      ok: f.requestsPerSecond >= ceiling / 2,
     });
+  }
+  const server = await startDefault();
+  try {
+    for (const get of gets) {
+      const f = await load(server, get);
+      rows.push({
+        metric: `authenticated ${get.what} GETs, SQLite, as npm start runs it (a worker per core, info log; ${share(f)})`,
+        value: f.requestsPerSecond,
+        unit: 'req/s',
+        target: `>= ${TARGET_GETS_PER_SECOND.toLocaleString('en-US')} req/s`,
+        ok: f.requestsPerSecond >= TARGET_GETS_PER_SECOND,
+      });
+    }
+  } finally {
+    await server.stop();
   }
   return rows;
 }
