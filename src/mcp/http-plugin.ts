@@ -1,4 +1,3 @@
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RegistryClient } from '../client/registry-client.js';
 import { httpStatusOf } from '../api/errors.js';
@@ -7,7 +6,6 @@ import { isAppError } from '../core/errors.js';
 import { credentialOf, requestContext } from '../http/credentials.js';
 import type { McpBackend } from './backend.js';
 import { InjectTransport } from './inject-transport.js';
-import { createMcpServer } from './server.js';
 
 export interface McpPluginOptions {
   core: Core;
@@ -16,6 +14,10 @@ export interface McpPluginOptions {
 
 /** JSON-RPC's "server error" range: what the MCP SDK's own examples answer transport-level refusals with. */
 const UNAUTHORIZED = -32001;
+
+/** The MCP SDK and our tools (about 25 MB of a process's memory), loaded with the first MCP request, not at startup. */
+let sdk: Promise<[typeof import('@modelcontextprotocol/sdk/server/streamableHttp.js'), typeof import('./server.js')]> | undefined;
+const loadSdk = () => (sdk ??= Promise.all([import('@modelcontextprotocol/sdk/server/streamableHttp.js'), import('./server.js')]));
 
 /**
  * Streamable HTTP at /mcp, stateless (a fresh MCP server per request, so any replica can answer any
@@ -37,6 +39,7 @@ export async function mcpPlugin(app: FastifyInstance, { core, version }: McpPlug
       // A remote agent's files are not on this server: configure_package_manager returns fragments only.
       target: { machineName: 'agent', files: null },
     };
+    const [{ StreamableHTTPServerTransport }, { createMcpServer }] = await loadSdk();
     const server = createMcpServer(backend, version);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.hijack();

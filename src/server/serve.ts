@@ -55,7 +55,7 @@ async function startCluster(config: Config): Promise<RunningServer> {
   try {
     await migrateToLatest(database);
     const store = new SqlMetadataStore(database);
-    const core = createCore(store, coreOptions(config, openBlobStore(config.blobs), new InProcessInvalidationBus(), config.publicUrl ?? new URL(`http://localhost:${port}`), logger));
+    const core = createCore(store, coreOptions(config, await openBlobStore(config.blobs), new InProcessInvalidationBus(), config.publicUrl ?? new URL(`http://localhost:${port}`), logger));
     await bootstrapAdmin(database, core, config, logger);
     await core.stop();
   } finally {
@@ -81,7 +81,7 @@ export async function startServer(config: Config, version: string, worker?: Work
   });
   await migrateToLatest(database);
   const store = new SqlMetadataStore(database);
-  const blobs = openBlobStore(config.blobs);
+  const blobs = await openBlobStore(config.blobs);
   const ownBus = await openInvalidationBus(database, config.databaseUrl, logger);
   // A worker also tells its siblings, through the primary; and counts failures with them.
   const invalidations = worker ? new WorkerInvalidationBus(ownBus, worker) : ownBus;

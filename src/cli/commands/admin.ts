@@ -28,7 +28,7 @@ export function registerAdmin(program: Command): void {
         const store = new SqlMetadataStore(database);
         const core = createCore(store, {
           protocols: PROTOCOLS,
-          blobs: openBlobStore(config.blobs),
+          blobs: await openBlobStore(config.blobs),
           // On PostgreSQL, running servers hear about the reset (NOTIFY) and re-read the admin's tokens.
           // Publishing needs no listening connection, so the bus is never started here.
           ...(database.engine === 'postgres'

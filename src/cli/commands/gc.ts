@@ -32,7 +32,7 @@ export function registerGc(program: Command): void {
         await migrateToLatest(database);
         const store = new SqlMetadataStore(database);
         // The store the server uses (files or S3), and one collector at a time across replicas and cron jobs.
-        const gc = new GarbageCollector({ store, blobs: openBlobStore(config.blobs), clock: systemClock });
+        const gc = new GarbageCollector({ store, blobs: await openBlobStore(config.blobs), clock: systemClock });
         const run = await withLease(database, 'gc', () =>
           gc.run({ graceMs: graceSeconds * 1000, dryRun: options.dryRun, log: (line) => process.stdout.write(`${line}\n`) }),
         );
