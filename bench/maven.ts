@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { adminSession } from './api-calls.js';
 import { installed } from './load.js';
-import { metadataGets } from './metadata-gets.js';
+import { metadataGets, type ServerData } from './metadata-gets.js';
 import { staticServer } from './static-server.js';
 import { ensureMaven, mvn, writeCentralSettings } from '../test/support/maven-tools.js';
 import { peakRssDuring } from './oci.js';
@@ -115,13 +115,8 @@ async function coldResolveSeconds(project: string, settings: string, plugins: st
   }
 }
 
-/**
- * A server as `npm start` runs it but in one process (access log on), its output in a file rather than in
- * memory; `startDefault` starts another over the same data exactly as `npm start` does (a worker per core).
- */
-async function withServer<T>(
-  fn: (server: ServerProcess, auth: { writer: string; reader: { username: string; token: string } }, startDefault: () => Promise<ServerProcess>) => Promise<T>,
-): Promise<T> {
+/** A server as `npm start` runs it but in one process (access log on), its output in a file rather than in memory. */
+async function withServer<T>(fn: (server: ServerProcess, auth: { writer: string; reader: { username: string; token: string } }, data: ServerData) => Promise<T>): Promise<T> {
   const database = await createScratchDatabase('sqlite', '', 'flybench');
   const admin = { username: 'admin', password: `bench-${randomBytes(12).toString('hex')}` };
   const server = await spawnServer({ databaseUrl: database.url, dataDir: database.dataDir, admin, logFile: join(database.dataDir, 'server.log') });
@@ -130,9 +125,7 @@ async function withServer<T>(
     const writer = await session.createToken('bench deploy', 'read-write');
     const reader = await session.createToken('bench resolve', 'read-only');
     const basic = (t: { username: string; token: string }) => `Basic ${Buffer.from(`${t.username}:${t.token}`).toString('base64')}`;
-    const startDefault = () =>
-      spawnServer({ databaseUrl: database.url, dataDir: database.dataDir, admin, env: { FLY_WORKERS: 'the number of cores' }, logFile: join(database.dataDir, 'server-default.log') });
-    return await fn(server, { writer: basic(writer), reader }, startDefault);
+    return await fn(server, { writer: basic(writer), reader }, { databaseUrl: database.url, dataDir: database.dataDir, admin });
   } finally {
     await server.stop();
     await database.drop();
@@ -147,7 +140,7 @@ export const mavenSection: BenchSection = {
     await ensureMaven();
     const work = mkdtempSync(join(tmpdir(), 'flybench-maven-'));
     try {
-      const rows = await withServer(async (server, { writer, reader }, startDefault) => {
+      const rows = await withServer(async (server, { writer, reader }, data) => {
         const files = Array.from({ length: DEPENDENCIES }, (_, i) => dependencyFiles(i)).flat();
         const staticRoot = join(work, 'static');
         for (const f of files) {
@@ -156,7 +149,7 @@ export const mavenSection: BenchSection = {
           writeFileSync(join(staticRoot, f.path), f.bytes);
         }
         const readerAuth = `Basic ${Buffer.from(`${reader.username}:${reader.token}`).toString('base64')}`;
-        const getRows = await metadataGets(server, startDefault, [
+        const getRows = await metadataGets(server, data, [
           { what: 'maven-metadata.xml (Basic token)', path: `/maven/${GROUP_PATH}/dep-000/maven-metadata.xml`, headers: { authorization: readerAuth } },
           { what: 'pom (Basic token)', path: `/maven/${GROUP_PATH}/dep-000/1.0/dep-000-1.0.pom`, headers: { authorization: readerAuth } },
         ]);

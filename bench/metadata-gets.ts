@@ -1,9 +1,17 @@
+import { join } from 'node:path';
 import { installed, wrkLoad, type LoadFigures } from './load.js';
-import { startNodeCeiling } from './peers.js';
+import { measureCeiling } from './peers.js';
 import type { BenchResult } from './section.js';
-import type { ServerProcess } from '../test/support/server-process.js';
+import { spawnServer, type ServerProcess } from '../test/support/server-process.js';
 
 const TARGET_GETS_PER_SECOND = 10_000;
+
+/** The data a server was started over (spawnServer's options), so a second one can serve it too. */
+export interface ServerData {
+  databaseUrl: string;
+  dataDir: string;
+  admin: { username: string; password: string };
+}
 
 /** One authenticated GET a client makes most, as a path on any server of the same data. */
 export interface MetadataGet {
@@ -16,18 +24,12 @@ export interface MetadataGet {
  * A protocol's metadata GETs (Maven metadata, Go `@v/list`, Helm `index.yaml`, the Cargo index…) measured as
  * the throughput section measures its three: wrk, access log on, each beside the raw Node ceiling of the same
  * run, with the server's CPU per request (what the machine's other load changes least). Twice: on `single`,
- * one process (issue 21's target: half the ceiling), and on the server as `npm start` starts it, one worker
- * per core (`startDefault`, over the same data), where the protocol issues' 10,000/s applies.
+ * one process (issue 21's target: half the ceiling), and on a second server over the same data started as
+ * `npm start` starts it, one worker per core, where the protocol issues' 10,000/s applies.
  */
-export async function metadataGets(single: ServerProcess, startDefault: () => Promise<ServerProcess>, gets: MetadataGet[]): Promise<BenchResult[]> {
+export async function metadataGets(single: ServerProcess, data: ServerData, gets: MetadataGet[]): Promise<BenchResult[]> {
   if (!installed('wrk')) throw new Error('wrk is not installed: run scripts/install-bench-tools.sh');
-  const node = await startNodeCeiling();
-  let ceiling: number;
-  try {
-    ceiling = (await wrkLoad(`${node.url}/`, { pid: node.pid })).requestsPerSecond;
-  } finally {
-    await node.stop();
-  }
+  const ceiling = (await measureCeiling()).requestsPerSecond;
   const rows: BenchResult[] = [{ metric: 'raw Node ceiling in this run (node:http, 1 KB of JSON)', value: ceiling, unit: 'req/s' }];
   const load = (server: ServerProcess, get: MetadataGet) => wrkLoad(`${server.url}${get.path}`, { headers: get.headers, pid: server.pid });
   const share = (f: LoadFigures) => `${Math.round((100 * f.requestsPerSecond) / ceiling)}% of ceiling, ${Math.round(f.cpuMicrosPerRequest ?? 0)} µs CPU/req`;
@@ -41,7 +43,7 @@ export async function metadataGets(single: ServerProcess, startDefault: () => Pr
       ok: f.requestsPerSecond >= ceiling / 2,
     });
   }
-  const server = await startDefault();
+  const server = await spawnServer({ ...data, env: { FLY_WORKERS: 'the number of cores' }, logFile: join(data.dataDir, 'server-default.log') });
   try {
     for (const get of gets) {
       const f = await load(server, get);

@@ -6,7 +6,7 @@ import { adminSession } from './api-calls.js';
 import { installed, wrkLoad, type LoadFigures } from './load.js';
 import { makeBenchPackages, publishAll } from '../test/support/npm-fixtures.js';
 import { bearer, pushImage } from './oci.js';
-import { pushTinyImage, startDistribution, startNodeCeiling, startPypiserver } from './peers.js';
+import { measureCeiling, pushTinyImage, startDistribution, startPypiserver } from './peers.js';
 import type { BenchResult, BenchSection } from './section.js';
 import { startVerdaccio } from './verdaccio.js';
 import { buildWheel } from '../test/support/python-dists.js';
@@ -45,7 +45,7 @@ export const throughputSection: BenchSection = {
   async run(): Promise<BenchResult[]> {
     if (!installed('wrk')) throw new Error('wrk is not installed: run scripts/install-bench-tools.sh');
     const rows: BenchResult[] = [];
-    const ceilingBefore = await ceiling();
+    const ceilingBefore = await measureCeiling();
 
     // One wheel for Fly and pypiserver alike, kept outside every server's data dir until the section ends.
     const wheelDir = mkdtempSync(join(tmpdir(), 'flybench-wheel-'));
@@ -59,7 +59,7 @@ export const throughputSection: BenchSection = {
     } finally {
       rmSync(wheelDir, { recursive: true, force: true });
     }
-    const top = Math.max(ceilingBefore.requestsPerSecond, (await ceiling()).requestsPerSecond);
+    const top = Math.max(ceilingBefore.requestsPerSecond, (await measureCeiling()).requestsPerSecond);
 
     rows.push({ metric: `raw Node ceiling: node:http answering 1 KB of JSON (best of before/after)${cpu(ceilingBefore)}`, value: top, unit: 'req/s' });
     const label = { manifest: 'authenticated manifest GET', packument: 'authenticated abbreviated packument GET', simpleIndex: 'authenticated simple-index GET' } as const;
@@ -107,15 +107,6 @@ export const throughputSection: BenchSection = {
     return rows;
   },
 };
-
-async function ceiling(): Promise<LoadFigures> {
-  const node = await startNodeCeiling();
-  try {
-    return await wrkLoad(`${node.url}/`, { pid: node.pid });
-  } finally {
-    await node.stop();
-  }
-}
 
 async function measureFly(config: { workers: number; log: string }, works: (keyof Works)[], wheel: string): Promise<{ figures: Partial<Record<keyof Works, LoadFigures>> }> {
   const fly = await startFly(config, wheel);

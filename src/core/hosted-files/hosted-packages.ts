@@ -1,18 +1,14 @@
-import type { PublicationService } from '../releases/publications.js';
 import type { Readable } from 'node:stream';
 import { readBounded } from '../archives/bounded-read.js';
-import type { AuditLog } from '../audit/audit-log.js';
 import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
 import type { BlobStore, ByteRange, Digest } from '../blob-store.js';
-import type { Clock } from '../clock.js';
 import { DigestBytesCache } from '../digest-bytes-cache.js';
 import { Errors } from '../errors.js';
 import { parseRange } from '../oci/blobs.js';
-import type { InvalidationBus } from '../invalidation.js';
 import type { FileRecord, PackageRepository } from '../packages/model.js';
 import { PackageViews } from '../packages/package-views.js';
 import { isConflict, retryOnConflict } from '../packages/retry-conflicts.js';
-import type { MetadataStore } from '../ports.js';
+import type { ProtocolServiceDeps } from '../protocols.js';
 import { verifyChecksums, type ChecksumAlgorithm, type ReceivedFile } from './checksums.js';
 import { HostedPackageView, type HostedFile } from './hosted-view.js';
 
@@ -46,16 +42,8 @@ export interface StoreFileInput {
   validate?: (digest: Digest, size: number) => Promise<void>;
 }
 
-export interface HostedPackagesDeps {
-  store: MetadataStore;
-  blobs: BlobStore;
-  clock: Clock;
-  audit: AuditLog;
-  /** Announces every write, so each process (and replica) drops its view of the package at commit. */
-  invalidations: InvalidationBus;
-  /** Records who published each version (the one record the Packages section and releases read). */
-  publications: PublicationService;
-}
+/** What every protocol's service is built from, less the public URL: hosted files answer paths, not links. */
+export type HostedPackagesDeps = Omit<ProtocolServiceDeps, 'publicUrl'>;
 
 /**
  * Files hosted by path in the shared package model (Maven repositories, generic files): packages →

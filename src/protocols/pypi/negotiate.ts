@@ -3,7 +3,12 @@ import { SIMPLE_CONTENT_TYPES } from '../../core/pypi/simple-index.js';
 export type SimpleFormat = 'json' | 'html' | 'legacyHtml';
 
 /** What we can answer, in our order of preference when the client likes several equally. */
-const OFFERS: { format: SimpleFormat; type: string }[] = [
+interface Offer {
+  format: SimpleFormat;
+  type: string;
+}
+
+const OFFERS: Offer[] = [
   { format: 'legacyHtml', type: SIMPLE_CONTENT_TYPES.legacyHtml },
   { format: 'html', type: SIMPLE_CONTENT_TYPES.html },
   { format: 'json', type: SIMPLE_CONTENT_TYPES.json },
@@ -43,14 +48,19 @@ function specificity(range: Range, mediaType: string): number {
   return range.subtype === subtype ? 2 : -1;
 }
 
+/** Answers already negotiated, by Accept header (see negotiateSimpleFormat). */
+const MAX_REMEMBERED = 64;
+const MAX_REMEMBERED_LENGTH = 512;
+const remembered = new Map<string, Offer | null>();
+
 /**
  * PEP 691 content negotiation over the three types the Simple API allows. Each offer takes the q of the
  * most specific range matching it; the highest q wins, then the more specific match, then the client's
  * order, then ours (HTML first, as PEP 691 suggests for unspecific clients). No Accept header → HTML.
  * Returns null when nothing acceptable is offered (→ 406).
  */
-export function negotiateSimpleFormat(accept: string | undefined): { format: SimpleFormat; type: string } | null {
-  if (!accept || !accept.trim()) return OFFERS[0] as (typeof OFFERS)[number];
+export function negotiateSimpleFormat(accept: string | undefined): Offer | null {
+  if (!accept || !accept.trim()) return OFFERS[0] as Offer;
   // A client sends the same Accept on every request, and few clients exist: remember the answer for the
   // short ones (bounded in count, so varied headers cost memory for no one).
   if (accept.length > MAX_REMEMBERED_LENGTH) return negotiate(accept);
@@ -63,15 +73,9 @@ export function negotiateSimpleFormat(accept: string | undefined): { format: Sim
   return chosen;
 }
 
-const MAX_REMEMBERED = 64;
-const MAX_REMEMBERED_LENGTH = 512;
-const remembered = new Map<string, Offer | null>();
-
-type Offer = (typeof OFFERS)[number];
-
 function negotiate(accept: string): Offer | null {
   const ranges = parseAccept(accept);
-  let best: { offer: (typeof OFFERS)[number]; q: number; spec: number; position: number; rank: number } | null = null;
+  let best: { offer: Offer; q: number; spec: number; position: number; rank: number } | null = null;
   for (const [rank, offer] of OFFERS.entries()) {
     let match: Range | undefined;
     let matchSpec = -1;
