@@ -39,6 +39,10 @@ export function parseAuthorization(header: string): Credential | null {
 }
 
 export function requestContext(request: FastifyRequest): RequestContext {
-  const agent = request.headers['user-agent'];
-  return { ip: request.ip ?? null, userAgent: agent ? agent.slice(0, 256) : null };
+  return contextOf(request.ip, request.headers['user-agent']);
+}
+
+/** A request's context from its client address and User-Agent header (kept to 256 characters). */
+export function contextOf(ip: string | undefined, agent: string | undefined): RequestContext {
+  return { ip: ip ?? null, userAgent: agent ? agent.slice(0, 256) : null };
 }

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import client from 'prom-client';
 import type { Core } from '../core/core.js';
 
-/** /healthz (the process answers), /readyz (the database answers and storage takes writes), /metrics (Prometheus). */
-export function registerOperations(app: FastifyInstance, core: Core): void {
+/** Counts answered requests by method, route pattern and status, for /metrics; `count` runs on every request. */
+export function requestCounter(): { registry: client.Registry; count(method: string, route: string, status: number): void } {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   const requests = new client.Counter({
@@ -15,18 +15,22 @@ export function registerOperations(app: FastifyInstance, core: Core): void {
   // One child counter per (method, route, status), found by a string key: prom-client would otherwise hash
   // the label object on every request. Routes are the registered patterns, so the map stays small.
   const counters = new Map<string, client.Counter.Internal>();
-  app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    const key = `${request.method} ${reply.statusCode} ${route}`;
-    let counter = counters.get(key);
-    if (!counter) {
-      counter = requests.labels({ method: request.method, route, status: String(reply.statusCode) });
-      counters.set(key, counter);
-    }
-    counter.inc();
-    done();
-  });
+  return {
+    registry,
+    count(method, route, status) {
+      const key = `${method} ${status} ${route}`;
+      let counter = counters.get(key);
+      if (!counter) {
+        counter = requests.labels({ method, route, status: String(status) });
+        counters.set(key, counter);
+      }
+      counter.inc();
+    },
+  };
+}
 
+/** /healthz (the process answers), /readyz (the database answers and storage takes writes), /metrics (Prometheus, from `registry`). */
+export function registerOperations(app: FastifyInstance, core: Core, registry: client.Registry): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     try {

@@ -59,6 +59,28 @@ export class Authenticator {
   }
 
   /**
+   * authenticate() for a credential whose token this process already holds (the token cache): the same
+   * checks and the same usage record, synchronously. Undefined when anything would need the database (a
+   * token not cached, a session, a signing key not yet loaded); a refusal throws as authenticate() would,
+   * and counts nowhere: the caller hands the request to authenticate(), which counts it.
+   */
+  fromMemory(credential: Credential, ctx: RequestContext): Principal | undefined {
+    const now = this.deps.clock.now();
+    this.deps.limiter.check(ctx.ip, now.getTime());
+    const secret = credential.kind === 'basic' ? credential.password : credential.kind === 'bearer' ? credential.secret : null;
+    if (secret === null) return undefined;
+    if (credential.kind === 'bearer' && this.deps.derived.isDerived(secret)) {
+      const verified = this.deps.derived.verifyInMemory(secret, now);
+      const token = verified && this.deps.cache.getById(verified.tokenId, now.getTime());
+      return token ? { ...this.tokenPrincipal(token, ctx, now), scope: verified.scope } : undefined;
+    }
+    if (!isWellFormedSecret(secret, 'token')) return undefined;
+    const found = this.cachedSecret(hashSecret(secret), now);
+    if (!found) return undefined;
+    return this.tokenPrincipal(checkUsername(found.token, credential.kind === 'basic' ? credential.username : undefined), ctx, now, found);
+  }
+
+  /**
    * A credential derived from a registry token (the OCI token flow's bearer token) re-authenticates that
    * token by its id on every request, with the same status checks as its secret would get, so revoking,
    * expiring or deleting the token stops it at once. The principal carries the bearer token's scope.
@@ -113,16 +135,7 @@ export class Authenticator {
     if (!secret.startsWith(SECRET_PREFIX.token)) throw Errors.passwordNotToken();
     if (!isWellFormedSecret(secret, 'token')) throw Errors.tokenUnknown();
     const found = await this.lookupToken(secret, now);
-    const { token } = found;
-    if (
-      username !== undefined &&
-      username !== token.username &&
-      username !== token.creatorUsername &&
-      username !== GENERIC_TOKEN_USERNAME
-    ) {
-      throw Errors.tokenUsernameMismatch();
-    }
-    return this.tokenPrincipal(token, ctx, now, found);
+    return this.tokenPrincipal(checkUsername(found.token, username), ctx, now, found);
   }
 
   /** `secret`: which of the token's secrets the request used (absent for credentials derived from the token). */
@@ -142,8 +155,8 @@ export class Authenticator {
   /** The token a secret belongs to: its current secret (the hot path, cached) or one a rotation replaced. */
   private async lookupToken(secret: string, now: Date): Promise<FoundSecret & { token: TokenWithCreator }> {
     const hash = hashSecret(secret);
-    const cached = this.deps.cache.entry(hash, now.getTime());
-    if (cached) return { token: cached.token, hash, retiresAt: cached.retiresAt === null ? null : new Date(cached.retiresAt) };
+    const cached = this.cachedSecret(hash, now);
+    if (cached) return cached;
     const current = await this.deps.store.tokens.byHash(hash);
     if (current) {
       if (!constantTimeEqual(current.secretHash, hash)) throw Errors.tokenUnknown();
@@ -155,6 +168,11 @@ export class Authenticator {
     return { token: replaced.token, hash, retiresAt: replaced.retiresAt };
   }
 
+  private cachedSecret(hash: string, now: Date): (FoundSecret & { token: TokenWithCreator }) | undefined {
+    const cached = this.deps.cache.entry(hash, now.getTime());
+    return cached && { token: cached.token, hash, retiresAt: cached.retiresAt === null ? null : new Date(cached.retiresAt) };
+  }
+
   private async viaSession(secret: string, viaCookie: boolean, now: Date): Promise<Principal> {
     if (!isWellFormedSecret(secret, 'session')) throw Errors.sessionInvalid();
     const session = await this.deps.store.sessions.byHash(hashSecret(secret));
@@ -164,4 +182,12 @@ export class Authenticator {
     if (user.status !== 'active') throw Errors.userInactive(user.username);
     return userPrincipal({ id: user.id, username: user.username, role: user.role }, { id: session.id, viaCookie });
   }
+}
+
+/** Basic auth's username must name the token, its creator, or be the generic `__token__`. */
+function checkUsername(token: TokenWithCreator, username: string | undefined): TokenWithCreator {
+  if (username !== undefined && username !== token.username && username !== token.creatorUsername && username !== GENERIC_TOKEN_USERNAME) {
+    throw Errors.tokenUsernameMismatch();
+  }
+  return token;
 }

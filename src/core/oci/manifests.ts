@@ -53,6 +53,18 @@ export class OciManifests {
     throw Errors.manifestUnknown(repository, referenceText(reference));
   }
 
+  /** resolve() when this process already holds the answer; undefined when it would read the database. */
+  resolvedInMemory(repository: string, reference: Reference): OciManifest | undefined {
+    return this.resolved.get(repository, referenceText(reference), this.deps.clock.now().getTime());
+  }
+
+  /** get() when this process already holds the manifest and its bytes; undefined otherwise. */
+  inMemory(repository: string, reference: Reference): StoredManifest | undefined {
+    const manifest = this.resolvedInMemory(repository, reference);
+    const bytes = manifest && this.cache.get(manifest.digest);
+    return bytes && { manifest: manifest as OciManifest, bytes };
+  }
+
   /** The manifest with its exact bytes, as pushed. */
   async get(repository: string, reference: Reference): Promise<StoredManifest> {
     const manifest = await this.resolve(repository, reference);

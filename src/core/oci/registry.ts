@@ -16,6 +16,8 @@ const SIGNING_KEY = 'oci-registry-token-key';
 export interface DerivedCredentials {
   isDerived(secret: string): boolean;
   verify(secret: string, now: Date): Promise<{ tokenId: string; scope: Grant[] }>;
+  /** verify() without waiting: undefined until the signing key has been loaded once. */
+  verifyInMemory(secret: string, now: Date): { tokenId: string; scope: Grant[] } | undefined;
 }
 
 /**
@@ -25,9 +27,10 @@ export interface DerivedCredentials {
 export function createOciRegistry(deps: { store: MetadataStore; blobs: BlobStore; clock: Clock; audit: AuditLog; maxUploadsPerCredential: number }) {
   const blobs = new OciBlobs(deps);
   let loading: Promise<RegistryTokens> | undefined;
+  let loaded: RegistryTokens | undefined;
   const tokens = (): Promise<RegistryTokens> =>
     (loading ??= deps.store.oci.secret(SIGNING_KEY, RegistryTokens.generateKey).then(
-      (key) => new RegistryTokens(Buffer.from(key, 'base64url')),
+      (key) => (loaded = new RegistryTokens(Buffer.from(key, 'base64url'))),
       (error: unknown) => {
         loading = undefined; // a failed read is retried by the next request
         throw error;
@@ -38,6 +41,10 @@ export function createOciRegistry(deps: { store: MetadataStore; blobs: BlobStore
     async verify(secret, now) {
       const verified = (await tokens()).verify(secret, now);
       return { tokenId: verified.tokenId, scope: scopeGrants(verified.grant) };
+    },
+    verifyInMemory(secret, now) {
+      const verified = loaded?.verify(secret, now);
+      return verified && { tokenId: verified.tokenId, scope: scopeGrants(verified.grant) };
     },
   };
   return {

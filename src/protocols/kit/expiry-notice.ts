@@ -20,9 +20,15 @@ export type NoticeHeader = 'npm-notice' | 'warning';
  * place cargo prints a registry's message.
  */
 export function addExpiryNotice(core: Core, principal: Principal | null, reply: FastifyReply, header: NoticeHeader = 'warning'): void {
-  if (!principal) return;
+  const notice = noticeHeaderOf(core, principal, header);
+  if (notice) void reply.header(notice[0], notice[1]);
+}
+
+/** The expiry notice as a header (name, value), or null when the credential has nothing to warn of. */
+export function noticeHeaderOf(core: Core, principal: Principal | null, header: NoticeHeader = 'warning'): [string, string] | null {
+  if (!principal) return null;
   const notice = core.expiryNotice(principal);
-  if (notice === null) return;
-  if (header === 'npm-notice') void reply.header('npm-notice', notice);
-  else void reply.header('warning', `299 - "${notice.replace(/["\\]/g, '\\$&')}"`);
+  if (notice === null) return null;
+  if (header === 'npm-notice') return ['npm-notice', notice];
+  return ['warning', `299 - "${notice.replace(/["\\]/g, '\\$&')}"`];
 }

@@ -3,7 +3,7 @@ import { authorize } from '../../core/auth/authorize.js';
 import type { Credential, Principal, RequestContext } from '../../core/auth/principal.js';
 import type { Core } from '../../core/core.js';
 import { Errors } from '../../core/errors.js';
-import { credentialOf } from '../../http/credentials.js';
+import { credentialOf, parseAuthorization } from '../../http/credentials.js';
 import type { ProtocolRoute } from './route.js';
 
 /**
@@ -13,10 +13,16 @@ import type { ProtocolRoute } from './route.js';
  * logged-in user visits could pull, publish or delete as them by cross-site request.
  */
 export function registryCredential(request: FastifyRequest): Credential | null {
-  const header = request.headers.authorization?.trim();
-  if (header && !header.includes(' ')) return { kind: 'bearer', secret: header };
+  const header = request.headers.authorization;
+  if (header) return registryHeaderCredential(header);
   const credential = credentialOf(request);
   return credential?.kind === 'session-cookie' && !credential.csrfChecked ? null : credential;
+}
+
+/** What an Authorization header is worth to a registry endpoint (registryCredential's header rule). */
+export function registryHeaderCredential(header: string): Credential | null {
+  const trimmed = header.trim();
+  return trimmed && !trimmed.includes(' ') ? { kind: 'bearer', secret: trimmed } : parseAuthorization(header);
 }
 
 /** Refuses (413) a body whose declared length is above the route's limit, before any of it is read. */
@@ -35,17 +41,18 @@ export interface GuardSpec {
 
 /**
  * The one guard of every protocol: names the route's resource (which may refuse a malformed name), then
- * authenticates through core's Authenticator and authorizes the route's declared action through core's
+ * authenticates through core's Authenticator (unless the memory lane already did, for this request) and authorizes the route's declared action through core's
  * authorize(), then checks the declared body length. Runs before the body is read.
  */
 export async function guardRoute(
   core: Core,
   spec: GuardSpec,
-  route: ProtocolRoute<unknown>,
+  route: ProtocolRoute<unknown, unknown>,
   params: Record<string, string>,
   request: FastifyRequest,
   ctx: RequestContext,
   bodyLimit: number | undefined,
+  authenticated?: Principal,
 ): Promise<Principal | null> {
   if (route.action === 'public') {
     checkDeclaredLength(request, bodyLimit);
@@ -54,7 +61,8 @@ export async function guardRoute(
   const name = route.resource ? route.resource(params) : '*';
   const credential = registryCredential(request);
   if (!credential) throw Errors.unauthenticated(spec.loginHint);
-  const principal = await core.authenticator.authenticate(credential, ctx);
+  // The memory lane may have authenticated this very request before handing it on: it is not counted twice.
+  const principal = authenticated ?? (await core.authenticator.authenticate(credential, ctx));
   if (route.action !== 'authenticated') authorize(principal, route.action, { kind: 'artifact', protocol: spec.protocol, name });
   checkDeclaredLength(request, bodyLimit);
   return principal;

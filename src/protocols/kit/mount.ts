@@ -8,14 +8,15 @@ import { addExpiryNotice, type NoticeHeader } from './expiry-notice.js';
 import { leaveBodiesUnparsed } from './bodies.js';
 import { answerStorageFailure } from '../../http/storage-failure.js';
 import { guardRoute, type GuardSpec } from './guard.js';
+import { memoryLaneOf, type MemoryLane } from './memory-lane.js';
 import { PathMatcher, type RouteMatch } from './path-matcher.js';
-import type { HttpMethod, ProtocolRoute, RouteCall } from './route.js';
+import type { HttpMethod, MemoryCall, ProtocolRoute, RouteCall } from './route.js';
 
 /**
  * How a protocol is mounted: the one way (mountProtocol below), for every protocol. See docs/architecture.md,
  * "The protocol kit".
  */
-export interface ProtocolMount<C> extends GuardSpec {
+export interface ProtocolMount<C, M = MemoryCall> extends GuardSpec {
   /** For messages: "npm", "PyPI"… */
   title: string;
   /** URL prefixes (no trailing slash); the routes answer under each. */
@@ -25,7 +26,7 @@ export interface ProtocolMount<C> extends GuardSpec {
    * one wildcard route per prefix, for names that hold `/` (`<name>`).
    */
   router: 'fastify' | 'paths';
-  routes: readonly ProtocolRoute<C>[];
+  routes: readonly ProtocolRoute<C, M>[];
   /** Body limit (bytes) for routes that set none; undefined = none beyond what handlers read. */
   bodyLimit?: number;
   /** Leave request bodies unparsed: handlers stream them (`bodyOf(request)`, kit/bodies.ts). */
@@ -36,10 +37,14 @@ export interface ProtocolMount<C> extends GuardSpec {
   expandPath?(path: string): string[];
   /** The protocol's handler context, from what the kit established. */
   context(call: RouteCall): C;
+  /** What its routes' `fromMemory` get (default: the MemoryCall itself); required when M is not MemoryCall. */
+  memoryContext?(call: MemoryCall): M;
+  /** Headers every answer of the protocol carries, errors included (OCI's API version). */
+  headers?: Readonly<Record<string, string>>;
   /** The header its clients print a notice from (kit/expiry-notice.ts); default `warning` (HTTP's `Warning: 299`). */
   noticeHeader?: NoticeHeader;
   /** Sends any failure in the protocol's own wire format; `at` is the matched route, when there is one. */
-  sendError(error: unknown, request: FastifyRequest, reply: FastifyReply, at?: RouteMatch<C>): FastifyReply;
+  sendError(error: unknown, request: FastifyRequest, reply: FastifyReply, at?: RouteMatch<C, M>): FastifyReply;
   /** The answer for a path no route matches (default: sendError with not_found). */
   notFound?(request: FastifyRequest, reply: FastifyReply): FastifyReply;
 }
@@ -52,26 +57,51 @@ const ALL_METHODS: HttpMethod[] = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELET
  * before the body is read), build the protocol's context, run the handler; any failure is answered by the
  * protocol's sendError.
  */
-export async function mountProtocol<C>(app: FastifyInstance, core: Core, spec: ProtocolMount<C>): Promise<void> {
+export async function mountProtocol<C, M = MemoryCall>(app: FastifyInstance, core: Core, spec: ProtocolMount<C, M>): Promise<void> {
+  const lane = memoryLaneOf(app);
   for (const prefix of spec.prefixes) {
     const routes = spec.routes.filter((r) => !r.prefixes || r.prefixes.includes(prefix));
-    if (spec.router === 'paths') await app.register(async (scope) => mountPaths(scope, core, spec, prefix, routes));
-    else await app.register(async (scope) => mountFastify(scope, core, spec, prefix, routes), { prefix });
+    if (spec.router === 'paths') await app.register(async (scope) => mountPaths(scope, core, spec, prefix, routes, lane));
+    else await app.register(async (scope) => mountFastify(scope, core, spec, prefix, routes, lane), { prefix });
   }
 }
 
-function notFound<C>(spec: ProtocolMount<C>, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+/** The same routes in the memory lane (kit/memory-lane.ts), under the same guard, notice and headers. */
+function addToLane<C, M>(lane: MemoryLane | undefined, spec: ProtocolMount<C, M>, prefix: string, routes: readonly ProtocolRoute<C, M>[], routeLabel: (route: ProtocolRoute<unknown, unknown>) => string): void {
+  lane?.add({
+    protocol: spec.protocol,
+    loginHint: spec.loginHint,
+    prefix,
+    syntax: spec.router === 'paths' ? 'kit' : 'fastify',
+    routes: routes as readonly ProtocolRoute<unknown, unknown>[],
+    context: spec.memoryContext ?? ((call) => call),
+    routeLabel,
+    ...(spec.noticeHeader ? { noticeHeader: spec.noticeHeader } : {}),
+    ...(spec.headers ? { headers: spec.headers } : {}),
+  });
+}
+
+function notFound<C, M>(spec: ProtocolMount<C, M>, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (spec.notFound) return spec.notFound(request, reply);
   return spec.sendError(Errors.notFound(`${spec.title} endpoint`, `${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`), request, reply);
 }
 
-async function setupScope<C>(app: FastifyInstance, spec: ProtocolMount<C>, prefix: string): Promise<void> {
+async function setupScope<C, M>(app: FastifyInstance, spec: ProtocolMount<C, M>, prefix: string): Promise<void> {
+  const headers = spec.headers;
+  if (headers) {
+    app.addHook('onRequest', (_request, reply, done) => {
+      void reply.headers(headers);
+      done();
+    });
+  }
   if (spec.streamBodies) leaveBodiesUnparsed(app);
   await spec.setup?.(app, prefix);
 }
 
-async function mountFastify<C>(app: FastifyInstance, core: Core, spec: ProtocolMount<C>, prefix: string, routes: readonly ProtocolRoute<C>[]): Promise<void> {
+async function mountFastify<C, M>(app: FastifyInstance, core: Core, spec: ProtocolMount<C, M>, prefix: string, routes: readonly ProtocolRoute<C, M>[], lane: MemoryLane | undefined): Promise<void> {
   await setupScope(app, spec, prefix);
+  const expanded = routes.flatMap((route) => (spec.expandPath ? spec.expandPath(route.path) : [route.path]).map((path) => ({ ...route, path })));
+  addToLane(lane, spec, prefix, expanded, (route) => `${prefix}${route.path}`);
   app.setErrorHandler((error, request, reply) => spec.sendError(answerStorageFailure(core, error, request), request, reply));
   app.setNotFoundHandler((request, reply) => notFound(spec, request, reply));
   const principals = new WeakMap<FastifyRequest, Principal>();
@@ -83,7 +113,8 @@ async function mountFastify<C>(app: FastifyInstance, core: Core, spec: ProtocolM
         url,
         ...(bodyLimit !== undefined ? { bodyLimit } : {}),
         onRequest: async (request, reply) => {
-          const principal = await guardRoute(core, spec, route, request.params as Record<string, string>, request, requestContext(request), bodyLimit);
+          const params = request.params as Record<string, string>;
+          const principal = await guardRoute(core, spec, route, params, request, requestContext(request), bodyLimit, lane?.principalOf(request.raw));
           if (principal) principals.set(request, principal);
           addExpiryNotice(core, principal, reply, spec.noticeHeader);
         },
@@ -104,9 +135,10 @@ async function mountFastify<C>(app: FastifyInstance, core: Core, spec: ProtocolM
   }
 }
 
-async function mountPaths<C>(app: FastifyInstance, core: Core, spec: ProtocolMount<C>, prefix: string, routes: readonly ProtocolRoute<C>[]): Promise<void> {
+async function mountPaths<C, M>(app: FastifyInstance, core: Core, spec: ProtocolMount<C, M>, prefix: string, routes: readonly ProtocolRoute<C, M>[], lane: MemoryLane | undefined): Promise<void> {
   await setupScope(app, spec, prefix);
   const matcher = new PathMatcher(routes, prefix);
+  addToLane(lane, spec, prefix, routes, () => `${prefix}/*`);
   app.setErrorHandler((error, request, reply) => spec.sendError(answerStorageFailure(core, error, request), request, reply));
   const handle = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const q = request.url.indexOf('?');
@@ -120,7 +152,7 @@ async function mountPaths<C>(app: FastifyInstance, core: Core, spec: ProtocolMou
       const { route, params } = found;
       const bodyLimit = routeBodyLimit(route, spec);
       const ctx = requestContext(request);
-      const principal = await guardRoute(core, spec, route, params, request, ctx, bodyLimit);
+      const principal = await guardRoute(core, spec, route, params, request, ctx, bodyLimit, lane?.principalOf(request.raw));
       addExpiryNotice(core, principal, reply, spec.noticeHeader);
       return await route.handler(spec.context({ request, reply, ctx, params, prefix, bodyLimit, principal }));
     } catch (error) {
@@ -136,6 +168,6 @@ async function mountPaths<C>(app: FastifyInstance, core: Core, spec: ProtocolMou
  * unauthenticated route (a caller who has proven nothing sends a small form and no more). Undefined leaves
  * an authenticated route to its own reader's bounds (a streamed blob, a multipart upload's file limit).
  */
-function routeBodyLimit<C>(route: ProtocolRoute<C>, spec: ProtocolMount<C>): number | undefined {
+function routeBodyLimit<C, M>(route: ProtocolRoute<C, M>, spec: ProtocolMount<C, M>): number | undefined {
   return route.bodyLimit ?? spec.bodyLimit ?? (route.action === 'public' ? PUBLIC_BODY_LIMIT : undefined);
 }

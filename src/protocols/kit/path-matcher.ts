@@ -1,13 +1,13 @@
-import type { HttpMethod, ProtocolRoute } from './route.js';
+import type { HttpMethod, MemoryCall, ProtocolRoute } from './route.js';
 
-interface CompiledRoute<C> {
-  route: ProtocolRoute<C>;
+interface CompiledRoute<C, M> {
+  route: ProtocolRoute<C, M>;
   pattern: RegExp;
   names: string[];
 }
 
-export interface RouteMatch<C> {
-  route: ProtocolRoute<C>;
+export interface RouteMatch<C, M = MemoryCall> {
+  route: ProtocolRoute<C, M>;
   params: Record<string, string>;
 }
 
@@ -17,18 +17,24 @@ export interface RouteMatch<C> {
  * up to the route's fixed suffix, other parameters one segment. Nothing is percent-decoded: such names have
  * no use for `%`, and validation refuses it.
  */
-export class PathMatcher<C> {
-  private readonly compiled: CompiledRoute<C>[];
+export class PathMatcher<C, M = MemoryCall> {
+  private readonly compiled: CompiledRoute<C, M>[];
 
-  constructor(routes: readonly ProtocolRoute<C>[], prefix: string) {
+  /**
+   * `syntax`: 'kit' reads `<name>` (may hold `/`) and `<param>` (one segment, may be empty); 'fastify' reads
+   * Fastify's `:param` (one non-empty segment), for the memory lane's copy of a Fastify-routed table.
+   */
+  constructor(routes: readonly ProtocolRoute<C, M>[], prefix: string, syntax: 'kit' | 'fastify' = 'kit') {
+    const params = syntax === 'kit' ? /(<[a-z]+>)/ : /(:[A-Za-z]+)/;
     this.compiled = routes.map((route) => {
       const names: string[] = [];
       const source = `${prefix}${route.path}`
-        .split(/(<[a-z]+>)/)
+        .split(params)
         .map((part) => {
-          const param = /^<([a-z]+)>$/.exec(part);
+          const param = syntax === 'kit' ? /^<([a-z]+)>$/.exec(part) : /^:([A-Za-z]+)$/.exec(part);
           if (!param?.[1]) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
           names.push(param[1]);
+          if (syntax === 'fastify') return '([^/]+)';
           return param[1] === 'name' ? '(.+?)' : '([^/]*)';
         })
         .join('');
@@ -36,8 +42,26 @@ export class PathMatcher<C> {
     });
   }
 
+  /**
+   * The route of this method that matches the path when it is the only one that does; undefined when none
+   * or several do (where Fastify's router would rank them, the memory lane leaves the request to it).
+   */
+  matchOnly(method: string, path: string): RouteMatch<C, M> | undefined {
+    let found: RouteMatch<C, M> | undefined;
+    for (const { route, pattern, names } of this.compiled) {
+      if (route.method !== method) continue;
+      const m = pattern.exec(path);
+      if (!m) continue;
+      if (found) return undefined;
+      const params: Record<string, string> = {};
+      for (let i = 0; i < names.length; i++) params[names[i] as string] = m[i + 1] ?? '';
+      found = { route, params };
+    }
+    return found;
+  }
+
   /** The matching route for the method, or which methods the path supports when none matches it. */
-  match(method: string, path: string): RouteMatch<C> | { allowed: HttpMethod[] } {
+  match(method: string, path: string): RouteMatch<C, M> | { allowed: HttpMethod[] } {
     const allowed: HttpMethod[] = [];
     for (const { route, pattern, names } of this.compiled) {
       const m = pattern.exec(path);

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Principal, RequestContext } from '../../core/auth/principal.js';
 import { Errors } from '../../core/errors.js';
 import type { Action } from '../../core/model.js';
@@ -17,7 +18,7 @@ export type RouteAccess = Action | 'authenticated' | 'public';
  * prefixes; with the kit's path router, `<name>` takes a name that may hold `/` and `<param>` one segment,
  * otherwise Fastify's syntax applies (`:param`).
  */
-export interface ProtocolRoute<C> {
+export interface ProtocolRoute<C, M = MemoryCall> {
   method: HttpMethod;
   path: string;
   action: RouteAccess;
@@ -35,6 +36,40 @@ export interface ProtocolRoute<C> {
   /** Only under these of the protocol's prefixes (default: all of them). */
   prefixes?: readonly string[];
   handler(c: C): Promise<unknown>;
+  /**
+   * GET and HEAD routes whose answer this process may already hold in memory (a cached manifest, packument
+   * or index): the answer, synchronously, or undefined when it is not in memory. The kit's memory lane
+   * (kit/memory-lane.ts) calls it after the same guard as every route, before Fastify sees the request, with
+   * the protocol's memory context (`MemoryCall`, or what the mount's `memoryContext` makes of it);
+   * undefined (or a throw) hands the request to the route's `handler`, which must answer the same.
+   */
+  fromMemory?(c: M): Answer | undefined;
+}
+
+/** What a route's `fromMemory` gets: the guarded call, without Fastify's request and reply. */
+export interface MemoryCall {
+  method: 'GET' | 'HEAD';
+  headers: IncomingHttpHeaders;
+  params: Record<string, string>;
+  ctx: RequestContext;
+  /** The authenticated caller (memory answers are for protected routes only). */
+  principal: Principal;
+  prefix: string;
+}
+
+/**
+ * A whole answer: status, headers (content-type included) and the body, whose length is the Content-Length
+ * unless the headers give one (a HEAD answer's); no body for a 304 or a HEAD, and a HEAD's is never sent.
+ */
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body?: Buffer | string;
+}
+
+/** Sends an Answer through Fastify (a handler's lane); the memory lane writes the same answer itself. */
+export function sendAnswer(reply: FastifyReply, answer: Answer): FastifyReply {
+  return reply.status(answer.status).headers(answer.headers).send(answer.body);
 }
 
 /** The caller of a protected route; reading it on a public route is a programming error (answers 401). */

@@ -4,7 +4,7 @@ import { CATALOG_RESOURCE } from '../../core/oci/scopes.js';
 import { apiVersionCheck } from './handlers/base.js';
 import { deleteBlob, getBlob, headBlob } from './handlers/blobs.js';
 import { catalog } from './handlers/catalog.js';
-import { deleteManifest, getManifest, headManifest, putManifest } from './handlers/manifests.js';
+import { deleteManifest, getManifest, headManifest, manifestFromMemory, putManifest } from './handlers/manifests.js';
 import { listReferrers } from './handlers/referrers.js';
 import { listTags } from './handlers/tags.js';
 import { issueTokenGet, issueTokenPost, MAX_TOKEN_FORM_BYTES } from './handlers/token.js';
@@ -28,8 +28,8 @@ export const OCI_ROUTES: readonly OciRoute[] = [
 
   { method: 'GET', path: '/<name>/tags/list', action: 'pull', resource: repository, handler: listTags },
 
-  { method: 'GET', path: '/<name>/manifests/<reference>', action: 'pull', resource: repository, handler: getManifest },
-  { method: 'HEAD', path: '/<name>/manifests/<reference>', action: 'pull', resource: repository, handler: headManifest },
+  { method: 'GET', path: '/<name>/manifests/<reference>', action: 'pull', resource: repository, handler: getManifest, fromMemory: manifestFromMemory },
+  { method: 'HEAD', path: '/<name>/manifests/<reference>', action: 'pull', resource: repository, handler: headManifest, fromMemory: manifestFromMemory },
   { method: 'PUT', path: '/<name>/manifests/<reference>', action: 'push', resource: repository, bodyLimit: MAX_MANIFEST_BYTES, handler: putManifest },
   { method: 'DELETE', path: '/<name>/manifests/<reference>', action: 'delete', resource: repository, handler: deleteManifest },
 

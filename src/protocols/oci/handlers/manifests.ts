@@ -1,7 +1,9 @@
 import { MAX_MANIFEST_BYTES } from '../../../core/oci/manifest.js';
 import { parseReference, type Reference } from '../../../core/oci/names.js';
+import type { OciManifest } from '../../../core/oci/ports.js';
+import { sendAnswer, type Answer } from '../../kit/route.js';
 import { mediaTypeOf, readBounded } from '../body.js';
-import type { OciContext } from '../route.js';
+import type { OciContext, OciMemoryCall } from '../route.js';
 import { H } from './headers.js';
 
 /** `GET /v2/<name>/manifests/<reference>`: the exact bytes as pushed, with their media type and digest. */
@@ -9,7 +11,7 @@ export async function getManifest(c: OciContext): Promise<unknown> {
   const reference = parseReference(c.params.reference as string);
   const { manifest, bytes } = await c.registry.manifests.get(c.params.name as string, reference);
   recordPull(c, reference, manifest.digest, 'GET');
-  return c.reply.header(H.contentType, manifest.mediaType).header(H.digest, manifest.digest).send(bytes);
+  return sendAnswer(c.reply, manifestAnswer(manifest, bytes));
 }
 
 /** `HEAD /v2/<name>/manifests/<reference>`: existence, size, media type and digest without the body. */
@@ -17,11 +19,29 @@ export async function headManifest(c: OciContext): Promise<unknown> {
   const reference = parseReference(c.params.reference as string);
   const manifest = await c.registry.manifests.resolve(c.params.name as string, reference);
   recordPull(c, reference, manifest.digest, 'HEAD');
-  return c.reply
-    .header(H.contentType, manifest.mediaType)
-    .header(H.digest, manifest.digest)
-    .header(H.contentLength, String(manifest.size))
-    .send();
+  return sendAnswer(c.reply, manifestAnswer(manifest));
+}
+
+/** getManifest and headManifest when the manifest (and for a GET its bytes) is in memory. */
+export function manifestFromMemory(c: OciMemoryCall): Answer | undefined {
+  const reference = parseReference(c.params.reference as string);
+  const name = c.params.name as string;
+  if (c.method === 'HEAD') {
+    const manifest = c.registry.manifests.resolvedInMemory(name, reference);
+    if (!manifest) return undefined;
+    recordPull(c, reference, manifest.digest, 'HEAD');
+    return manifestAnswer(manifest);
+  }
+  const stored = c.registry.manifests.inMemory(name, reference);
+  if (!stored) return undefined;
+  recordPull(c, reference, stored.manifest.digest, 'GET');
+  return manifestAnswer(stored.manifest, stored.bytes);
+}
+
+/** A manifest answer: its exact bytes (GET) or, without them, its size (HEAD). */
+function manifestAnswer(manifest: OciManifest, bytes?: Buffer): Answer {
+  const headers = { [H.contentType]: manifest.mediaType, [H.digest]: manifest.digest };
+  return bytes ? { status: 200, headers, body: bytes } : { status: 200, headers: { ...headers, [H.contentLength]: String(manifest.size) } };
 }
 
 /** `PUT /v2/<name>/manifests/<reference>`: validate, store exact bytes, tag. Bodies over 4 MiB → 413. */
@@ -42,7 +62,7 @@ export async function deleteManifest(c: OciContext): Promise<unknown> {
 }
 
 /** A pull with an environment token is a deployment record: queued in memory, never awaited, never failing the pull. */
-function recordPull(c: OciContext, reference: Reference, digest: string, method: 'GET' | 'HEAD'): void {
+function recordPull(c: Pick<OciContext, 'core' | 'principal' | 'params' | 'ctx'>, reference: Reference, digest: string, method: 'GET' | 'HEAD'): void {
   const tag = reference.kind === 'tag' ? reference.tag : null;
   c.core.pulls.record(c.principal, { repository: c.params.name as string, tag, digest, method }, c.ctx);
 }

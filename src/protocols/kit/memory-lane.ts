@@ -1,0 +1,190 @@
+import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { authorize } from '../../core/auth/authorize.js';
+import type { Principal } from '../../core/auth/principal.js';
+import type { Core } from '../../core/core.js';
+import { contextOf } from '../../http/credentials.js';
+import { noticeHeaderOf, type NoticeHeader } from './expiry-notice.js';
+import { registryHeaderCredential, type GuardSpec } from './guard.js';
+import { PathMatcher, type RouteMatch } from './path-matcher.js';
+import type { Answer, MemoryCall, ProtocolRoute } from './route.js';
+
+/** One answered request, as the access log and the request metrics record it (whichever lane answered). */
+export interface AnsweredRequest {
+  reqId: string;
+  method: string;
+  url: string;
+  /** The route pattern Fastify knows the request by (`/v2/*`, `/npm/:pkg`), or `unmatched`. */
+  route: string;
+  status: number;
+  ms: number;
+  ip: string;
+}
+
+export interface MemoryLaneOptions {
+  core: Core;
+  /** Behind a trusted proxy the client is the first X-Forwarded-For address (as Fastify's `trustProxy: true`). */
+  trustProxy: boolean;
+  /** The request ids Fastify also uses (its `genReqId`): one sequence for both lanes. */
+  requestId(): string;
+  /** Records an answered request (access log, metrics), as Fastify's onResponse hook does for its lane. */
+  observe(answered: AnsweredRequest): void;
+}
+
+/** What a protocol registers: its memory routes under one prefix, and how its answers are dressed. */
+export interface LaneProtocol extends GuardSpec {
+  prefix: string;
+  /** 'kit': the kit's path syntax, first match wins (as the kit's own router); 'fastify': `:param`, sole match only. */
+  syntax: 'kit' | 'fastify';
+  routes: readonly ProtocolRoute<unknown, unknown>[];
+  /** What the protocol's `fromMemory` answers get (its memory context). */
+  context(call: MemoryCall): unknown;
+  /** The route pattern the metrics name a route by, as Fastify registered it. */
+  routeLabel(route: ProtocolRoute<unknown, unknown>): string;
+  noticeHeader?: NoticeHeader;
+  /** Headers every answer of the protocol carries (what its Fastify hooks add). */
+  headers?: Readonly<Record<string, string>>;
+}
+
+interface Registered extends LaneProtocol {
+  matcher: PathMatcher<unknown, unknown>;
+  start: string;
+}
+
+/**
+ * The memory lane: GET and HEAD requests whose answer this process already holds in memory are answered
+ * before Fastify sees them, through the same guard as every route (the one credential policy, core's
+ * Authenticator and authorize()), the route's own `fromMemory` answer, the same expiry notice, request id,
+ * access log line and metrics. Anything else — no Authorization header, a token or answer not in memory, any
+ * refusal or error — goes to Fastify untouched, where the route's handler answers (and refuses) as always;
+ * a request this lane authenticated carries its principal there, so its use is recorded once.
+ */
+export class MemoryLane {
+  private readonly protocols: Registered[] = [];
+  private readonly authenticated = new WeakMap<IncomingMessage, Principal>();
+  private closing = false;
+
+  constructor(private readonly options: MemoryLaneOptions) {}
+
+  /** Adds a protocol's routes that have a `fromMemory` answer (the kit's mount calls it). */
+  add(protocol: LaneProtocol): void {
+    const routes = protocol.routes.filter((r) => r.fromMemory && r.action !== 'public' && (r.method === 'GET' || (r.method === 'HEAD' && protocol.syntax === 'kit')));
+    if (routes.length === 0) return;
+    // The sole-match rule needs every route of the table, with or without a memory answer.
+    const table = protocol.syntax === 'kit' ? protocol.routes : protocol.routes.filter((r) => !r.path.includes('*') && !r.path.includes('('));
+    this.protocols.push({ ...protocol, matcher: new PathMatcher(table, protocol.prefix, protocol.syntax), start: `${protocol.prefix}/` });
+  }
+
+  /** The principal this lane authenticated for a request it then handed to Fastify. */
+  principalOf(request: IncomingMessage): Principal | undefined {
+    return this.authenticated.get(request);
+  }
+
+  /** From now on every request goes to Fastify (which answers 503 while closing). */
+  close(): void {
+    this.closing = true;
+  }
+
+  /** Answers the request from memory and returns true, or returns false having written nothing. */
+  answer(request: IncomingMessage, response: ServerResponse): boolean {
+    const method = request.method;
+    if ((method !== 'GET' && method !== 'HEAD') || this.closing || this.protocols.length === 0) return false;
+    const header = request.headers.authorization;
+    const url = request.url;
+    // A NUL anywhere in the URL is refused by Fastify's lane (http/reject-nul.ts).
+    if (!header || !url || url.includes('%00') || url.includes('\u0000')) return false;
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    for (const protocol of this.protocols) {
+      if (!path.startsWith(protocol.start)) continue;
+      const found = protocol.syntax === 'kit' ? kitMatch(protocol.matcher, method, path) : fastifyMatch(protocol.matcher, method, path);
+      return found ? this.answerRoute(protocol, found, header, request, response) : false;
+    }
+    return false;
+  }
+
+  private answerRoute(protocol: Registered, found: RouteMatch<unknown, unknown>, header: string, request: IncomingMessage, response: ServerResponse): boolean {
+    const started = performance.now();
+    const { route, params } = found;
+    const { core } = this.options;
+    try {
+      const credential = registryHeaderCredential(header);
+      if (!credential || !route.fromMemory) return false;
+      const name = route.resource ? route.resource(params) : '*';
+      const ip = this.clientAddress(request);
+      const ctx = contextOf(ip, request.headers['user-agent']);
+      const principal = core.authenticator.fromMemory(credential, ctx);
+      if (!principal) return false;
+      this.authenticated.set(request, principal);
+      if (route.action !== 'authenticated') authorize(principal, route.action as 'pull', { kind: 'artifact', protocol: protocol.protocol, name });
+      const answer = route.fromMemory(protocol.context({ method: request.method as 'GET' | 'HEAD', headers: request.headers, params, ctx, principal, prefix: protocol.prefix }));
+      if (!answer) return false;
+      this.authenticated.delete(request);
+      const notice = noticeHeaderOf(core, principal, protocol.noticeHeader);
+      write(response, answer, protocol.headers, notice, request.method === 'HEAD');
+      this.options.observe({
+        reqId: this.options.requestId(),
+        method: request.method as string,
+        url: request.url as string,
+        route: protocol.routeLabel(route),
+        status: answer.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        ip: ip ?? '',
+      });
+      return true;
+    } catch {
+      // Refusals and failures are answered by Fastify's lane, in the protocol's own format, and counted there.
+      return false;
+    }
+  }
+
+  private clientAddress(request: IncomingMessage): string | undefined {
+    if (this.options.trustProxy) {
+      const forwarded = request.headers['x-forwarded-for'];
+      const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined;
+      if (first) return first;
+    }
+    return request.socket.remoteAddress;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's memory lane, when the server puts one in front of Fastify (server/app.ts). */
+    memoryLane?: MemoryLane;
+  }
+}
+
+/** The memory lane the protocols of this app register with, if it has one. */
+export function memoryLaneOf(app: FastifyInstance): MemoryLane | undefined {
+  return app.memoryLane;
+}
+
+function kitMatch(matcher: PathMatcher<unknown, unknown>, method: string, path: string): RouteMatch<unknown, unknown> | undefined {
+  const found = matcher.match(method, path);
+  return 'route' in found ? found : undefined;
+}
+
+/** Fastify decodes path parameters: so does this lane, and leaves anything it cannot decode to Fastify. */
+function fastifyMatch(matcher: PathMatcher<unknown, unknown>, method: string, path: string): RouteMatch<unknown, unknown> | undefined {
+  const found = matcher.matchOnly(method, path);
+  if (!found || !path.includes('%')) return found;
+  const params: Record<string, string> = {};
+  try {
+    for (const [key, value] of Object.entries(found.params)) params[key] = decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+  return { route: found.route, params };
+}
+
+function write(response: ServerResponse, answer: Answer, common: Readonly<Record<string, string>> | undefined, notice: [string, string] | null, head: boolean): void {
+  const headers: Record<string, string | number> = { ...common, ...answer.headers };
+  if (notice) headers[notice[0]] = notice[1];
+  const { body } = answer;
+  if (body !== undefined && headers['content-length'] === undefined) headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  response.writeHead(answer.status, headers);
+  if (head || body === undefined) response.end();
+  else response.end(body);
+}
