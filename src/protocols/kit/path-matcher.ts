@@ -22,15 +22,20 @@ export class PathMatcher<C, M = MemoryCall> {
 
   /**
    * `syntax`: 'kit' reads `<name>` (may hold `/`) and `<param>` (one segment, may be empty); 'fastify' reads
-   * Fastify's `:param` (one non-empty segment), for the memory lane's copy of a Fastify-routed table.
+   * Fastify's `:param` (one non-empty segment) and a trailing `*` (the rest, as param `*`), for the memory
+   * lane's copy of a Fastify-routed table.
    */
   constructor(routes: readonly ProtocolRoute<C, M>[], prefix: string, syntax: 'kit' | 'fastify' = 'kit') {
-    const params = syntax === 'kit' ? /(<[a-z]+>)/ : /(:[A-Za-z]+)/;
+    const params = syntax === 'kit' ? /(<[a-z]+>)/ : /(:[A-Za-z]+|\*)/;
     this.compiled = routes.map((route) => {
       const names: string[] = [];
       const source = `${prefix}${route.path}`
         .split(params)
         .map((part) => {
+          if (syntax === 'fastify' && part === '*') {
+            names.push('*');
+            return '(.*)';
+          }
           const param = syntax === 'kit' ? /^<([a-z]+)>$/.exec(part) : /^:([A-Za-z]+)$/.exec(part);
           if (!param?.[1]) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
           names.push(param[1]);

@@ -51,6 +51,8 @@ export interface MemoryCall {
   method: 'GET' | 'HEAD';
   headers: IncomingHttpHeaders;
   params: Record<string, string>;
+  /** The raw query string, without `?` ('' when there is none). */
+  query: string;
   ctx: RequestContext;
   /** The authenticated caller (memory answers are for protected routes only). */
   principal: Principal;
