@@ -21,6 +21,8 @@ export interface AccessLine {
   status: number;
   ms: number;
   ip: string;
+  /** Answered by the memory lane (protocols/kit/memory-lane.ts), before Fastify: logged as `"from":"memory"`. */
+  memory?: boolean;
 }
 
 export type AccessLog = (line: AccessLine) => void;
@@ -96,7 +98,7 @@ function accessLog(destination: Destination): { log: AccessLog; flush(): void } 
   const log: AccessLog = (line) => {
     pending +=
       `${head}${Date.now()}${origin}${JSON.stringify(line.reqId)},"method":${JSON.stringify(line.method)},"url":${JSON.stringify(redactString(line.url))}` +
-      `,"status":${line.status},"ms":${line.ms},"ip":${JSON.stringify(line.ip)},"msg":"request"}\n`;
+      `,"status":${line.status},"ms":${line.ms},"ip":${JSON.stringify(line.ip)}${line.memory ? ',"from":"memory"' : ''},"msg":"request"}\n`;
     if (pending.length >= ACCESS_BATCH_BYTES) flush();
     else if (!timer) {
       timer = setTimeout(flush, ACCESS_FLUSH_MS);

@@ -72,6 +72,11 @@ export class NpmRegistry {
     return rendered;
   }
 
+  /** packument() when this process holds it rendered; undefined when it would read the store. */
+  packumentInMemory(name: string, kind: PackumentKind, mountPath: string): RenderedPackument | undefined {
+    return this.cache.peek(name, `${kind} ${mountPath}`, this.deps.clock.now().getTime());
+  }
+
   async distTags(name: string): Promise<Record<string, string>> {
     const pkg = await this.deps.store.packages.get(REPOSITORY, checkPackageName(name));
     if (!pkg) throw Errors.notFound('Package', name);

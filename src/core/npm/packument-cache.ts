@@ -7,6 +7,8 @@ export interface RenderedPackument {
 interface Entry {
   loadedAt: number;
   variants: Map<string, Promise<RenderedPackument | undefined>>;
+  /** The variants whose load has finished, for answers that cannot wait (peek). */
+  rendered: Map<string, RenderedPackument>;
 }
 
 /**
@@ -38,7 +40,7 @@ export class PackumentCache {
         const oldest = this.entries.keys().next().value;
         if (oldest !== undefined) this.entries.delete(oldest);
       }
-      entry = { loadedAt: now, variants: new Map() };
+      entry = { loadedAt: now, variants: new Map(), rendered: new Map() };
       this.entries.set(name, entry);
     }
     const cached = entry.variants.get(variant);
@@ -50,10 +52,17 @@ export class PackumentCache {
     pending.then(
       (result) => {
         if (result === undefined) owner.variants.delete(variant);
+        else owner.rendered.set(variant, result);
       },
       () => owner.variants.delete(variant),
     );
     return pending;
+  }
+
+  /** What get() would answer without loading: a rendered variant still within its TTL, else undefined. */
+  peek(name: string, variant: string, now: number): RenderedPackument | undefined {
+    const entry = this.entries.get(name);
+    return entry && now - entry.loadedAt <= this.ttlMs ? entry.rendered.get(variant) : undefined;
   }
 
   /** Called after every write to a package. */

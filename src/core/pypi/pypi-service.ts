@@ -94,6 +94,13 @@ export class PypiService {
     return { kind: 'page', page: renderOnce(entry, kind, render), view: entry.view };
   }
 
+  /** page() when this process holds the project fresh; undefined when it would read the store (or redirect). */
+  pageInMemory(requested: string, kind: string, render: (view: ProjectView) => string): Rendered | undefined {
+    const name = normalizeProjectName(requested);
+    const fresh = name === requested ? this.cache.fresh(name, this.deps.clock.now().getTime(), PAGE_FRESHNESS_MS) : undefined;
+    return fresh && renderOnce(fresh, kind, render);
+  }
+
   /** The projects the principal may pull (all of them, unless its token is scoped), by normalised name, for the root index. */
   async projects(principal: Principal): Promise<{ name: string; displayName: string }[]> {
     const all = await this.deps.store.packages.search(PYPI_REPOSITORY, { limit: 1_000_000, offset: 0 });

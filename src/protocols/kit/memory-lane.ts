@@ -20,6 +20,8 @@ export interface AnsweredRequest {
   status: number;
   ms: number;
   ip: string;
+  /** Set when the memory lane answered. */
+  memory?: boolean;
 }
 
 export interface MemoryLaneOptions {
@@ -131,6 +133,7 @@ export class MemoryLane {
         status: answer.status,
         ms: Math.round((performance.now() - started) * 10) / 10,
         ip: ip ?? '',
+        memory: true,
       });
       return true;
     } catch {

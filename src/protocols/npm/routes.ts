@@ -1,6 +1,6 @@
 import { addDistTag, listDistTags, removeDistTag } from './handlers/dist-tags.js';
 import { auditBulk, auditQuick, ping, search, whoami } from './handlers/meta.js';
-import { deletePackage, deleteTarball, getPackument, getTarball, putPackage, putPackageRevision } from './handlers/packages.js';
+import { deletePackage, deleteTarball, getPackument, getTarball, packumentFromMemory, putPackage, putPackageRevision } from './handlers/packages.js';
 import { couchLogin, createToken, listTokens, revokeToken } from './handlers/tokens.js';
 import { pollWebLogin, startWebLogin } from './handlers/web-login.js';
 import { npmResource } from './package-params.js';
@@ -30,7 +30,7 @@ export const NPM_ROUTES: NpmRoute[] = [
   { method: 'PUT', path: '/-/package/{pkg}/dist-tags/:tag', action: 'push', resource: npmResource, handler: addDistTag },
   { method: 'DELETE', path: '/-/package/{pkg}/dist-tags/:tag', action: 'push', resource: npmResource, handler: removeDistTag },
 
-  { method: 'GET', path: '/{pkg}', action: 'pull', resource: npmResource, handler: getPackument },
+  { method: 'GET', path: '/{pkg}', action: 'pull', resource: npmResource, handler: getPackument, fromMemory: packumentFromMemory },
   { method: 'PUT', path: '/{pkg}', action: 'push', resource: npmResource, handler: putPackage },
   { method: 'PUT', path: '/{pkg}/-rev/:rev', action: 'push', resource: npmResource, handler: putPackageRevision },
   { method: 'DELETE', path: '/{pkg}/-rev/:rev', action: 'delete', resource: npmResource, handler: deletePackage },

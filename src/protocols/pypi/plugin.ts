@@ -7,7 +7,7 @@ import { mountProtocol } from '../kit/mount.js';
 import { callerOf, type RouteCall } from '../kit/route.js';
 import { pypiProtocol } from './definition.js';
 import { pypiErrorHandler, sendPypiError } from './errors.js';
-import type { PypiContext } from './route.js';
+import type { PypiContext, PypiMemoryCall } from './route.js';
 import { PYPI_ROUTES } from './routes.js';
 
 /**
@@ -27,7 +27,7 @@ export async function pypiPlugin(app: FastifyInstance, { core, publicUrl }: Moun
       return callerOf(principal);
     },
   });
-  await mountProtocol<PypiContext>(app, core, {
+  await mountProtocol<PypiContext, PypiMemoryCall>(app, core, {
     ...mountedAs(pypiProtocol),
     loginHint: 'Authentication required: use your token username (or __token__) and the token as password',
     router: 'fastify',
@@ -50,6 +50,7 @@ export async function pypiPlugin(app: FastifyInstance, { core, publicUrl }: Moun
       });
     },
     context,
+    memoryContext: (call) => ({ ...call, service: core.pypi }),
     sendError: (error, request, reply) => pypiErrorHandler(error instanceof Error ? error : new Error(String(error)), request, reply),
     notFound: (request, reply) => sendPypiError(reply, 404, `Not Found: ${request.method} ${request.url.split('?')[0]}`),
   });

@@ -2,7 +2,7 @@ import { normalizeProjectName } from '../../core/pypi/names.js';
 import { PYPI_LISTING } from '../../core/pypi/pypi-service.js';
 import { downloadFile } from './handlers/files.js';
 import { projectJsonApi, releaseJsonApi } from './handlers/json-api.js';
-import { projectPage, projectPageWithoutSlash, redirectTo, rootIndex } from './handlers/simple.js';
+import { projectPage, projectPageFromMemory, projectPageWithoutSlash, redirectTo, rootIndex } from './handlers/simple.js';
 import { uploadFile } from './handlers/upload.js';
 import type { PypiRoute } from './route.js';
 
@@ -21,7 +21,7 @@ const SHORT_ONLY = ['/pypi'];
 export const PYPI_ROUTES: PypiRoute[] = [
   { method: 'GET', path: '/simple/', action: 'pull', resource: anyPackage, handler: rootIndex },
   { method: 'GET', path: '/simple', action: 'pull', resource: anyPackage, handler: async (c) => redirectTo(c, '/simple/') },
-  { method: 'GET', path: '/simple/:project/', action: 'pull', resource: project, handler: projectPage },
+  { method: 'GET', path: '/simple/:project/', action: 'pull', resource: project, handler: projectPage, fromMemory: projectPageFromMemory },
   { method: 'GET', path: '/simple/:project', action: 'pull', resource: project, handler: projectPageWithoutSlash },
   { method: 'GET', path: '/packages/:project/:filename', action: 'pull', resource: project, handler: downloadFile },
   // The upload URL answers with and without the trailing slash (Fastify registers both for '/').

@@ -1,20 +1,34 @@
-import type { NpmContext } from '../route.js';
+import type { RenderedPackument } from '../../../core/npm/packument-cache.js';
+import { sendAnswer, type Answer } from '../../kit/route.js';
+import { packageNameOf } from '../package-params.js';
+import type { NpmContext, NpmMemoryCall } from '../route.js';
 
 const ABBREVIATED = 'application/vnd.npm.install-v1+json';
 
 /** npm install asks for the abbreviated form; `npm view`, deprecate and unpublish (`?write=true`) for the full one. */
-function wantsFull({ request }: NpmContext): boolean {
-  const query = request.query as Record<string, unknown>;
-  if (query.write === 'true') return true;
-  return !(request.headers.accept ?? '').includes(ABBREVIATED);
+function wantsFull(query: string, accept: string | undefined): boolean {
+  if (query !== '' && new URLSearchParams(query).get('write') === 'true') return true;
+  return !(accept ?? '').includes(ABBREVIATED);
 }
 
 export async function getPackument(c: NpmContext): Promise<unknown> {
-  const full = wantsFull(c);
-  const { body, etag } = await c.registry.packument(c.name, full ? 'full' : 'abbreviated', c.mountPath);
-  void c.reply.header('etag', etag).header('vary', 'accept').type(full ? 'application/json' : ABBREVIATED);
-  if (c.request.headers['if-none-match'] === etag) return c.reply.status(304).send();
-  return c.reply.send(body);
+  const q = c.request.url.indexOf('?');
+  const full = wantsFull(q < 0 ? '' : c.request.url.slice(q + 1), c.request.headers.accept);
+  const rendered = await c.registry.packument(c.name, full ? 'full' : 'abbreviated', c.mountPath);
+  return sendAnswer(c.reply, packumentAnswer(rendered, full, c.request.headers['if-none-match']));
+}
+
+/** getPackument when the packument is rendered in memory. */
+export function packumentFromMemory(c: NpmMemoryCall): Answer | undefined {
+  const full = wantsFull(c.query, c.headers.accept);
+  const rendered = c.registry.packumentInMemory(packageNameOf(c.params), full ? 'full' : 'abbreviated', `${c.prefix}/`);
+  return rendered && packumentAnswer(rendered, full, c.headers['if-none-match']);
+}
+
+function packumentAnswer({ body, etag }: RenderedPackument, full: boolean, ifNoneMatch: string | undefined): Answer {
+  // With its charset, as Fastify would complete a JSON type for a text body: both lanes send the same header.
+  const headers = { etag, vary: 'accept', 'content-type': `${full ? 'application/json' : ABBREVIATED}; charset=utf-8` };
+  return ifNoneMatch === etag ? { status: 304, headers } : { status: 200, headers, body };
 }
 
 export async function getTarball(c: NpmContext): Promise<unknown> {

@@ -2,13 +2,15 @@ import type { FastifyReply } from 'fastify';
 import { normalizeProjectName } from '../../../core/pypi/names.js';
 import { projectHtml, projectJson, rootHtml, rootJson } from '../../../core/pypi/simple-index.js';
 import { PypiErrors } from '../errors.js';
-import { negotiateSimpleFormat } from '../negotiate.js';
-import type { PypiContext } from '../route.js';
+import { negotiateSimpleFormat, type SimpleFormat } from '../negotiate.js';
+import type { Rendered } from '../../../core/packages/project-cache.js';
+import { sendAnswer, type Answer } from '../../kit/route.js';
+import type { PypiContext, PypiMemoryCall } from '../route.js';
 
 const PROJECT_RENDERERS = { json: projectJson, html: projectHtml, legacyHtml: projectHtml };
 
-function formatFor(c: PypiContext) {
-  const chosen = negotiateSimpleFormat(c.request.headers.accept);
+function formatFor(accept: string | undefined) {
+  const chosen = negotiateSimpleFormat(accept);
   if (!chosen) throw PypiErrors.notAcceptable();
   return chosen;
 }
@@ -19,19 +21,31 @@ export function redirectTo(c: PypiContext, path: string): FastifyReply {
 }
 
 export async function rootIndex(c: PypiContext): Promise<FastifyReply> {
-  const { format, type } = formatFor(c);
+  const { format, type } = formatFor(c.request.headers.accept);
   const projects = await c.service.projects(c.principal);
   void c.reply.header('vary', 'Accept').header('cache-control', 'private, no-cache').type(type);
   return c.reply.send(format === 'json' ? rootJson(projects) : rootHtml(projects));
 }
 
 export async function projectPage(c: PypiContext): Promise<FastifyReply> {
-  const { format, type } = formatFor(c);
+  const { format, type } = formatFor(c.request.headers.accept);
   const result = await c.service.page(c.params.project ?? '', format, PROJECT_RENDERERS[format]);
   if (result.kind === 'redirect') return redirectTo(c, `/simple/${encodeURIComponent(result.name)}/`);
-  void c.reply.header('vary', 'Accept').header('cache-control', 'private, no-cache').header('etag', result.page.etag);
-  if (c.request.headers['if-none-match'] === result.page.etag) return c.reply.status(304).send();
-  return c.reply.type(type).send(result.page.text);
+  return sendAnswer(c.reply, projectAnswer(result.page, format, type, c.request.headers['if-none-match']));
+}
+
+/** projectPage when the project is in memory (a redirect is left to it). */
+export function projectPageFromMemory(c: PypiMemoryCall): Answer | undefined {
+  const { format, type } = formatFor(c.headers.accept);
+  const page = c.service.pageInMemory(c.params.project ?? '', format, PROJECT_RENDERERS[format]);
+  return page && projectAnswer(page, format, type, c.headers['if-none-match']);
+}
+
+function projectAnswer(page: Rendered, format: SimpleFormat, type: string, ifNoneMatch: string | undefined): Answer {
+  const headers = { vary: 'Accept', 'cache-control': 'private, no-cache', etag: page.etag };
+  if (ifNoneMatch === page.etag) return { status: 304, headers };
+  // JSON with its charset, as Fastify completes a JSON type for a text body: both lanes send the same header.
+  return { status: 200, headers: { ...headers, 'content-type': format === 'json' ? `${type}; charset=utf-8` : type }, body: page.text };
 }
 
 /** `/simple/<name>` (no slash): straight to the canonical `/simple/<normalised>/`. */
