@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -71,7 +71,8 @@ export function isWellFormedSecret(secret: string, kind: SecretKind): boolean {
 
 /** Only this digest is stored; the secret itself is shown once and forgotten. */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  // One-shot: no Hash object per request (every authenticated request hashes its secret).
+  return hash('sha256', secret, 'hex');
 }
 
 export function constantTimeEqual(a: string, b: string): boolean {

@@ -8,7 +8,7 @@ import { contextOf } from '../../http/credentials.js';
 import { noticeHeaderOf, type NoticeHeader } from './expiry-notice.js';
 import { registryHeaderCredential, type GuardSpec } from './guard.js';
 import { PathMatcher, type RouteMatch } from './path-matcher.js';
-import type { Answer, MemoryCall, ProtocolRoute } from './route.js';
+import type { Answer, ProtocolRoute } from './route.js';
 
 /** One answered request, as the access log and the request metrics record it (whichever lane answered). */
 export interface AnsweredRequest {
@@ -40,8 +40,8 @@ export interface LaneProtocol extends GuardSpec {
   /** 'kit': the kit's path syntax, first match wins (as the kit's own router); 'fastify': `:param`, sole match only. */
   syntax: 'kit' | 'fastify';
   routes: readonly ProtocolRoute<unknown, unknown>[];
-  /** What the protocol's `fromMemory` answers get (its memory context). */
-  context(call: MemoryCall): unknown;
+  /** What the protocol's `fromMemory` answers get besides the call (its core services). */
+  services: unknown;
   /** The route pattern the metrics name a route by, as Fastify registered it. */
   routeLabel(route: ProtocolRoute<unknown, unknown>): string;
   noticeHeader?: NoticeHeader;
@@ -110,19 +110,18 @@ export class MemoryLane {
     const started = performance.now();
     const { route, params } = found;
     const { core } = this.options;
+    let principal: Principal | undefined;
     try {
       const credential = registryHeaderCredential(header);
       if (!credential || !route.fromMemory) return false;
       const name = route.resource ? route.resource(params) : '*';
       const ip = this.clientAddress(request);
       const ctx = contextOf(ip, request.headers['user-agent']);
-      const principal = core.authenticator.fromMemory(credential, ctx);
+      principal = core.authenticator.fromMemory(credential, ctx);
       if (!principal) return false;
-      this.authenticated.set(request, principal);
       if (route.action !== 'authenticated') authorize(principal, route.action as 'pull', { kind: 'artifact', protocol: protocol.protocol, name });
-      const answer = route.fromMemory(protocol.context({ method: request.method as 'GET' | 'HEAD', headers: request.headers, params, query, ctx, principal, prefix: protocol.prefix }));
-      if (!answer) return false;
-      this.authenticated.delete(request);
+      const answer = route.fromMemory({ method: request.method as 'GET' | 'HEAD', headers: request.headers, params, query, ctx, principal, prefix: protocol.prefix }, protocol.services);
+      if (!answer) return this.handOn(request, principal);
       const notice = noticeHeaderOf(core, principal, protocol.noticeHeader);
       write(response, answer, protocol.headers, notice, request.method === 'HEAD');
       this.options.observe({
@@ -138,8 +137,14 @@ export class MemoryLane {
       return true;
     } catch {
       // Refusals and failures are answered by Fastify's lane, in the protocol's own format, and counted there.
-      return false;
+      return principal ? this.handOn(request, principal) : false;
     }
+  }
+
+  /** Leaves an authenticated request to Fastify, whose guard takes the principal instead of authenticating again. */
+  private handOn(request: IncomingMessage, principal: Principal): false {
+    this.authenticated.set(request, principal);
+    return false;
   }
 
   private clientAddress(request: IncomingMessage): string | undefined {

@@ -10,13 +10,13 @@ import { answerStorageFailure } from '../../http/storage-failure.js';
 import { guardRoute, type GuardSpec } from './guard.js';
 import { memoryLaneOf, type MemoryLane } from './memory-lane.js';
 import { PathMatcher, type RouteMatch } from './path-matcher.js';
-import type { HttpMethod, MemoryCall, ProtocolRoute, RouteCall } from './route.js';
+import type { HttpMethod, ProtocolRoute, RouteCall } from './route.js';
 
 /**
  * How a protocol is mounted: the one way (mountProtocol below), for every protocol. See docs/architecture.md,
  * "The protocol kit".
  */
-export interface ProtocolMount<C, M = MemoryCall> extends GuardSpec {
+export interface ProtocolMount<C, S = undefined> extends GuardSpec {
   /** For messages: "npm", "PyPI"… */
   title: string;
   /** URL prefixes (no trailing slash); the routes answer under each. */
@@ -26,7 +26,7 @@ export interface ProtocolMount<C, M = MemoryCall> extends GuardSpec {
    * one wildcard route per prefix, for names that hold `/` (`<name>`).
    */
   router: 'fastify' | 'paths';
-  routes: readonly ProtocolRoute<C, M>[];
+  routes: readonly ProtocolRoute<C, S>[];
   /** Body limit (bytes) for routes that set none; undefined = none beyond what handlers read. */
   bodyLimit?: number;
   /** Leave request bodies unparsed: handlers stream them (`bodyOf(request)`, kit/bodies.ts). */
@@ -37,14 +37,14 @@ export interface ProtocolMount<C, M = MemoryCall> extends GuardSpec {
   expandPath?(path: string): string[];
   /** The protocol's handler context, from what the kit established. */
   context(call: RouteCall): C;
-  /** What its routes' `fromMemory` get (default: the MemoryCall itself); required when M is not MemoryCall. */
-  memoryContext?(call: MemoryCall): M;
+  /** What its routes' `fromMemory` get besides the call: its core services (built once, at mount). */
+  services?: S;
   /** Headers every answer of the protocol carries, errors included (OCI's API version). */
   headers?: Readonly<Record<string, string>>;
   /** The header its clients print a notice from (kit/expiry-notice.ts); default `warning` (HTTP's `Warning: 299`). */
   noticeHeader?: NoticeHeader;
   /** Sends any failure in the protocol's own wire format; `at` is the matched route, when there is one. */
-  sendError(error: unknown, request: FastifyRequest, reply: FastifyReply, at?: RouteMatch<C, M>): FastifyReply;
+  sendError(error: unknown, request: FastifyRequest, reply: FastifyReply, at?: RouteMatch<C, S>): FastifyReply;
   /** The answer for a path no route matches (default: sendError with not_found). */
   notFound?(request: FastifyRequest, reply: FastifyReply): FastifyReply;
 }
@@ -57,7 +57,7 @@ const ALL_METHODS: HttpMethod[] = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELET
  * before the body is read), build the protocol's context, run the handler; any failure is answered by the
  * protocol's sendError.
  */
-export async function mountProtocol<C, M = MemoryCall>(app: FastifyInstance, core: Core, spec: ProtocolMount<C, M>): Promise<void> {
+export async function mountProtocol<C, S = undefined>(app: FastifyInstance, core: Core, spec: ProtocolMount<C, S>): Promise<void> {
   const lane = memoryLaneOf(app);
   for (const prefix of spec.prefixes) {
     const routes = spec.routes.filter((r) => !r.prefixes || r.prefixes.includes(prefix));
@@ -67,26 +67,26 @@ export async function mountProtocol<C, M = MemoryCall>(app: FastifyInstance, cor
 }
 
 /** The same routes in the memory lane (kit/memory-lane.ts), under the same guard, notice and headers. */
-function addToLane<C, M>(lane: MemoryLane | undefined, spec: ProtocolMount<C, M>, prefix: string, routes: readonly ProtocolRoute<C, M>[], routeLabel: (route: ProtocolRoute<unknown, unknown>) => string): void {
+function addToLane<C, S>(lane: MemoryLane | undefined, spec: ProtocolMount<C, S>, prefix: string, routes: readonly ProtocolRoute<C, S>[], routeLabel: (route: ProtocolRoute<unknown, unknown>) => string): void {
   lane?.add({
     protocol: spec.protocol,
     loginHint: spec.loginHint,
     prefix,
     syntax: spec.router === 'paths' ? 'kit' : 'fastify',
     routes: routes as readonly ProtocolRoute<unknown, unknown>[],
-    context: spec.memoryContext ?? ((call) => call),
+    services: spec.services,
     routeLabel,
     ...(spec.noticeHeader ? { noticeHeader: spec.noticeHeader } : {}),
     ...(spec.headers ? { headers: spec.headers } : {}),
   });
 }
 
-function notFound<C, M>(spec: ProtocolMount<C, M>, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+function notFound<C, S>(spec: ProtocolMount<C, S>, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (spec.notFound) return spec.notFound(request, reply);
   return spec.sendError(Errors.notFound(`${spec.title} endpoint`, `${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`), request, reply);
 }
 
-async function setupScope<C, M>(app: FastifyInstance, spec: ProtocolMount<C, M>, prefix: string): Promise<void> {
+async function setupScope<C, S>(app: FastifyInstance, spec: ProtocolMount<C, S>, prefix: string): Promise<void> {
   const headers = spec.headers;
   if (headers) {
     app.addHook('onRequest', (_request, reply, done) => {
@@ -98,7 +98,7 @@ async function setupScope<C, M>(app: FastifyInstance, spec: ProtocolMount<C, M>,
   await spec.setup?.(app, prefix);
 }
 
-async function mountFastify<C, M>(app: FastifyInstance, core: Core, spec: ProtocolMount<C, M>, prefix: string, routes: readonly ProtocolRoute<C, M>[], lane: MemoryLane | undefined): Promise<void> {
+async function mountFastify<C, S>(app: FastifyInstance, core: Core, spec: ProtocolMount<C, S>, prefix: string, routes: readonly ProtocolRoute<C, S>[], lane: MemoryLane | undefined): Promise<void> {
   await setupScope(app, spec, prefix);
   const expanded = routes.flatMap((route) => (spec.expandPath ? spec.expandPath(route.path) : [route.path]).map((path) => ({ ...route, path })));
   addToLane(lane, spec, prefix, expanded, (route) => `${prefix}${route.path}`);
@@ -135,7 +135,7 @@ async function mountFastify<C, M>(app: FastifyInstance, core: Core, spec: Protoc
   }
 }
 
-async function mountPaths<C, M>(app: FastifyInstance, core: Core, spec: ProtocolMount<C, M>, prefix: string, routes: readonly ProtocolRoute<C, M>[], lane: MemoryLane | undefined): Promise<void> {
+async function mountPaths<C, S>(app: FastifyInstance, core: Core, spec: ProtocolMount<C, S>, prefix: string, routes: readonly ProtocolRoute<C, S>[], lane: MemoryLane | undefined): Promise<void> {
   await setupScope(app, spec, prefix);
   const matcher = new PathMatcher(routes, prefix);
   addToLane(lane, spec, prefix, routes, () => `${prefix}/*`);
@@ -168,6 +168,6 @@ async function mountPaths<C, M>(app: FastifyInstance, core: Core, spec: Protocol
  * unauthenticated route (a caller who has proven nothing sends a small form and no more). Undefined leaves
  * an authenticated route to its own reader's bounds (a streamed blob, a multipart upload's file limit).
  */
-function routeBodyLimit<C, M>(route: ProtocolRoute<C, M>, spec: ProtocolMount<C, M>): number | undefined {
+function routeBodyLimit<C, S>(route: ProtocolRoute<C, S>, spec: ProtocolMount<C, S>): number | undefined {
   return route.bodyLimit ?? spec.bodyLimit ?? (route.action === 'public' ? PUBLIC_BODY_LIMIT : undefined);
 }

@@ -1,13 +1,15 @@
-import type { HttpMethod, MemoryCall, ProtocolRoute } from './route.js';
+import type { HttpMethod, ProtocolRoute } from './route.js';
 
-interface CompiledRoute<C, M> {
-  route: ProtocolRoute<C, M>;
+interface CompiledRoute<C, S> {
+  route: ProtocolRoute<C, S>;
   pattern: RegExp;
   names: string[];
+  /** The path's fixed start (up to its first parameter): a cheap test before the pattern's. */
+  start: string;
 }
 
-export interface RouteMatch<C, M = MemoryCall> {
-  route: ProtocolRoute<C, M>;
+export interface RouteMatch<C, S = undefined> {
+  route: ProtocolRoute<C, S>;
   params: Record<string, string>;
 }
 
@@ -17,15 +19,15 @@ export interface RouteMatch<C, M = MemoryCall> {
  * up to the route's fixed suffix, other parameters one segment. Nothing is percent-decoded: such names have
  * no use for `%`, and validation refuses it.
  */
-export class PathMatcher<C, M = MemoryCall> {
-  private readonly compiled: CompiledRoute<C, M>[];
+export class PathMatcher<C, S = undefined> {
+  private readonly compiled: CompiledRoute<C, S>[];
 
   /**
    * `syntax`: 'kit' reads `<name>` (may hold `/`) and `<param>` (one segment, may be empty); 'fastify' reads
    * Fastify's `:param` (one non-empty segment) and a trailing `*` (the rest, as param `*`), for the memory
    * lane's copy of a Fastify-routed table.
    */
-  constructor(routes: readonly ProtocolRoute<C, M>[], prefix: string, syntax: 'kit' | 'fastify' = 'kit') {
+  constructor(routes: readonly ProtocolRoute<C, S>[], prefix: string, syntax: 'kit' | 'fastify' = 'kit') {
     const params = syntax === 'kit' ? /(<[a-z]+>)/ : /(:[A-Za-z]+|\*)/;
     this.compiled = routes.map((route) => {
       const names: string[] = [];
@@ -43,7 +45,9 @@ export class PathMatcher<C, M = MemoryCall> {
           return param[1] === 'name' ? '(.+?)' : '([^/]*)';
         })
         .join('');
-      return { route, pattern: new RegExp(`^${source}$`), names };
+      const full = `${prefix}${route.path}`;
+      const firstParam = syntax === 'kit' ? full.indexOf('<') : Math.min(...[full.indexOf(':'), full.indexOf('*')].map((i) => (i < 0 ? full.length : i)));
+      return { route, pattern: new RegExp(`^${source}$`), names, start: full.slice(0, firstParam < 0 ? full.length : firstParam) };
     });
   }
 
@@ -51,10 +55,10 @@ export class PathMatcher<C, M = MemoryCall> {
    * The route of this method that matches the path when it is the only one that does; undefined when none
    * or several do (where Fastify's router would rank them, the memory lane leaves the request to it).
    */
-  matchOnly(method: string, path: string): RouteMatch<C, M> | undefined {
-    let found: RouteMatch<C, M> | undefined;
-    for (const { route, pattern, names } of this.compiled) {
-      if (route.method !== method) continue;
+  matchOnly(method: string, path: string): RouteMatch<C, S> | undefined {
+    let found: RouteMatch<C, S> | undefined;
+    for (const { route, pattern, names, start } of this.compiled) {
+      if (route.method !== method || !path.startsWith(start)) continue;
       const m = pattern.exec(path);
       if (!m) continue;
       if (found) return undefined;
@@ -66,7 +70,7 @@ export class PathMatcher<C, M = MemoryCall> {
   }
 
   /** The matching route for the method, or which methods the path supports when none matches it. */
-  match(method: string, path: string): RouteMatch<C, M> | { allowed: HttpMethod[] } {
+  match(method: string, path: string): RouteMatch<C, S> | { allowed: HttpMethod[] } {
     const allowed: HttpMethod[] = [];
     for (const { route, pattern, names } of this.compiled) {
       const m = pattern.exec(path);

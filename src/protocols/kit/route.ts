@@ -18,7 +18,7 @@ export type RouteAccess = Action | 'authenticated' | 'public';
  * prefixes; with the kit's path router, `<name>` takes a name that may hold `/` and `<param>` one segment,
  * otherwise Fastify's syntax applies (`:param`).
  */
-export interface ProtocolRoute<C, M = MemoryCall> {
+export interface ProtocolRoute<C, S = undefined> {
   method: HttpMethod;
   path: string;
   action: RouteAccess;
@@ -40,10 +40,10 @@ export interface ProtocolRoute<C, M = MemoryCall> {
    * GET and HEAD routes whose answer this process may already hold in memory (a cached manifest, packument
    * or index): the answer, synchronously, or undefined when it is not in memory. The kit's memory lane
    * (kit/memory-lane.ts) calls it after the same guard as every route, before Fastify sees the request, with
-   * the protocol's memory context (`MemoryCall`, or what the mount's `memoryContext` makes of it);
+   * the call and the mount's `services` (the protocol's core services);
    * undefined (or a throw) hands the request to the route's `handler`, which must answer the same.
    */
-  fromMemory?(c: M): Answer | undefined;
+  fromMemory?(c: MemoryCall, services: S): Answer | undefined;
 }
 
 /** What a route's `fromMemory` gets: the guarded call, without Fastify's request and reply. */

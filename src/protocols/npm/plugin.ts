@@ -6,7 +6,8 @@ import { callerOf, type RouteCall } from '../kit/route.js';
 import { npmProtocol } from './definition.js';
 import { sendNpmError } from './errors.js';
 import { packageNameOf } from './package-params.js';
-import type { NpmContext, NpmMemoryCall } from './route.js';
+import type { NpmRegistry } from '../../core/npm/npm-registry.js';
+import type { NpmContext } from './route.js';
 import { NPM_ROUTES } from './routes.js';
 
 /** `{pkg}` → the unscoped-or-encoded form (`/:pkg`) and the scoped form with a real slash (`/@:scope/:pkgName`). */
@@ -35,7 +36,7 @@ export async function npmPlugin(app: FastifyInstance, { core, settings }: MountD
       return callerOf(principal);
     },
   });
-  await mountProtocol<NpmContext, NpmMemoryCall>(app, core, {
+  await mountProtocol<NpmContext, NpmRegistry>(app, core, {
     ...mountedAs(npmProtocol),
     loginHint: 'Authentication required: put a Fly Registry token in .npmrc (//host/path/:_authToken=…) or run npm login',
     prefixes: npmProtocol.prefixes,
@@ -51,7 +52,7 @@ export async function npmPlugin(app: FastifyInstance, { core, settings }: MountD
     },
     expandPath,
     context,
-    memoryContext: (call) => ({ ...call, registry: core.npm }),
+    services: core.npm,
     sendError: (error, request, reply) =>
       sendNpmError(error instanceof Error ? error : new Error(String(error)), request, reply),
   });

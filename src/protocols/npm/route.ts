@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, RequestContext } from '../../core/auth/principal.js';
 import type { Core } from '../../core/core.js';
 import type { NpmRegistry } from '../../core/npm/npm-registry.js';
-import type { MemoryCall, ProtocolRoute } from '../kit/route.js';
+import type { ProtocolRoute } from '../kit/route.js';
 
 export interface NpmContext {
   core: Core;
@@ -25,9 +25,5 @@ export interface NpmContext {
  * One row of the npm route table (a kit route). `{pkg}` in a path stands for a package name in any of the
  * spellings npm uses (`name`, `@scope%2fname`, `@scope/name`); such routes act on that package.
  */
-export type NpmRoute = ProtocolRoute<NpmContext, NpmMemoryCall>;
-
-/** What an npm route's `fromMemory` gets: the guarded call and the registry. */
-export interface NpmMemoryCall extends MemoryCall {
-  registry: NpmRegistry;
-}
+/** Its `fromMemory` answers get the registry besides the call. */
+export type NpmRoute = ProtocolRoute<NpmContext, NpmRegistry>;

@@ -12,7 +12,7 @@ import { callerOf, type RouteCall } from '../kit/route.js';
 import { clientGoneSignal } from '../../http/client-gone.js';
 import { ociProtocol } from './definition.js';
 import { bearerChallenge, sendOciError } from './errors.js';
-import type { OciContext, OciMemoryCall } from './route.js';
+import type { OciContext, OciServices } from './route.js';
 import { OCI_ROUTES } from './routes.js';
 
 /**
@@ -28,7 +28,7 @@ export async function ociPlugin(app: FastifyInstance, { core, publicUrl }: Mount
   const basicChallenge = `Basic realm="${service}"`;
 
   /** What a 401 announces: where to get a bearer token, and for which scope this request needed. */
-  const challengeFor = (at: RouteMatch<OciContext, OciMemoryCall> | undefined): string => {
+  const challengeFor = (at: RouteMatch<OciContext, OciServices> | undefined): string => {
     if (!at) return baseChallenge;
     const { route, params } = at;
     if (route.action === 'public') return basicChallenge;
@@ -41,7 +41,7 @@ export async function ociPlugin(app: FastifyInstance, { core, publicUrl }: Mount
 
   const context = (call: RouteCall): OciContext => new OciCall(core, registry, realm, service, call);
 
-  await mountProtocol<OciContext, OciMemoryCall>(app, core, {
+  await mountProtocol<OciContext, OciServices>(app, core, {
     ...mountedAs(ociProtocol),
     loginHint: 'Authentication required: log in with a token username and a token (docker login, skopeo --creds)',
     router: 'paths',
@@ -49,8 +49,8 @@ export async function ociPlugin(app: FastifyInstance, { core, publicUrl }: Mount
     streamBodies: true,
     headers: { 'docker-distribution-api-version': 'registry/2.0' },
     context,
-    memoryContext: (call) => ({ ...call, core, registry }),
-    sendError: (error: unknown, request: FastifyRequest, reply: FastifyReply, at?: RouteMatch<OciContext, OciMemoryCall>) =>
+    services: { core, registry },
+    sendError: (error: unknown, request: FastifyRequest, reply: FastifyReply, at?: RouteMatch<OciContext, OciServices>) =>
       sendOciError(error, request, reply, isAppError(error) ? challengeFor(at) : baseChallenge),
     notFound: (request, reply) =>
       sendOciError(Errors.notFound('Registry endpoint', `${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`), request, reply, baseChallenge),

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, RequestContext } from '../../core/auth/principal.js';
 import type { Core } from '../../core/core.js';
 import type { OciRegistry } from '../../core/oci/registry.js';
-import type { MemoryCall, ProtocolRoute } from '../kit/route.js';
+import type { ProtocolRoute } from '../kit/route.js';
 
 export interface OciContext {
   core: Core;
@@ -32,10 +32,10 @@ export interface OciContext {
  * The kit's guard authorizes `action` on the repository (kit/route.ts); `GET /v2/` needs any valid
  * credential, the catalog the pull action on the catalog resource, the token service nothing.
  */
-export type OciRoute = ProtocolRoute<OciContext, OciMemoryCall>;
+export type OciRoute = ProtocolRoute<OciContext, OciServices>;
 
-/** What an OCI route's `fromMemory` gets: the guarded call and the registry's services. */
-export interface OciMemoryCall extends MemoryCall {
+/** What an OCI route's `fromMemory` gets besides the call. */
+export interface OciServices {
   core: Core;
   registry: OciRegistry;
 }

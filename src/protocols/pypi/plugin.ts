@@ -7,7 +7,8 @@ import { mountProtocol } from '../kit/mount.js';
 import { callerOf, type RouteCall } from '../kit/route.js';
 import { pypiProtocol } from './definition.js';
 import { pypiErrorHandler, sendPypiError } from './errors.js';
-import type { PypiContext, PypiMemoryCall } from './route.js';
+import type { PypiService } from '../../core/pypi/pypi-service.js';
+import type { PypiContext } from './route.js';
 import { PYPI_ROUTES } from './routes.js';
 
 /**
@@ -27,7 +28,7 @@ export async function pypiPlugin(app: FastifyInstance, { core, publicUrl }: Moun
       return callerOf(principal);
     },
   });
-  await mountProtocol<PypiContext, PypiMemoryCall>(app, core, {
+  await mountProtocol<PypiContext, PypiService>(app, core, {
     ...mountedAs(pypiProtocol),
     loginHint: 'Authentication required: use your token username (or __token__) and the token as password',
     router: 'fastify',
@@ -50,7 +51,7 @@ export async function pypiPlugin(app: FastifyInstance, { core, publicUrl }: Moun
       });
     },
     context,
-    memoryContext: (call) => ({ ...call, service: core.pypi }),
+    services: core.pypi,
     sendError: (error, request, reply) => pypiErrorHandler(error instanceof Error ? error : new Error(String(error)), request, reply),
     notFound: (request, reply) => sendPypiError(reply, 404, `Not Found: ${request.method} ${request.url.split('?')[0]}`),
   });

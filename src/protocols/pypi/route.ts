@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../core/auth/principal.js';
 import type { BlobStore } from '../../core/blob-store.js';
 import type { PypiService } from '../../core/pypi/pypi-service.js';
-import type { MemoryCall, ProtocolRoute } from '../kit/route.js';
+import type { ProtocolRoute } from '../kit/route.js';
 
 /** Where a PyPI mount lives: `/pypi` or `/artifactory/api/pypi/pypi`. */
 export interface Mount {
@@ -22,9 +22,5 @@ export interface PypiContext {
 }
 
 /** One row of the PyPI route table (a kit route): paths are relative to each prefix. */
-export type PypiRoute = ProtocolRoute<PypiContext, PypiMemoryCall>;
-
-/** What a PyPI route's `fromMemory` gets: the guarded call and the service. */
-export interface PypiMemoryCall extends MemoryCall {
-  service: PypiService;
-}
+/** Its `fromMemory` answers get the service besides the call. */
+export type PypiRoute = ProtocolRoute<PypiContext, PypiService>;

@@ -1,7 +1,8 @@
 import type { RenderedPackument } from '../../../core/npm/packument-cache.js';
-import { sendAnswer, type Answer } from '../../kit/route.js';
+import type { NpmRegistry } from '../../../core/npm/npm-registry.js';
+import { sendAnswer, type Answer, type MemoryCall } from '../../kit/route.js';
 import { packageNameOf } from '../package-params.js';
-import type { NpmContext, NpmMemoryCall } from '../route.js';
+import type { NpmContext } from '../route.js';
 
 const ABBREVIATED = 'application/vnd.npm.install-v1+json';
 
@@ -19,9 +20,9 @@ export async function getPackument(c: NpmContext): Promise<unknown> {
 }
 
 /** getPackument when the packument is rendered in memory. */
-export function packumentFromMemory(c: NpmMemoryCall): Answer | undefined {
+export function packumentFromMemory(c: MemoryCall, registry: NpmRegistry): Answer | undefined {
   const full = wantsFull(c.query, c.headers.accept);
-  const rendered = c.registry.packumentInMemory(packageNameOf(c.params), full ? 'full' : 'abbreviated', `${c.prefix}/`);
+  const rendered = registry.packumentInMemory(packageNameOf(c.params), full ? 'full' : 'abbreviated', `${c.prefix}/`);
   return rendered && packumentAnswer(rendered, full, c.headers['if-none-match']);
 }
 

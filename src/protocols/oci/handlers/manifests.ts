@@ -1,16 +1,18 @@
 import { MAX_MANIFEST_BYTES } from '../../../core/oci/manifest.js';
 import { parseReference, type Reference } from '../../../core/oci/names.js';
 import type { OciManifest } from '../../../core/oci/ports.js';
-import { sendAnswer, type Answer } from '../../kit/route.js';
+import type { Principal, RequestContext } from '../../../core/auth/principal.js';
+import type { Core } from '../../../core/core.js';
+import { sendAnswer, type Answer, type MemoryCall } from '../../kit/route.js';
 import { mediaTypeOf, readBounded } from '../body.js';
-import type { OciContext, OciMemoryCall } from '../route.js';
+import type { OciContext, OciServices } from '../route.js';
 import { H } from './headers.js';
 
 /** `GET /v2/<name>/manifests/<reference>`: the exact bytes as pushed, with their media type and digest. */
 export async function getManifest(c: OciContext): Promise<unknown> {
   const reference = parseReference(c.params.reference as string);
   const { manifest, bytes } = await c.registry.manifests.get(c.params.name as string, reference);
-  recordPull(c, reference, manifest.digest, 'GET');
+  recordPull(c.core, c.principal, c.ctx, c.params.name as string, reference, manifest.digest, 'GET');
   return sendAnswer(c.reply, manifestAnswer(manifest, bytes));
 }
 
@@ -18,23 +20,23 @@ export async function getManifest(c: OciContext): Promise<unknown> {
 export async function headManifest(c: OciContext): Promise<unknown> {
   const reference = parseReference(c.params.reference as string);
   const manifest = await c.registry.manifests.resolve(c.params.name as string, reference);
-  recordPull(c, reference, manifest.digest, 'HEAD');
+  recordPull(c.core, c.principal, c.ctx, c.params.name as string, reference, manifest.digest, 'HEAD');
   return sendAnswer(c.reply, manifestAnswer(manifest));
 }
 
 /** getManifest and headManifest when the manifest (and for a GET its bytes) is in memory. */
-export function manifestFromMemory(c: OciMemoryCall): Answer | undefined {
+export function manifestFromMemory(c: MemoryCall, { core, registry }: OciServices): Answer | undefined {
   const reference = parseReference(c.params.reference as string);
   const name = c.params.name as string;
   if (c.method === 'HEAD') {
-    const manifest = c.registry.manifests.resolvedInMemory(name, reference);
+    const manifest = registry.manifests.resolvedInMemory(name, reference);
     if (!manifest) return undefined;
-    recordPull(c, reference, manifest.digest, 'HEAD');
+    recordPull(core, c.principal, c.ctx, name, reference, manifest.digest, 'HEAD');
     return manifestAnswer(manifest);
   }
-  const stored = c.registry.manifests.inMemory(name, reference);
+  const stored = registry.manifests.inMemory(name, reference);
   if (!stored) return undefined;
-  recordPull(c, reference, stored.manifest.digest, 'GET');
+  recordPull(core, c.principal, c.ctx, name, reference, stored.manifest.digest, 'GET');
   return manifestAnswer(stored.manifest, stored.bytes);
 }
 
@@ -62,7 +64,7 @@ export async function deleteManifest(c: OciContext): Promise<unknown> {
 }
 
 /** A pull with an environment token is a deployment record: queued in memory, never awaited, never failing the pull. */
-function recordPull(c: Pick<OciContext, 'core' | 'principal' | 'params' | 'ctx'>, reference: Reference, digest: string, method: 'GET' | 'HEAD'): void {
+function recordPull(core: Core, principal: Principal, ctx: RequestContext, repository: string, reference: Reference, digest: string, method: 'GET' | 'HEAD'): void {
   const tag = reference.kind === 'tag' ? reference.tag : null;
-  c.core.pulls.record(c.principal, { repository: c.params.name as string, tag, digest, method }, c.ctx);
+  core.pulls.record(principal, { repository, tag, digest, method }, ctx);
 }

@@ -4,8 +4,9 @@ import { projectHtml, projectJson, rootHtml, rootJson } from '../../../core/pypi
 import { PypiErrors } from '../errors.js';
 import { negotiateSimpleFormat, type SimpleFormat } from '../negotiate.js';
 import type { Rendered } from '../../../core/packages/project-cache.js';
-import { sendAnswer, type Answer } from '../../kit/route.js';
-import type { PypiContext, PypiMemoryCall } from '../route.js';
+import type { PypiService } from '../../../core/pypi/pypi-service.js';
+import { sendAnswer, type Answer, type MemoryCall } from '../../kit/route.js';
+import type { PypiContext } from '../route.js';
 
 const PROJECT_RENDERERS = { json: projectJson, html: projectHtml, legacyHtml: projectHtml };
 
@@ -35,9 +36,9 @@ export async function projectPage(c: PypiContext): Promise<FastifyReply> {
 }
 
 /** projectPage when the project is in memory (a redirect is left to it). */
-export function projectPageFromMemory(c: PypiMemoryCall): Answer | undefined {
+export function projectPageFromMemory(c: MemoryCall, service: PypiService): Answer | undefined {
   const { format, type } = formatFor(c.headers.accept);
-  const page = c.service.pageInMemory(c.params.project ?? '', format, PROJECT_RENDERERS[format]);
+  const page = service.pageInMemory(c.params.project ?? '', format, PROJECT_RENDERERS[format]);
   return page && projectAnswer(page, format, type, c.headers['if-none-match']);
 }
 
