@@ -52,6 +52,8 @@ export interface LaneProtocol extends GuardSpec {
 interface Registered extends LaneProtocol {
   matcher: PathMatcher<unknown, unknown>;
   start: string;
+  /** `headers` as a flat [name, value, …] list. */
+  headerList: string[];
 }
 
 /**
@@ -75,7 +77,8 @@ export class MemoryLane {
     if (routes.length === 0) return;
     // The sole-match rule needs every route of the table, with or without a memory answer.
     const table = protocol.syntax === 'kit' ? protocol.routes : protocol.routes.filter((r) => !r.path.includes('('));
-    this.protocols.push({ ...protocol, matcher: new PathMatcher(table, protocol.prefix, protocol.syntax), start: `${protocol.prefix}/` });
+    const headerList = Object.entries(protocol.headers ?? {}).flat();
+    this.protocols.push({ ...protocol, matcher: new PathMatcher(table, protocol.prefix, protocol.syntax), start: `${protocol.prefix}/`, headerList });
   }
 
   /** The principal this lane authenticated for a request it then handed to Fastify. */
@@ -123,7 +126,7 @@ export class MemoryLane {
       const answer = route.fromMemory({ method: request.method as 'GET' | 'HEAD', headers: request.headers, params, query, ctx, principal, prefix: protocol.prefix }, protocol.services);
       if (!answer) return this.handOn(request, principal);
       const notice = noticeHeaderOf(core, principal, protocol.noticeHeader);
-      write(response, answer, protocol.headers, notice, request.method === 'HEAD');
+      write(response, answer, protocol.headerList, notice, request.method === 'HEAD');
       this.options.observe({
         reqId: this.options.requestId(),
         method: request.method as string,
@@ -190,12 +193,18 @@ function fastifyMatch(matcher: PathMatcher<unknown, unknown>, method: string, pa
   return { route: found.route, params };
 }
 
-function write(response: ServerResponse, answer: Answer, common: Readonly<Record<string, string>> | undefined, notice: [string, string] | null, head: boolean): void {
-  const headers: Record<string, string | number> = { ...common, ...answer.headers };
-  if (notice) headers[notice[0]] = notice[1];
+function write(response: ServerResponse, answer: Answer, common: readonly string[], notice: [string, string] | null, head: boolean): void {
+  // A flat [name, value, …] list: Node writes it as it is, without walking a merged object's keys.
+  const headers: (string | number)[] = [...common];
+  let length = false;
+  for (const name in answer.headers) {
+    headers.push(name, answer.headers[name] as string);
+    if (name === 'content-length') length = true;
+  }
+  if (notice) headers.push(notice[0], notice[1]);
   const { body } = answer;
-  if (body !== undefined && headers['content-length'] === undefined) headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-  response.writeHead(answer.status, headers);
+  if (body !== undefined && !length) headers.push('content-length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+  response.writeHead(answer.status, headers as string[]);
   if (head || body === undefined) response.end();
   else response.end(body);
 }
