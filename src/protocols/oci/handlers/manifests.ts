@@ -42,8 +42,8 @@ export function manifestFromMemory(c: MemoryCall, { core, registry }: OciService
 
 /** A manifest answer: its exact bytes (GET) or, without them, its size (HEAD). */
 function manifestAnswer(manifest: OciManifest, bytes?: Buffer): Answer {
-  const headers = { [H.contentType]: manifest.mediaType, [H.digest]: manifest.digest };
-  return bytes ? { status: 200, headers, body: bytes } : { status: 200, headers: { ...headers, [H.contentLength]: String(manifest.size) } };
+  if (bytes) return { status: 200, headers: { [H.contentType]: manifest.mediaType, [H.digest]: manifest.digest }, body: bytes };
+  return { status: 200, headers: { [H.contentType]: manifest.mediaType, [H.digest]: manifest.digest, [H.contentLength]: String(manifest.size) } };
 }
 
 /** `PUT /v2/<name>/manifests/<reference>`: validate, store exact bytes, tag. Bodies over 4 MiB → 413. */

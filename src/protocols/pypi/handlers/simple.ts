@@ -43,10 +43,10 @@ export function projectPageFromMemory(c: MemoryCall, service: PypiService): Answ
 }
 
 function projectAnswer(page: Rendered, format: SimpleFormat, type: string, ifNoneMatch: string | undefined): Answer {
-  const headers = { vary: 'Accept', 'cache-control': 'private, no-cache', etag: page.etag };
-  if (ifNoneMatch === page.etag) return { status: 304, headers };
+  if (ifNoneMatch === page.etag) return { status: 304, headers: { vary: 'Accept', 'cache-control': 'private, no-cache', etag: page.etag } };
   // JSON with its charset, as Fastify completes a JSON type for a text body: both lanes send the same header.
-  return { status: 200, headers: { ...headers, 'content-type': format === 'json' ? `${type}; charset=utf-8` : type }, body: page.text };
+  const contentType = format === 'json' ? `${type}; charset=utf-8` : type;
+  return { status: 200, headers: { vary: 'Accept', 'cache-control': 'private, no-cache', etag: page.etag, 'content-type': contentType }, body: page.text };
 }
 
 /** `/simple/<name>` (no slash): straight to the canonical `/simple/<normalised>/`. */
