@@ -1,12 +1,24 @@
 import type { FastifyReply } from 'fastify';
+import type { RenderedIndex } from '../../core/helm/chart-index.js';
 import { bodyOf } from '../kit/bodies.js';
-import type { HelmContext } from './route.js';
+import { sendAnswer, type Answer } from '../kit/route.js';
+import type { HelmContext, HelmMemoryCall } from './route.js';
+
+/** index.yaml as the caller sees it, revalidated by its entity tag. */
+function indexAnswer(index: RenderedIndex, ifNoneMatch: string | undefined): Answer {
+  const headers = { etag: index.etag, 'cache-control': 'private, no-cache' };
+  if (ifNoneMatch === index.etag) return { status: 304, headers };
+  return { status: 200, headers: { ...headers, 'content-type': 'application/x-yaml' }, body: index.text };
+}
 
 export async function indexYaml(c: HelmContext): Promise<FastifyReply> {
-  const index = await c.charts.index(c.principal);
-  void c.reply.header('etag', index.etag).header('cache-control', 'private, no-cache');
-  if (c.request.headers['if-none-match'] === index.etag) return c.reply.status(304).send();
-  return c.reply.type('application/x-yaml').send(index.text);
+  return sendAnswer(c.reply, indexAnswer(await c.charts.index(c.principal), c.request.headers['if-none-match']));
+}
+
+/** indexYaml() when this process holds the rendered index. */
+export function indexYamlFromMemory(c: HelmMemoryCall): Answer | undefined {
+  const index = c.charts.indexInMemory(c.principal);
+  return index && indexAnswer(index, c.headers['if-none-match']);
 }
 
 export async function download(c: HelmContext): Promise<FastifyReply> {
