@@ -191,6 +191,17 @@ describe('metadata GETs answered from memory are the handlers’ answers, behind
     });
   }
 
+  it('Maven and generic files: a Range of a small file is the same 206 from memory; an unsatisfiable one stays 416', async () => {
+    for (const path of ['/maven/com/lane/lib/1.0/lib-1.0.pom', '/generic/lane-tool/1.0/notes.txt']) {
+      const first = await seen(await get(path, { ...basic(reader), range: 'bytes=0-6' }));
+      expect(first.status, path).toBe(206);
+      expect(first.headers['content-range']).toMatch(/^bytes 0-6\/\d+$/);
+      expect(first.body.length).toBe(7);
+      expect(await seen(await get(path, { ...basic(reader), range: 'bytes=0-6' })), path).toEqual(first);
+      for (let i = 0; i < 2; i++) expect((await get(path, { ...basic(reader), range: 'bytes=9999-' })).status, path).toBe(416);
+    }
+  });
+
   it('Helm: a token scoped to other charts gets, from memory too, the index without this chart', async () => {
     const token = await admin.createToken({ name: 'lane-helm-other', permission: 'read-only', scope: ['helm:other-*'] });
     const first = await seen(await get('/helm/index.yaml', basic(token)));
