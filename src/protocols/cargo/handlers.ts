@@ -23,9 +23,10 @@ function indexFileName(params: Record<string, string>): string {
 function indexAnswer(view: CrateView, name: string, ifNoneMatch: string | undefined): Answer {
   // Another spelling of the same crate (foo_bar for foo-bar) is not this file: cargo then tries the other.
   if (view.name.toLowerCase() !== name) throw Errors.notFound('Crate', name);
-  const headers = { etag: view.etag, 'cache-control': 'private, no-cache' };
-  if (ifNoneMatch === view.etag) return { status: 304, headers };
-  return { status: 200, headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' }, body: view.index };
+  const { etag } = view;
+  // Literals, not `{ ...headers, more }`: a spread followed by properties is V8's slow clone, on every request.
+  if (ifNoneMatch === etag) return { status: 304, headers: { etag, 'cache-control': 'private, no-cache' } };
+  return { status: 200, headers: { etag, 'cache-control': 'private, no-cache', 'content-type': 'text/plain; charset=utf-8' }, body: view.index };
 }
 
 /** `index/<prefix>/<name>`: the crate's index file. */

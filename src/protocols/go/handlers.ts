@@ -11,21 +11,24 @@ import type { GoContext, GoMemoryCall } from './route.js';
 /** Fastify adds the charset to a JSON type when it sends a string: the memory lane's answer says it itself. */
 const JSON_TYPE = 'application/json; charset=utf-8';
 const MOD_TYPE = 'text/plain; charset=utf-8';
+const REVALIDATE = 'private, no-cache';
+const IMMUTABLE = 'private, max-age=31536000, immutable';
 
 const notProxyPath = (target: GoRequest) =>
   Errors.notFound('Path', target.kind === 'unknown' ? target.reason : 'unsupported here');
 
 /** `@v/list`: the versions, one a line, with an entity tag that changes when they do. */
 function listAnswer(view: GoModuleView, ifNoneMatch: string | undefined): Answer {
-  const headers = { etag: view.listEtag, 'cache-control': 'private, no-cache' };
-  if (ifNoneMatch === view.listEtag) return { status: 304, headers };
-  return { status: 200, headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' }, body: view.list };
+  const etag = view.listEtag;
+  // Literals, not `{ ...headers, more }`: a spread followed by properties is V8's slow clone, on every request.
+  if (ifNoneMatch === etag) return { status: 304, headers: { etag, 'cache-control': REVALIDATE } };
+  return { status: 200, headers: { etag, 'cache-control': REVALIDATE, 'content-type': 'text/plain; charset=utf-8' }, body: view.list };
 }
 
 /** A version's `.info`; `@latest` answers the same document, revalidated every time. */
 function infoAnswer(v: GoVersionView, latest: boolean): Answer {
   const headers: Record<string, string> = { 'content-type': JSON_TYPE };
-  if (latest) headers['cache-control'] = 'private, no-cache';
+  if (latest) headers['cache-control'] = REVALIDATE;
   return { status: 200, headers, body: v.info };
 }
 
@@ -35,9 +38,10 @@ function infoAnswer(v: GoVersionView, latest: boolean): Answer {
  */
 function blobAnswer(blob: { digest: Digest; size: number }, type: string, ifNoneMatch: string | undefined, bytes?: Buffer): Answer {
   const etag = `"${blob.digest}"`;
-  const headers = { etag, 'cache-control': 'private, max-age=31536000, immutable' };
-  if (ifNoneMatch === etag) return { status: 304, headers };
-  return { status: 200, headers: { ...headers, 'content-type': type, 'content-length': String(blob.size) }, ...(bytes ? { body: bytes } : {}) };
+  if (ifNoneMatch === etag) return { status: 304, headers: { etag, 'cache-control': IMMUTABLE } };
+  const answer: Answer = { status: 200, headers: { etag, 'cache-control': IMMUTABLE, 'content-type': type, 'content-length': String(blob.size) } };
+  if (bytes) answer.body = bytes;
+  return answer;
 }
 
 async function sendBlob(c: GoContext, blob: { digest: Digest; size: number }, type: string): Promise<FastifyReply> {

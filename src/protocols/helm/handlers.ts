@@ -6,9 +6,10 @@ import type { HelmContext, HelmMemoryCall } from './route.js';
 
 /** index.yaml as the caller sees it, revalidated by its entity tag. */
 function indexAnswer(index: RenderedIndex, ifNoneMatch: string | undefined): Answer {
-  const headers = { etag: index.etag, 'cache-control': 'private, no-cache' };
-  if (ifNoneMatch === index.etag) return { status: 304, headers };
-  return { status: 200, headers: { ...headers, 'content-type': 'application/x-yaml' }, body: index.text };
+  const { etag } = index;
+  // Literals, not `{ ...headers, more }`: a spread followed by properties is V8's slow clone, on every request.
+  if (ifNoneMatch === etag) return { status: 304, headers: { etag, 'cache-control': 'private, no-cache' } };
+  return { status: 200, headers: { etag, 'cache-control': 'private, no-cache', 'content-type': 'application/x-yaml' }, body: index.text };
 }
 
 export async function indexYaml(c: HelmContext): Promise<FastifyReply> {

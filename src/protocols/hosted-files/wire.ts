@@ -42,8 +42,8 @@ export function declaredChecksums(request: FastifyRequest): Partial<Record<Check
 function downloadHead(download: Download, contentType: string, ifNoneMatch: string | undefined, extra: Record<string, string>): Answer {
   const { checksums, lastModified } = download.file;
   const etag = `"${checksums.sha1}"`;
+  // Built by adding properties, never `{ ...headers, more }`: that is V8's slow clone, on every request.
   const headers: Record<string, string> = {
-    ...extra,
     etag,
     'last-modified': lastModified,
     'accept-ranges': 'bytes',
@@ -53,10 +53,16 @@ function downloadHead(download: Download, contentType: string, ifNoneMatch: stri
     'x-checksum-sha512': checksums.sha512,
     'content-type': contentType,
   };
+  for (const name in extra) headers[name] = extra[name] as string;
   if (ifNoneMatch === etag) return { status: 304, headers };
-  if (!download.range) return { status: 200, headers: { ...headers, 'content-length': String(download.size) } };
+  if (!download.range) {
+    headers['content-length'] = String(download.size);
+    return { status: 200, headers };
+  }
   const { start, end } = download.range;
-  return { status: 206, headers: { ...headers, 'content-range': `bytes ${start}-${end}/${download.size}`, 'content-length': String(end - start + 1) } };
+  headers['content-range'] = `bytes ${start}-${end}/${download.size}`;
+  headers['content-length'] = String(end - start + 1);
+  return { status: 206, headers };
 }
 
 /** A download whose bytes are in memory, as one Answer (both lanes send it); undefined for a streamed one. */
@@ -65,7 +71,7 @@ export function downloadAnswer(download: Download, contentType: string, ifNoneMa
   return Buffer.isBuffer(body) ? withBytes(downloadHead(download, contentType, ifNoneMatch, extra), body) : undefined;
 }
 
-const withBytes = (answer: Answer, body: Buffer): Answer => (answer.status === 304 ? answer : { ...answer, body });
+const withBytes = (answer: Answer, body: Buffer): Answer => (answer.status === 304 ? answer : { status: answer.status, headers: answer.headers, body });
 
 /** Sends a stored file (as downloadAnswer answers it), streaming it from the blob store when it is not in memory. */
 export function sendDownload(request: FastifyRequest, reply: FastifyReply, download: Download, contentType: string, extra: Record<string, string> = {}): FastifyReply {
