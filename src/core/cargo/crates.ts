@@ -86,6 +86,11 @@ export class Crates {
     return view;
   }
 
+  /** crate() when this process holds the crate's view; undefined when crate() would read the store. */
+  crateInMemory(name: string): CrateView | undefined {
+    return this.views.inMemory(normalizeCrateName(name));
+  }
+
   async download(name: string, version: string): Promise<{ digest: Digest; size: number }> {
     const file = (await this.crate(name)).files.get(version);
     if (!file) throw Errors.notFound('Crate version', `${name}@${version}`);

@@ -52,8 +52,18 @@ export class GenericFiles {
     return found;
   }
 
+  /** file() when this process holds the package's view; undefined when file() would read the store, or it is not there. */
+  fileInMemory(name: string, version: string, file: string): HostedFile | undefined {
+    return this.hosted.viewInMemory(name)?.file(`${version}/${file}`);
+  }
+
   open(file: HostedFile, range: string | undefined): Promise<Download> {
     return this.hosted.open(file, range);
+  }
+
+  /** open() when the file's bytes are in memory. */
+  openInMemory(file: HostedFile, range: string | undefined): Download | undefined {
+    return this.hosted.openInMemory(file, range);
   }
 
   async upload(

@@ -4,8 +4,10 @@ import { readGoMod } from '../../formats/go/go-mod.js';
 import { MAX_ZIP_BYTES } from '../../formats/go/module-files.js';
 import { modulePathProblem } from '../../formats/go/module-path.js';
 import { versionProblem } from '../../formats/go/versions.js';
+import { readBounded } from '../archives/bounded-read.js';
 import { authorize } from '../auth/authorize.js';
 import { actorName, type Principal, type RequestContext } from '../auth/principal.js';
+import { DigestBytesCache } from '../digest-bytes-cache.js';
 import { Errors, isAppError } from '../errors.js';
 import { discardCreated, storeBytes, storeUpload, type StoredUpload } from '../packages/stored-upload.js';
 import { PackageViews, unpublishVersion } from '../packages/package-views.js';
@@ -14,6 +16,10 @@ import { modFilename, zipFilename, type GoVersionMetadata } from './records.js';
 import { checkModuleZip } from './zip-check.js';
 
 export const GO_REPOSITORY = 'go';
+/** go.mod files up to this size are kept in memory once read (every build resolving the module fetches them). */
+const SMALL_MOD_BYTES = 64 * 1024;
+/** The memory those go.mod files may take, per process. */
+const MODS_CACHE_BYTES = 4 * 1024 * 1024;
 
 /** What every protocol's service is built from (core/protocols.ts), less the public URL it does not use. */
 export type GoModulesDeps = Omit<ProtocolServiceDeps, 'publicUrl'>;
@@ -40,9 +46,32 @@ export function checkModuleVersion(module: string, version: string): void {
  */
 export class GoModules {
   private readonly views: PackageViews<GoModuleView>;
+  /** Small go.mod files' bytes: content-addressed, so never stale. */
+  private readonly mods = new DigestBytesCache(MODS_CACHE_BYTES, SMALL_MOD_BYTES);
 
   constructor(private readonly deps: GoModulesDeps) {
     this.views = new PackageViews(deps, GO_REPOSITORY, goModuleView);
+  }
+
+  /** module() when this process holds the module's view; undefined when module() would read the store. */
+  moduleInMemory(path: string): GoModuleView | undefined {
+    return this.views.inMemory(path);
+  }
+
+  /** A version's go.mod bytes, read once and kept when small; undefined for a large one (stream it). */
+  async modBytes(v: GoVersionView): Promise<Buffer | undefined> {
+    if (v.mod.size > SMALL_MOD_BYTES) return undefined;
+    let bytes = this.mods.get(v.mod.digest);
+    if (bytes === undefined) {
+      bytes = await readBounded(await this.deps.blobs.open(v.mod.digest), SMALL_MOD_BYTES, () => new Error(`blob ${v.mod.digest} is larger than its file record says`));
+      this.mods.set(v.mod.digest, bytes);
+    }
+    return bytes;
+  }
+
+  /** modBytes() when the bytes are already in memory. */
+  modInMemory(v: GoVersionView): Buffer | undefined {
+    return this.mods.get(v.mod.digest);
   }
 
   async module(path: string): Promise<GoModuleView> {

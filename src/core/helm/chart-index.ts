@@ -69,6 +69,9 @@ interface ChartEntry {
   json: string;
 }
 
+/** The whole document, with what it was rendered from and when that was last confirmed. */
+type Whole = RenderedIndex & { checkedAt: number; stamp: string; generated: Date; entries: readonly ChartEntry[] };
+
 interface ChartEntries {
   /** The package row's revision stamp the entries were rendered from. */
   stamp: string;
@@ -84,7 +87,7 @@ interface ChartEntries {
  */
 export class ChartIndex {
   private readonly charts = new Map<string, ChartEntries>();
-  private rendered: (RenderedIndex & { checkedAt: number; stamp: string; generated: Date; entries: readonly ChartEntry[] }) | undefined;
+  private rendered: Whole | undefined;
 
   constructor(
     private readonly deps: { store: MetadataStore; clock: Clock; invalidations: InvalidationBus },
@@ -107,7 +110,16 @@ export class ChartIndex {
    * time so that tag changes only when a visible chart does or the index is re-rendered.
    */
   async index(visible?: (chart: string) => boolean): Promise<RenderedIndex> {
-    const whole = await this.whole();
+    return this.visibleOf(await this.whole(), visible);
+  }
+
+  /** index() when this process holds the document, confirmed recently; undefined when index() would read the store. */
+  inMemory(visible?: (chart: string) => boolean): RenderedIndex | undefined {
+    const fresh = this.fresh(this.deps.clock.now().getTime());
+    return fresh && this.visibleOf(fresh, visible);
+  }
+
+  private visibleOf(whole: Whole, visible: ((chart: string) => boolean) | undefined): RenderedIndex {
     if (!visible) return whole;
     const text = renderIndex(
       whole.entries.filter((e) => visible(e.name)).map((e) => e.json),
@@ -116,9 +128,15 @@ export class ChartIndex {
     return { text, etag: entityTag(text) };
   }
 
-  private async whole(): Promise<NonNullable<ChartIndex['rendered']>> {
+  /** The document when its charts' stamps were confirmed less than VIEW_FRESHNESS_MS ago. */
+  private fresh(now: number): Whole | undefined {
+    return this.rendered && now - this.rendered.checkedAt < VIEW_FRESHNESS_MS ? this.rendered : undefined;
+  }
+
+  private async whole(): Promise<Whole> {
     const now = this.deps.clock.now();
-    if (this.rendered && now.getTime() - this.rendered.checkedAt < VIEW_FRESHNESS_MS) return this.rendered;
+    const fresh = this.fresh(now.getTime());
+    if (fresh) return fresh;
     const packages = await this.deps.store.packages.search(this.repository, { limit: 1_000_000, offset: 0 });
     const stamp = packages.map((p) => `${p.id}:${p.metadata}`).join(',');
     if (this.rendered?.stamp === stamp) {

@@ -20,6 +20,11 @@ const HELM_PROTOCOL = 'helm';
 export const HELM_LISTING = ':charts';
 
 const chartResource = (name: string): Resource => ({ kind: 'artifact', protocol: HELM_PROTOCOL, name });
+/** The charts a caller sees in index.yaml: all of them (the shared document as it is), or those it may pull. */
+function visibleTo(principal: Principal): ((chart: string) => boolean) | undefined {
+  return reachesEveryName(principal, 'pull', HELM_PROTOCOL) ? undefined : (name) => isAllowed(principal, 'pull', chartResource(name));
+}
+
 export const MAX_CHART_BYTES = 20 * 1024 * 1024;
 /** What every protocol's service is built from (core/protocols.ts), less the public URL it does not use. */
 export type ChartsDeps = Omit<ProtocolServiceDeps, 'publicUrl'>;
@@ -40,8 +45,12 @@ export class Charts {
    * A caller who may pull every chart gets the shared document as it is; a scoped one, the charts it may pull.
    */
   index(principal: Principal): Promise<RenderedIndex> {
-    if (reachesEveryName(principal, 'pull', HELM_PROTOCOL)) return this.renderedIndex.index();
-    return this.renderedIndex.index((name) => isAllowed(principal, 'pull', chartResource(name)));
+    return this.renderedIndex.index(visibleTo(principal));
+  }
+
+  /** index() when this process holds the document; undefined when index() would read the store. */
+  indexInMemory(principal: Principal): RenderedIndex | undefined {
+    return this.renderedIndex.inMemory(visibleTo(principal));
   }
 
   /** A chart archive by its file name, when the caller may pull the chart it belongs to (the route only checks the protocol). */

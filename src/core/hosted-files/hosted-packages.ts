@@ -42,6 +42,18 @@ export interface StoreFileInput {
   validate?: (digest: Digest, size: number) => Promise<void>;
 }
 
+/** The byte range a `Range` header asks of a file (none for an empty file); throws when it is unsatisfiable. */
+function rangeOf(file: HostedFile, rangeHeader: string | undefined): ByteRange | undefined {
+  const { size } = file.record;
+  return rangeHeader === undefined || size === 0 ? undefined : parseRange(rangeHeader, size);
+}
+
+/** A small file's download from its bytes in memory (the range of them asked for). */
+function smallDownload(file: HostedFile, range: ByteRange | undefined, bytes: Buffer): Download {
+  const { size } = file.record;
+  return range ? { file, size, range, body: bytes.subarray(range.start, range.end + 1) } : { file, size, body: bytes };
+}
+
 /** What every protocol's service is built from, less the public URL: hosted files answer paths, not links. */
 export type HostedPackagesDeps = Omit<ProtocolServiceDeps, 'publicUrl'>;
 
@@ -75,6 +87,11 @@ export class HostedPackages {
     return this.views.get(name);
   }
 
+  /** view() when this process holds the package's view; undefined when view() would read the store. */
+  viewInMemory(name: string): HostedPackageView | undefined {
+    return this.views.inMemory(name);
+  }
+
   /** A stored file by name, from the package's view. */
   async file(name: string, filename: string): Promise<HostedFile | undefined> {
     return (await this.views.get(name))?.file(filename);
@@ -83,7 +100,7 @@ export class HostedPackages {
   /** Opens a stored file, or the part an HTTP `Range` header asks for. */
   async open(file: HostedFile, rangeHeader: string | undefined): Promise<Download> {
     const { size, blobDigest } = file.record;
-    const range = rangeHeader === undefined || size === 0 ? undefined : parseRange(rangeHeader, size);
+    const range = rangeOf(file, rangeHeader);
     if (size > SMALL_FILE_BYTES) {
       const body = await this.deps.blobs.open(blobDigest, range);
       return range ? { file, size, range, body } : { file, size, body };
@@ -93,7 +110,14 @@ export class HostedPackages {
       bytes = await readBounded(await this.deps.blobs.open(blobDigest), SMALL_FILE_BYTES, () => new Error(`blob ${blobDigest} is larger than its file record says`));
       this.smallFiles.set(blobDigest, bytes);
     }
-    return range ? { file, size, range, body: bytes.subarray(range.start, range.end + 1) } : { file, size, body: bytes };
+    return smallDownload(file, range, bytes);
+  }
+
+  /** open() when the file is small and its bytes are in memory; undefined when open() would read the blob store. */
+  openInMemory(file: HostedFile, rangeHeader: string | undefined): Download | undefined {
+    if (file.record.size > SMALL_FILE_BYTES) return undefined;
+    const bytes = this.smallFiles.get(file.record.blobDigest);
+    return bytes && smallDownload(file, rangeOf(file, rangeHeader), bytes);
   }
 
   /**

@@ -4,7 +4,7 @@ import type { Digest } from '../blob-store.js';
 import { Errors } from '../errors.js';
 import { parseChecksum, receiveFile, type ChecksumAlgorithm } from '../hosted-files/checksums.js';
 import { HostedPackages, type Download, type HostedFile, type HostedPackagesDeps } from '../hosted-files/hosted-packages.js';
-import type { RenderedDocument } from '../hosted-files/hosted-view.js';
+import type { HostedPackageView, RenderedDocument } from '../hosted-files/hosted-view.js';
 import type { ListingEntry } from '../hosted-files/listing.js';
 import { readBounded } from '../archives/bounded-read.js';
 import { artifactDirectory, isSnapshot, METADATA_FILE, packageName, parseGav, type ArtifactFile, type Coordinates, type MavenPath } from './layout.js';
@@ -34,25 +34,27 @@ export class MavenRepository {
 
   /** Resolves a GET/HEAD. Throws not_found when nothing is there. */
   async resolve(path: MavenPath): Promise<MavenResource> {
-    switch (path.kind) {
-      case 'file': {
-        const file = await this.hosted.file(packageName(path), path.filename);
-        if (!file) throw Errors.notFound('File', path.filename);
-        return { kind: 'file', file };
-      }
-      case 'metadata':
-        return { kind: 'text', text: (await this.metadata(path.coordinates, path.version)).text, contentType: 'application/xml' };
-      case 'checksum': {
-        const checksums = path.of.kind === 'file' ? (await this.resolveFile(path.of)).checksums : (await this.metadata(path.of.coordinates, path.of.version)).checksums;
-        return { kind: 'text', text: checksums[path.algorithm], contentType: 'text/plain' };
-      }
-      case 'directory':
-        return this.listing(path.segments);
-    }
+    if (path.kind === 'directory') return this.listing(path.segments);
+    return resolveIn(path, await this.hosted.view(artifactOf(path)));
+  }
+
+  /**
+   * resolve() when this process holds the artifact's view; undefined when resolve() would read the store
+   * (or a directory's listing is asked for). Throws what resolve() throws.
+   */
+  resolveInMemory(path: MavenPath): MavenResource | undefined {
+    if (path.kind === 'directory') return undefined;
+    const view = this.hosted.viewInMemory(artifactOf(path));
+    return view && resolveIn(path, view);
   }
 
   open(file: HostedFile, range: string | undefined): Promise<Download> {
     return this.hosted.open(file, range);
+  }
+
+  /** open() when the file's bytes are in memory. */
+  openInMemory(file: HostedFile, range: string | undefined): Download | undefined {
+    return this.hosted.openInMemory(file, range);
   }
 
   /**
@@ -130,21 +132,6 @@ export class MavenRepository {
     return view !== undefined && view.filesOf(version).length > 0;
   }
 
-  private async resolveFile(path: ArtifactFile): Promise<HostedFile> {
-    const file = await this.hosted.file(packageName(path), path.filename);
-    if (!file) throw Errors.notFound('File', path.filename);
-    return file;
-  }
-
-  /** A maven-metadata.xml, computed once per stored revision of the artifact (with its checksums). */
-  private async metadata(c: Coordinates, version: string | null): Promise<RenderedDocument> {
-    const view = await this.hosted.view(packageName(c));
-    const doc =
-      view && (version === null ? view.document('artifact', () => artifactMetadata(c, view)) : view.document(`snapshot ${version}`, () => snapshotMetadata(c, version, view.filesOf(version))));
-    if (!doc) throw Errors.notFound('Metadata of', version ? `${packageName(c)}:${version}` : packageName(c));
-    return doc;
-  }
-
   /** A directory: an artifact's versions, a version's files with their checksums, or group levels. */
   private async listing(segments: string[]): Promise<MavenResource> {
     const path = segments.length ? `${segments.join('/')}/` : '';
@@ -190,6 +177,40 @@ export class MavenRepository {
       throw Errors.validation(`${path.filename} names artifactId ${artifactId}, but is deployed as ${path.artifactId}`);
     }
   }
+}
+
+/** The artifact (`groupId:artifactId`) a file, checksum or maven-metadata.xml path belongs to. */
+function artifactOf(path: Exclude<MavenPath, { kind: 'directory' }>): string {
+  if (path.kind === 'checksum') return artifactOf(path.of);
+  return packageName(path.kind === 'metadata' ? path.coordinates : path);
+}
+
+/** A file, checksum or maven-metadata.xml from its artifact's view (undefined: no such artifact). */
+function resolveIn(path: Exclude<MavenPath, { kind: 'directory' }>, view: HostedPackageView | undefined): MavenResource {
+  switch (path.kind) {
+    case 'file':
+      return { kind: 'file', file: fileIn(path, view) };
+    case 'metadata':
+      return { kind: 'text', text: metadataIn(path.coordinates, path.version, view).text, contentType: 'application/xml' };
+    case 'checksum': {
+      const checksums = path.of.kind === 'file' ? fileIn(path.of, view).checksums : metadataIn(path.of.coordinates, path.of.version, view).checksums;
+      return { kind: 'text', text: checksums[path.algorithm], contentType: 'text/plain' };
+    }
+  }
+}
+
+function fileIn(path: ArtifactFile, view: HostedPackageView | undefined): HostedFile {
+  const file = view?.file(path.filename);
+  if (!file) throw Errors.notFound('File', path.filename);
+  return file;
+}
+
+/** A maven-metadata.xml, computed once per stored revision of the artifact (with its checksums). */
+function metadataIn(c: Coordinates, version: string | null, view: HostedPackageView | undefined): RenderedDocument {
+  const doc =
+    view && (version === null ? view.document('artifact', () => artifactMetadata(c, view)) : view.document(`snapshot ${version}`, () => snapshotMetadata(c, version, view.filesOf(version))));
+  if (!doc) throw Errors.notFound('Metadata of', version ? `${packageName(c)}:${version}` : packageName(c));
+  return doc;
 }
 
 const releaseExists = (path: ArtifactFile) =>

@@ -1,27 +1,38 @@
 import type { FastifyReply } from 'fastify';
 import { Errors } from '../../core/errors.js';
 import { parseGenericPath, type GenericFiles } from '../../core/generic/generic-files.js';
-import type { ProtocolRoute } from '../kit/route.js';
-import { directoryRedirect, type HostedContext } from '../hosted-files/mount.js';
+import type { Answer } from '../kit/route.js';
+import { directoryRedirect, type HostedContext, type HostedMemoryCall, type HostedRoute } from '../hosted-files/mount.js';
 import { bodyOf } from '../kit/bodies.js';
-import { declaredChecksums, renderListing, sendDownload } from '../hosted-files/wire.js';
+import { declaredChecksums, downloadAnswer, renderListing, sendDownload } from '../hosted-files/wire.js';
 
 export type GenericContext = HostedContext<GenericFiles>;
-export type GenericRoute = ProtocolRoute<GenericContext>;
+export type GenericRoute = HostedRoute<GenericFiles>;
 
 const pathOf = (params: Record<string, string>) => params['*'] ?? '';
+
+/** A file is saved under its own name. */
+const disposition = (file: string) => ({ 'content-disposition': `attachment; filename="${file}"` });
 
 async function get(c: GenericContext): Promise<FastifyReply> {
   const path = parseGenericPath(pathOf(c.params));
   if (path.kind === 'file') {
     const download = await c.service.open(await c.service.file(path.name, path.version, path.file), c.request.headers.range);
-    void c.reply.header('content-disposition', `attachment; filename="${path.file}"`);
-    return sendDownload(c.request, c.reply, download, 'application/octet-stream');
+    return sendDownload(c.request, c.reply, download, 'application/octet-stream', disposition(path.file));
   }
   const entries = await c.service.listing(path);
   // Scripts (and `flyreg download name@version`) ask for the listing as JSON.
   if (c.request.headers.accept?.includes('application/json')) return c.reply.send({ entries });
   return directoryRedirect(c.request, c.reply) ?? c.reply.type('text/html; charset=utf-8').send(renderListing(`/${pathOf(c.params)}`, entries));
+}
+
+/** get() for a small file whose package view and bytes are in memory; listings go to get(). */
+function getFromMemory(c: HostedMemoryCall<GenericFiles>): Answer | undefined {
+  const path = parseGenericPath(pathOf(c.params));
+  if (path.kind !== 'file') return undefined;
+  const file = c.service.fileInMemory(path.name, path.version, path.file);
+  const download = file && c.service.openInMemory(file, c.headers.range);
+  return download && downloadAnswer(download, 'application/octet-stream', c.headers['if-none-match'], disposition(path.file));
 }
 
 async function put(c: GenericContext): Promise<FastifyReply> {
@@ -52,7 +63,7 @@ const resource = (params: Record<string, string>) => {
 /** Generic files, relative to each prefix: `<name>/<version>/<file>` and the listings above it. */
 export const GENERIC_ROUTES: GenericRoute[] = [
   { method: 'GET', path: '/', action: 'pull', handler: get },
-  { method: 'GET', path: '/*', action: 'pull', resource, handler: get },
+  { method: 'GET', path: '/*', action: 'pull', resource, handler: get, fromMemory: getFromMemory },
   { method: 'PUT', path: '/*', action: 'push', resource, handler: put },
   { method: 'DELETE', path: '/*', action: 'delete', resource, handler: remove },
 ];

@@ -2,42 +2,96 @@ import type { FastifyReply } from 'fastify';
 import type { Digest } from '../../core/blob-store.js';
 import { Errors } from '../../core/errors.js';
 import { checkModuleVersion } from '../../core/go/go-modules.js';
+import type { GoModuleView, GoVersionView } from '../../core/go/module-view.js';
 import { bodyOf } from '../kit/bodies.js';
-import type { GoRequest } from './paths.js';
-import type { GoContext } from './route.js';
+import { sendAnswer, type Answer } from '../kit/route.js';
+import { goTarget, type GoRequest } from './paths.js';
+import type { GoContext, GoMemoryCall } from './route.js';
+
+/** Fastify adds the charset to a JSON type when it sends a string: the memory lane's answer says it itself. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+const MOD_TYPE = 'text/plain; charset=utf-8';
+const REVALIDATE = 'private, no-cache';
+const IMMUTABLE = 'private, max-age=31536000, immutable';
 
 const notProxyPath = (target: GoRequest) =>
   Errors.notFound('Path', target.kind === 'unknown' ? target.reason : 'unsupported here');
 
-async function sendBlob(c: GoContext, blob: { digest: Digest; size: number }, type: string): Promise<FastifyReply> {
-  // Versions are immutable and the file content-addressed: the digest is a perfect entity tag.
+/** `@v/list`: the versions, one a line, with an entity tag that changes when they do. */
+function listAnswer(view: GoModuleView, ifNoneMatch: string | undefined): Answer {
+  const etag = view.listEtag;
+  // Literals, not `{ ...headers, more }`: a spread followed by properties is V8's slow clone, on every request.
+  if (ifNoneMatch === etag) return { status: 304, headers: { etag, 'cache-control': REVALIDATE } };
+  return { status: 200, headers: { etag, 'cache-control': REVALIDATE, 'content-type': 'text/plain; charset=utf-8' }, body: view.list };
+}
+
+/** A version's `.info`; `@latest` answers the same document, revalidated every time. */
+function infoAnswer(v: GoVersionView, latest: boolean): Answer {
+  const headers: Record<string, string> = { 'content-type': JSON_TYPE };
+  if (latest) headers['cache-control'] = REVALIDATE;
+  return { status: 200, headers, body: v.info };
+}
+
+/**
+ * A version's `.mod` or `.zip`: immutable and content-addressed, so the digest is a perfect entity tag. The
+ * answer's body is the bytes when in memory; without them, its headers for a streamed body.
+ */
+function blobAnswer(blob: { digest: Digest; size: number }, type: string, ifNoneMatch: string | undefined, bytes?: Buffer): Answer {
   const etag = `"${blob.digest}"`;
-  void c.reply.header('etag', etag).header('cache-control', 'private, max-age=31536000, immutable');
-  if (c.request.headers['if-none-match'] === etag) return c.reply.status(304).send();
-  return c.reply.type(type).header('content-length', String(blob.size)).send(await c.blobs.open(blob.digest));
+  if (ifNoneMatch === etag) return { status: 304, headers: { etag, 'cache-control': IMMUTABLE } };
+  const answer: Answer = { status: 200, headers: { etag, 'cache-control': IMMUTABLE, 'content-type': type, 'content-length': String(blob.size) } };
+  if (bytes) answer.body = bytes;
+  return answer;
+}
+
+async function sendBlob(c: GoContext, blob: { digest: Digest; size: number }, type: string): Promise<FastifyReply> {
+  const answer = blobAnswer(blob, type, c.request.headers['if-none-match']);
+  if (answer.status !== 200) return sendAnswer(c.reply, answer);
+  return c.reply.status(200).headers(answer.headers).send(await c.blobs.open(blob.digest));
 }
 
 /** GET: `@v/list`, `@latest`, and a version's `.info`, `.mod` and `.zip`. */
 export async function read(c: GoContext): Promise<FastifyReply> {
   const t = c.target;
+  const ifNoneMatch = c.request.headers['if-none-match'];
   switch (t.kind) {
-    case 'list': {
-      const view = await c.modules.module(t.module);
-      void c.reply.header('etag', view.listEtag).header('cache-control', 'private, no-cache');
-      if (c.request.headers['if-none-match'] === view.listEtag) return c.reply.status(304).send();
-      return c.reply.type('text/plain; charset=utf-8').send(view.list);
-    }
+    case 'list':
+      return sendAnswer(c.reply, listAnswer(await c.modules.module(t.module), ifNoneMatch));
     case 'latest':
-      return c.reply.type('application/json').header('cache-control', 'private, no-cache').send((await c.modules.latest(t.module)).info);
+      return sendAnswer(c.reply, infoAnswer(await c.modules.latest(t.module), true));
     case 'file': {
       checkModuleVersion(t.module, t.version);
       const v = await c.modules.version(t.module, t.version);
-      if (t.ext === 'info') return c.reply.type('application/json').send(v.info);
-      if (t.ext === 'mod') return sendBlob(c, v.mod, 'text/plain; charset=utf-8');
-      return sendBlob(c, v.zip, 'application/zip');
+      if (t.ext === 'info') return sendAnswer(c.reply, infoAnswer(v, false));
+      if (t.ext === 'zip') return sendBlob(c, v.zip, 'application/zip');
+      const bytes = await c.modules.modBytes(v);
+      return bytes ? sendAnswer(c.reply, blobAnswer(v.mod, MOD_TYPE, ifNoneMatch, bytes)) : sendBlob(c, v.mod, MOD_TYPE);
     }
     default:
       throw notProxyPath(t);
+  }
+}
+
+/** read() for what this process holds in memory: the module's view (and a small go.mod's bytes); zips stream. */
+export function readFromMemory(c: GoMemoryCall): Answer | undefined {
+  const t = goTarget(c.params);
+  if (t.kind !== 'list' && t.kind !== 'latest' && t.kind !== 'file') return undefined;
+  const view = c.modules.moduleInMemory(t.module);
+  if (!view) return undefined;
+  const ifNoneMatch = c.headers['if-none-match'];
+  switch (t.kind) {
+    case 'list':
+      return listAnswer(view, ifNoneMatch);
+    case 'latest':
+      return view.latest && infoAnswer(view.latest, true);
+    case 'file': {
+      checkModuleVersion(t.module, t.version);
+      const v = view.byVersion.get(t.version);
+      if (!v || t.ext === 'zip') return undefined;
+      if (t.ext === 'info') return infoAnswer(v, false);
+      const bytes = c.modules.modInMemory(v);
+      return bytes && blobAnswer(v.mod, MOD_TYPE, ifNoneMatch, bytes);
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { MAX_ZIP_BYTES } from '../../formats/go/module-files.js';
-import { read, remove, upload } from './handlers.js';
+import { read, readFromMemory, remove, upload } from './handlers.js';
 import { goTarget } from './paths.js';
 import type { GoRoute } from './route.js';
 
@@ -18,7 +18,7 @@ const moduleOf = (params: Record<string, string>) => {
 
 /** The GOPROXY route table: every path is `<module>/@…` below the mount, so one wildcard per method. */
 export const GO_ROUTES: GoRoute[] = [
-  { method: 'GET', path: '/*', action: 'pull', resource: moduleOf, handler: read },
+  { method: 'GET', path: '/*', action: 'pull', resource: moduleOf, handler: read, fromMemory: readFromMemory },
   // Uploads are module zips streamed to the blob store; nothing is parsed or buffered here.
   { method: 'PUT', path: '/*', action: 'push', resource: moduleOf, bodyLimit: MAX_ZIP_BYTES, handler: upload },
   { method: 'DELETE', path: '/*', action: 'delete', resource: moduleOf, handler: remove },

@@ -1,5 +1,5 @@
 import { HELM_LISTING, MAX_CHART_BYTES } from '../../core/helm/charts.js';
-import { download, indexYaml, post, put, remove } from './handlers.js';
+import { download, indexYaml, indexYamlFromMemory, post, put, remove } from './handlers.js';
 import type { HelmRoute } from './route.js';
 
 /** A chart's name, where the path says it. */
@@ -12,7 +12,7 @@ const listing = () => HELM_LISTING;
 
 /** The chart repository (and ChartMuseum's upload API), relative to each prefix. */
 export const HELM_ROUTES: HelmRoute[] = [
-  { method: 'GET', path: '/index.yaml', action: 'pull', resource: listing, handler: indexYaml },
+  { method: 'GET', path: '/index.yaml', action: 'pull', resource: listing, handler: indexYaml, fromMemory: indexYamlFromMemory },
   { method: 'GET', path: '/charts/:filename', action: 'pull', resource: listing, handler: download },
   // Chart archives stream to the blob store; Chart.yaml inside names the chart.
   { method: 'PUT', path: '/charts/:filename', action: 'push', resource: listing, bodyLimit: MAX_CHART_BYTES, handler: put },

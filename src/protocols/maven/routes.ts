@@ -1,14 +1,14 @@
 import type { FastifyReply } from 'fastify';
 import { Errors } from '../../core/errors.js';
 import { packageName, parseMavenPath, type ArtifactFile, type Coordinates, type MavenPath } from '../../core/maven/layout.js';
-import type { MavenRepository } from '../../core/maven/maven-repository.js';
-import type { ProtocolRoute } from '../kit/route.js';
-import { directoryRedirect, type HostedContext } from '../hosted-files/mount.js';
+import type { MavenRepository, MavenResource } from '../../core/maven/maven-repository.js';
+import { sendAnswer, type Answer } from '../kit/route.js';
+import { directoryRedirect, type HostedContext, type HostedMemoryCall, type HostedRoute } from '../hosted-files/mount.js';
 import { bodyOf } from '../kit/bodies.js';
-import { declaredChecksums, readSmallBody, renderListing, sendDownload } from '../hosted-files/wire.js';
+import { declaredChecksums, downloadAnswer, readSmallBody, renderListing, sendDownload } from '../hosted-files/wire.js';
 
 export type MavenContext = HostedContext<MavenRepository>;
-export type MavenRoute = ProtocolRoute<MavenContext>;
+export type MavenRoute = HostedRoute<MavenRepository>;
 
 const pathOf = (params: Record<string, string>) => params['*'] ?? '';
 
@@ -58,19 +58,43 @@ const CONTENT_TYPES: Record<string, string> = {
   asc: 'text/plain',
 };
 
+/** A file's type, from its extension. */
+function contentTypeOf(path: MavenPath): string {
+  const extension = path.kind === 'file' ? (path.extension.split('.').pop() ?? '') : '';
+  return CONTENT_TYPES[extension] ?? 'application/octet-stream';
+}
+
+/** A computed document (maven-metadata.xml, a checksum): always revalidated, it changes with every deploy. */
+function textAnswer(resource: MavenResource & { kind: 'text' }): Answer {
+  return { status: 200, headers: { 'content-type': resource.contentType, 'cache-control': 'no-cache' }, body: resource.text };
+}
+
 async function get(c: MavenContext): Promise<FastifyReply> {
   const path = mavenPathOf(c.params);
   const resource = await c.service.resolve(path);
   switch (resource.kind) {
-    case 'file': {
-      const download = await c.service.open(resource.file, c.request.headers.range);
-      const extension = path.kind === 'file' ? (path.extension.split('.').pop() ?? '') : '';
-      return sendDownload(c.request, c.reply, download, CONTENT_TYPES[extension] ?? 'application/octet-stream');
-    }
+    case 'file':
+      return sendDownload(c.request, c.reply, await c.service.open(resource.file, c.request.headers.range), contentTypeOf(path));
     case 'text':
-      return c.reply.type(resource.contentType).header('cache-control', 'no-cache').send(resource.text);
+      return sendAnswer(c.reply, textAnswer(resource));
     case 'listing':
       return directoryRedirect(c.request, c.reply) ?? c.reply.type('text/html; charset=utf-8').send(renderListing(`/${resource.path}`, resource.entries));
+  }
+}
+
+/** get() when the artifact's view (and for a file its bytes) is in memory; listings go to get(). */
+function getFromMemory(c: HostedMemoryCall<MavenRepository>): Answer | undefined {
+  const path = mavenPathOf(c.params);
+  const resource = c.service.resolveInMemory(path);
+  switch (resource?.kind) {
+    case 'file': {
+      const download = c.service.openInMemory(resource.file, c.headers.range);
+      return download && downloadAnswer(download, contentTypeOf(path), c.headers['if-none-match']);
+    }
+    case 'text':
+      return textAnswer(resource);
+    default:
+      return undefined;
   }
 }
 
@@ -103,7 +127,7 @@ const resource = (params: Record<string, string>) => artifactOf(mavenPathOf(para
 /** The Maven 2 repository, relative to each prefix: any path of the layout. */
 export const MAVEN_ROUTES: MavenRoute[] = [
   { method: 'GET', path: '/', action: 'pull', handler: get },
-  { method: 'GET', path: '/*', action: 'pull', resource, handler: get },
+  { method: 'GET', path: '/*', action: 'pull', resource, handler: get, fromMemory: getFromMemory },
   { method: 'PUT', path: '/*', action: 'push', resource, handler: put },
   {
     method: 'DELETE',
