@@ -4,25 +4,11 @@ import { startServer, type TestServer } from '../helpers/server.js';
 import { tarGzOf } from '../helpers/tar-gz.js';
 import { cargoPublishBody } from '../support/cargo-publish.js';
 import { zipOf } from '../support/go-zips.js';
+import { answeredFromMemory, seen, type Seen } from './answers.js';
 
 const MODULE = 'example.com/lane/mod';
 const CRATE = 'lane-crate';
 const CHART = 'lane-chart';
-
-/** What a client sees of an answer: everything but the date, which moves. */
-interface Seen {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
-async function seen(res: Response): Promise<Seen> {
-  const headers: Record<string, string> = {};
-  res.headers.forEach((value, key) => {
-    if (key !== 'date') headers[key] = value;
-  });
-  return { status: res.status, headers, body: Buffer.from(await res.arrayBuffer()) };
-}
 
 /** How each protocol's client authenticates: cargo sends the bare token, the others Basic credentials. */
 type Auth = (token: CreatedToken) => Record<string, string>;
@@ -163,6 +149,7 @@ describe('metadata GETs answered from memory are the handlers’ answers, behind
         expect(first.status, `${path}: ${first.body.toString()}`).toBe(200);
         expect(first.body.length).toBeGreaterThan(0);
         for (let i = 0; i < 3; i++) expect(await seen(await get(path, protocol.auth(reader))), path).toEqual(first);
+        expect(await answeredFromMemory(server, path), `${path} answered from memory`).toBeGreaterThan(0);
         const etag = first.headers.etag;
         if (etag === undefined) continue;
         const revalidated = await seen(await get(path, { ...protocol.auth(reader), 'if-none-match': etag }));

@@ -3,8 +3,9 @@ import type { CrateView } from '../../core/cargo/crates.js';
 import { indexPath } from '../../core/cargo/names.js';
 import { Errors } from '../../core/errors.js';
 import { bodyOf } from '../kit/bodies.js';
-import { sendAnswer, type Answer } from '../kit/route.js';
-import type { CargoContext, CargoMemoryCall } from './route.js';
+import type { Crates } from '../../core/cargo/crates.js';
+import { sendAnswer, type Answer, type MemoryCall } from '../kit/route.js';
+import type { CargoContext } from './route.js';
 
 /** `index/config.json`: where downloads and the web API are, and that every request needs the token. */
 export async function config(c: CargoContext): Promise<FastifyReply> {
@@ -36,9 +37,9 @@ export async function indexFile(c: CargoContext): Promise<FastifyReply> {
 }
 
 /** indexFile() when this process holds the crate's view. */
-export function indexFileFromMemory(c: CargoMemoryCall): Answer | undefined {
+export function indexFileFromMemory(c: MemoryCall, crates: Crates): Answer | undefined {
   const name = indexFileName(c.params);
-  const view = c.crates.crateInMemory(name);
+  const view = crates.crateInMemory(name);
   return view && indexAnswer(view, name, c.headers['if-none-match']);
 }
 

@@ -1,16 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { mountedAs, protocolService, type MountDeps } from '../kit/definition.js';
 import { mountProtocol } from '../kit/mount.js';
+import type { Crates } from '../../core/cargo/crates.js';
 import { routeContext } from '../kit/route.js';
 import { cargoProtocol } from './definition.js';
 import { sendCargoError, sendCargoFailure } from './errors.js';
-import type { CargoContext, CargoMemoryCall } from './route.js';
+import type { CargoContext } from './route.js';
 import { CARGO_ROUTES } from './routes.js';
 
 /** The Cargo sparse registry (index, publish, yank, downloads) under its prefixes, through the kit. */
 export async function cargoPlugin(app: FastifyInstance, { core }: MountDeps): Promise<void> {
   const crates = await protocolService(core, cargoProtocol);
-  await mountProtocol<CargoContext, CargoMemoryCall>(app, core, {
+  await mountProtocol<CargoContext, Crates>(app, core, {
     ...mountedAs(cargoProtocol),
     router: 'fastify',
     routes: CARGO_ROUTES,
@@ -18,7 +19,7 @@ export async function cargoPlugin(app: FastifyInstance, { core }: MountDeps): Pr
     streamBodies: true,
     context: (call) => routeContext(call, { crates, blobs: core.blobs, base: `${core.endpoints.publicUrl}${call.prefix}`, notice: () => (call.principal ? core.expiryNotice(call.principal) : null) }),
     // The service first: a spread followed by more properties leaves V8's fast object clone (~1.5 µs a request).
-    memoryContext: (call) => ({ crates, ...call }),
+    services: crates,
     sendError: sendCargoFailure,
     notFound: (request, reply) => sendCargoError(reply, 404, `not found: ${request.method} ${request.url.split('?')[0]}`),
   });

@@ -1,6 +1,6 @@
 import type { BlobStore } from '../../core/blob-store.js';
 import type { Crates } from '../../core/cargo/crates.js';
-import type { MemoryCall, ProtocolRoute, RouteContext } from '../kit/route.js';
+import type { ProtocolRoute, RouteContext } from '../kit/route.js';
 
 /** What Cargo's handlers get from the kit: the core service, the request, the caller and the mount's URL. */
 export interface CargoContext extends RouteContext {
@@ -12,9 +12,5 @@ export interface CargoContext extends RouteContext {
   notice(): string | null;
 }
 
-/** What Cargo's `fromMemory` answers get: the guarded call and the core service. */
-export interface CargoMemoryCall extends MemoryCall {
-  crates: Crates;
-}
-
-export type CargoRoute = ProtocolRoute<CargoContext, CargoMemoryCall>;
+/** Its `fromMemory` answers get the core service besides the call. */
+export type CargoRoute = ProtocolRoute<CargoContext, Crates>;

@@ -1,8 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import { Errors } from '../../core/errors.js';
 import { parseGenericPath, type GenericFiles } from '../../core/generic/generic-files.js';
-import type { Answer } from '../kit/route.js';
-import { directoryRedirect, type HostedContext, type HostedMemoryCall, type HostedRoute } from '../hosted-files/mount.js';
+import type { Answer, MemoryCall } from '../kit/route.js';
+import { directoryRedirect, type HostedContext, type HostedRoute } from '../hosted-files/mount.js';
 import { bodyOf } from '../kit/bodies.js';
 import { declaredChecksums, downloadAnswer, renderListing, sendDownload } from '../hosted-files/wire.js';
 
@@ -27,11 +27,11 @@ async function get(c: GenericContext): Promise<FastifyReply> {
 }
 
 /** get() for a small file whose package view and bytes are in memory; listings go to get(). */
-function getFromMemory(c: HostedMemoryCall<GenericFiles>): Answer | undefined {
+function getFromMemory(c: MemoryCall, service: GenericFiles): Answer | undefined {
   const path = parseGenericPath(pathOf(c.params));
   if (path.kind !== 'file') return undefined;
-  const file = c.service.fileInMemory(path.name, path.version, path.file);
-  const download = file && c.service.openInMemory(file, c.headers.range);
+  const file = service.fileInMemory(path.name, path.version, path.file);
+  const download = file && service.openInMemory(file, c.headers.range);
   return download && downloadAnswer(download, 'application/octet-stream', c.headers['if-none-match'], disposition(path.file));
 }
 

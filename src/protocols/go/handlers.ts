@@ -4,9 +4,10 @@ import { Errors } from '../../core/errors.js';
 import { checkModuleVersion } from '../../core/go/go-modules.js';
 import type { GoModuleView, GoVersionView } from '../../core/go/module-view.js';
 import { bodyOf } from '../kit/bodies.js';
-import { sendAnswer, type Answer } from '../kit/route.js';
+import type { GoModules } from '../../core/go/go-modules.js';
+import { sendAnswer, type Answer, type MemoryCall } from '../kit/route.js';
 import { goTarget, type GoRequest } from './paths.js';
-import type { GoContext, GoMemoryCall } from './route.js';
+import type { GoContext } from './route.js';
 
 /** Fastify adds the charset to a JSON type when it sends a string: the memory lane's answer says it itself. */
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -73,10 +74,10 @@ export async function read(c: GoContext): Promise<FastifyReply> {
 }
 
 /** read() for what this process holds in memory: the module's view (and a small go.mod's bytes); zips stream. */
-export function readFromMemory(c: GoMemoryCall): Answer | undefined {
+export function readFromMemory(c: MemoryCall, modules: GoModules): Answer | undefined {
   const t = goTarget(c.params);
   if (t.kind !== 'list' && t.kind !== 'latest' && t.kind !== 'file') return undefined;
-  const view = c.modules.moduleInMemory(t.module);
+  const view = modules.moduleInMemory(t.module);
   if (!view) return undefined;
   const ifNoneMatch = c.headers['if-none-match'];
   switch (t.kind) {
@@ -89,7 +90,7 @@ export function readFromMemory(c: GoMemoryCall): Answer | undefined {
       const v = view.byVersion.get(t.version);
       if (!v || t.ext === 'zip') return undefined;
       if (t.ext === 'info') return infoAnswer(v, false);
-      const bytes = c.modules.modInMemory(v);
+      const bytes = modules.modInMemory(v);
       return bytes && blobAnswer(v.mod, MOD_TYPE, ifNoneMatch, bytes);
     }
   }

@@ -1,6 +1,6 @@
 import type { BlobStore } from '../../core/blob-store.js';
 import type { GoModules } from '../../core/go/go-modules.js';
-import type { MemoryCall, ProtocolRoute, RouteContext } from '../kit/route.js';
+import type { ProtocolRoute, RouteContext } from '../kit/route.js';
 import type { GoRequest } from './paths.js';
 
 /** What Go's handlers get from the kit: the core service, the request, the caller, and what the path names. */
@@ -11,9 +11,5 @@ export interface GoContext extends RouteContext {
   target: GoRequest;
 }
 
-/** What Go's `fromMemory` answers get: the guarded call and the core service. */
-export interface GoMemoryCall extends MemoryCall {
-  modules: GoModules;
-}
-
-export type GoRoute = ProtocolRoute<GoContext, GoMemoryCall>;
+/** Its `fromMemory` answers get the core service besides the call. */
+export type GoRoute = ProtocolRoute<GoContext, GoModules>;

@@ -1,8 +1,9 @@
 import type { FastifyReply } from 'fastify';
 import type { RenderedIndex } from '../../core/helm/chart-index.js';
 import { bodyOf } from '../kit/bodies.js';
-import { sendAnswer, type Answer } from '../kit/route.js';
-import type { HelmContext, HelmMemoryCall } from './route.js';
+import type { Charts } from '../../core/helm/charts.js';
+import { sendAnswer, type Answer, type MemoryCall } from '../kit/route.js';
+import type { HelmContext } from './route.js';
 
 /** index.yaml as the caller sees it, revalidated by its entity tag. */
 function indexAnswer(index: RenderedIndex, ifNoneMatch: string | undefined): Answer {
@@ -17,8 +18,8 @@ export async function indexYaml(c: HelmContext): Promise<FastifyReply> {
 }
 
 /** indexYaml() when this process holds the rendered index. */
-export function indexYamlFromMemory(c: HelmMemoryCall): Answer | undefined {
-  const index = c.charts.indexInMemory(c.principal);
+export function indexYamlFromMemory(c: MemoryCall, charts: Charts): Answer | undefined {
+  const index = charts.indexInMemory(c.principal);
   return index && indexAnswer(index, c.headers['if-none-match']);
 }
 

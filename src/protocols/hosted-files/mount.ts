@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.js';
 import { mountedAs, type ProtocolDefinition } from '../kit/definition.js';
 import { mountProtocol } from '../kit/mount.js';
-import { routeContext, type MemoryCall, type ProtocolRoute, type RouteContext } from '../kit/route.js';
+import { routeContext, type ProtocolRoute, type RouteContext } from '../kit/route.js';
 import { sendPlainError, sendPlainFailure } from './wire.js';
 
 /** What a path-addressed protocol's handlers get from the kit: its core service, the request, the caller. */
@@ -10,21 +10,16 @@ export interface HostedContext<S> extends RouteContext {
   service: S;
 }
 
-/** What a path-addressed protocol's `fromMemory` answers get: the guarded call and its core service. */
-export interface HostedMemoryCall<S> extends MemoryCall {
-  service: S;
-}
-
-export type HostedRoute<S> = ProtocolRoute<HostedContext<S>, HostedMemoryCall<S>>;
+/** Its `fromMemory` answers get the core service besides the call. */
+export type HostedRoute<S> = ProtocolRoute<HostedContext<S>, S>;
 
 /** Mounts a path-addressed protocol (Maven, generic files) through the kit, its handlers calling `service`. */
 export async function mountHostedProtocol<S>(app: FastifyInstance, core: Core, definition: ProtocolDefinition, routes: readonly HostedRoute<S>[], service: S): Promise<void> {
-  await mountProtocol<HostedContext<S>, HostedMemoryCall<S>>(app, core, {
+  await mountProtocol<HostedContext<S>, S>(app, core, {
     ...mountHostedFiles(definition),
     routes,
     context: (call) => routeContext(call, { service }),
-    // The service first: a spread followed by more properties leaves V8's fast object clone (~1.5 µs a request).
-    memoryContext: (call) => ({ service, ...call }),
+    services: service,
   });
 }
 

@@ -2,8 +2,8 @@ import type { FastifyReply } from 'fastify';
 import { Errors } from '../../core/errors.js';
 import { packageName, parseMavenPath, type ArtifactFile, type Coordinates, type MavenPath } from '../../core/maven/layout.js';
 import type { MavenRepository, MavenResource } from '../../core/maven/maven-repository.js';
-import { sendAnswer, type Answer } from '../kit/route.js';
-import { directoryRedirect, type HostedContext, type HostedMemoryCall, type HostedRoute } from '../hosted-files/mount.js';
+import { sendAnswer, type Answer, type MemoryCall } from '../kit/route.js';
+import { directoryRedirect, type HostedContext, type HostedRoute } from '../hosted-files/mount.js';
 import { bodyOf } from '../kit/bodies.js';
 import { declaredChecksums, downloadAnswer, readSmallBody, renderListing, sendDownload } from '../hosted-files/wire.js';
 
@@ -83,12 +83,12 @@ async function get(c: MavenContext): Promise<FastifyReply> {
 }
 
 /** get() when the artifact's view (and for a file its bytes) is in memory; listings go to get(). */
-function getFromMemory(c: HostedMemoryCall<MavenRepository>): Answer | undefined {
+function getFromMemory(c: MemoryCall, service: MavenRepository): Answer | undefined {
   const path = mavenPathOf(c.params);
-  const resource = c.service.resolveInMemory(path);
+  const resource = service.resolveInMemory(path);
   switch (resource?.kind) {
     case 'file': {
-      const download = c.service.openInMemory(resource.file, c.headers.range);
+      const download = service.openInMemory(resource.file, c.headers.range);
       return download && downloadAnswer(download, contentTypeOf(path), c.headers['if-none-match']);
     }
     case 'text':

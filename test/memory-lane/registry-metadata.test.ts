@@ -10,6 +10,11 @@ import { pushImage } from '../oci/helpers/push.js';
 import { npmTarball, publishAll } from '../support/npm-fixtures.js';
 import { uploadDistribution } from '../support/pypi-upload.js';
 import { buildWheel } from '../support/python-dists.js';
+import { answeredFromMemory, seen, type Seen } from './answers.js';
+
+function send(server: TestServer, path: string, init: { method?: string; headers: Record<string, string> }): Promise<Seen> {
+  return fetch(`${server.url}${path}`, { method: init.method ?? 'GET', headers: init.headers, redirect: 'manual' }).then(seen);
+}
 
 /**
  * The memory lane (src/protocols/kit/memory-lane.ts) answers what is in memory before Fastify sees the
@@ -17,30 +22,6 @@ import { buildWheel } from '../support/python-dists.js';
  * the same: these requests are sent three times, the first answered by Fastify (nothing is cached yet), the
  * later ones from memory (the access log says so), and every answer is compared with the first.
  */
-interface Seen {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
-/** Headers that differ between any two answers, whoever sends them. */
-const PER_ANSWER = new Set(['date', 'connection', 'keep-alive']);
-
-async function send(server: TestServer, path: string, init: { method?: string; headers: Record<string, string> }): Promise<Seen> {
-  const res = await fetch(`${server.url}${path}`, { method: init.method ?? 'GET', headers: init.headers, redirect: 'manual' });
-  const headers: Record<string, string> = {};
-  res.headers.forEach((value, key) => {
-    if (!PER_ANSWER.has(key)) headers[key] = value;
-  });
-  return { status: res.status, headers, body: Buffer.from(await res.arrayBuffer()) };
-}
-
-/** Access-log lines of requests to `path` that the memory lane answered. */
-async function answeredFromMemory(server: TestServer, path: string): Promise<number> {
-  const lines = (await server.settledOutput()).split('\n').filter((l) => l.includes('"msg":"request"') && l.includes('"from":"memory"'));
-  return lines.filter((l) => (JSON.parse(l) as { url: string }).url === path).length;
-}
-
 describe(`the memory lane on ${TEST_ENGINE}`, () => {
   let server: TestServer;
   let admin: ApiClient;
