@@ -27,28 +27,46 @@ export interface LoadOptions {
  * non-2xx answer or socket error, so a refused credential never passes for speed.
  */
 export async function wrkLoad(url: string, options: LoadOptions = {}): Promise<LoadFigures> {
-  const { connections = 16, seconds = 5, rounds = 3, headers = {}, pid } = options;
-  await wrkOnce(url, headers, connections, 1);
-  let best = 0;
-  let loadSeconds = 0;
-  let requests = 0;
-  const cpuBefore = pid === undefined ? undefined : treeCpuMicros(pid);
-  const started = process.hrtime.bigint();
+  const [figures] = await wrkInterleaved([{ url, headers: options.headers ?? {}, pid: options.pid }], options);
+  return figures as LoadFigures;
+}
+
+/** One server a load is measured on: where, with which headers, and its process (for its CPU). */
+export interface LoadTarget {
+  url: string;
+  headers: Record<string, string>;
+  pid: number | undefined;
+}
+
+/**
+ * wrkLoad on several servers at once, round by round in turn (ceiling, ours, ours with another setting…):
+ * whatever else the machine does at the time falls on all of them alike, so the ratios between them hold
+ * even while absolute rates drift. Each target's CPU is counted over its own rounds only.
+ */
+export async function wrkInterleaved(targets: LoadTarget[], options: Pick<LoadOptions, 'connections' | 'seconds' | 'rounds'> = {}): Promise<LoadFigures[]> {
+  const { connections = 16, seconds = 5, rounds = 3 } = options;
+  for (const target of targets) await wrkOnce(target.url, target.headers, connections, 1);
+  const sums = targets.map(() => ({ best: 0, loadSeconds: 0, wallSeconds: 0, requests: 0, serverMicros: 0 as number | undefined }));
   for (let round = 0; round < rounds; round++) {
-    const run = await wrkOnce(url, headers, connections, seconds);
-    best = Math.max(best, run.requestsPerSecond);
-    loadSeconds += run.cpuSeconds;
-    requests += run.requests;
+    for (const [i, target] of targets.entries()) {
+      const sum = sums[i] as (typeof sums)[number];
+      const cpuBefore = target.pid === undefined ? undefined : treeCpuMicros(target.pid);
+      const started = process.hrtime.bigint();
+      const run = await wrkOnce(target.url, target.headers, connections, seconds);
+      sum.wallSeconds += Number(process.hrtime.bigint() - started) / 1e9;
+      const cpuAfter = target.pid === undefined ? undefined : treeCpuMicros(target.pid);
+      sum.serverMicros = cpuBefore === undefined || cpuAfter === undefined || sum.serverMicros === undefined ? undefined : sum.serverMicros + cpuAfter - cpuBefore;
+      sum.best = Math.max(sum.best, run.requestsPerSecond);
+      sum.loadSeconds += run.cpuSeconds;
+      sum.requests += run.requests;
+    }
   }
-  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpuAfter = pid === undefined ? undefined : treeCpuMicros(pid);
-  const serverMicros = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
-  return {
-    requestsPerSecond: best,
-    serverCores: serverMicros === undefined ? undefined : serverMicros / 1e6 / wallSeconds,
-    loadCores: loadSeconds / wallSeconds,
-    cpuMicrosPerRequest: serverMicros === undefined || requests === 0 ? undefined : serverMicros / requests,
-  };
+  return sums.map((sum) => ({
+    requestsPerSecond: sum.best,
+    serverCores: sum.serverMicros === undefined ? undefined : sum.serverMicros / 1e6 / sum.wallSeconds,
+    loadCores: sum.loadSeconds / sum.wallSeconds,
+    cpuMicrosPerRequest: sum.serverMicros === undefined || sum.requests === 0 ? undefined : sum.serverMicros / sum.requests,
+  }));
 }
 
 /** True when `command` is on the PATH (scripts/install-bench-tools.sh installs wrk and the peers). */

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { freePort } from '../src/server/free-port.js';
 import { stopProcess } from '../test/support/stop-process.js';
-import { wrkLoad, type LoadFigures } from './load.js';
 
 /** A process the throughput section measures beside Fly: where it answers and how to stop it. */
 export interface Peer {
@@ -28,16 +27,6 @@ require('node:http').createServer((req, res) => {
   res.end(body);
 }).listen(${port}, '127.0.0.1');`;
   return started(spawn(process.execPath, ['-e', script], { stdio: 'ignore' }), `http://127.0.0.1:${port}`, '/');
-}
-
-/** The raw Node ceiling under wrk (the same load every figure beside it gets), with its CPU. */
-export async function measureCeiling(): Promise<LoadFigures> {
-  const node = await startNodeCeiling();
-  try {
-    return await wrkLoad(`${node.url}/`, { pid: node.pid });
-  } finally {
-    await node.stop();
-  }
 }
 
 /**

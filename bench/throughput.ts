@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminSession } from './api-calls.js';
-import { installed, wrkLoad, type LoadFigures } from './load.js';
+import { installed, wrkInterleaved, wrkLoad, type LoadFigures } from './load.js';
 import { makeBenchPackages, publishAll } from '../test/support/npm-fixtures.js';
 import { bearer, pushImage } from './oci.js';
-import { measureCeiling, pushTinyImage, startDistribution, startPypiserver } from './peers.js';
+import { pushTinyImage, startDistribution, startNodeCeiling, startPypiserver } from './peers.js';
 import type { BenchResult, BenchSection } from './section.js';
 import { startVerdaccio } from './verdaccio.js';
 import { buildWheel } from '../test/support/python-dists.js';
@@ -37,7 +37,7 @@ interface Fly {
 
 /**
  * Issue 21: the server as `npm start` runs it (SQLite, access log at `info`, the default), each figure
- * beside the raw Node ceiling measured in the same run; `warn` logging and 2 workers as further rows; the
+ * beside the raw Node ceiling measured in turn with it; `warn` logging and 2 workers as further rows; the
  * peers (distribution, Verdaccio, pypiserver) where installed. Needs wrk (scripts/install-bench-tools.sh).
  */
 export const throughputSection: BenchSection = {
@@ -45,58 +45,46 @@ export const throughputSection: BenchSection = {
   async run(): Promise<BenchResult[]> {
     if (!installed('wrk')) throw new Error('wrk is not installed: run scripts/install-bench-tools.sh');
     const rows: BenchResult[] = [];
-    const ceilingBefore = await measureCeiling();
-
     // One wheel for Fly and pypiserver alike, kept outside every server's data dir until the section ends.
     const wheelDir = mkdtempSync(join(tmpdir(), 'flybench-wheel-'));
     const wheel = await buildWheel(wheelDir, { name: 'fly-bench', version: '1.0.0', requiresPython: '>=3.8' });
-    let single, quiet, double, peers;
+    let measured, peers;
     try {
-      single = await measureFly({ workers: 1, log: 'info' }, ['manifest', 'packument', 'simpleIndex'], wheel);
-      quiet = await measureFly({ workers: 1, log: 'warn' }, ['manifest', 'packument', 'simpleIndex'], wheel);
-      double = await measureFly({ workers: 2, log: 'info' }, ['manifest'], wheel);
+      measured = await measureFly(wheel);
       peers = await measurePeers(wheel);
     } finally {
       rmSync(wheelDir, { recursive: true, force: true });
     }
-    const top = Math.max(ceilingBefore.requestsPerSecond, (await measureCeiling()).requestsPerSecond);
-
-    rows.push({ metric: `raw Node ceiling: node:http answering 1 KB of JSON (best of before/after)${cpu(ceilingBefore)}`, value: top, unit: 'req/s' });
+    const { ceiling, single, quiet, double } = measured;
+    const top = Math.max(...Object.values(ceiling).map((f) => f.requestsPerSecond));
+    rows.push({ metric: `raw Node ceiling: node:http answering 1 KB of JSON (best of its rounds)${cpu(ceiling.manifest)}`, value: top, unit: 'req/s' });
     const label = { manifest: 'authenticated manifest GET', packument: 'authenticated abbreviated packument GET', simpleIndex: 'authenticated simple-index GET' } as const;
-    for (const [work, figures] of Object.entries(single.figures) as [keyof Works, LoadFigures][]) {
-      const share = figures.requestsPerSecond / top;
-      rows.push({
-        metric: `${label[work]}, 1 worker, info log (default): ${pct(share)} of ceiling${cpu(figures)}`,
-        value: figures.requestsPerSecond,
-        unit: 'req/s',
-        target: `>= 50% of ceiling (${fmt(top / 2)})`,
-        ok: share >= 0.5,
-      });
+    const beside = (work: keyof Works, figures: LoadFigures) => {
+      const limit = ceiling[work].requestsPerSecond;
+      return { share: figures.requestsPerSecond / limit, text: `${pct(figures.requestsPerSecond / limit)} of the ceiling measured in turn with it (${fmt(limit)})` };
+    };
+    for (const work of WORKS) {
+      const { share, text } = beside(work, single[work]);
+      rows.push({ metric: `${label[work]}, 1 worker, info log (default): ${text}${cpu(single[work])}`, value: single[work].requestsPerSecond, unit: 'req/s', target: '>= 50% of ceiling', ok: share >= 0.5 });
     }
-    for (const [work, figures] of Object.entries(quiet.figures) as [keyof Works, LoadFigures][]) {
-      rows.push({ metric: `${label[work]}, 1 worker, warn log: ${pct(figures.requestsPerSecond / top)} of ceiling${cpu(figures)}`, value: figures.requestsPerSecond, unit: 'req/s' });
+    for (const work of WORKS) {
+      rows.push({ metric: `${label[work]}, 1 worker, warn log: ${beside(work, quiet[work]).text}${cpu(quiet[work])}`, value: quiet[work].requestsPerSecond, unit: 'req/s' });
     }
-    for (const work of Object.keys(label) as (keyof Works)[]) {
-      const info = single.figures[work]?.requestsPerSecond;
-      const warn = quiet.figures[work]?.requestsPerSecond;
-      if (info === undefined || warn === undefined) continue;
-      const cost = 1 - info / warn;
+    for (const work of WORKS) {
+      const cost = 1 - single[work].requestsPerSecond / quiet[work].requestsPerSecond;
       rows.push({ metric: `access-log cost on the ${label[work]} (1 − info/warn)`, value: cost * 100, unit: '%', target: '< 10%', ok: cost < 0.1 });
     }
-    const two = double.figures.manifest;
-    const one = single.figures.manifest;
-    if (two && one) {
-      rows.push({ metric: `${label.manifest}, 2 workers, info log: ${pct(two.requestsPerSecond / top)} of ceiling${cpu(two)}`, value: two.requestsPerSecond, unit: 'req/s' });
-      rows.push({ metric: '2 workers ÷ 1 worker on the manifest GET', value: two.requestsPerSecond / one.requestsPerSecond, unit: '×', target: '>= 1.6×', ok: two.requestsPerSecond / one.requestsPerSecond >= 1.6 });
-    }
+    const one = single.manifest.requestsPerSecond;
+    rows.push({ metric: `${label.manifest}, 2 workers, info log: ${beside('manifest', double).text}${cpu(double)}`, value: double.requestsPerSecond, unit: 'req/s' });
+    rows.push({ metric: '2 workers ÷ 1 worker on the manifest GET', value: double.requestsPerSecond / one, unit: '×', target: '>= 1.6×', ok: double.requestsPerSecond / one >= 1.6 });
     const peerRows: [string, keyof Works, number, LoadFigures | undefined][] = [
       ['distribution (Debian docker-registry, htpasswd) manifest GET', 'manifest', 20, peers.distribution],
       ['Verdaccio 6.8 (JWT) abbreviated packument GET', 'packument', 20, peers.verdaccio],
       ['pypiserver 2.4.1 (no auth) simple-index GET', 'simpleIndex', 10, peers.pypiserver],
     ];
     for (const [name, work, target, figures] of peerRows) {
-      const ours = single.figures[work]?.requestsPerSecond;
-      if (!figures || ours === undefined) {
+      const ours = single[work].requestsPerSecond;
+      if (!figures) {
         rows.push({ metric: `${name}: not installed (scripts/install-bench-tools.sh)`, value: Number.NaN, unit: '' });
         continue;
       }
@@ -108,17 +96,44 @@ export const throughputSection: BenchSection = {
   },
 };
 
-async function measureFly(config: { workers: number; log: string }, works: (keyof Works)[], wheel: string): Promise<{ figures: Partial<Record<keyof Works, LoadFigures>> }> {
-  const fly = await startFly(config, wheel);
+const WORKS = ['manifest', 'packument', 'simpleIndex'] as const;
+
+interface FlyFigures {
+  /** The raw Node ceiling, measured in turn with each work. */
+  ceiling: Record<keyof Works, LoadFigures>;
+  /** 1 worker, `info` (the default), and 1 worker at `warn`. */
+  single: Record<keyof Works, LoadFigures>;
+  quiet: Record<keyof Works, LoadFigures>;
+  /** 2 workers, `info`, on the manifest GET. */
+  double: LoadFigures;
+}
+
+/**
+ * The raw Node ceiling and three Fly servers (1 worker at info, 1 at warn, 2 workers at info) run side by
+ * side; each work is measured on them round by round in turn (wrkInterleaved), so every ratio the section
+ * reports (share of the ceiling, access-log cost, 2 workers ÷ 1) compares figures taken in the same minutes.
+ */
+async function measureFly(wheel: string): Promise<FlyFigures> {
+  const servers: { stop(): Promise<void> }[] = [];
   try {
-    const figures: Partial<Record<keyof Works, LoadFigures>> = {};
-    for (const work of works) {
-      figures[work] = await wrkLoad(fly.works[work].url, { headers: fly.works[work].headers, pid: fly.server.pid });
-      process.stderr.write(`bench: ${work}, ${config.workers} worker(s), ${config.log}: ${Math.round(figures[work]?.requestsPerSecond ?? 0)} req/s\n`);
+    const node = await startNodeCeiling();
+    servers.push(node);
+    const limit = { url: `${node.url}/`, headers: {}, pid: node.pid };
+    const fly = async (config: { workers: number; log: string }) => {
+      const started = await startFly(config, wheel);
+      servers.push(started);
+      return (work: keyof Works) => ({ ...started.works[work], pid: started.server.pid });
+    };
+    const [single, quiet, double] = [await fly({ workers: 1, log: 'info' }), await fly({ workers: 1, log: 'warn' }), await fly({ workers: 2, log: 'info' })];
+    const out: Partial<Record<keyof Works, LoadFigures[]>> = {};
+    for (const work of WORKS) {
+      out[work] = await wrkInterleaved([limit, single(work), quiet(work), ...(work === 'manifest' ? [double(work)] : [])]);
+      process.stderr.write(`bench: ${work}: ceiling, info, warn${work === 'manifest' ? ', 2 workers' : ''}: ${(out[work] ?? []).map((f) => Math.round(f.requestsPerSecond)).join(', ')} req/s\n`);
     }
-    return { figures };
+    const pick = (index: number) => Object.fromEntries(WORKS.map((w) => [w, (out[w] as LoadFigures[])[index] as LoadFigures])) as Record<keyof Works, LoadFigures>;
+    return { ceiling: pick(0), single: pick(1), quiet: pick(2), double: (out.manifest as LoadFigures[])[3] as LoadFigures };
   } finally {
-    await fly.stop();
+    for (const server of servers.reverse()) await server.stop();
   }
 }
 
