@@ -115,3 +115,36 @@ describe(`the memory lane on ${TEST_ENGINE}`, () => {
     }
   });
 });
+
+describe(`the memory lane behind a trusted proxy on ${TEST_ENGINE}`, () => {
+  const LIMIT = 3;
+  let server: TestServer;
+  let reader: CreatedToken;
+
+  beforeAll(async () => {
+    server = await startServer({ env: { FLY_TRUST_PROXY: 'true', FLY_AUTH_FAILURE_LIMIT: String(LIMIT), FLY_AUTH_FAILURE_WINDOW: '600' } });
+    const admin = await login(server);
+    const writer = await admin.createToken({ name: 'proxy writer', permission: 'read-write' });
+    reader = await admin.createToken({ name: 'proxy reader', permission: 'read-only' });
+    const plain = { name: 'proxy-plain', version: '1.0.0', main: 'index.js' };
+    await publishAll(`${server.url}/npm/`, writer.token, [{ name: plain.name, version: plain.version, manifest: plain, tarball: npmTarball(plain) }]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const packument = (address: string, token: string) => fetch(`${server.url}/npm/proxy-plain`, { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': `${address}, 10.0.0.1` } });
+
+  it('logs the forwarded client, and refuses an address over its failure limit even for a token in memory', async () => {
+    for (let i = 0; i < 3; i++) expect((await packument('203.0.113.7', reader.token)).status).toBe(200);
+    const lines = (await server.settledOutput()).split('\n').filter((l) => l.includes('"from":"memory"') && l.includes('/npm/proxy-plain'));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect((JSON.parse(line) as { ip: string }).ip).toBe('203.0.113.7');
+
+    const wrong = `${reader.token.slice(0, -4)}AAAA`;
+    for (let i = 0; i < LIMIT; i++) expect((await packument('203.0.113.8', wrong)).status).toBe(401);
+    expect((await packument('203.0.113.8', reader.token)).status).toBe(429);
+    expect((await packument('203.0.113.7', reader.token)).status).toBe(200);
+  });
+});
