@@ -16,13 +16,13 @@ import { answerStorageFailure } from '../http/storage-failure.js';
 import type { HttpTimeouts } from './config.js';
 import { registerOperations, requestCounter } from './operations.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { MemoryLane, type AnsweredRequest } from '../protocols/kit/memory-lane.js';
+import type { AnsweredRequest } from '../http/answered-request.js';
+import { MemoryLane } from '../protocols/kit/memory-lane.js';
 
 export interface AppOptions {
   core: Core;
   logger: Logger;
-  /** One line per answered request (server/logger.ts). */
-  /** The access log, when the level keeps it on. */
+  /** One line per answered request (server/logger.ts), when the level keeps it on. */
   access: AccessLog | undefined;
   publicUrl: URL;
   trustProxy: boolean;
@@ -68,7 +68,7 @@ export async function buildApp({ core, logger, access, publicUrl, trustProxy, ve
   app.setErrorHandler((error: Error, request, reply) => sendApiError(answerStorageFailure(core, error, request), request, reply));
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    observe({ reqId: request.id, method: request.method, url: request.url, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ip: request.ip });
+    observe({ reqId: request.id, method: request.method, url: request.url, route, status: reply.statusCode, ms: reply.elapsedTime, ip: request.ip });
     done();
   });
   rejectNulBytes(app);

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { FastifyRequest } from 'fastify';
+import type { AnsweredRequest } from '../http/answered-request.js';
 import { redactString, redactValue } from '../http/redact.js';
 
 /** The server's logs: the general logger, the access log beside it, and a way to write out what is buffered. */
@@ -12,20 +13,8 @@ export interface Logs {
   flush(): void;
 }
 
-/** What the access log records of one answered request: never a header, so never a credential. */
-export interface AccessLine {
-  reqId: string;
-  method: string;
-  /** Redacted here: a query string or path may carry a secret. */
-  url: string;
-  status: number;
-  ms: number;
-  ip: string;
-  /** Answered by the memory lane (protocols/kit/memory-lane.ts), before Fastify: logged as `"from":"memory"`. */
-  memory?: boolean;
-}
-
-export type AccessLog = (line: AccessLine) => void;
+/** Writes one answered request's line (the URL redacted, the time rounded to 0.1 ms). */
+export type AccessLog = (line: AnsweredRequest) => void;
 
 /** Access lines wait in memory until this many bytes, or ACCESS_FLUSH_MS, then go out in one write. */
 const ACCESS_BATCH_BYTES = 16 * 1024;
@@ -98,7 +87,7 @@ function accessLog(destination: Destination): { log: AccessLog; flush(): void } 
   const log: AccessLog = (line) => {
     pending +=
       `${head}${Date.now()}${origin}${JSON.stringify(line.reqId)},"method":${JSON.stringify(line.method)},"url":${JSON.stringify(redactString(line.url))}` +
-      `,"status":${line.status},"ms":${line.ms},"ip":${JSON.stringify(line.ip)}${line.memory ? ',"from":"memory"' : ''},"msg":"request"}\n`;
+      `,"status":${line.status},"ms":${Math.round(line.ms * 10) / 10},"ip":${JSON.stringify(line.ip)}${line.memory ? ',"from":"memory"' : ''},"msg":"request"}\n`;
     if (pending.length >= ACCESS_BATCH_BYTES) flush();
     else if (!timer) {
       timer = setTimeout(flush, ACCESS_FLUSH_MS);

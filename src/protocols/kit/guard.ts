@@ -41,8 +41,9 @@ export interface GuardSpec {
 
 /**
  * The one guard of every protocol: names the route's resource (which may refuse a malformed name), then
- * authenticates through core's Authenticator (unless the memory lane already did, for this request) and authorizes the route's declared action through core's
- * authorize(), then checks the declared body length. Runs before the body is read.
+ * authenticates through core's Authenticator (unless the memory lane already did, for this request) and
+ * authorizes the route's declared action (authorizeRoute), then checks the declared body length. Runs before
+ * the body is read.
  */
 export async function guardRoute(
   core: Core,
@@ -58,12 +59,22 @@ export async function guardRoute(
     checkDeclaredLength(request, bodyLimit);
     return null;
   }
-  const name = route.resource ? route.resource(params) : '*';
+  const name = resourceOf(route, params);
   const credential = registryCredential(request);
   if (!credential) throw Errors.unauthenticated(spec.loginHint);
   // The memory lane may have authenticated this very request before handing it on: it is not counted twice.
   const principal = authenticated ?? (await core.authenticator.authenticate(credential, ctx));
-  if (route.action !== 'authenticated') authorize(principal, route.action, { kind: 'artifact', protocol: spec.protocol, name });
+  authorizeRoute(spec, route, name, principal);
   checkDeclaredLength(request, bodyLimit);
   return principal;
+}
+
+/** The artifact a route acts on: its `resource(params)` (which may refuse a malformed name), default `*`. */
+export function resourceOf(route: ProtocolRoute<unknown, unknown>, params: Record<string, string>): string {
+  return route.resource ? route.resource(params) : '*';
+}
+
+/** Authorizes a protected route's declared action on its resource (any valid credential passes `authenticated`). */
+export function authorizeRoute(spec: GuardSpec, route: ProtocolRoute<unknown, unknown>, name: string, principal: Principal): void {
+  if (route.action !== 'authenticated' && route.action !== 'public') authorize(principal, route.action, { kind: 'artifact', protocol: spec.protocol, name });
 }

@@ -1,28 +1,13 @@
-import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { authorize } from '../../core/auth/authorize.js';
 import type { Principal } from '../../core/auth/principal.js';
 import type { Core } from '../../core/core.js';
+import type { AnsweredRequest } from '../../http/answered-request.js';
 import { contextOf } from '../../http/credentials.js';
 import { noticeHeaderOf, type NoticeHeader } from './expiry-notice.js';
-import { registryHeaderCredential, type GuardSpec } from './guard.js';
+import { authorizeRoute, registryHeaderCredential, resourceOf, type GuardSpec } from './guard.js';
 import { PathMatcher, type RouteMatch } from './path-matcher.js';
 import type { Answer, ProtocolRoute } from './route.js';
-
-/** One answered request, as the access log and the request metrics record it (whichever lane answered). */
-export interface AnsweredRequest {
-  reqId: string;
-  method: string;
-  url: string;
-  /** The route pattern Fastify knows the request by (`/v2/*`, `/npm/:pkg`), or `unmatched`. */
-  route: string;
-  status: number;
-  ms: number;
-  ip: string;
-  /** Set when the memory lane answered. */
-  memory?: boolean;
-}
 
 export interface MemoryLaneOptions {
   core: Core;
@@ -71,11 +56,10 @@ export class MemoryLane {
 
   constructor(private readonly options: MemoryLaneOptions) {}
 
-  /** Adds a protocol's routes that have a `fromMemory` answer (the kit's mount calls it). */
+  /** Adds a protocol whose table has memory answers (the kit's mount calls it for every protocol). */
   add(protocol: LaneProtocol): void {
-    const routes = protocol.routes.filter((r) => r.fromMemory && r.action !== 'public' && (r.method === 'GET' || (r.method === 'HEAD' && protocol.syntax === 'kit')));
-    if (routes.length === 0) return;
-    // The sole-match rule needs every route of the table, with or without a memory answer.
+    if (!protocol.routes.some(answersFromMemory)) return;
+    // The matcher needs every route of the table, with or without a memory answer (the sole-match rule).
     const table = protocol.syntax === 'kit' ? protocol.routes : protocol.routes.filter((r) => !r.path.includes('('));
     const headerList = Object.entries(protocol.headers ?? {}).flat();
     this.protocols.push({ ...protocol, matcher: new PathMatcher(table, protocol.prefix, protocol.syntax), start: `${protocol.prefix}/`, headerList });
@@ -116,13 +100,13 @@ export class MemoryLane {
     let principal: Principal | undefined;
     try {
       const credential = registryHeaderCredential(header);
-      if (!credential || !route.fromMemory) return false;
-      const name = route.resource ? route.resource(params) : '*';
+      if (!credential || !answersFromMemory(route)) return false;
+      const name = resourceOf(route, params);
       const ip = this.clientAddress(request);
       const ctx = contextOf(ip, request.headers['user-agent']);
       principal = core.authenticator.fromMemory(credential, ctx);
       if (!principal) return false;
-      if (route.action !== 'authenticated') authorize(principal, route.action as 'pull', { kind: 'artifact', protocol: protocol.protocol, name });
+      authorizeRoute(protocol, route, name, principal);
       const answer = route.fromMemory({ method: request.method as 'GET' | 'HEAD', headers: request.headers, params, query, ctx, principal, prefix: protocol.prefix }, protocol.services);
       if (!answer) return this.handOn(request, principal);
       const notice = noticeHeaderOf(core, principal, protocol.noticeHeader);
@@ -133,7 +117,7 @@ export class MemoryLane {
         url: request.url as string,
         route: protocol.routeLabel(route),
         status: answer.status,
-        ms: Math.round((performance.now() - started) * 10) / 10,
+        ms: performance.now() - started,
         ip: ip ?? '',
         memory: true,
       });
@@ -162,14 +146,14 @@ export class MemoryLane {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The app's memory lane, when the server puts one in front of Fastify (server/app.ts). */
+    /** The app's memory lane, when the server puts one in front of Fastify (server/app.ts); the kit's mount registers with it. */
     memoryLane?: MemoryLane;
   }
 }
 
-/** The memory lane the protocols of this app register with, if it has one. */
-export function memoryLaneOf(app: FastifyInstance): MemoryLane | undefined {
-  return app.memoryLane;
+/** A protected GET or HEAD route with a memory answer: what the lane may answer. */
+function answersFromMemory(route: ProtocolRoute<unknown, unknown>): route is ProtocolRoute<unknown, unknown> & Required<Pick<ProtocolRoute<unknown, unknown>, 'fromMemory'>> {
+  return route.fromMemory !== undefined && route.action !== 'public' && (route.method === 'GET' || route.method === 'HEAD');
 }
 
 function kitMatch(matcher: PathMatcher<unknown, unknown>, method: string, path: string): RouteMatch<unknown, unknown> | undefined {

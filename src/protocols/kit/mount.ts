@@ -8,7 +8,7 @@ import { addExpiryNotice, type NoticeHeader } from './expiry-notice.js';
 import { leaveBodiesUnparsed } from './bodies.js';
 import { answerStorageFailure } from '../../http/storage-failure.js';
 import { guardRoute, type GuardSpec } from './guard.js';
-import { memoryLaneOf, type MemoryLane } from './memory-lane.js';
+import type { MemoryLane } from './memory-lane.js';
 import { PathMatcher, type RouteMatch } from './path-matcher.js';
 import type { HttpMethod, ProtocolRoute, RouteCall } from './route.js';
 
@@ -58,7 +58,7 @@ const ALL_METHODS: HttpMethod[] = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELET
  * protocol's sendError.
  */
 export async function mountProtocol<C, S = undefined>(app: FastifyInstance, core: Core, spec: ProtocolMount<C, S>): Promise<void> {
-  const lane = memoryLaneOf(app);
+  const lane = app.memoryLane;
   for (const prefix of spec.prefixes) {
     const routes = spec.routes.filter((r) => !r.prefixes || r.prefixes.includes(prefix));
     if (spec.router === 'paths') await app.register(async (scope) => mountPaths(scope, core, spec, prefix, routes, lane));
