@@ -6,10 +6,13 @@ import { basicAuth, login, type ApiClient, type CreatedToken } from '../helpers/
 import { TEST_ENGINE } from '../helpers/database.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { OCI_MANIFEST } from '../oci/helpers/oci-layout.js';
+import { creds, skopeo } from '../oci/helpers/registry.js';
 import { pushImage } from '../oci/helpers/push.js';
+import { NpmSandbox } from '../npm/npm-cli.js';
 import { npmTarball, publishAll } from '../support/npm-fixtures.js';
 import { uploadDistribution } from '../support/pypi-upload.js';
 import { buildWheel } from '../support/python-dists.js';
+import { createVenv, pip, pipIndexUrl } from '../support/python-tools.js';
 import { answeredFromMemory, seen, type Seen } from './answers.js';
 
 function send(server: TestServer, path: string, init: { method?: string; headers: Record<string, string> }): Promise<Seen> {
@@ -81,6 +84,53 @@ describe(`the memory lane on ${TEST_ENGINE}`, () => {
       expect(await answeredFromMemory(server, path), path).toBeGreaterThan(0);
     }
   });
+
+  it('serves skopeo, npm and pip from memory, and refuses them once their token is revoked', async () => {
+    const token = await admin.createToken({ name: 'real clients', permission: 'read-only' });
+    const image = `docker://${server.host}/lane/app:v1`;
+    const inspect = () => skopeo(['inspect', '--raw', '--tls-verify=false', '--creds', creds(token), image]);
+    const sandbox = new NpmSandbox();
+    const project = sandbox.project(token.snippets.npmrc);
+    const view = () => sandbox.run(project, ['view', 'lane-plain', '--json'], { cache: sandbox.freshCache() });
+    const python = await createVenv(join(scratch, 'venv'));
+    const download = (to: string) => pip(python, pipIndexUrl(server.host, token.username, token.token), ['download', '--no-deps', '-d', join(scratch, to), 'lane-wheel==1.0.0']);
+    const paths = { manifest: '/v2/lane/app/manifests/v1', packument: '/artifactory/api/npm/npm/lane-plain', simple: '/artifactory/api/pypi/pypi/simple/lane-wheel/' };
+    const memoryAnswers = async () => ({
+      manifest: await answeredFromMemory(server, paths.manifest),
+      packument: await answeredFromMemory(server, paths.packument),
+      simple: await answeredFromMemory(server, paths.simple),
+    });
+    try {
+      const before = await memoryAnswers();
+      const [first, second] = [await inspect(), await inspect()];
+      expect(first.code, first.stderr).toBe(0);
+      expect(second).toEqual(first);
+      expect((JSON.parse(first.stdout) as { mediaType: string }).mediaType).toBe(OCI_MANIFEST);
+      const [viewed, again] = [await view(), await view()];
+      expect(viewed.code, viewed.output).toBe(0);
+      expect(again.stdout).toBe(viewed.stdout);
+      expect((JSON.parse(viewed.stdout) as { version: string }).version).toBe('1.0.0');
+      for (const to of ['pip-1', 'pip-2']) {
+        const got = await download(to);
+        expect(got.code, got.output).toBe(0);
+      }
+      const after = await memoryAnswers();
+      for (const key of Object.keys(paths) as (keyof typeof paths)[]) expect(after[key], paths[key]).toBeGreaterThan(before[key]);
+
+      expect((await admin.post(`/api/v1/tokens/${token.id}/revoke`)).status).toBe(200);
+      const refused = await inspect();
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).not.toContain(token.token);
+      const denied = await view();
+      expect(denied.code).not.toBe(0);
+      expect(denied.output).toMatch(/E401|revoked/);
+      const shut = await download('pip-3');
+      expect(shut.code).not.toBe(0);
+      expect(shut.output).not.toContain(token.token);
+    } finally {
+      sandbox.remove();
+    }
+  }, 180_000);
 
   it('refuses on the next request a token revoked while its answers are in memory, in each protocol’s own format', async () => {
     const token = await admin.createToken({ name: 'revoked in memory', permission: 'read-only' });
