@@ -6,25 +6,30 @@ import type { Core } from '../core/core.js';
 export function requestCounter(): { registry: client.Registry; count(method: string, route: string, status: number): void } {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
-  const requests = new client.Counter({
+  // Counted here, one number per (method, route, status) found by a string key, and handed to prom-client
+  // when /metrics is read: its own inc() hashes the label object on every call, even through a child.
+  // Routes are the registered patterns, so the map stays small.
+  const counts = new Map<string, { labels: { method: string; route: string; status: string }; unreported: number }>();
+  new client.Counter({
     name: 'fly_http_requests_total',
     help: 'HTTP requests by method, route and status',
     labelNames: ['method', 'route', 'status'] as const,
     registers: [registry],
+    collect() {
+      for (const count of counts.values()) {
+        if (count.unreported === 0) continue;
+        this.inc(count.labels, count.unreported);
+        count.unreported = 0;
+      }
+    },
   });
-  // One child counter per (method, route, status), found by a string key: prom-client would otherwise hash
-  // the label object on every request. Routes are the registered patterns, so the map stays small.
-  const counters = new Map<string, client.Counter.Internal>();
   return {
     registry,
     count(method, route, status) {
       const key = `${method} ${status} ${route}`;
-      let counter = counters.get(key);
-      if (!counter) {
-        counter = requests.labels({ method, route, status: String(status) });
-        counters.set(key, counter);
-      }
-      counter.inc();
+      const count = counts.get(key);
+      if (count) count.unreported++;
+      else counts.set(key, { labels: { method, route, status: String(status) }, unreported: 1 });
     },
   };
 }
