@@ -65,7 +65,7 @@ export class NpmRegistry {
     const rendered = await this.cache.get(name, `${kind} ${mountPath}`, this.deps.clock.now().getTime(), async () => {
       const loaded = await this.deps.store.packages.load(REPOSITORY, name);
       if (!loaded || loaded.versions.length === 0) return undefined;
-      const body = JSON.stringify(assemblePackument(loaded, kind, `${this.publicBase}${mountPath}`));
+      const body = Buffer.from(JSON.stringify(assemblePackument(loaded, kind, `${this.publicBase}${mountPath}`)));
       return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
     });
     if (!rendered) throw Errors.notFound('Package', name);

@@ -1,6 +1,7 @@
 /** A rendered packument: the exact response body and its entity tag. */
 export interface RenderedPackument {
-  body: string;
+  /** The packument's JSON, encoded once. */
+  body: Buffer;
   etag: string;
 }
 

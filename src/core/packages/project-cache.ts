@@ -3,8 +3,9 @@ import type { MetadataStore } from '../ports.js';
 import type { ProjectView } from '../pypi/project-view.js';
 
 /** A rendered page and its entity tag (a hash of the text, so equal pages share a tag on every replica). */
+/** A rendered page: its bytes (as sent, encoded once) and their entity tag. */
 export interface Rendered {
-  text: string;
+  body: Buffer;
   etag: string;
 }
 
@@ -62,7 +63,7 @@ export class ProjectCache<V = ProjectView> {
 }
 
 /** A strong entity tag of a rendered text: a hash, so the same text has the same tag on every replica. */
-export function entityTag(text: string): string {
+export function entityTag(text: string | Buffer): string {
   return `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`;
 }
 
@@ -70,8 +71,8 @@ export function entityTag(text: string): string {
 export function renderOnce<V>(entry: { view: V; rendered: Map<string, Rendered> }, kind: string, render: (view: V) => string): Rendered {
   let page = entry.rendered.get(kind);
   if (page === undefined) {
-    const text = render(entry.view);
-    page = { text, etag: entityTag(text) };
+    const body = Buffer.from(render(entry.view));
+    page = { body, etag: entityTag(body) };
     entry.rendered.set(kind, page);
   }
   return page;

@@ -13,7 +13,7 @@ function jsonPath(c: PypiContext, name: string, version?: string): string {
 export async function projectJsonApi(c: PypiContext): Promise<FastifyReply> {
   const result = await c.service.page(c.params.project ?? '', `api ${c.mount.prefix}`, (view) => projectApiJson(view, c.mount.filesBase));
   if (result.kind === 'redirect') return redirectTo(c, jsonPath(c, result.name));
-  return c.reply.header('cache-control', 'private, no-cache').type('application/json').send(result.page.text);
+  return c.reply.header('cache-control', 'private, no-cache').type('application/json; charset=utf-8').send(result.page.body);
 }
 
 /** `/pypi/<name>/<version>/json`: one release. */

@@ -46,7 +46,7 @@ function projectAnswer(page: Rendered, format: SimpleFormat, type: string, ifNon
   if (ifNoneMatch === page.etag) return { status: 304, headers: { vary: 'Accept', 'cache-control': 'private, no-cache', etag: page.etag } };
   // JSON with its charset, as Fastify completes a JSON type for a text body: both lanes send the same header.
   const contentType = format === 'json' ? `${type}; charset=utf-8` : type;
-  return { status: 200, headers: { vary: 'Accept', 'cache-control': 'private, no-cache', etag: page.etag, 'content-type': contentType }, body: page.text };
+  return { status: 200, headers: { vary: 'Accept', 'cache-control': 'private, no-cache', etag: page.etag, 'content-type': contentType }, body: page.body };
 }
 
 /** `/simple/<name>` (no slash): straight to the canonical `/simple/<normalised>/`. */
