@@ -42,8 +42,10 @@ export function manifestFromMemory(c: MemoryCall, { core, registry }: OciService
 
 /** A manifest answer: its exact bytes (GET) or, without them, its size (HEAD). */
 function manifestAnswer(manifest: OciManifest, bytes?: Buffer): Answer {
-  if (bytes) return { status: 200, headers: { [H.contentType]: manifest.mediaType, [H.digest]: manifest.digest }, body: bytes };
-  return { status: 200, headers: { [H.contentType]: manifest.mediaType, [H.digest]: manifest.digest, [H.contentLength]: String(manifest.size) } };
+  // Literal names (H's values), not computed keys: V8 builds a literal with computed keys in its runtime, and
+  // this runs on every pull.
+  if (bytes) return { status: 200, headers: { 'content-type': manifest.mediaType, 'docker-content-digest': manifest.digest }, body: bytes };
+  return { status: 200, headers: { 'content-type': manifest.mediaType, 'docker-content-digest': manifest.digest, 'content-length': String(manifest.size) } };
 }
 
 /** `PUT /v2/<name>/manifests/<reference>`: validate, store exact bytes, tag. Bodies over 4 MiB → 413. */
