@@ -60,10 +60,16 @@ export function deriveSecret(kind: SecretKind, key: string, context: string): st
   return body + checksumOf(body);
 }
 
+/** True when the secret has our prefix and length (what isWellFormedSecret checks first, without the checksum). */
+export function hasSecretShape(secret: string, kind: SecretKind): boolean {
+  const prefix = SECRET_PREFIX[kind];
+  return secret.length === prefix.length + RANDOM_LENGTH + CHECKSUM_LENGTH && secret.startsWith(prefix);
+}
+
 /** True when the secret has our shape and its checksum matches: rejects typos without a lookup. */
 export function isWellFormedSecret(secret: string, kind: SecretKind): boolean {
   const prefix = SECRET_PREFIX[kind];
-  if (secret.length !== prefix.length + RANDOM_LENGTH + CHECKSUM_LENGTH || !secret.startsWith(prefix)) return false;
+  if (!hasSecretShape(secret, kind)) return false;
   if (!/^[0-9A-Za-z]+$/.test(secret.slice(prefix.length))) return false;
   const body = secret.slice(0, -CHECKSUM_LENGTH);
   return checksumOf(body) === secret.slice(-CHECKSUM_LENGTH);
