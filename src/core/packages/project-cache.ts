@@ -2,8 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { MetadataStore } from '../ports.js';
 import type { ProjectView } from '../pypi/project-view.js';
 
-/** A rendered page and its entity tag (a hash of the text, so equal pages share a tag on every replica). */
-/** A rendered page: its bytes (as sent, encoded once) and their entity tag. */
+/** A rendered page: its bytes (as sent, encoded once) and their entity tag (a hash, so equal pages share a tag on every replica). */
 export interface Rendered {
   body: Buffer;
   etag: string;
@@ -62,9 +61,9 @@ export class ProjectCache<V = ProjectView> {
   }
 }
 
-/** A strong entity tag of a rendered text: a hash, so the same text has the same tag on every replica. */
-export function entityTag(text: string | Buffer): string {
-  return `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`;
+/** A strong entity tag of a rendered text or its bytes: a hash, so the same content has the same tag on every replica. */
+export function entityTag(content: string | Buffer): string {
+  return `"${createHash('sha256').update(content).digest('base64url').slice(0, 27)}"`;
 }
 
 /** Returns a rendering of the entry's view, computing it once per revision. */

@@ -18,7 +18,6 @@ export async function cargoPlugin(app: FastifyInstance, { core }: MountDeps): Pr
     loginHint: 'Authentication required: this registry needs a token (cargo login, or a credential provider)',
     streamBodies: true,
     context: (call) => routeContext(call, { crates, blobs: core.blobs, base: `${core.endpoints.publicUrl}${call.prefix}`, notice: () => (call.principal ? core.expiryNotice(call.principal) : null) }),
-    // The service first: a spread followed by more properties leaves V8's fast object clone (~1.5 µs a request).
     services: crates,
     sendError: sendCargoFailure,
     notFound: (request, reply) => sendCargoError(reply, 404, `not found: ${request.method} ${request.url.split('?')[0]}`),

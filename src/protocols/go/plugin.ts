@@ -19,7 +19,6 @@ export async function goPlugin(app: FastifyInstance, { core }: MountDeps): Promi
     loginHint: 'Authentication required: set GOAUTH/.netrc with your token username and the token as password',
     streamBodies: true,
     context: (call) => routeContext(call, { modules, blobs: core.blobs, target: goTarget(call.params) }),
-    // The service first: a spread followed by more properties leaves V8's fast object clone (~1.5 µs a request).
     services: modules,
     sendError: sendGoFailure,
     notFound: (request, reply) => sendGoError(reply, 404, `${request.method} ${request.url.split('?')[0]}`),

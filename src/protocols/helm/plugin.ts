@@ -18,7 +18,6 @@ export async function helmPlugin(app: FastifyInstance, { core }: MountDeps): Pro
     loginHint: 'Authentication required: helm repo add --username <token username> --password <token>',
     streamBodies: true,
     context: (call) => routeContext(call, { charts, blobs: core.blobs }),
-    // The service first: a spread followed by more properties leaves V8's fast object clone (~1.5 µs a request).
     services: charts,
     sendError: sendHelmFailure,
     notFound: (request, reply) => sendHelmError(reply, 404, `not found: ${request.method} ${request.url.split('?')[0]}`),
