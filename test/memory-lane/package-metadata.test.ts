@@ -1,10 +1,15 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, login, type ApiClient, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { tarGzOf } from '../helpers/tar-gz.js';
 import { cargoPublishBody } from '../support/cargo-publish.js';
 import { zipOf } from '../support/go-zips.js';
-import { answeredFromMemory, seen, type Seen } from './answers.js';
+import { helmHome, runHelm } from '../helm/helm-tool.js';
+import { answeredFromMemory, expectServedFromMemory, seen, type RealClient, type Seen } from './answers.js';
 
 const MODULE = 'example.com/lane/mod';
 const CRATE = 'lane-crate';
@@ -188,6 +193,46 @@ describe('metadata GETs answered from memory are the handlers’ answers, behind
       for (let i = 0; i < 2; i++) expect((await get(path, { ...basic(reader), range: 'bytes=9999-' })).status, path).toBe(416);
     }
   });
+
+  it('serves helm and curl from memory, and refuses them once their token is revoked', async () => {
+    const token = await admin.createToken({ name: 'lane real clients', permission: 'read-only' });
+    const work = mkdtempSync(join(tmpdir(), 'fly-lane-clients-'));
+    const env = helmHome(work);
+    const clients: RealClient[] = [
+      {
+        path: '/helm/index.yaml',
+        warmHeaders: basic(token),
+        run: async () => {
+          const added = await runHelm(['repo', 'add', '--force-update', 'lane', `${server.url}/helm`, '--username', token.username, '--password-stdin'], work, env, token.token);
+          return { code: added.code, stdout: added.output };
+        },
+        check: (out) => expect(out).toContain('"lane" has been added'),
+      },
+      {
+        path: '/generic/lane-tool/1.0/notes.txt',
+        warmHeaders: basic(token),
+        // The credentials on curl's standard input (a config line), never on its command line.
+        run: async () => {
+          const curl = spawnSync('curl', ['-fsS', '-K', '-', `${server.url}/generic/lane-tool/1.0/notes.txt`], { input: `user = "${token.username}:${token.token}"\n`, encoding: 'utf8' });
+          return { code: curl.status ?? -1, stdout: `${curl.stdout}${curl.stderr}` };
+        },
+        check: (out) => expect(out).toBe('release notes\n'),
+      },
+    ];
+    try {
+      for (const client of clients) await expectServedFromMemory(server, client);
+      const search = await runHelm(['search', 'repo', CHART], work, env);
+      expect(search.stdout).toContain(`lane/${CHART}`);
+      expect((await admin.post(`/api/v1/tokens/${token.id}/revoke`)).status).toBe(200);
+      for (const client of clients) {
+        const refused = await client.run();
+        expect(refused.code, client.path).not.toBe(0);
+        expect(refused.stdout).not.toContain(token.token);
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('Helm: a token scoped to other charts gets, from memory too, the index without this chart', async () => {
     const token = await admin.createToken({ name: 'lane-helm-other', permission: 'read-only', scope: ['helm:other-*'] });

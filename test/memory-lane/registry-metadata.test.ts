@@ -13,7 +13,7 @@ import { npmTarball, publishAll } from '../support/npm-fixtures.js';
 import { uploadDistribution } from '../support/pypi-upload.js';
 import { buildWheel } from '../support/python-dists.js';
 import { createVenv, pip, pipIndexUrl } from '../support/python-tools.js';
-import { answeredFromMemory, seen, type Seen } from './answers.js';
+import { answeredFromMemory, expectServedFromMemory, seen, type RealClient, type Seen } from './answers.js';
 
 function send(server: TestServer, path: string, init: { method?: string; headers: Record<string, string> }): Promise<Seen> {
   return fetch(`${server.url}${path}`, { method: init.method ?? 'GET', headers: init.headers, redirect: 'manual' }).then(seen);
@@ -91,52 +91,35 @@ describe(`the memory lane on ${TEST_ENGINE}`, () => {
     const project = sandbox.project(token.snippets.npmrc);
     const python = await createVenv(join(scratch, 'venv'));
     let downloads = 0;
-    const clients = [
+    const warmHeaders = (accept: string) => ({ ...basicAuth(token.username, token.token), accept });
+    const clients: RealClient[] = [
       {
         path: '/v2/lane/app/manifests/v1',
-        accept: OCI_MANIFEST,
+        warmHeaders: warmHeaders(OCI_MANIFEST),
         run: () => skopeo(['inspect', '--raw', '--tls-verify=false', '--creds', creds(token), `docker://${server.host}/lane/app:v1`]),
         check: (out: string) => expect((JSON.parse(out) as { mediaType: string }).mediaType).toBe(OCI_MANIFEST),
       },
       {
         path: '/artifactory/api/npm/npm/lane-plain',
-        accept: 'application/json',
+        warmHeaders: warmHeaders('application/json'),
         run: () => sandbox.run(project, ['view', 'lane-plain', '--json'], { cache: sandbox.freshCache() }),
         check: (out: string) => expect((JSON.parse(out) as { version: string }).version).toBe('1.0.0'),
       },
       {
         path: '/artifactory/api/pypi/pypi/simple/lane-wheel/',
-        accept: 'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01',
+        warmHeaders: warmHeaders('application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01'),
         run: () => pip(python, pipIndexUrl(server.host, token.username, token.token), ['download', '--no-deps', '-d', join(scratch, `pip-${++downloads}`), 'lane-wheel==1.0.0']),
         check: (out: string) => expect(out).toContain('lane_wheel-1.0.0'),
       },
     ];
     try {
-      for (const client of clients) {
-        // The caches a memory answer needs are fresh for a second or two, and a client takes about that long to
-        // start: the same request, with a query the log tells apart, keeps them fresh while the client runs.
-        // A run that still found them stale is tried again (at most three times).
-        const warm = setInterval(() => void fetch(`${server.url}${client.path}?warm`, { headers: { ...basicAuth(token.username, token.token), accept: client.accept } }).catch(() => undefined), 100);
-        try {
-          const before = await answeredFromMemory(server, client.path);
-          const outputs: string[] = [];
-          for (let attempt = 0; attempt < 3 && (await answeredFromMemory(server, client.path)) === before; attempt++) {
-            const result = await client.run();
-            expect(result.code, client.path).toBe(0);
-            outputs.push(result.stdout);
-          }
-          expect(await answeredFromMemory(server, client.path), `${client.path} answered from memory`).toBeGreaterThan(before);
-          client.check(outputs.at(-1) ?? '');
-        } finally {
-          clearInterval(warm);
-        }
-      }
+      for (const client of clients) await expectServedFromMemory(server, client);
 
       expect((await admin.post(`/api/v1/tokens/${token.id}/revoke`)).status).toBe(200);
       for (const client of clients) {
         const refused = await client.run();
         expect(refused.code, client.path).not.toBe(0);
-        expect(`${refused.stdout}${refused.stderr}`).not.toContain(token.token);
+        expect(`${refused.stdout}${refused.stderr ?? ''}`).not.toContain(token.token);
       }
     } finally {
       sandbox.remove();
