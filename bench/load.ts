@@ -11,27 +11,17 @@ export interface LoadFigures {
   loadCores?: number;
   /** Server CPU per request over all rounds, in µs: what the machine's other load changes least. */
   cpuMicrosPerRequest?: number;
+  /** Each round's rate, in the order run (wrkInterleaved runs round i of every target in the same minutes). */
+  roundRates: number[];
 }
 
 export interface LoadOptions {
-  headers?: Record<string, string>;
-  /** The serving process: its CPU (with its children's) is measured. */
-  pid?: number;
   connections?: number;
   seconds?: number;
   rounds?: number;
 }
 
-/**
- * wrk (1 thread, 16 connections by default), best of 3 rounds of 5 s after a 1 s warm-up. Fails on any
- * non-2xx answer or socket error, so a refused credential never passes for speed.
- */
-export async function wrkLoad(url: string, options: LoadOptions = {}): Promise<LoadFigures> {
-  const [figures] = await wrkInterleaved([{ url, headers: options.headers ?? {}, pid: options.pid }], options);
-  return figures as LoadFigures;
-}
-
-/** One server a load is measured on: where, with which headers, and its process (for its CPU). */
+/** One server a load is measured on: where, with which headers, and its process (its CPU, with its children's, is measured). */
 export interface LoadTarget {
   url: string;
   headers: Record<string, string>;
@@ -39,14 +29,16 @@ export interface LoadTarget {
 }
 
 /**
- * wrkLoad on several servers at once, round by round in turn (ceiling, ours, ours with another setting…):
- * whatever else the machine does at the time falls on all of them alike, so the ratios between them hold
- * even while absolute rates drift. Each target's CPU is counted over its own rounds only.
+ * wrk (1 thread, 16 connections by default), best of 3 rounds of 5 s after a 1 s warm-up, on several
+ * servers at once, round by round in turn (ceiling, ours, ours with another setting…): whatever else the
+ * machine does at the time falls on all of them alike, so the ratios between them hold even while absolute
+ * rates drift. Each target's CPU is counted over its own rounds only. Fails on any non-2xx answer or socket
+ * error, so a refused credential never passes for speed.
  */
-export async function wrkInterleaved(targets: LoadTarget[], options: Pick<LoadOptions, 'connections' | 'seconds' | 'rounds'> = {}): Promise<LoadFigures[]> {
+export async function wrkInterleaved(targets: LoadTarget[], options: LoadOptions = {}): Promise<LoadFigures[]> {
   const { connections = 16, seconds = 5, rounds = 3 } = options;
   for (const target of targets) await wrkOnce(target.url, target.headers, connections, 1);
-  const sums = targets.map(() => ({ best: 0, loadSeconds: 0, wallSeconds: 0, requests: 0, serverMicros: 0 as number | undefined }));
+  const sums = targets.map(() => ({ rates: [] as number[], loadSeconds: 0, wallSeconds: 0, requests: 0, serverMicros: 0 as number | undefined }));
   for (let round = 0; round < rounds; round++) {
     for (const [i, target] of targets.entries()) {
       const sum = sums[i] as (typeof sums)[number];
@@ -56,17 +48,30 @@ export async function wrkInterleaved(targets: LoadTarget[], options: Pick<LoadOp
       sum.wallSeconds += Number(process.hrtime.bigint() - started) / 1e9;
       const cpuAfter = target.pid === undefined ? undefined : treeCpuMicros(target.pid);
       sum.serverMicros = cpuBefore === undefined || cpuAfter === undefined || sum.serverMicros === undefined ? undefined : sum.serverMicros + cpuAfter - cpuBefore;
-      sum.best = Math.max(sum.best, run.requestsPerSecond);
+      sum.rates.push(run.requestsPerSecond);
       sum.loadSeconds += run.cpuSeconds;
       sum.requests += run.requests;
     }
   }
   return sums.map((sum) => ({
-    requestsPerSecond: sum.best,
+    requestsPerSecond: Math.max(...sum.rates),
+    roundRates: sum.rates,
     serverCores: sum.serverMicros === undefined ? undefined : sum.serverMicros / 1e6 / sum.wallSeconds,
     loadCores: sum.loadSeconds / sum.wallSeconds,
     cpuMicrosPerRequest: sum.serverMicros === undefined || sum.requests === 0 ? undefined : sum.serverMicros / sum.requests,
   }));
+}
+
+/**
+ * a's rate over b's as the median of their per-round ratios (both from one wrkInterleaved run). Each pair
+ * was measured a few seconds apart, so a slow spell of the machine falls on both of its figures; the median
+ * then drops the pairs a spell split. For differences of a few percent this holds where the ratio of the two
+ * best rounds, taken minutes apart, does not.
+ */
+export function pairedRatio(a: LoadFigures, b: LoadFigures): number {
+  const ratios = a.roundRates.map((rate, i) => rate / (b.roundRates[i] as number)).sort((x, y) => x - y);
+  const mid = Math.floor(ratios.length / 2);
+  return ratios.length % 2 === 1 ? (ratios[mid] as number) : ((ratios[mid - 1] as number) + (ratios[mid] as number)) / 2;
 }
 
 /** True when `command` is on the PATH (scripts/install-bench-tools.sh installs wrk and the peers). */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminSession } from './api-calls.js';
-import { installed, wrkInterleaved, wrkLoad, type LoadFigures } from './load.js';
+import { installed, pairedRatio, wrkInterleaved, type LoadFigures, type LoadTarget } from './load.js';
 import { makeBenchPackages, publishAll } from '../test/support/npm-fixtures.js';
 import { bearer, pushImage } from './oci.js';
 import { pushTinyImage, startDistribution, startNodeCeiling, startPypiserver } from './peers.js';
@@ -11,134 +11,151 @@ import type { BenchResult, BenchSection } from './section.js';
 import { startVerdaccio } from './verdaccio.js';
 import { buildWheel } from '../test/support/python-dists.js';
 import { uploadDistribution } from '../test/support/pypi-upload.js';
-import { spawnServer, type ServerProcess } from '../test/support/server-process.js';
+import { spawnServer } from '../test/support/server-process.js';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const ABBREVIATED = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
 const PIP_ACCEPT = 'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01';
 const ADMIN = { username: 'admin', password: `bench-${randomBytes(12).toString('hex')}` };
 
-/** The three requests a client makes most, each with its URL and headers on a running Fly server. */
-interface Works {
-  manifest: Request;
-  packument: Request;
-  simpleIndex: Request;
-}
-interface Request {
-  url: string;
-  headers: Record<string, string>;
-}
-
-interface Fly {
-  server: ServerProcess;
-  works: Works;
-  stop(): Promise<void>;
-}
-
 /**
  * Issue 21: the server as `npm start` runs it (SQLite, access log at `info`, the default), each figure
  * beside the raw Node ceiling measured in turn with it; `warn` logging and 2 workers as further rows; the
- * peers (distribution, Verdaccio, pypiserver) where installed. Needs wrk (scripts/install-bench-tools.sh).
+ * peers (distribution, Verdaccio, pypiserver) where installed, measured in turn with them too. Needs wrk
+ * (scripts/install-bench-tools.sh).
  */
 export const throughputSection: BenchSection = {
   name: 'throughput',
   async run(): Promise<BenchResult[]> {
     if (!installed('wrk')) throw new Error('wrk is not installed: run scripts/install-bench-tools.sh');
-    const rows: BenchResult[] = [];
     // One wheel for Fly and pypiserver alike, kept outside every server's data dir until the section ends.
     const wheelDir = mkdtempSync(join(tmpdir(), 'flybench-wheel-'));
-    const wheel = await buildWheel(wheelDir, { name: 'fly-bench', version: '1.0.0', requiresPython: '>=3.8' });
-    let measured, peers;
     try {
-      measured = await measureFly(wheel);
-      peers = await measurePeers(wheel);
+      return report(await measure(await buildWheel(wheelDir, { name: 'fly-bench', version: '1.0.0', requiresPython: '>=3.8' })));
     } finally {
       rmSync(wheelDir, { recursive: true, force: true });
     }
-    const { ceiling, single, quiet, double } = measured;
-    const top = Math.max(...Object.values(ceiling).map((f) => f.requestsPerSecond));
-    rows.push({ metric: `raw Node ceiling: node:http answering 1 KB of JSON (best of its rounds)${cpu(ceiling.manifest)}`, value: top, unit: 'req/s' });
-    const label = { manifest: 'authenticated manifest GET', packument: 'authenticated abbreviated packument GET', simpleIndex: 'authenticated simple-index GET' } as const;
-    const beside = (work: keyof Works, figures: LoadFigures) => {
-      const limit = ceiling[work].requestsPerSecond;
-      return { share: figures.requestsPerSecond / limit, text: `${pct(figures.requestsPerSecond / limit)} of the ceiling measured in turn with it (${fmt(limit)})` };
-    };
-    for (const work of WORKS) {
-      const { share, text } = beside(work, single[work]);
-      rows.push({ metric: `${label[work]}, 1 worker, info log (default): ${text}${cpu(single[work])}`, value: single[work].requestsPerSecond, unit: 'req/s', target: '>= 50% of ceiling', ok: share >= 0.5 });
-    }
-    for (const work of WORKS) {
-      rows.push({ metric: `${label[work]}, 1 worker, warn log: ${beside(work, quiet[work]).text}${cpu(quiet[work])}`, value: quiet[work].requestsPerSecond, unit: 'req/s' });
-    }
-    for (const work of WORKS) {
-      const cost = 1 - single[work].requestsPerSecond / quiet[work].requestsPerSecond;
-      rows.push({ metric: `access-log cost on the ${label[work]} (1 − info/warn)`, value: cost * 100, unit: '%', target: '< 10%', ok: cost < 0.1 });
-    }
-    const one = single.manifest.requestsPerSecond;
-    rows.push({ metric: `${label.manifest}, 2 workers, info log: ${beside('manifest', double).text}${cpu(double)}`, value: double.requestsPerSecond, unit: 'req/s' });
-    rows.push({ metric: '2 workers ÷ 1 worker on the manifest GET', value: double.requestsPerSecond / one, unit: '×', target: '>= 1.6×', ok: double.requestsPerSecond / one >= 1.6 });
-    const peerRows: [string, keyof Works, number, LoadFigures | undefined][] = [
-      ['distribution (Debian docker-registry, htpasswd) manifest GET', 'manifest', 20, peers.distribution],
-      ['Verdaccio 6.8 (JWT) abbreviated packument GET', 'packument', 20, peers.verdaccio],
-      ['pypiserver 2.4.1 (no auth) simple-index GET', 'simpleIndex', 10, peers.pypiserver],
-    ];
-    for (const [name, work, target, figures] of peerRows) {
-      const ours = single[work].requestsPerSecond;
-      if (!figures) {
-        rows.push({ metric: `${name}: not installed (scripts/install-bench-tools.sh)`, value: Number.NaN, unit: '' });
-        continue;
-      }
-      rows.push({ metric: `${name}${cpu(figures)}`, value: figures.requestsPerSecond, unit: 'req/s' });
-      const ratio = ours / figures.requestsPerSecond;
-      rows.push({ metric: `Fly (1 worker, info log) ÷ ${name.split(' (')[0]}`, value: ratio, unit: '×', target: `>= ${target}×`, ok: ratio >= target });
-    }
-    return rows;
   },
 };
 
 const WORKS = ['manifest', 'packument', 'simpleIndex'] as const;
+type Work = (typeof WORKS)[number];
 
-interface FlyFigures {
-  /** The raw Node ceiling, measured in turn with each work. */
-  ceiling: Record<keyof Works, LoadFigures>;
-  /** 1 worker, `info` (the default), and 1 worker at `warn`. */
-  single: Record<keyof Works, LoadFigures>;
-  quiet: Record<keyof Works, LoadFigures>;
-  /** 2 workers, `info`, on the manifest GET. */
+const LABEL: Record<Work, string> = { manifest: 'authenticated manifest GET', packument: 'authenticated abbreviated packument GET', simpleIndex: 'authenticated simple-index GET' };
+
+/** Each work's peer: who serves it beside Fly, and the ratio issue 21 asks of Fly over it. */
+const PEERS: Record<Work, { name: string; target: number }> = {
+  manifest: { name: 'distribution (Debian docker-registry, htpasswd) manifest GET', target: 20 },
+  packument: { name: 'Verdaccio 6.8 (JWT) abbreviated packument GET', target: 20 },
+  simpleIndex: { name: 'pypiserver 2.4.1 (no auth) simple-index GET', target: 10 },
+};
+
+interface Measured {
+  /** Per work, all from one wrkInterleaved run: the raw Node ceiling; 1 worker at `info` (the default) and at `warn`. */
+  ceiling: Record<Work, LoadFigures>;
+  single: Record<Work, LoadFigures>;
+  quiet: Record<Work, LoadFigures>;
+  /** 2 workers at `info`, on the manifest GET. */
   double: LoadFigures;
+  /** The work's peer, when it is installed and took its fixture. */
+  peer: Partial<Record<Work, LoadFigures>>;
+}
+
+function report({ ceiling, single, quiet, double, peer }: Measured): BenchResult[] {
+  const rows: BenchResult[] = [];
+  const top = Math.max(...Object.values(ceiling).map((f) => f.requestsPerSecond));
+  rows.push({ metric: `raw Node ceiling: node:http answering 1 KB of JSON (best of its rounds)${cpu(ceiling.manifest)}`, value: top, unit: 'req/s' });
+  const beside = (work: Work, figures: LoadFigures) => {
+    const limit = ceiling[work].requestsPerSecond;
+    return { share: figures.requestsPerSecond / limit, text: `${pct(figures.requestsPerSecond / limit)} of the ceiling measured in turn with it (${fmt(limit)})` };
+  };
+  for (const work of WORKS) {
+    const { share, text } = beside(work, single[work]);
+    rows.push({ metric: `${LABEL[work]}, 1 worker, info log (default): ${text}${cpu(single[work])}`, value: single[work].requestsPerSecond, unit: 'req/s', target: '>= 50% of ceiling', ok: share >= 0.5 });
+  }
+  for (const work of WORKS) {
+    rows.push({ metric: `${LABEL[work]}, 1 worker, warn log: ${beside(work, quiet[work]).text}${cpu(quiet[work])}`, value: quiet[work].requestsPerSecond, unit: 'req/s' });
+  }
+  for (const work of WORKS) {
+    // A difference of a few percent: judged on the rounds paired in time (load.ts pairedRatio), with the
+    // ratio of the best rounds and of the CPU each request cost beside it.
+    const cost = 1 - pairedRatio(single[work], quiet[work]);
+    const best = 1 - single[work].requestsPerSecond / quiet[work].requestsPerSecond;
+    const [info, warn] = [single[work].cpuMicrosPerRequest, quiet[work].cpuMicrosPerRequest];
+    const cpuCost = info && warn ? `, CPU per request ${signedPct(1 - warn / info)}` : '';
+    rows.push({
+      metric: `access-log cost on the ${LABEL[work]} (1 − info/warn, median of ${single[work].roundRates.length} paired rounds; best rounds ${signedPct(best)}${cpuCost})`,
+      value: cost * 100,
+      unit: '%',
+      target: '< 10%',
+      ok: cost < 0.1,
+    });
+  }
+  const one = single.manifest.requestsPerSecond;
+  rows.push({ metric: `${LABEL.manifest}, 2 workers, info log: ${beside('manifest', double).text}${cpu(double)}`, value: double.requestsPerSecond, unit: 'req/s' });
+  rows.push({ metric: '2 workers ÷ 1 worker on the manifest GET', value: double.requestsPerSecond / one, unit: '×', target: '>= 1.6×', ok: double.requestsPerSecond / one >= 1.6 });
+  for (const work of WORKS) {
+    const { name, target } = PEERS[work];
+    const figures = peer[work];
+    if (!figures) {
+      rows.push({ metric: `${name}: not measured (not installed? scripts/install-bench-tools.sh)`, value: Number.NaN, unit: '' });
+      continue;
+    }
+    rows.push({ metric: `${name}, measured in turn with Fly${cpu(figures)}`, value: figures.requestsPerSecond, unit: 'req/s' });
+    const ratio = single[work].requestsPerSecond / figures.requestsPerSecond;
+    rows.push({ metric: `Fly (1 worker, info log) ÷ ${name.split(' (')[0]}`, value: ratio, unit: '×', target: `>= ${target}×`, ok: ratio >= target });
+  }
+  return rows;
+}
+
+/** A server the section measures: where each work is asked of it, and how to stop it. */
+interface Running {
+  targets: Partial<Record<Work, LoadTarget>>;
+  stop(): Promise<void>;
 }
 
 /**
- * The raw Node ceiling and three Fly servers (1 worker at info, 1 at warn, 2 workers at info) run side by
- * side; each work is measured on them round by round in turn (wrkInterleaved), so every ratio the section
- * reports (share of the ceiling, access-log cost, 2 workers ÷ 1) compares figures taken in the same minutes.
+ * The raw Node ceiling, three Fly servers (1 worker at info, 1 at warn, 2 workers at info) and the peers run
+ * side by side; each work is measured on all of them round by round in turn (wrkInterleaved), so every ratio
+ * the section reports (share of the ceiling, access-log cost, 2 workers ÷ 1, Fly ÷ peer) compares figures
+ * taken in the same minutes.
  */
-async function measureFly(wheel: string): Promise<FlyFigures> {
-  const servers: { stop(): Promise<void> }[] = [];
+async function measure(wheel: string): Promise<Measured> {
+  const running: Running[] = [];
+  const start = async (server: Promise<Running | undefined>) => {
+    const started = await server;
+    if (started) running.push(started);
+    return started;
+  };
   try {
     const node = await startNodeCeiling();
-    servers.push(node);
+    running.push({ targets: {}, stop: () => node.stop() });
     const limit = { url: `${node.url}/`, headers: {}, pid: node.pid };
-    const fly = async (config: { workers: number; log: string }) => {
-      const started = await startFly(config, wheel);
-      servers.push(started);
-      return (work: keyof Works) => ({ ...started.works[work], pid: started.server.pid });
-    };
-    const [single, quiet, double] = [await fly({ workers: 1, log: 'info' }), await fly({ workers: 1, log: 'warn' }), await fly({ workers: 2, log: 'info' })];
-    const out: Partial<Record<keyof Works, LoadFigures[]>> = {};
+    const single = (await start(startFly({ workers: 1, log: 'info' }, wheel))) as Running;
+    const quiet = (await start(startFly({ workers: 1, log: 'warn' }, wheel))) as Running;
+    const double = (await start(startFly({ workers: 2, log: 'info' }, wheel))) as Running;
+    const peers = [await start(attempt('distribution', startDistributionPeer)), await start(attempt('verdaccio', startVerdaccioPeer)), await start(attempt('pypiserver', () => startPypiserverPeer(wheel)))];
+    const figures = {} as Record<Work, Record<'ceiling' | 'single' | 'quiet', LoadFigures>>;
+    const peer: Partial<Record<Work, LoadFigures>> = {};
+    let twoWorkers: LoadFigures | undefined;
     for (const work of WORKS) {
-      out[work] = await wrkInterleaved([limit, single(work), quiet(work), ...(work === 'manifest' ? [double(work)] : [])]);
-      process.stderr.write(`bench: ${work}: ceiling, info, warn${work === 'manifest' ? ', 2 workers' : ''}: ${(out[work] ?? []).map((f) => Math.round(f.requestsPerSecond)).join(', ')} req/s\n`);
+      const peerTarget = peers.find((p) => p?.targets[work])?.targets[work];
+      const extra = [...(work === 'manifest' ? [double.targets.manifest as LoadTarget] : []), ...(peerTarget ? [peerTarget] : [])];
+      const [c, s, q, ...rest] = (await wrkInterleaved([limit, single.targets[work] as LoadTarget, quiet.targets[work] as LoadTarget, ...extra], { rounds: 5, seconds: 3 })) as LoadFigures[];
+      process.stderr.write(`bench: ${work}: ceiling, info, warn${work === 'manifest' ? ', 2 workers' : ''}${peerTarget ? ', peer' : ''}: ${[c, s, q, ...rest].map((f) => Math.round((f as LoadFigures).requestsPerSecond)).join(', ')} req/s\n`);
+      figures[work] = { ceiling: c as LoadFigures, single: s as LoadFigures, quiet: q as LoadFigures };
+      if (work === 'manifest') twoWorkers = rest.shift();
+      if (peerTarget) peer[work] = rest.shift();
     }
-    const pick = (index: number) => Object.fromEntries(WORKS.map((w) => [w, (out[w] as LoadFigures[])[index] as LoadFigures])) as Record<keyof Works, LoadFigures>;
-    return { ceiling: pick(0), single: pick(1), quiet: pick(2), double: (out.manifest as LoadFigures[])[3] as LoadFigures };
+    const pick = (key: 'ceiling' | 'single' | 'quiet') => Object.fromEntries(WORKS.map((w) => [w, figures[w][key]])) as Record<Work, LoadFigures>;
+    return { ceiling: pick('ceiling'), single: pick('single'), quiet: pick('quiet'), double: twoWorkers as LoadFigures, peer };
   } finally {
-    for (const server of servers.reverse()) await server.stop();
+    for (const server of running.reverse()) await server.stop();
   }
 }
 
 /** `flyreg serve` on SQLite with only what a fresh install sets, an image, a package and a wheel published. */
-async function startFly(config: { workers: number; log: string }, wheel: string): Promise<Fly> {
+async function startFly(config: { workers: number; log: string }, wheel: string): Promise<Running> {
   const dataDir = mkdtempSync(join(tmpdir(), 'flybench-throughput-'));
   const server = await spawnServer({
     databaseUrl: `sqlite:${join(dataDir, 'fly.db')}`,
@@ -162,62 +179,62 @@ async function startFly(config: { workers: number; log: string }, wheel: string)
     const upload = await uploadDistribution(server.url, writer.username, writer.token, wheel);
     if (upload.status !== 200) throw new Error(`wheel upload: ${upload.status} ${upload.text}`);
     const basic = `Basic ${Buffer.from(`${reader.username}:${reader.token}`).toString('base64')}`;
-    const works: Works = {
-      manifest: { url: `${server.url}/v2/bench/app/manifests/v1`, headers: { authorization: await bearer(server.url, reader, 'repository:bench/app:pull'), accept: OCI_MANIFEST } },
-      packument: { url: `${server.url}/npm/${pkg.name}`, headers: { authorization: `Bearer ${reader.token}`, accept: ABBREVIATED } },
-      simpleIndex: { url: `${server.url}/pypi/simple/fly-bench/`, headers: { authorization: basic, accept: PIP_ACCEPT } },
+    const pid = server.pid;
+    return {
+      targets: {
+        manifest: { url: `${server.url}/v2/bench/app/manifests/v1`, headers: { authorization: await bearer(server.url, reader, 'repository:bench/app:pull'), accept: OCI_MANIFEST }, pid },
+        packument: { url: `${server.url}/npm/${pkg.name}`, headers: { authorization: `Bearer ${reader.token}`, accept: ABBREVIATED }, pid },
+        simpleIndex: { url: `${server.url}/pypi/simple/fly-bench/`, headers: { authorization: basic, accept: PIP_ACCEPT }, pid },
+      },
+      stop,
     };
-    return { server, works, stop };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-/** The peers on the same requests, each with what it was given to serve. */
-async function measurePeers(wheel: string): Promise<Partial<Record<'distribution' | 'verdaccio' | 'pypiserver', LoadFigures>>> {
-  const out: Partial<Record<'distribution' | 'verdaccio' | 'pypiserver', LoadFigures>> = {};
-  // One peer failing to start or to take its fixture leaves its row "not measured", not the whole section.
-  const attempt = async (name: keyof typeof out, measure: () => Promise<LoadFigures | undefined>) => {
-    try {
-      const figures = await measure();
-      if (figures) out[name] = figures;
-    } catch (error) {
-      process.stderr.write(`bench: ${name} not measured: ${error instanceof Error ? error.message : String(error)}\n`);
-    }
-  };
-  await attempt('distribution', async () => {
-    const distribution = await startDistribution();
-    if (!distribution) return undefined;
-    try {
-      await pushTinyImage(distribution.url, distribution.auth, 'bench/app', 'v1');
-      return await wrkLoad(`${distribution.url}/v2/bench/app/manifests/v1`, { headers: { authorization: distribution.auth, accept: OCI_MANIFEST }, pid: distribution.pid });
-    } finally {
-      await distribution.stop();
-    }
+/** A peer that is not installed is undefined; one that fails to start or to take its fixture is reported and left out. */
+async function attempt(name: string, startPeer: () => Promise<Running | undefined>): Promise<Running | undefined> {
+  try {
+    return await startPeer();
+  } catch (error) {
+    process.stderr.write(`bench: ${name} not measured: ${error instanceof Error ? error.message : String(error)}\n`);
+    return undefined;
+  }
+}
+
+/** Starts a peer and gives it its fixture, stopping it again if the fixture fails. */
+async function withFixture<P extends { stop(): Promise<void> }>(peer: P | undefined, fixture: (peer: P) => Promise<Partial<Record<Work, LoadTarget>>>): Promise<Running | undefined> {
+  if (!peer) return undefined;
+  try {
+    return { targets: await fixture(peer), stop: () => peer.stop() };
+  } catch (error) {
+    await peer.stop();
+    throw error;
+  }
+}
+
+async function startDistributionPeer(): Promise<Running | undefined> {
+  return withFixture(await startDistribution(), async (distribution) => {
+    await pushTinyImage(distribution.url, distribution.auth, 'bench/app', 'v1');
+    return { manifest: { url: `${distribution.url}/v2/bench/app/manifests/v1`, headers: { authorization: distribution.auth, accept: OCI_MANIFEST }, pid: distribution.pid } };
   });
-  await attempt('verdaccio', async () => {
-    const verdaccio = await startVerdaccio();
-    if (!verdaccio) return undefined;
-    try {
-      const [pkg] = await makeBenchPackages(1);
-      if (!pkg) throw new Error('no bench package');
-      await publishAll(verdaccio.registry, verdaccio.token, [pkg]);
-      return await wrkLoad(`${verdaccio.registry}${pkg.name}`, { headers: { authorization: `Bearer ${verdaccio.token}`, accept: ABBREVIATED }, pid: verdaccio.pid });
-    } finally {
-      await verdaccio.stop();
-    }
+}
+
+async function startVerdaccioPeer(): Promise<Running | undefined> {
+  return withFixture(await startVerdaccio(), async (verdaccio) => {
+    const [pkg] = await makeBenchPackages(1);
+    if (!pkg) throw new Error('no bench package');
+    await publishAll(verdaccio.registry, verdaccio.token, [pkg]);
+    return { packument: { url: `${verdaccio.registry}${pkg.name}`, headers: { authorization: `Bearer ${verdaccio.token}`, accept: ABBREVIATED }, pid: verdaccio.pid } };
   });
-  await attempt('pypiserver', async () => {
-    const pypiserver = await startPypiserver([wheel]);
-    if (!pypiserver) return undefined;
-    try {
-      return await wrkLoad(`${pypiserver.url}/simple/fly-bench/`, { headers: { accept: PIP_ACCEPT }, pid: pypiserver.pid });
-    } finally {
-      await pypiserver.stop();
-    }
-  });
-  return out;
+}
+
+async function startPypiserverPeer(wheel: string): Promise<Running | undefined> {
+  return withFixture(await startPypiserver([wheel]), async (pypiserver) => ({
+    simpleIndex: { url: `${pypiserver.url}/simple/fly-bench/`, headers: { accept: PIP_ACCEPT }, pid: pypiserver.pid },
+  }));
 }
 
 function pct(share: number): string {
@@ -226,6 +243,10 @@ function pct(share: number): string {
 
 function fmt(value: number): string {
   return Math.round(value).toLocaleString('en-US');
+}
+
+function signedPct(share: number): string {
+  return `${share >= 0 ? '+' : '−'}${Math.abs(share * 100).toFixed(1)}%`;
 }
 
 function cpu(figures: LoadFigures): string {
