@@ -87,8 +87,9 @@ export async function expectRefusedOnceRevoked(server: TestServer, admin: ApiCli
     for (const [i, client] of clients.entries()) {
       const refused = await client.run();
       const output = `${refused.stdout}${refused.stderr ?? ''}`;
+      // The secret check comes first: the next message shows the output.
+      expect(output.includes(token.token), `${client.path} printed the secret`).toBe(false);
       expect(refused.code, `${client.path}: ${output}`).not.toBe(0);
-      expect(output).not.toContain(token.token);
       client.refused?.(output);
       expect(await answeredFromMemory(server, client.path), `${client.path} answered from memory after the revoke`).toBe(before[i]);
     }
