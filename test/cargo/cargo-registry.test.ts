@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { startServer, type TestServer } from '../helpers/server.js';
 import { CliUser } from '../helpers/cli.js';
 import { writeTree } from '../support/go-tool.js';
 import { cargoHome, runCargo } from '../support/cargo-tool.js';
+import { expectRefusedOnceRevoked, expectServedFromMemory, type RealClient } from '../memory-lane/answers.js';
 
 describe('Cargo sparse registry: cargo publish, build against it, yank, read-only refusal', () => {
   let server: TestServer;
@@ -99,6 +100,26 @@ describe('Cargo sparse registry: cargo publish, build against it, yank, read-onl
     expect(resolved.code, resolved.output).toBe(0);
     const audit = await admin.get<{ items?: { action: string; details: Record<string, unknown> }[] }>('/api/v1/audit?limit=20');
     expect(JSON.stringify(audit.body)).toMatch(/"yanked":true/);
+  }, 300_000);
+
+  it('cargo generate-lockfile: the sparse index file is answered from memory, and refused once the token is revoked', async () => {
+    const token = await admin.createToken({ name: 'cargo-lane', permission: 'read-only' });
+    const home = homeFor('lane', token);
+    const app = join(work, 'app');
+    const client: RealClient = {
+      path: '/artifactory/api/cargo/cargo/index/fl/y_/fly_greet',
+      // Cargo sends the bare token, as `auth-required` in config.json asks.
+      warmHeaders: { authorization: token.token },
+      run: async () => {
+        const locked = await cargo(['generate-lockfile'], app, home);
+        return { code: locked.code, stdout: locked.output };
+      },
+      check: () => expect(readFileSync(join(app, 'Cargo.lock'), 'utf8')).toMatch(/name = "fly_greet"\nversion = "0\.1\.0"/),
+      // A new cargo process asks for config.json first (never from memory): that request is the one refused.
+      refused: (out) => expect(out).toMatch(/index\/config\.json`, got 401[\s\S]*revoked/),
+    };
+    await expectServedFromMemory(server, client);
+    await expectRefusedOnceRevoked(server, admin, token, [client], { authorization: reader.token });
   }, 300_000);
 
   it('releases name crates by any spelling cargo accepts, and refuse versions that do not exist', async () => {

@@ -2,11 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, type ApiClient, type CreatedToken } from '../helpers/api.js';
+import { basicAuth, login, type ApiClient, type CreatedToken } from '../helpers/api.js';
 import { CliUser } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { goConsumerEnv, referenceHash, runGo, writeTree } from '../support/go-tool.js';
 import { startTlsFront, type TlsFront } from '../support/tls-front.js';
+import { expectRefusedOnceRevoked, expectServedFromMemory, type RealClient } from '../memory-lane/answers.js';
 
 const LIB = 'example.com/fly/greet';
 const MIXED = 'example.com/fly/MixedCase';
@@ -117,6 +118,24 @@ describe('Go modules: flyreg go publish, then go build through GOPROXY with a re
     const upgrade = await runGo(['get', `${LIB}@latest`], app, env);
     expect(upgrade.code, upgrade.output).toBe(0);
     expect(readFileSync(join(app, 'go.mod'), 'utf8')).toContain(`${LIB} v1.0.2`);
+  }, 300_000);
+
+  it('go list -m -versions: the version list is answered from memory, and refused once the token is revoked', async () => {
+    const token = await admin.createToken({ name: 'go-lane', permission: 'read-only' });
+    const env = consumerEnv('lane', token);
+    const go: RealClient = {
+      // The path go asks the proxy for, through the HTTPS front (which passes it on as it came).
+      path: `/artifactory/api/go/go/${LIB}/@v/list`,
+      warmHeaders: basicAuth(token.username, token.token),
+      run: async () => {
+        const listed = await runGo(['list', '-m', '-versions', LIB], join(work, 'app'), env);
+        return { code: listed.code, stdout: listed.output };
+      },
+      check: (out) => expect(out.trim()).toBe(`${LIB} v1.0.0 v1.0.2`),
+      refused: (out) => expect(out).toMatch(/401 Unauthorized[\s\S]*revoked/),
+    };
+    await expectServedFromMemory(server, go);
+    await expectRefusedOnceRevoked(server, admin, token, [go], basicAuth(reader.username, reader.token));
   }, 300_000);
 
   it('answers the protocol’s 404 for unknown modules and versions, and 401 without credentials', async () => {

@@ -8,6 +8,7 @@ import { basicAuth, login, type ApiClient, type CreatedToken } from '../helpers/
 import { CliUser } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { ensureMaven, GROUP, mvn, writeCentralSettings, writeConsumerProject, writeTwoModuleProject } from './maven-projects.js';
+import { expectRefusedOnceRevoked, expectServedFromMemory, type RealClient } from '../memory-lane/answers.js';
 
 /** A JVM start and a build take seconds alone, and much longer on a loaded machine (three builds in one test). */
 const MVN_TIMEOUT = 900_000;
@@ -82,6 +83,25 @@ describe('mvn deploys to and resolves from the Maven repository with tokens', ()
     expect(result.code, result.output).toBe(0);
     const remote = readFileSync(join(repo, GROUP.replace(/\./g, '/'), 'lib/1.0.0/_remote.repositories'), 'utf8');
     expect(remote).toContain('lib-1.0.0.jar>fly=');
+  }, MVN_TIMEOUT);
+
+  it('a version range: mvn reads maven-metadata.xml from memory, and is refused once the token is revoked', async () => {
+    const token = await admin.createToken({ name: 'maven-lane', permission: 'read-only' });
+    const settings = settingsOf(token, 'lane');
+    // A range is resolved from the artifact's maven-metadata.xml (1.0.0 is the only version in it).
+    writeConsumerProject(join(dir, 'lane'), '[1.0,1.1)', 'hello');
+    const client: RealClient = {
+      path: `/artifactory/maven/${GROUP.replace(/\./g, '/')}/lib/maven-metadata.xml`,
+      warmHeaders: basicAuth(token.username, token.token),
+      run: async () => {
+        const built = await consume(join(dir, 'lane'), settings);
+        return { code: built.code, stdout: built.output };
+      },
+      check: (out) => expect(out).toContain('BUILD SUCCESS'),
+      refused: (out) => expect(out).toMatch(/401|Unauthorized/),
+    };
+    await expectServedFromMemory(server, client);
+    await expectRefusedOnceRevoked(server, admin, token, [client], basicAuth(reader.username, reader.token));
   }, MVN_TIMEOUT);
 
   it('refuses to redeploy a release (409 in mvn output)', async () => {

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { ApiClient, CreatedToken } from '../helpers/api.js';
 import type { TestServer } from '../helpers/server.js';
 
 /** What a client sees of an answer: status, headers (but those that move between any two answers) and bytes. */
@@ -34,6 +35,19 @@ export interface RealClient {
   run(): Promise<{ code: number | null; stdout: string; stderr?: string }>;
   /** Checks what the client printed. */
   check(stdout: string): void;
+  /** Checks what the client printed when refused (stdout and stderr), beyond its failing. */
+  refused?(output: string): void;
+}
+
+/**
+ * Sends each client's request, with a query the log tells apart, every 100 ms: the answer the lane needs stays
+ * in memory while a client starts. `credentials` replace the clients' own (another token's), when given.
+ */
+function keepWarm(server: TestServer, clients: readonly RealClient[], credentials: Record<string, string> = {}): () => void {
+  const timer = setInterval(() => {
+    for (const client of clients) void fetch(`${server.url}${client.path}?warm`, { headers: { ...client.warmHeaders, ...credentials } }).catch(() => undefined);
+  }, 100);
+  return () => clearInterval(timer);
 }
 
 /**
@@ -43,18 +57,43 @@ export interface RealClient {
  * is tried again (at most three times). Fails when the lane answered none of them, or the client failed.
  */
 export async function expectServedFromMemory(server: TestServer, client: RealClient): Promise<void> {
-  const warm = setInterval(() => void fetch(`${server.url}${client.path}?warm`, { headers: client.warmHeaders }).catch(() => undefined), 100);
+  const stop = keepWarm(server, [client]);
   try {
     const before = await answeredFromMemory(server, client.path);
     const outputs: string[] = [];
     for (let attempt = 0; attempt < 3 && (await answeredFromMemory(server, client.path)) === before; attempt++) {
       const result = await client.run();
-      expect(result.code, client.path).toBe(0);
+      expect(result.code, `${client.path}: ${result.stdout}${result.stderr ?? ''}`).toBe(0);
       outputs.push(result.stdout);
     }
     expect(await answeredFromMemory(server, client.path), `${client.path} answered from memory`).toBeGreaterThan(before);
     client.check(outputs.at(-1) ?? '');
   } finally {
-    clearInterval(warm);
+    stop();
+  }
+}
+
+/**
+ * Revokes the clients' token, then runs each client again while another token (`otherCredentials`, the
+ * Authorization header its protocol takes) keeps their answers in memory: the revocation must hold on the very
+ * next request, in the memory lane too. Each client fails without printing the secret, and the lane answers
+ * none of its requests.
+ */
+export async function expectRefusedOnceRevoked(server: TestServer, admin: ApiClient, token: CreatedToken, clients: readonly RealClient[], otherCredentials: Record<string, string>): Promise<void> {
+  const stop = keepWarm(server, clients, otherCredentials);
+  try {
+    const before = await Promise.all(clients.map((client) => answeredFromMemory(server, client.path)));
+    expect((await admin.post(`/api/v1/tokens/${token.id}/revoke`)).status).toBe(200);
+    for (const [i, client] of clients.entries()) {
+      const refused = await client.run();
+      const output = `${refused.stdout}${refused.stderr ?? ''}`;
+      // The secret check comes first: the next message shows the output.
+      expect(output.includes(token.token), `${client.path} printed the secret`).toBe(false);
+      expect(refused.code, `${client.path}: ${output}`).not.toBe(0);
+      client.refused?.(output);
+      expect(await answeredFromMemory(server, client.path), `${client.path} answered from memory after the revoke`).toBe(before[i]);
+    }
+  } finally {
+    stop();
   }
 }

@@ -9,7 +9,7 @@ import { tarGzOf } from '../helpers/tar-gz.js';
 import { cargoPublishBody } from '../support/cargo-publish.js';
 import { zipOf } from '../support/go-zips.js';
 import { helmHome, runHelm } from '../helm/helm-tool.js';
-import { answeredFromMemory, expectServedFromMemory, seen, type RealClient, type Seen } from './answers.js';
+import { answeredFromMemory, expectRefusedOnceRevoked, expectServedFromMemory, seen, type RealClient, type Seen } from './answers.js';
 
 const MODULE = 'example.com/lane/mod';
 const CRATE = 'lane-crate';
@@ -223,12 +223,7 @@ describe('metadata GETs answered from memory are the handlers’ answers, behind
       for (const client of clients) await expectServedFromMemory(server, client);
       const search = await runHelm(['search', 'repo', CHART], work, env);
       expect(search.stdout).toContain(`lane/${CHART}`);
-      expect((await admin.post(`/api/v1/tokens/${token.id}/revoke`)).status).toBe(200);
-      for (const client of clients) {
-        const refused = await client.run();
-        expect(refused.code, client.path).not.toBe(0);
-        expect(refused.stdout).not.toContain(token.token);
-      }
+      await expectRefusedOnceRevoked(server, admin, token, clients, basic(reader));
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -13,7 +13,7 @@ import { npmTarball, publishAll } from '../support/npm-fixtures.js';
 import { uploadDistribution } from '../support/pypi-upload.js';
 import { buildWheel } from '../support/python-dists.js';
 import { createVenv, pip, pipIndexUrl } from '../support/python-tools.js';
-import { answeredFromMemory, expectServedFromMemory, seen, type RealClient, type Seen } from './answers.js';
+import { answeredFromMemory, expectRefusedOnceRevoked, expectServedFromMemory, seen, type RealClient, type Seen } from './answers.js';
 
 function send(server: TestServer, path: string, init: { method?: string; headers: Record<string, string> }): Promise<Seen> {
   return fetch(`${server.url}${path}`, { method: init.method ?? 'GET', headers: init.headers, redirect: 'manual' }).then(seen);
@@ -114,13 +114,7 @@ describe(`the memory lane on ${TEST_ENGINE}`, () => {
     ];
     try {
       for (const client of clients) await expectServedFromMemory(server, client);
-
-      expect((await admin.post(`/api/v1/tokens/${token.id}/revoke`)).status).toBe(200);
-      for (const client of clients) {
-        const refused = await client.run();
-        expect(refused.code, client.path).not.toBe(0);
-        expect(`${refused.stdout}${refused.stderr ?? ''}`).not.toContain(token.token);
-      }
+      await expectRefusedOnceRevoked(server, admin, token, clients, basicAuth(reader.username, reader.token));
     } finally {
       sandbox.remove();
     }
