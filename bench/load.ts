@@ -62,16 +62,26 @@ export async function wrkInterleaved(targets: LoadTarget[], options: LoadOptions
   }));
 }
 
+/** a's rate over b's, round by round: the median and the spread (lowest, highest) of the per-round ratios. */
+export interface PairedRatio {
+  median: number;
+  low: number;
+  high: number;
+  /** How many rounds were paired. */
+  count: number;
+}
+
 /**
- * a's rate over b's as the median of their per-round ratios (both from one wrkInterleaved run). Each pair
- * was measured a few seconds apart, so a slow spell of the machine falls on both of its figures; the median
- * then drops the pairs a spell split. For differences of a few percent this holds where the ratio of the two
- * best rounds, taken minutes apart, does not.
+ * a's rate over b's from the rounds paired in time (both from one wrkInterleaved run). Each pair was measured
+ * a few seconds apart, so a slow spell of the machine falls on both of its figures; the median then drops
+ * the pairs a spell split, and the spread shows how far the machine let the pairs disagree. For differences
+ * of a few percent this holds where the ratio of the two best rounds, taken minutes apart, does not.
  */
-export function pairedRatio(a: LoadFigures, b: LoadFigures): number {
+export function pairedRatio(a: LoadFigures, b: LoadFigures): PairedRatio {
   const ratios = a.roundRates.map((rate, i) => rate / (b.roundRates[i] as number)).sort((x, y) => x - y);
   const mid = Math.floor(ratios.length / 2);
-  return ratios.length % 2 === 1 ? (ratios[mid] as number) : ((ratios[mid - 1] as number) + (ratios[mid] as number)) / 2;
+  const median = ratios.length % 2 === 1 ? (ratios[mid] as number) : ((ratios[mid - 1] as number) + (ratios[mid] as number)) / 2;
+  return { median, low: ratios[0] as number, high: ratios.at(-1) as number, count: ratios.length };
 }
 
 /** True when `command` is on the PATH (scripts/install-bench-tools.sh installs wrk and the peers). */
