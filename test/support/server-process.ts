@@ -41,10 +41,11 @@ const START_TIMEOUT_MS = 60_000;
 const START_ATTEMPTS = 3;
 
 /**
- * Starts `flyreg serve` from dist/ as a child process on a free port of 127.0.0.1 and resolves once it
- * answers /healthz. Readiness is polled rather than read from the log, so it works at any log level
- * (benchmarks run the server at warn). The port is picked here so we know it before the first log line;
- * if another process takes it in between, the child exits with EADDRINUSE and we try another port.
+ * Starts `flyreg serve` from dist/ as a child process on a free port of 127.0.0.1 and resolves once the child
+ * says it listens ('ready' on its IPC channel, sent after its own listen succeeded: a health check alone could
+ * be answered by another server that took the port first) and answers /healthz. The port is picked here so we
+ * know it before the first log line; if another process takes it in between, the child exits with
+ * EADDRINUSE and we try another port.
  */
 export async function spawnServer(options: ServerProcessOptions): Promise<ServerProcess> {
   let lastError: unknown;
@@ -79,20 +80,22 @@ async function spawnOnPort(options: ServerProcessOptions, port: number): Promise
       FLY_WORKERS: '1',
       ...options.env,
     },
-    stdio: logFd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', logFd, logFd],
+    stdio: logFd === undefined ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', logFd, logFd, 'ipc'],
   });
   if (logFd !== undefined) closeSync(logFd); // the child holds its own copy
   let piped = '';
   const output = () => (options.logFile ? readFileSync(options.logFile, 'utf8') : piped);
   let closed = false;
+  let ready = false;
   // 'close' comes after the output streams have ended, so the reason for an early exit is in `output`.
   child.once('close', () => (closed = true));
+  child.on('message', (message) => (ready ||= message === 'ready'));
   child.stdout?.on('data', (chunk: Buffer) => (piped += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (piped += chunk.toString()));
   const host = `127.0.0.1:${port}`;
   const url = `http://${host}`;
   try {
-    await waitUntilHealthy(url, () => closed, output, child);
+    await waitUntilHealthy(url, { closed: () => closed, ready: () => ready }, output, child);
   } catch (error) {
     await stopProcess(child);
     throw error;
@@ -100,21 +103,23 @@ async function spawnOnPort(options: ServerProcessOptions, port: number): Promise
   return { url, host, port, pid: child.pid ?? -1, output, stop: () => stopProcess(child) };
 }
 
-async function waitUntilHealthy(url: string, closed: () => boolean, output: () => string, child: ChildProcess): Promise<void> {
+async function waitUntilHealthy(url: string, state: { closed(): boolean; ready(): boolean }, output: () => string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (closed()) {
+    if (state.closed()) {
       const text = output();
       if (text.includes('EADDRINUSE')) throw new PortTakenError(`port taken: ${url}`);
       throw new Error(`server exited with ${child.exitCode ?? child.signalCode} before it was ready:\n${text}`);
     }
-    try {
-      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
-    } catch {
-      /* not listening yet */
+    if (state.ready()) {
+      try {
+        const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
+        if (res.ok) return;
+      } catch {
+        /* answered below, or tried again */
+      }
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`server did not answer ${url}/healthz within ${START_TIMEOUT_MS / 1000} s:\n${output()}`);
+  throw new Error(`server did not say it listens and answer ${url}/healthz within ${START_TIMEOUT_MS / 1000} s:\n${output()}`);
 }

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { parseConfig, SETTINGS, type RawSettings, type SettingName } from '../../server/config.js';
 import { packageVersion } from '../version.js';
@@ -12,6 +13,10 @@ export function registerServe(program: Command): void {
     // Loaded on demand: the server's modules would add half a second to every client command's start.
     const { serve: run } = await import('../../server/serve.js');
     const server = await run(config, packageVersion());
+    // A supervisor that started the server with an IPC channel (PM2's `wait_ready`, the test harness) is told
+    // once it listens: the message comes from this process after its own listen succeeded, never from
+    // another server answering on the same port. (A cluster worker's channel is its primary's.)
+    if (process.send && !cluster.isWorker) process.send('ready');
     const stop = () => {
       server.close().then(
         () => process.exit(0),
