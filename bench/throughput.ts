@@ -77,19 +77,21 @@ function report({ ceiling, single, quiet, double, peer }: Measured): BenchResult
     rows.push({ metric: `${LABEL[work]}, 1 worker, warn log: ${beside(work, quiet[work]).text}${cpu(quiet[work])}`, value: quiet[work].requestsPerSecond, unit: 'req/s' });
   }
   for (const work of WORKS) {
-    // A difference of a few percent: judged on the rounds paired in time (load.ts pairedRatio), with their
-    // spread, the ratio of the best rounds and of the CPU each request cost beside it.
+    // A difference of a few percent: the rounds paired in time (load.ts pairedRatio), with their spread, the
+    // ratio of the best rounds and of the CPU each request cost beside it. Met only when every pair is under
+    // the target: on a machine whose pairs disagree by more than the target, a median under it proves nothing.
     const paired = pairedRatio(single[work], quiet[work]);
     const cost = 1 - paired.median;
+    const worst = 1 - paired.low;
     const best = 1 - single[work].requestsPerSecond / quiet[work].requestsPerSecond;
     const [info, warn] = [single[work].cpuMicrosPerRequest, quiet[work].cpuMicrosPerRequest];
     const cpuCost = info && warn ? `, CPU per request ${signedPct(1 - warn / info)}` : '';
     rows.push({
-      metric: `access-log cost on the ${LABEL[work]} (1 − info/warn, median of ${paired.count} paired rounds, which ran from ${signedPct(1 - paired.high)} to ${signedPct(1 - paired.low)}; best rounds ${signedPct(best)}${cpuCost})`,
+      metric: `access-log cost on the ${LABEL[work]} (1 − info/warn, median of ${paired.count} paired rounds, which ran from ${signedPct(1 - paired.high)} to ${signedPct(worst)}; best rounds ${signedPct(best)}${cpuCost})`,
       value: cost * 100,
       unit: '%',
-      target: '< 10%',
-      ok: cost < 0.1,
+      target: '< 10% in every pair',
+      ok: worst < 0.1,
     });
   }
   const one = single.manifest.requestsPerSecond;
