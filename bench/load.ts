@@ -32,15 +32,19 @@ export interface LoadTarget {
  * wrk (1 thread, 16 connections by default), best of 3 rounds of 5 s after a 1 s warm-up, on several
  * servers at once, round by round in turn (ceiling, ours, ours with another setting…): whatever else the
  * machine does at the time falls on all of them alike, so the ratios between them hold even while absolute
- * rates drift. Each target's CPU is counted over its own rounds only. Fails on any non-2xx answer or socket
- * error, so a refused credential never passes for speed.
+ * rates drift; the order turns by one each round, so no target's figures carry the after-effects of always
+ * following the same other one. Each target's CPU is counted over its own rounds only. Fails on any non-2xx
+ * answer or socket error, so a refused credential never passes for speed.
  */
 export async function wrkInterleaved(targets: LoadTarget[], options: LoadOptions = {}): Promise<LoadFigures[]> {
   const { connections = 16, seconds = 5, rounds = 3 } = options;
   for (const target of targets) await wrkOnce(target.url, target.headers, connections, 1);
   const sums = targets.map(() => ({ rates: [] as number[], loadSeconds: 0, wallSeconds: 0, requests: 0, serverMicros: 0 as number | undefined }));
   for (let round = 0; round < rounds; round++) {
-    for (const [i, target] of targets.entries()) {
+    // Each round starts one target later, so no target always runs right after the same other one.
+    for (let turn = 0; turn < targets.length; turn++) {
+      const i = (turn + round) % targets.length;
+      const target = targets[i] as LoadTarget;
       const sum = sums[i] as (typeof sums)[number];
       const cpuBefore = target.pid === undefined ? undefined : treeCpuMicros(target.pid);
       const started = process.hrtime.bigint();
