@@ -50,41 +50,42 @@ const PEERS: Record<Work, { name: string; target: number }> = {
   simpleIndex: { name: 'pypiserver 2.4.1 (no auth) simple-index GET', target: 10 },
 };
 
-interface Measured {
-  /** Per work, all from one wrkInterleaved run: the raw Node ceiling; 1 worker at `info` (the default) and at `warn`. */
-  ceiling: Record<Work, LoadFigures>;
-  single: Record<Work, LoadFigures>;
-  quiet: Record<Work, LoadFigures>;
-  /** 2 workers at `info`, on the manifest GET. */
-  double: LoadFigures;
-  /** The work's peer, when it is installed and took its fixture. */
-  peer: Partial<Record<Work, LoadFigures>>;
-}
+/** Who serves a work in the section: the raw Node ceiling, Fly at `info` (the default) and at `warn`, Fly with 2 workers, the peer. */
+type Role = 'ceiling' | 'single' | 'quiet' | 'double' | 'peer';
 
-function report({ ceiling, single, quiet, double, peer }: Measured): BenchResult[] {
+/**
+ * One work's figures, all from one wrkInterleaved run. Fly with 2 workers is measured on the manifest GET
+ * only; a peer only when it is installed and took its fixture.
+ */
+type WorkFigures = Record<'ceiling' | 'single' | 'quiet', LoadFigures> & Partial<Record<'double' | 'peer', LoadFigures>>;
+
+function report(measured: Record<Work, WorkFigures>): BenchResult[] {
+  const ceiling = (work: Work) => measured[work].ceiling;
+  const single = (work: Work) => measured[work].single;
+  const quiet = (work: Work) => measured[work].quiet;
   const rows: BenchResult[] = [];
-  const top = Math.max(...Object.values(ceiling).map((f) => f.requestsPerSecond));
-  rows.push({ metric: `raw Node ceiling: node:http answering 1 KB of JSON (best of its rounds)${cpu(ceiling.manifest)}`, value: top, unit: 'req/s' });
+  const top = Math.max(...WORKS.map((w) => ceiling(w).requestsPerSecond));
+  rows.push({ metric: `raw Node ceiling: node:http answering 1 KB of JSON (best of its rounds)${cpu(ceiling('manifest'))}`, value: top, unit: 'req/s' });
   const beside = (work: Work, figures: LoadFigures) => {
-    const limit = ceiling[work].requestsPerSecond;
+    const limit = ceiling(work).requestsPerSecond;
     return { share: figures.requestsPerSecond / limit, text: `${pct(figures.requestsPerSecond / limit)} of the ceiling measured in turn with it (${fmt(limit)})` };
   };
   for (const work of WORKS) {
-    const { share, text } = beside(work, single[work]);
-    rows.push({ metric: `${LABEL[work]}, 1 worker, info log (default): ${text}${cpu(single[work])}`, value: single[work].requestsPerSecond, unit: 'req/s', target: '>= 50% of ceiling', ok: share >= 0.5 });
+    const { share, text } = beside(work, single(work));
+    rows.push({ metric: `${LABEL[work]}, 1 worker, info log (default): ${text}${cpu(single(work))}`, value: single(work).requestsPerSecond, unit: 'req/s', target: '>= 50% of ceiling', ok: share >= 0.5 });
   }
   for (const work of WORKS) {
-    rows.push({ metric: `${LABEL[work]}, 1 worker, warn log: ${beside(work, quiet[work]).text}${cpu(quiet[work])}`, value: quiet[work].requestsPerSecond, unit: 'req/s' });
+    rows.push({ metric: `${LABEL[work]}, 1 worker, warn log: ${beside(work, quiet(work)).text}${cpu(quiet(work))}`, value: quiet(work).requestsPerSecond, unit: 'req/s' });
   }
   for (const work of WORKS) {
     // A difference of a few percent: the rounds paired in time (load.ts pairedRatio), with their spread, the
     // ratio of the best rounds and of the CPU each request cost beside it. Met only when every pair is under
     // the target: on a machine whose pairs disagree by more than the target, a median under it proves nothing.
-    const paired = pairedRatio(single[work], quiet[work]);
+    const paired = pairedRatio(single(work), quiet(work));
     const cost = 1 - paired.median;
     const worst = 1 - paired.low;
-    const best = 1 - single[work].requestsPerSecond / quiet[work].requestsPerSecond;
-    const [info, warn] = [single[work].cpuMicrosPerRequest, quiet[work].cpuMicrosPerRequest];
+    const best = 1 - single(work).requestsPerSecond / quiet(work).requestsPerSecond;
+    const [info, warn] = [single(work).cpuMicrosPerRequest, quiet(work).cpuMicrosPerRequest];
     const cpuCost = info && warn ? `, CPU per request ${signedPct(1 - warn / info)}` : '';
     rows.push({
       metric: `access-log cost on the ${LABEL[work]} (1 − info/warn, median of ${paired.count} paired rounds, which ran from ${signedPct(1 - paired.high)} to ${signedPct(worst)}; best rounds ${signedPct(best)}${cpuCost})`,
@@ -94,18 +95,19 @@ function report({ ceiling, single, quiet, double, peer }: Measured): BenchResult
       ok: worst < 0.1,
     });
   }
-  const one = single.manifest.requestsPerSecond;
+  const double = measured.manifest.double as LoadFigures;
+  const scale = double.requestsPerSecond / single('manifest').requestsPerSecond;
   rows.push({ metric: `${LABEL.manifest}, 2 workers, info log: ${beside('manifest', double).text}${cpu(double)}`, value: double.requestsPerSecond, unit: 'req/s' });
-  rows.push({ metric: '2 workers ÷ 1 worker on the manifest GET', value: double.requestsPerSecond / one, unit: '×', target: '>= 1.6×', ok: double.requestsPerSecond / one >= 1.6 });
+  rows.push({ metric: '2 workers ÷ 1 worker on the manifest GET', value: scale, unit: '×', target: '>= 1.6×', ok: scale >= 1.6 });
   for (const work of WORKS) {
     const { name, target } = PEERS[work];
-    const figures = peer[work];
+    const figures = measured[work].peer;
     if (!figures) {
       rows.push({ metric: `${name}: not measured (not installed? scripts/install-bench-tools.sh)`, value: Number.NaN, unit: '' });
       continue;
     }
     rows.push({ metric: `${name}, measured in turn with Fly${cpu(figures)}`, value: figures.requestsPerSecond, unit: 'req/s' });
-    const ratio = single[work].requestsPerSecond / figures.requestsPerSecond;
+    const ratio = single(work).requestsPerSecond / figures.requestsPerSecond;
     rows.push({ metric: `Fly (1 worker, info log) ÷ ${name.split(' (')[0]}`, value: ratio, unit: '×', target: `>= ${target}×`, ok: ratio >= target });
   }
   return rows;
@@ -119,11 +121,11 @@ interface Running {
 
 /**
  * The raw Node ceiling, three Fly servers (1 worker at info, 1 at warn, 2 workers at info) and the peers run
- * side by side; each work is measured on all of them round by round in turn (wrkInterleaved), so every ratio
- * the section reports (share of the ceiling, access-log cost, 2 workers ÷ 1, Fly ÷ peer) compares figures
- * taken in the same minutes.
+ * side by side; each work is measured on every one that serves it, round by round in turn (wrkInterleaved),
+ * so every ratio the section reports (share of the ceiling, access-log cost, 2 workers ÷ 1, Fly ÷ peer)
+ * compares figures taken in the same minutes.
  */
-async function measure(wheel: string): Promise<Measured> {
+async function measure(wheel: string): Promise<Record<Work, WorkFigures>> {
   const running: Running[] = [];
   const start = async (server: Promise<Running | undefined>) => {
     const started = await server;
@@ -132,26 +134,30 @@ async function measure(wheel: string): Promise<Measured> {
   };
   try {
     const node = await startNodeCeiling();
-    running.push({ targets: {}, stop: () => node.stop() });
     const limit = { url: `${node.url}/`, headers: {}, pid: node.pid };
-    const single = (await start(startFly({ workers: 1, log: 'info' }, wheel))) as Running;
-    const quiet = (await start(startFly({ workers: 1, log: 'warn' }, wheel))) as Running;
-    const double = (await start(startFly({ workers: 2, log: 'info' }, wheel))) as Running;
-    const peers = [await start(attempt('distribution', startDistributionPeer)), await start(attempt('verdaccio', startVerdaccioPeer)), await start(attempt('pypiserver', () => startPypiserverPeer(wheel)))];
-    const figures = {} as Record<Work, Record<'ceiling' | 'single' | 'quiet', LoadFigures>>;
-    const peer: Partial<Record<Work, LoadFigures>> = {};
-    let twoWorkers: LoadFigures | undefined;
+    const ceiling: Running = { targets: { manifest: limit, packument: limit, simpleIndex: limit }, stop: () => node.stop() };
+    running.push(ceiling);
+    const single = await start(startFly({ workers: 1, log: 'info' }, wheel));
+    const quiet = await start(startFly({ workers: 1, log: 'warn' }, wheel));
+    const double = await start(startFly({ workers: 2, log: 'info' }, wheel));
+    const roles: [Role, Running | undefined][] = [
+      ['ceiling', ceiling],
+      ['single', single],
+      ['quiet', quiet],
+      // 2 workers on the manifest GET only.
+      ['double', double && { ...double, targets: { manifest: double.targets.manifest } }],
+      ['peer', await start(attempt('distribution', startDistributionPeer))],
+      ['peer', await start(attempt('verdaccio', startVerdaccioPeer))],
+      ['peer', await start(attempt('pypiserver', () => startPypiserverPeer(wheel)))],
+    ];
+    const measured = {} as Record<Work, WorkFigures>;
     for (const work of WORKS) {
-      const peerTarget = peers.find((p) => p?.targets[work])?.targets[work];
-      const extra = [...(work === 'manifest' ? [double.targets.manifest as LoadTarget] : []), ...(peerTarget ? [peerTarget] : [])];
-      const [c, s, q, ...rest] = (await wrkInterleaved([limit, single.targets[work] as LoadTarget, quiet.targets[work] as LoadTarget, ...extra], { rounds: 5, seconds: 3 })) as LoadFigures[];
-      process.stderr.write(`bench: ${work}: ceiling, info, warn${work === 'manifest' ? ', 2 workers' : ''}${peerTarget ? ', peer' : ''}: ${[c, s, q, ...rest].map((f) => Math.round((f as LoadFigures).requestsPerSecond)).join(', ')} req/s\n`);
-      figures[work] = { ceiling: c as LoadFigures, single: s as LoadFigures, quiet: q as LoadFigures };
-      if (work === 'manifest') twoWorkers = rest.shift();
-      if (peerTarget) peer[work] = rest.shift();
+      const serving = roles.flatMap(([role, server]) => (server?.targets[work] ? [{ role, target: server.targets[work] }] : []));
+      const figures = await wrkInterleaved(serving.map((s) => s.target), { rounds: 5, seconds: 3 });
+      measured[work] = Object.fromEntries(serving.map((s, i) => [s.role, figures[i]])) as WorkFigures;
+      process.stderr.write(`bench: ${work}: ${serving.map((s, i) => `${s.role} ${Math.round((figures[i] as LoadFigures).requestsPerSecond)}`).join(', ')} req/s\n`);
     }
-    const pick = (key: 'ceiling' | 'single' | 'quiet') => Object.fromEntries(WORKS.map((w) => [w, figures[w][key]])) as Record<Work, LoadFigures>;
-    return { ceiling: pick('ceiling'), single: pick('single'), quiet: pick('quiet'), double: twoWorkers as LoadFigures, peer };
+    return measured;
   } finally {
     for (const server of running.reverse()) await server.stop();
   }
