@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { redactString } from '../../src/http/redact.js';
 import type { ApiClient, CreatedToken } from '../helpers/api.js';
 import type { TestServer } from '../helpers/server.js';
 
@@ -63,7 +64,8 @@ export async function expectServedFromMemory(server: TestServer, client: RealCli
     const outputs: string[] = [];
     for (let attempt = 0; attempt < 3 && (await answeredFromMemory(server, client.path)) === before; attempt++) {
       const result = await client.run();
-      expect(result.code, `${client.path}: ${result.stdout}${result.stderr ?? ''}`).toBe(0);
+      // What the client printed, with anything shaped like a credential masked (the log's own redaction).
+      expect(result.code, `${client.path}: ${redactString(`${result.stdout}${result.stderr ?? ''}`)}`).toBe(0);
       outputs.push(result.stdout);
     }
     expect(await answeredFromMemory(server, client.path), `${client.path} answered from memory`).toBeGreaterThan(before);
