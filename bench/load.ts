@@ -13,6 +13,11 @@ export interface LoadFigures {
   cpuMicrosPerRequest?: number;
   /** Each round's rate, in the order run (wrkInterleaved runs round i of every target in the same minutes). */
   roundRates: number[];
+  /**
+   * The share of the machine's CPU time the host took for other guests (Linux's `steal`) during this target's
+   * rounds: what the machine could not give anyone, so a figure taken while it was high is the host's, not ours.
+   */
+  stolenShare?: number;
 }
 
 export interface LoadOptions {
@@ -39,7 +44,7 @@ export interface LoadTarget {
 export async function wrkInterleaved(targets: LoadTarget[], options: LoadOptions = {}): Promise<LoadFigures[]> {
   const { connections = 16, seconds = 5, rounds = 3 } = options;
   for (const target of targets) await wrkOnce(target.url, target.headers, connections, 1);
-  const sums = targets.map(() => ({ rates: [] as number[], loadSeconds: 0, wallSeconds: 0, requests: 0, serverMicros: 0 as number | undefined }));
+  const sums = targets.map(() => ({ rates: [] as number[], loadSeconds: 0, wallSeconds: 0, requests: 0, serverMicros: 0 as number | undefined, machine: { steal: 0, total: 0 } }));
   for (let round = 0; round < rounds; round++) {
     // Each round starts one target later, so no target always runs right after the same other one.
     for (let turn = 0; turn < targets.length; turn++) {
@@ -47,9 +52,15 @@ export async function wrkInterleaved(targets: LoadTarget[], options: LoadOptions
       const target = targets[i] as LoadTarget;
       const sum = sums[i] as (typeof sums)[number];
       const cpuBefore = target.pid === undefined ? undefined : treeCpuMicros(target.pid);
+      const machineBefore = machineTicks();
       const started = process.hrtime.bigint();
       const run = await wrkOnce(target.url, target.headers, connections, seconds);
       sum.wallSeconds += Number(process.hrtime.bigint() - started) / 1e9;
+      const machineAfter = machineTicks();
+      if (machineBefore && machineAfter) {
+        sum.machine.steal += machineAfter.steal - machineBefore.steal;
+        sum.machine.total += machineAfter.total - machineBefore.total;
+      }
       const cpuAfter = target.pid === undefined ? undefined : treeCpuMicros(target.pid);
       sum.serverMicros = cpuBefore === undefined || cpuAfter === undefined || sum.serverMicros === undefined ? undefined : sum.serverMicros + cpuAfter - cpuBefore;
       sum.rates.push(run.requestsPerSecond);
@@ -63,7 +74,20 @@ export async function wrkInterleaved(targets: LoadTarget[], options: LoadOptions
     serverCores: sum.serverMicros === undefined ? undefined : sum.serverMicros / 1e6 / sum.wallSeconds,
     loadCores: sum.loadSeconds / sum.wallSeconds,
     cpuMicrosPerRequest: sum.serverMicros === undefined || sum.requests === 0 ? undefined : sum.serverMicros / sum.requests,
+    stolenShare: sum.machine.total > 0 ? sum.machine.steal / sum.machine.total : undefined,
   }));
+}
+
+/** The machine's CPU time so far, every CPU together, in clock ticks: all of it, and what the host stole (Linux /proc/stat). */
+function machineTicks(): { steal: number; total: number } | undefined {
+  try {
+    // "cpu  user nice system idle iowait irq softirq steal guest guest_nice"; guest time is already in user.
+    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1, 9).map(Number);
+    if (fields.length < 8 || fields.some((f) => !Number.isFinite(f))) return undefined;
+    return { steal: fields[7] as number, total: fields.reduce((a, b) => a + b, 0) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** a's rate over b's, round by round: the median and the spread (lowest, highest) of the per-round ratios. */
