@@ -51,10 +51,11 @@ const PEERS: Record<Work, { name: string; target: number }> = {
 };
 
 /**
- * Who serves a work in the section: the raw Node ceiling; Fly with 1 worker at `info` (the default level) and
- * at `warn`; Fly exactly as `npm start` runs it (a worker per core, `info`); the peer.
+ * Who serves a work in the section: the raw Node ceiling; Fly with 1 worker at `info` (the default level), a
+ * twin of it started the same way (the control: how far two identical servers' pairs disagree on this
+ * machine), and 1 worker at `warn`; Fly exactly as `npm start` runs it (a worker per core, `info`); the peer.
  */
-type Role = 'ceiling' | 'single' | 'quiet' | 'asStarted' | 'peer';
+type Role = 'ceiling' | 'single' | 'twin' | 'quiet' | 'asStarted' | 'peer';
 
 /** One work's figures, all from one wrkInterleaved run; a peer's only when it is installed and took its fixture. */
 type WorkFigures = Record<Exclude<Role, 'peer'>, LoadFigures> & Partial<Record<'peer', LoadFigures>>;
@@ -67,6 +68,7 @@ function report(measured: Record<Work, WorkFigures>): BenchResult[] {
   const ceiling = (work: Work) => measured[work].ceiling;
   const single = (work: Work) => measured[work].single;
   const quiet = (work: Work) => measured[work].quiet;
+  const twin = (work: Work) => measured[work].twin;
   const rows: BenchResult[] = [];
   const top = Math.max(...WORKS.map((w) => ceiling(w).requestsPerSecond));
   rows.push({ metric: `raw Node ceiling: node:http answering 1 KB of JSON (best of its rounds)${cpu(ceiling('manifest'))}`, value: top, unit: 'req/s' });
@@ -91,8 +93,12 @@ function report(measured: Record<Work, WorkFigures>): BenchResult[] {
     const best = 1 - single(work).requestsPerSecond / quiet(work).requestsPerSecond;
     const [info, warn] = [single(work).cpuMicrosPerRequest, quiet(work).cpuMicrosPerRequest];
     const cpuCost = info && warn ? `, CPU per request ${signedPct(1 - warn / info)}` : '';
+    // The same measure between two identical servers: a cost inside this spread is the machine's, not the log's.
+    const control = pairedRatio(twin(work), single(work));
     rows.push({
-      metric: `access-log cost on the ${LABEL[work]} (1 − info/warn, median of ${paired.count} paired rounds, which ran from ${signedPct(1 - paired.high)} to ${signedPct(worst)}; best rounds ${signedPct(best)}${cpuCost})`,
+      metric:
+        `access-log cost on the ${LABEL[work]} (1 − info/warn, median of ${paired.count} paired rounds, which ran from ${signedPct(1 - paired.high)} to ${signedPct(worst)}; ` +
+        `best rounds ${signedPct(best)}${cpuCost}; two identical info servers' pairs ran from ${signedPct(1 - control.high)} to ${signedPct(1 - control.low)})`,
       value: cost * 100,
       unit: '%',
       target: '< 10% in every pair',
@@ -130,7 +136,7 @@ interface Running {
 }
 
 /**
- * The raw Node ceiling, three Fly servers (1 worker at info, 1 at warn, as npm start runs it) and the peers run
+ * The raw Node ceiling, four Fly servers (1 worker at info and its twin, 1 at warn, as npm start runs it) and the peers run
  * side by side; each work is measured on every one that serves it, round by round in turn (wrkInterleaved),
  * so every ratio the section reports (share of the ceiling, access-log cost, workers ÷ 1, Fly ÷ peer)
  * compares figures taken in the same minutes.
@@ -150,6 +156,7 @@ async function measure(wheel: string): Promise<Record<Work, WorkFigures>> {
     const roles: [Role, Running | undefined][] = [
       ['ceiling', ceiling],
       ['single', await start(startFly({ workers: '1', log: 'info' }, wheel))],
+      ['twin', await start(startFly({ workers: '1', log: 'info' }, wheel))],
       ['quiet', await start(startFly({ workers: '1', log: 'warn' }, wheel))],
       ['asStarted', await start(startFly({ workers: 'the number of cores', log: 'info' }, wheel))],
       ['peer', await start(attempt('distribution', startDistributionPeer))],
