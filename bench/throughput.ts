@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { accessLogMicrosPerLine } from './access-log-cost.js';
 import { adminSession } from './api-calls.js';
 import { installed, pairedRatio, wrkInterleaved, type LoadFigures, type LoadTarget } from './load.js';
 import { makeBenchPackages, publishAll } from '../test/support/npm-fixtures.js';
@@ -31,7 +32,9 @@ export const throughputSection: BenchSection = {
     // One wheel for Fly and pypiserver alike, kept outside every server's data dir until the section ends.
     const wheelDir = mkdtempSync(join(tmpdir(), 'flybench-wheel-'));
     try {
-      return report(await measure(await buildWheel(wheelDir, { name: 'fly-bench', version: '1.0.0', requiresPython: '>=3.8' })));
+      // Before any server starts: the log's own cost, measured in this process while the machine is otherwise idle.
+      const logMicros = await accessLogMicrosPerLine(['/v2/bench/app/manifests/v1', '/npm/fly-bench-package-0', '/pypi/simple/fly-bench/']);
+      return report(await measure(await buildWheel(wheelDir, { name: 'fly-bench', version: '1.0.0', requiresPython: '>=3.8' })), logMicros);
     } finally {
       rmSync(wheelDir, { recursive: true, force: true });
     }
@@ -64,7 +67,7 @@ type WorkFigures = Record<Exclude<Role, 'peer'>, LoadFigures> & Partial<Record<'
 const CORES = availableParallelism();
 const AS_STARTED = `as npm start runs it (a worker per core: ${CORES}), info log`;
 
-function report(measured: Record<Work, WorkFigures>): BenchResult[] {
+function report(measured: Record<Work, WorkFigures>, logMicros: number): BenchResult[] {
   const ceiling = (work: Work) => measured[work].ceiling;
   const single = (work: Work) => measured[work].single;
   const quiet = (work: Work) => measured[work].quiet;
@@ -103,6 +106,19 @@ function report(measured: Record<Work, WorkFigures>): BenchResult[] {
       unit: '%',
       target: '< 10% in every pair',
       ok: worst < 0.1,
+    });
+  }
+  for (const work of WORKS) {
+    // The same cost as CPU: the log's own µs per line beside the CPU the info server spent per request.
+    const request = single(work).cpuMicrosPerRequest;
+    if (request === undefined) continue;
+    const share = logMicros / request;
+    rows.push({
+      metric: `access log's own CPU on the ${LABEL[work]}: ${logMicros.toFixed(2)} µs per line (200,000 lines through the server's access log into a file, in-process) of the ${Math.round(request)} µs CPU the 1-worker info server spent per request`,
+      value: share * 100,
+      unit: '%',
+      target: '< 10%',
+      ok: share < 0.1,
     });
   }
   const asStarted = (work: Work) => measured[work].asStarted;
