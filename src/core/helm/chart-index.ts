@@ -115,7 +115,7 @@ export class ChartIndex {
 
   /** index() when this process holds the document, confirmed recently; undefined when index() would read the store. */
   inMemory(visible?: (chart: string) => boolean): RenderedIndex | undefined {
-    const fresh = this.fresh(this.deps.clock.now().getTime());
+    const fresh = this.fresh(this.deps.clock.nowMs());
     return fresh && this.visibleOf(fresh, visible);
   }
 

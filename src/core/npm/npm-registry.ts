@@ -74,7 +74,7 @@ export class NpmRegistry {
 
   /** packument() when this process holds it rendered; undefined when it would read the store. */
   packumentInMemory(name: string, kind: PackumentKind, mountPath: string): RenderedPackument | undefined {
-    return this.cache.peek(name, `${kind} ${mountPath}`, this.deps.clock.now().getTime());
+    return this.cache.peek(name, `${kind} ${mountPath}`, this.deps.clock.nowMs());
   }
 
   async distTags(name: string): Promise<Record<string, string>> {

@@ -55,7 +55,7 @@ export class OciManifests {
 
   /** resolve() when this process already holds the answer; undefined when it would read the database. */
   resolvedInMemory(repository: string, reference: Reference): OciManifest | undefined {
-    return this.resolved.get(repository, referenceText(reference), this.deps.clock.now().getTime());
+    return this.resolved.get(repository, referenceText(reference), this.deps.clock.nowMs());
   }
 
   /** get() when this process already holds the manifest and its bytes; undefined otherwise. */

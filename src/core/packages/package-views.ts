@@ -38,7 +38,7 @@ export class PackageViews<V> {
 
   /** get() when this process holds a fresh view; undefined when get() would read the store. */
   inMemory(name: string): V | undefined {
-    return this.cache.fresh(name, this.deps.clock.now().getTime(), VIEW_FRESHNESS_MS)?.view;
+    return this.cache.fresh(name, this.deps.clock.nowMs(), VIEW_FRESHNESS_MS)?.view;
   }
 
   /** The package's view, or undefined when it does not exist or has no version left. */

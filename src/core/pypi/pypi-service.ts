@@ -97,7 +97,7 @@ export class PypiService {
   /** page() when this process holds the project fresh; undefined when it would read the store (or redirect). */
   pageInMemory(requested: string, kind: string, render: (view: ProjectView) => string): Rendered | undefined {
     const name = normalizeProjectName(requested);
-    const fresh = name === requested ? this.cache.fresh(name, this.deps.clock.now().getTime(), PAGE_FRESHNESS_MS) : undefined;
+    const fresh = name === requested ? this.cache.fresh(name, this.deps.clock.nowMs(), PAGE_FRESHNESS_MS) : undefined;
     return fresh && renderOnce(fresh, kind, render);
   }
 

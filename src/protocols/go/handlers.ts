@@ -83,7 +83,8 @@ export function readFromMemory(c: MemoryCall, modules: GoModules): Answer | unde
     case 'latest':
       return view.latest && infoAnswer(view.latest, true);
     case 'file': {
-      checkModuleVersion(t.module, t.version);
+      // A version in the module's view passed checkModuleVersion when it was published; any other goes on to
+      // read(), which checks it and answers the error.
       const v = view.byVersion.get(t.version);
       if (!v || t.ext === 'zip') return undefined;
       if (t.ext === 'info') return infoAnswer(v, false);

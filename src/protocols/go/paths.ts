@@ -34,7 +34,15 @@ export function parseGoPath(rest: string): GoRequest {
   return ext ? { kind: 'file', module, version, ext } : { kind: 'version', module, version };
 }
 
-/** What the kit's wildcard route matched (`/*` below the mount), parsed. */
+/** Each request's parsed path, kept with its params object: the guard (for the resource) and the handler both ask. */
+const parsed = new WeakMap<Record<string, string>, GoRequest>();
+
+/** What the kit's wildcard route matched (`/*` below the mount), parsed once per request. */
 export function goTarget(params: Record<string, string>): GoRequest {
-  return parseGoPath(params['*'] ?? '');
+  let target = parsed.get(params);
+  if (target === undefined) {
+    target = parseGoPath(params['*'] ?? '');
+    parsed.set(params, target);
+  }
+  return target;
 }
