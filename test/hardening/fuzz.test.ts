@@ -19,7 +19,7 @@ import { PROTOCOL_SEGMENTS, protocolBodies, seedUploads } from './fuzz-protocol-
  * The seed is printed so any failure can be replayed.
  */
 const SEED = process.env.FLY_FUZZ_SEED === 'random' ? randomInt(2 ** 31) : Number(process.env.FLY_FUZZ_SEED ?? 20261201);
-const CASES = Number(process.env.FLY_FUZZ_CASES ?? 2500);
+const CASES = Number(process.env.FLY_FUZZ_CASES ?? 4000);
 const PARALLEL = 8;
 
 /** mulberry32: a small, fast, reproducible generator. */
@@ -69,10 +69,13 @@ async function routeTemplates(): Promise<PathTemplate[]> {
   for (const protocol of PROTOCOLS) {
     for (const route of await protocol.routes()) {
       for (const prefix of route.prefixes ?? protocol.prefixes) {
-        const path = `${prefix}${route.path}`.replace(ROUTE_PARAM, '{p}');
-        const template = byPath.get(path) ?? { path, protocol: protocol.id, methods: [] };
-        template.methods.push(route.method);
-        byPath.set(path, template);
+        // npm's `{pkg}` is a package name, which may be scoped: `@scope/name` holds a real slash.
+        const full = `${prefix}${route.path}`;
+        for (const path of new Set([full, full.replace('{pkg}', '@{p}/{p}')].map((p) => p.replace(ROUTE_PARAM, '{p}')))) {
+          const template = byPath.get(path) ?? { path, protocol: protocol.id, methods: [] };
+          template.methods.push(route.method);
+          byPath.set(path, template);
+        }
       }
     }
   }
