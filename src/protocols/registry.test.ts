@@ -52,4 +52,12 @@ describe('the protocol registry', () => {
     }
     expect(isReservedPath('/tokens')).toBe(false);
   });
+
+  it('reads every protocol’s route table, each route answering under its protocol’s own prefixes', async () => {
+    for (const p of PROTOCOLS) {
+      const routes = await p.routes();
+      expect(routes.length, p.id).toBeGreaterThan(0);
+      for (const route of routes) for (const prefix of route.prefixes ?? []) expect(p.prefixes, `${p.id} ${route.path}`).toContain(prefix);
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, login } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -7,10 +8,12 @@ import { startServer, type TestServer } from '../helpers/server.js';
 describe('PyPI upload with a malformed multipart body', () => {
   let server: TestServer;
   let auth: Record<string, string>;
+  let admin: Awaited<ReturnType<typeof login>>;
 
   beforeAll(async () => {
     server = await startServer();
-    const token = await (await login(server)).createToken({ name: 'uploader', permission: 'read-write' });
+    admin = await login(server);
+    const token = await admin.createToken({ name: 'uploader', permission: 'read-write' });
     auth = basicAuth('__token__', token.token);
   });
   afterAll(() => server?.stop());
@@ -33,6 +36,28 @@ describe('PyPI upload with a malformed multipart body', () => {
     const res = await upload(contentType, body);
     expect(res.status).toBe(400);
     expect(await res.text()).toMatch(/^400 /);
+  });
+
+  /** One request in one write, so the whole body is at the server before its handler reads the form; its status line. */
+  const sentWhole = (headers: Record<string, string>, body: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(server.port, '127.0.0.1');
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+      socket.on('end', () => resolve(answer.split('\r\n')[0] ?? ''));
+      socket.on('error', reject);
+      const head = Object.entries({ host: server.host, connection: 'close', 'content-length': String(Buffer.byteLength(body)), ...headers });
+      socket.write(`POST /pypi/ HTTP/1.1\r\n${head.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`);
+    });
+
+  it('a truncated form that arrived whole while the guard looked its token up → 400, not the parser’s error as a 500', async () => {
+    // A token used for the first time is looked up in the database (on PostgreSQL, a real wait): meanwhile the
+    // short body arrives, and the form is parsed, and fails, at once, before the handler holds its file part.
+    for (let i = 0; i < 3; i++) {
+      const fresh = await admin.createToken({ name: `first-use-${i}`, permission: 'read-write' });
+      const status = await sentWhole({ ...basicAuth('__token__', fresh.token), 'content-type': 'multipart/form-data; boundary=XyZ' }, `${start('XyZ')}${'a'.repeat(100)}`);
+      expect(status).toMatch(/^HTTP\/1.1 400 Invalid upload: the multipart form is malformed/);
+    }
   });
 
   it('a client abandoning its upload mid-file is not an unhandled error', async () => {

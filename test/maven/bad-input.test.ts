@@ -93,6 +93,25 @@ describe('Maven refuses bad input with a clear error and stores nothing', () => 
     expect(before).not.toContain('2.0');
   });
 
+  it('well-formed XML the parser still refuses (nesting too deep, an external entity) → 400, nothing stored, not a 500', async () => {
+    const before = (await get('com/example/bad/maven-metadata.xml')).text;
+    // Earlier tests' deleted files keep their blobs until `flyreg gc`: compare with what is stored now.
+    const blobs = storedBlobs(server).sort();
+    const deep = await put('com/example/bad/3.0/bad-3.0.pom', `${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}`);
+    expect(deep.status, deep.text).toBe(400);
+    expect(deep.text).toContain('bad-3.0.pom cannot be read');
+    const external = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><metadata><groupId>&e;</groupId></metadata>';
+    for (const path of ['com/example/bad/maven-metadata.xml', 'com/example/bad/3.0/bad-3.0.pom']) {
+      const res = await put(path, external);
+      expect(res.status, `${path}: ${res.text}`).toBe(400);
+      expect(res.text).toContain('cannot be read');
+    }
+    expect((await get('com/example/bad/maven-metadata.xml')).text).toBe(before);
+    expect(storedBlobs(server).sort()).toEqual(blobs);
+    expect(openUploads(server)).toEqual([]);
+    expect(await server.settledOutput()).not.toMatch(/"level":50|unhandled error/);
+  });
+
   it('an uploaded maven-metadata.xml that is not XML or names another artifact → 400; a good one is reconciled, not trusted', async () => {
     expect((await put('com/example/bad/maven-metadata.xml', '<metadata><groupId>com.example')).status).toBe(400);
     const other = await put('com/example/bad/maven-metadata.xml', '<metadata><groupId>org.other</groupId><artifactId>bad</artifactId></metadata>');

@@ -18,7 +18,14 @@ export function parseXml(text: string, what: string): { root: string; node: XmlN
   if (valid !== true) {
     throw Errors.validation(`${what} is not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
   }
-  const doc = parser.parse(text) as XmlNode;
+  let doc: XmlNode;
+  try {
+    doc = parser.parse(text) as XmlNode;
+  } catch (error) {
+    // The validator passes documents the parser then refuses (nesting deeper than its limit, a DOCTYPE
+    // declaring an external entity): they are the client's malformed XML too, not our failure.
+    throw Errors.validation(`${what} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const root = Object.keys(doc).find((k) => !k.startsWith('?') && !k.startsWith('#') && !k.startsWith('!'));
   const node = root === undefined ? undefined : doc[root];
   if (root === undefined || node === undefined) throw Errors.validation(`${what} has no root element`);

@@ -36,4 +36,5 @@ export const cargoProtocol: ProtocolDefinition<Crates> = {
   },
   catalog: async (service) => (await import('../../core/packages/catalog/providers/cargo.js')).cargoCatalogProvider(service),
   mount: async (app, deps) => (await import('./plugin.js')).cargoPlugin(app, deps),
+  routes: async () => (await import('./routes.js')).CARGO_ROUTES,
 };

@@ -34,4 +34,5 @@ export const genericProtocol: ProtocolDefinition<GenericFiles> = {
   cliCommands: async () => (await import('../../cli/commands/files.js')).registerFiles,
   catalog: async (service) => (await import('../../core/packages/catalog/providers/generic.js')).genericCatalogProvider(service),
   mount: async (app, deps) => (await import('./plugin.js')).genericPlugin(app, deps),
+  routes: async () => (await import('./routes.js')).GENERIC_ROUTES,
 };

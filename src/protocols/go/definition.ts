@@ -49,4 +49,5 @@ export const goProtocol: ProtocolDefinition<GoModules> = {
   cliCommands: async () => (await import('../../cli/commands/go.js')).registerGo,
   catalog: async (service) => (await import('../../core/packages/catalog/providers/go.js')).goCatalogProvider(service),
   mount: async (app, deps) => (await import('./plugin.js')).goPlugin(app, deps),
+  routes: async () => (await import('./routes.js')).GO_ROUTES,
 };

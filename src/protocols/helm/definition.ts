@@ -37,4 +37,5 @@ export const helmProtocol: ProtocolDefinition<Charts> = {
   },
   catalog: async (service) => (await import('../../core/packages/catalog/providers/helm.js')).helmCatalogProvider(service),
   mount: async (app, deps) => (await import('./plugin.js')).helmPlugin(app, deps),
+  routes: async () => (await import('./routes.js')).HELM_ROUTES,
 };

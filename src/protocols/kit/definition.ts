@@ -5,6 +5,7 @@ import type { ClientSetup } from '../../client/package-managers/client-setup.js'
 import type { Core } from '../../core/core.js';
 import type { CatalogProvider } from '../../core/packages/catalog/provider.js';
 import type { CoreProtocol, ProtocolServiceDeps } from '../../core/protocols.js';
+import type { ProtocolRoute } from './route.js';
 
 /** What every protocol's mount receives from the composition root (src/server/app.ts). */
 export interface MountDeps {
@@ -13,6 +14,9 @@ export interface MountDeps {
   /** Protocol settings parsed from the configuration (src/server/config.ts). */
   settings: { npmMaxBodyBytes: number };
 }
+
+/** A route table row as read without serving it: its method, its path (its router's syntax) and where it answers. */
+export type RouteShape = Pick<ProtocolRoute<never, never>, 'method' | 'path' | 'prefixes'>;
 
 /**
  * One entry of the protocol registry (src/protocols/registry.ts): everything the rest of the product needs
@@ -39,6 +43,12 @@ export interface ProtocolDefinition<S = unknown> extends CoreProtocol {
    * plugin, so that reading the registry (the CLI does) never loads the HTTP stack.
    */
   mount(app: FastifyInstance, deps: MountDeps): Promise<void>;
+  /**
+   * The route table `mount` serves (its routes.ts), as a dynamic import like `mount`, for what reads the
+   * routes without serving them: the seeded fuzz test (test/hardening/fuzz.test.ts) reaches every route of
+   * every protocol from it, so a new protocol is fuzzed without anyone listing its paths.
+   */
+  routes(): Promise<readonly RouteShape[]>;
   /**
    * Its entries in the dashboard's Packages section (core/packages/catalog/providers/), over its core
    * service; a dynamic import like `mount`. OCI, npm and PyPI, which core builds by name, have theirs in

@@ -44,4 +44,5 @@ export const mavenProtocol: ProtocolDefinition<MavenRepository> = {
   },
   catalog: async (service) => (await import('../../core/packages/catalog/providers/maven.js')).mavenCatalogProvider(service),
   mount: async (app, deps) => (await import('./plugin.js')).mavenPlugin(app, deps),
+  routes: async () => (await import('./routes.js')).MAVEN_ROUTES,
 };

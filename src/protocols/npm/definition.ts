@@ -49,4 +49,5 @@ export const npmProtocol: ProtocolDefinition = {
     },
   },
   mount: async (app, deps) => (await import('./plugin.js')).npmPlugin(app, deps),
+  routes: async () => (await import('./routes.js')).NPM_ROUTES,
 };

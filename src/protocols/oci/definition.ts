@@ -23,4 +23,5 @@ export const ociProtocol: ProtocolDefinition = {
     edit: (existing, endpoints, credential) => editDockerConfig(existing, endpoints.docker.registry, credential.username, credential.secret),
   },
   mount: async (app, deps) => (await import('./plugin.js')).ociPlugin(app, deps),
+  routes: async () => (await import('./routes.js')).OCI_ROUTES,
 };

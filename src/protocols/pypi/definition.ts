@@ -41,4 +41,5 @@ export const pypiProtocol: ProtocolDefinition = {
     edit: (existing, endpoints, credential) => editPipConf(existing, indexUrlWithCredentials(endpoints.pypi.indexUrl, credential.username, credential.secret)),
   },
   mount: async (app, deps) => (await import('./plugin.js')).pypiPlugin(app, deps),
+  routes: async () => (await import('./routes.js')).PYPI_ROUTES,
 };

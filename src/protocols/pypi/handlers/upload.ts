@@ -54,6 +54,7 @@ export async function uploadFile(c: PypiContext): Promise<FastifyReply> {
   let received: ReceivedFile | undefined;
   let formFailure: unknown;
   const noteFormFailure = (error: unknown) => (formFailure ??= error);
+  let filePart: Readable | undefined;
   try {
     for await (const part of formParts(c.request.parts(), noteFormFailure)) {
       if (part.type === 'field') {
@@ -68,11 +69,16 @@ export async function uploadFile(c: PypiContext): Promise<FastifyReply> {
         continue;
       }
       if (received) throw Errors.validation('Upload more than one file per request: send one "content" part');
+      filePart = part.file;
       part.file.once('error', noteFormFailure);
       received = await receiveFile(c.blobs, part.filename, part.file, signal);
       if (part.file.truncated) throw Errors.payloadTooLarge(PYPI_LIMITS.maxFileBytes);
     }
   } catch (error) {
+    // A body that was already here whole when the form was read (the guard waited on the database) is parsed
+    // at once: the form fails, and its file part is destroyed with that error, before the listener above is on
+    // it. The part keeps the error: the form's failure all the same.
+    if (filePart?.errored) noteFormFailure(filePart.errored);
     if (received) await c.blobs.cancelUpload(received.uploadId);
     throw uploadFailure(error, formFailure, signal);
   }
