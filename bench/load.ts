@@ -78,6 +78,18 @@ export async function wrkInterleaved(targets: LoadTarget[], options: LoadOptions
   }));
 }
 
+/**
+ * Runs `work` and says what share of the machine's CPU time the host stole meanwhile (Linux /proc/stat;
+ * undefined elsewhere), for figures taken outside wrkInterleaved.
+ */
+export async function withHostSteal<T>(work: () => Promise<T>): Promise<{ result: T; stolenShare: number | undefined }> {
+  const before = machineTicks();
+  const result = await work();
+  const after = machineTicks();
+  const total = before && after ? after.total - before.total : 0;
+  return { result, stolenShare: before && after && total > 0 ? (after.steal - before.steal) / total : undefined };
+}
+
 /** The machine's CPU time so far, every CPU together, in clock ticks: all of it, and what the host stole (Linux /proc/stat). */
 function machineTicks(): { steal: number; total: number } | undefined {
   try {
