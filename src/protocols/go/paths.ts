@@ -1,4 +1,5 @@
 import { unescapeModulePath } from '../../formats/go/module-path.js';
+import { parsedOncePerRequest } from '../kit/parsed-once.js';
 
 /** What a GOPROXY request path names, after the mount prefix. */
 export type GoRequest =
@@ -34,15 +35,5 @@ export function parseGoPath(rest: string): GoRequest {
   return ext ? { kind: 'file', module, version, ext } : { kind: 'version', module, version };
 }
 
-/** Each request's parsed path, kept with its params object: the guard (for the resource) and the handler both ask. */
-const parsed = new WeakMap<Record<string, string>, GoRequest>();
-
 /** What the kit's wildcard route matched (`/*` below the mount), parsed once per request. */
-export function goTarget(params: Record<string, string>): GoRequest {
-  let target = parsed.get(params);
-  if (target === undefined) {
-    target = parseGoPath(params['*'] ?? '');
-    parsed.set(params, target);
-  }
-  return target;
-}
+export const goTarget = parsedOncePerRequest((params): GoRequest => parseGoPath(params['*'] ?? ''));

@@ -5,6 +5,7 @@ import type { MavenRepository, MavenResource } from '../../core/maven/maven-repo
 import { sendAnswer, type Answer, type MemoryCall } from '../kit/route.js';
 import { directoryRedirect, type HostedContext, type HostedRoute } from '../hosted-files/mount.js';
 import { bodyOf } from '../kit/bodies.js';
+import { parsedOncePerRequest } from '../kit/parsed-once.js';
 import { declaredChecksums, downloadAnswer, readSmallBody, renderListing, sendDownload } from '../hosted-files/wire.js';
 
 export type MavenContext = HostedContext<MavenRepository>;
@@ -12,16 +13,8 @@ export type MavenRoute = HostedRoute<MavenRepository>;
 
 const pathOf = (params: Record<string, string>) => params['*'] ?? '';
 
-/**
- * The kit's `resource` (for authorization) and then the handler read the same request's path: the last
- * parse is kept, so a GET parses its path once. Parsing is pure; another request in between just re-parses.
- */
-let lastParsed: { path: string; parsed: MavenPath } | undefined;
-function mavenPathOf(params: Record<string, string>): MavenPath {
-  const path = pathOf(params);
-  if (lastParsed?.path !== path) lastParsed = { path, parsed: parseMavenPath(path) };
-  return lastParsed.parsed;
-}
+/** The request's path in the Maven layout, parsed once per request (the kit's `resource`, then the handler). */
+const mavenPathOf = parsedOncePerRequest((params): MavenPath => parseMavenPath(pathOf(params)));
 
 /** The artifact a path acts on, for authorization: `groupId:artifactId`, or the whole repository. */
 function artifactOf(path: MavenPath): string {
