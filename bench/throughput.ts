@@ -20,9 +20,9 @@ const PIP_ACCEPT = 'application/vnd.pypi.simple.v1+json, application/vnd.pypi.si
 const ADMIN = { username: 'admin', password: `bench-${randomBytes(12).toString('hex')}` };
 
 /**
- * Issue 21: the server on SQLite with the access log at `info` (the default), 1 worker, at `warn`, and exactly
- * as `npm start` runs it (a worker per core), each figure beside the raw Node ceiling measured in turn with
- * it; the peers (distribution, Verdaccio, pypiserver) where installed, measured in turn with them too, and
+ * Issue 21: the server on SQLite with the access log at `info` (the default) with 1 worker (and its twin, the
+ * control), at `warn`, and exactly as `npm start` runs it (a worker per core), each figure beside the raw Node
+ * ceiling measured in turn with it; the log's own CPU per line, measured in-process; the peers (distribution, Verdaccio, pypiserver) where installed, measured in turn with them too, and
  * set beside Fly as `npm start` runs it. Needs wrk (scripts/install-bench-tools.sh).
  */
 export const throughputSection: BenchSection = {
