@@ -52,14 +52,12 @@ export async function wrkInterleaved(targets: LoadTarget[], options: LoadOptions
       const target = targets[i] as LoadTarget;
       const sum = sums[i] as (typeof sums)[number];
       const cpuBefore = target.pid === undefined ? undefined : treeCpuMicros(target.pid);
-      const machineBefore = machineTicks();
       const started = process.hrtime.bigint();
-      const run = await wrkOnce(target.url, target.headers, connections, seconds);
+      const { result: run, ticks } = await ticksDuring(() => wrkOnce(target.url, target.headers, connections, seconds));
       sum.wallSeconds += Number(process.hrtime.bigint() - started) / 1e9;
-      const machineAfter = machineTicks();
-      if (machineBefore && machineAfter) {
-        sum.machine.steal += machineAfter.steal - machineBefore.steal;
-        sum.machine.total += machineAfter.total - machineBefore.total;
+      if (ticks) {
+        sum.machine.steal += ticks.steal;
+        sum.machine.total += ticks.total;
       }
       const cpuAfter = target.pid === undefined ? undefined : treeCpuMicros(target.pid);
       sum.serverMicros = cpuBefore === undefined || cpuAfter === undefined || sum.serverMicros === undefined ? undefined : sum.serverMicros + cpuAfter - cpuBefore;
@@ -74,24 +72,36 @@ export async function wrkInterleaved(targets: LoadTarget[], options: LoadOptions
     serverCores: sum.serverMicros === undefined ? undefined : sum.serverMicros / 1e6 / sum.wallSeconds,
     loadCores: sum.loadSeconds / sum.wallSeconds,
     cpuMicrosPerRequest: sum.serverMicros === undefined || sum.requests === 0 ? undefined : sum.serverMicros / sum.requests,
-    stolenShare: sum.machine.total > 0 ? sum.machine.steal / sum.machine.total : undefined,
+    stolenShare: stolenShare(sum.machine),
   }));
 }
 
-/**
- * Runs `work` and says what share of the machine's CPU time the host stole meanwhile (Linux /proc/stat;
- * undefined elsewhere), for figures taken outside wrkInterleaved.
- */
-export async function withHostSteal<T>(work: () => Promise<T>): Promise<{ result: T; stolenShare: number | undefined }> {
+/** The machine's CPU time over an interval, every CPU together, in clock ticks: all of it, and what the host stole. */
+export interface MachineTicks {
+  steal: number;
+  total: number;
+}
+
+/** Runs `work` and counts the machine's CPU time meanwhile (Linux /proc/stat; undefined elsewhere). */
+export async function ticksDuring<T>(work: () => Promise<T>): Promise<{ result: T; ticks: MachineTicks | undefined }> {
   const before = machineTicks();
   const result = await work();
   const after = machineTicks();
-  const total = before && after ? after.total - before.total : 0;
-  return { result, stolenShare: before && after && total > 0 ? (after.steal - before.steal) / total : undefined };
+  return { result, ticks: before && after ? { steal: after.steal - before.steal, total: after.total - before.total } : undefined };
+}
+
+/** The share of the machine's CPU time the host stole (for other guests) in those ticks. */
+export function stolenShare(ticks: MachineTicks | undefined): number | undefined {
+  return ticks && ticks.total > 0 ? ticks.steal / ticks.total : undefined;
+}
+
+/** How every bench row names it: `host steal 13%`, or undefined when it was not measured. */
+export function hostSteal(share: number | undefined): string | undefined {
+  return share === undefined ? undefined : `host steal ${Math.round(share * 100)}%`;
 }
 
 /** The machine's CPU time so far, every CPU together, in clock ticks: all of it, and what the host stole (Linux /proc/stat). */
-function machineTicks(): { steal: number; total: number } | undefined {
+function machineTicks(): MachineTicks | undefined {
   try {
     // "cpu  user nice system idle iowait irq softirq steal guest guest_nice"; guest time is already in user.
     const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1, 9).map(Number);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { installed, wrkInterleaved, type LoadFigures } from './load.js';
+import { hostSteal, installed, wrkInterleaved, type LoadFigures } from './load.js';
 import { startNodeCeiling } from './peers.js';
 import type { BenchResult } from './section.js';
 import { spawnServer, type ServerProcess } from '../test/support/server-process.js';
@@ -43,7 +43,9 @@ export async function metadataGets(single: ServerProcess, data: ServerData, gets
       const [limit, one, all] = (await wrkInterleaved([{ url: `${node.url}/`, headers: {}, pid: node.pid }, target(single, get), target(server, get)])) as [LoadFigures, LoadFigures, LoadFigures];
       top = Math.max(top, limit.requestsPerSecond);
       const share = (f: LoadFigures) =>
-        `${Math.round((100 * f.requestsPerSecond) / limit.requestsPerSecond)}% of the ceiling measured in turn with it (${Math.round(limit.requestsPerSecond)}), ${Math.round(f.cpuMicrosPerRequest ?? 0)} µs CPU/req${stolen(f)}`;
+        [`${Math.round((100 * f.requestsPerSecond) / limit.requestsPerSecond)}% of the ceiling measured in turn with it (${Math.round(limit.requestsPerSecond)})`, `${Math.round(f.cpuMicrosPerRequest ?? 0)} µs CPU/req`, hostSteal(f.stolenShare)]
+          .filter(Boolean)
+          .join(', ');
       rows.push({
         metric: `authenticated ${get.what} GETs, SQLite, 1 process, info log (${share(one)})`,
         value: one.requestsPerSecond,
@@ -64,9 +66,4 @@ export async function metadataGets(single: ServerProcess, data: ServerData, gets
     await server.stop();
     await node.stop();
   }
-}
-
-/** The host's steal during a target's rounds, when /proc/stat gave it (bench/load.ts LoadFigures.stolenShare). */
-function stolen(figures: LoadFigures): string {
-  return figures.stolenShare === undefined ? '' : `, host steal ${Math.round(figures.stolenShare * 100)}%`;
 }

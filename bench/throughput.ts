@@ -4,7 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accessLogMicrosPerLine } from './access-log-cost.js';
 import { adminSession } from './api-calls.js';
-import { installed, pairedRatio, wrkInterleaved, type LoadFigures, type LoadTarget } from './load.js';
+import { hostSteal, installed, pairedRatio, wrkInterleaved, type LoadFigures, type LoadTarget } from './load.js';
 import { makeBenchPackages, publishAll } from '../test/support/npm-fixtures.js';
 import { bearer, pushImage } from './oci.js';
 import { pushTinyImage, startDistribution, startNodeCeiling, startPypiserver } from './peers.js';
@@ -290,7 +290,6 @@ function signedPct(share: number): string {
 function cpu(figures: LoadFigures): string {
   const server = figures.serverCores === undefined ? '' : `server ${figures.serverCores.toFixed(2)} cores, ${Math.round(figures.cpuMicrosPerRequest ?? 0)} µs CPU/req`;
   const load = figures.loadCores === undefined ? '' : `wrk ${figures.loadCores.toFixed(2)} cores`;
-  const stolen = figures.stolenShare === undefined ? '' : `host steal ${pct(figures.stolenShare)}`;
-  const parts = [server, load, stolen].filter(Boolean);
+  const parts = [server, load, hostSteal(figures.stolenShare)].filter(Boolean);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
