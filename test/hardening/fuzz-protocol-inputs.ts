@@ -74,12 +74,19 @@ function yamlLaughs(): string {
   return `${lines.join('\n')}\nversion: 1.0.0\n`;
 }
 
+/** The real artifacts, version 1.0.0 (1.0 for Maven): what the fuzz seeds, and what its bodies start from. */
+async function realArtifacts(): Promise<{ jar: Buffer; goZip: Buffer; chart: Buffer; crate: Buffer }> {
+  return {
+    jar: await zipOf({ 'META-INF/MANIFEST.MF': 'Manifest-Version: 1.0\n' }),
+    goZip: await zipOf({ [`${GO_MODULE}@v1.0.0/go.mod`]: `module ${GO_MODULE}\n`, [`${GO_MODULE}@v1.0.0/a.go`]: 'package fuzz\n' }),
+    chart: tarGzOf({ 'fuzz/Chart.yaml': chartYaml('fuzz', '1.0.0') }),
+    crate: tarGzOf({ [`${CRATE}-1.0.0/Cargo.toml`]: cargoToml(CRATE, '1.0.0') }),
+  };
+}
+
 /** Bodies for each protocol's uploads: the real thing, and the real thing broken (truncated, lying, malformed). */
 export async function protocolBodies(): Promise<Record<string, Buffer[]>> {
-  const goZip = await zipOf({ [`${GO_MODULE}@v1.0.0/go.mod`]: `module ${GO_MODULE}\n`, [`${GO_MODULE}@v1.0.0/a.go`]: 'package fuzz\n' });
-  const chart = tarGzOf({ 'fuzz/Chart.yaml': chartYaml('fuzz', '1.0.0') });
-  const crate = tarGzOf({ [`${CRATE}-1.0.0/Cargo.toml`]: cargoToml(CRATE, '1.0.0') });
-  const jar = await zipOf({ 'META-INF/MANIFEST.MF': 'Manifest-Version: 1.0\n' });
+  const { jar, goZip, chart, crate } = await realArtifacts();
   // A publish body framed by hand: u32 LE JSON length, the bytes given, u32 LE .crate length (both may lie).
   const framed = (jsonLength: number, rest: Buffer, crateLength: number) => {
     const lengths = Buffer.alloc(8);
@@ -120,13 +127,14 @@ export async function protocolBodies(): Promise<Record<string, Buffer[]>> {
 
 /** The artifacts the fuzz seeds before it starts, so its segments above name things that exist. */
 export async function seedUploads(): Promise<{ method: string; path: string; body: Buffer }[]> {
+  const { jar, goZip, chart, crate } = await realArtifacts();
   return [
     { method: 'PUT', path: '/maven/com/example/app/1.0/app-1.0.pom', body: Buffer.from(POM) },
-    { method: 'PUT', path: '/maven/com/example/app/1.0/app-1.0.jar', body: await zipOf({ 'META-INF/MANIFEST.MF': 'Manifest-Version: 1.0\n' }) },
+    { method: 'PUT', path: '/maven/com/example/app/1.0/app-1.0.jar', body: jar },
     { method: 'PUT', path: '/maven/com/example/app/1.0-SNAPSHOT/app-1.0-20201231.235959-1.jar', body: Buffer.from('snapshot') },
     { method: 'PUT', path: '/generic/fuzz/1.0/file.bin', body: Buffer.from('generic file') },
-    { method: 'PUT', path: `/go/${GO_MODULE}/@v/v1.0.0.zip`, body: await zipOf({ [`${GO_MODULE}@v1.0.0/go.mod`]: `module ${GO_MODULE}\n` }) },
-    { method: 'PUT', path: '/helm/charts/fuzz-1.0.0.tgz', body: tarGzOf({ 'fuzz/Chart.yaml': chartYaml('fuzz', '1.0.0') }) },
-    { method: 'PUT', path: '/cargo/api/v1/crates/new', body: cargoPublishBody(cargoMeta(CRATE, '1.0.0'), tarGzOf({ [`${CRATE}-1.0.0/Cargo.toml`]: cargoToml(CRATE, '1.0.0') })) },
+    { method: 'PUT', path: `/go/${GO_MODULE}/@v/v1.0.0.zip`, body: goZip },
+    { method: 'PUT', path: '/helm/charts/fuzz-1.0.0.tgz', body: chart },
+    { method: 'PUT', path: '/cargo/api/v1/crates/new', body: cargoPublishBody(cargoMeta(CRATE, '1.0.0'), crate) },
   ];
 }
