@@ -12,6 +12,7 @@ import { webUiPlugin } from '../web-ui/plugin.js';
 import type { AccessLog } from './logger.js';
 import { requestLogger } from './request-logger.js';
 import { rejectNulBytes } from '../http/reject-nul.js';
+import { lingerOnEarlyAnswers } from '../http/lingering-close.js';
 import { answerStorageFailure } from '../http/storage-failure.js';
 import type { HttpTimeouts } from './config.js';
 import { registerOperations, requestCounter } from './operations.js';
@@ -72,6 +73,7 @@ export async function buildApp({ core, logger, access, publicUrl, trustProxy, ve
     done();
   });
   rejectNulBytes(app);
+  lingerOnEarlyAnswers(app);
   registerOperations(app, core, countRequest.registry);
   await app.register(apiPlugin, { core, catalog: createPackageCatalog(core, core.oci, await definedCatalogProviders(core, PROTOCOLS)), secureCookies: publicUrl.protocol === 'https:', version });
   for (const protocol of PROTOCOLS) await protocol.mount(app, { core, publicUrl, settings: { npmMaxBodyBytes: npm.maxBodyBytes } });

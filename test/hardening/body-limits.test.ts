@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -54,4 +56,42 @@ describe('body limits are per route and decided before the body is read', () => 
     const res = await send('POST', '/npm/-/v1/login', JSON.stringify({ hostname: 'laptop' }));
     expect(res.status).toBe(200);
   });
+
+  it('a client still sending a refused body reads the 413, every time', async () => {
+    const statuses = [];
+    for (let i = 0; i < 20; i++) {
+      const res = await send('POST', '/api/v1/auth/login', bigJson(2 * 1024 * 1024));
+      statuses.push(res.status);
+      await res.arrayBuffer();
+    }
+    expect(statuses).toEqual(statuses.map(() => 413));
+  });
+
+  it('a refused body that goes on and on gets its answer and a FIN, is read on for a bounded time, then cut', async () => {
+    const socket = connect({ port: Number(server.url.split(':').at(-1)), host: '127.0.0.1', allowHalfOpen: true });
+    await once(socket, 'connect');
+    socket.write(`POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${64 * 1024 ** 3}\r\n\r\n`);
+    let answer = '';
+    let serverEnded = false;
+    socket.on('data', (bytes: Buffer) => (answer += bytes.toString('latin1')));
+    socket.on('end', () => (serverEnded = true));
+    const writeFailed = new Promise<string>((resolve) => socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message)));
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    let sentAfterFin = 0;
+    const pump = (): void => {
+      while (!socket.destroyed) {
+        if (serverEnded) sentAfterFin += chunk.length;
+        if (!socket.write(chunk)) return void socket.once('drain', pump);
+      }
+    };
+    pump();
+    expect(await writeFailed).toMatch(/^(ECONNRESET|EPIPE)$/);
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer.toLowerCase()).toContain('connection: close');
+    expect(serverEnded).toBe(true);
+    // The client kept sending after the server's FIN, and the server read it until the linger time was up.
+    expect(sentAfterFin).toBeGreaterThan(0);
+    const after = await send('POST', '/npm/-/v1/login', JSON.stringify({ hostname: 'laptop' }));
+    expect(after.status).toBe(200);
+  }, 30_000);
 });
