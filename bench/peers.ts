@@ -29,6 +29,44 @@ require('node:http').createServer((req, res) => {
   return started(spawn(process.execPath, ['-e', script], { stdio: 'ignore' }), `http://127.0.0.1:${port}`, '/');
 }
 
+/** An answer a server gave, as it went on the wire: status, headers (Node's own Date/Connection/Keep-Alive aside) and body bytes. */
+export interface RecordedAnswer {
+  status: number;
+  headers: [string, string][];
+  body: Buffer;
+}
+
+/** Records the answer `url` gives to a GET with `headers` (one request; the body read whole). */
+export async function recordAnswer(url: string, headers: Record<string, string>): Promise<RecordedAnswer> {
+  const res = await fetch(url, { headers });
+  const body = Buffer.from(await res.arrayBuffer());
+  if (res.headers.has('content-encoding')) throw new Error(`${url}: a compressed answer cannot be replayed byte for byte`);
+  const nodeOwn = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+  return { status: res.status, headers: [...res.headers].filter(([name]) => !nodeOwn.has(name)), body };
+}
+
+/**
+ * The ceiling for answers of a given shape: node:http replaying recorded answers byte for byte (one per
+ * path), reading nothing of the request. Beside the 1 KB ceiling it says how much of a server's time per
+ * request the answer itself costs (its headers and size), and beside the server how much is the server's.
+ */
+export async function startReplay(answers: Record<string, RecordedAnswer>): Promise<Peer> {
+  const port = await freePort();
+  const root = mkdtempSync(join(tmpdir(), 'flybench-replay-'));
+  const file = join(root, 'answers.json');
+  writeFileSync(file, JSON.stringify(Object.entries(answers).map(([path, a]) => [path, a.status, a.headers.flat(), a.body.toString('base64')])));
+  const script = `
+const answers = new Map(JSON.parse(require('node:fs').readFileSync(${JSON.stringify(file)}, 'utf8')).map(([path, status, headers, body]) => [path, { status, headers, body: Buffer.from(body, 'base64') }]));
+require('node:http').createServer((req, res) => {
+  const a = answers.get(req.url);
+  if (!a) { res.writeHead(404, { 'content-length': 0 }); return res.end(); }
+  res.writeHead(a.status, a.headers);
+  res.end(a.body);
+}).listen(${port}, '127.0.0.1');`;
+  const [probe] = Object.keys(answers);
+  return started(spawn(process.execPath, ['-e', script], { stdio: 'ignore' }), `http://127.0.0.1:${port}`, probe ?? '/', root, [200, 404]);
+}
+
 /**
  * distribution (Debian's docker-registry) with htpasswd auth and filesystem storage, as a small team would
  * run it. Undefined when it is not installed. Basic credentials: bench / bench-password.

@@ -7,7 +7,7 @@ import { adminSession } from './api-calls.js';
 import { hostSteal, installed, pairedRatio, wrkInterleaved, type LoadFigures, type LoadTarget } from './load.js';
 import { makeBenchPackages, publishAll } from '../test/support/npm-fixtures.js';
 import { bearer, pushImage } from './oci.js';
-import { pushTinyImage, startDistribution, startNodeCeiling, startPypiserver } from './peers.js';
+import { pushTinyImage, recordAnswer, startDistribution, startNodeCeiling, startPypiserver, startReplay } from './peers.js';
 import type { BenchResult, BenchSection } from './section.js';
 import { startVerdaccio } from './verdaccio.js';
 import { buildWheel } from '../test/support/python-dists.js';
@@ -34,7 +34,8 @@ export const throughputSection: BenchSection = {
     try {
       // Before any server starts: the log's own cost, measured in this process while the machine is otherwise idle.
       const logMicros = await accessLogMicrosPerLine(['/v2/bench/app/manifests/v1', '/npm/fly-bench-package-0', '/pypi/simple/fly-bench/']);
-      return report(await measure(await buildWheel(wheelDir, { name: 'fly-bench', version: '1.0.0', requiresPython: '>=3.8' })), logMicros);
+      const { measured, shapes } = await measure(await buildWheel(wheelDir, { name: 'fly-bench', version: '1.0.0', requiresPython: '>=3.8' }));
+      return report(measured, shapes, logMicros);
     } finally {
       rmSync(wheelDir, { recursive: true, force: true });
     }
@@ -56,9 +57,11 @@ const PEERS: Record<Work, { name: string; target: number }> = {
 /**
  * Who serves a work in the section: the raw Node ceiling; Fly with 1 worker at `info` (the default level), a
  * twin of it started the same way (the control: how far two identical servers' pairs disagree on this
- * machine), and 1 worker at `warn`; Fly exactly as `npm start` runs it (a worker per core, `info`); the peer.
+ * machine), and 1 worker at `warn`; Fly exactly as `npm start` runs it (a worker per core, `info`); the peer;
+ * and raw node:http replaying the 1-worker server's own answers byte for byte (the ceiling for answers of
+ * that shape: what of the gap to the 1 KB ceiling the answer itself costs, and what is the server's).
  */
-type Role = 'ceiling' | 'single' | 'twin' | 'quiet' | 'asStarted' | 'peer';
+type Role = 'ceiling' | 'replay' | 'single' | 'twin' | 'quiet' | 'asStarted' | 'peer';
 
 /** One work's figures, all from one wrkInterleaved run; a peer's only when it is installed and took its fixture. */
 type WorkFigures = Record<Exclude<Role, 'peer'>, LoadFigures> & Partial<Record<'peer', LoadFigures>>;
@@ -67,7 +70,7 @@ type WorkFigures = Record<Exclude<Role, 'peer'>, LoadFigures> & Partial<Record<'
 const CORES = availableParallelism();
 const AS_STARTED = `as npm start runs it (a worker per core: ${CORES}), info log`;
 
-function report(measured: Record<Work, WorkFigures>, logMicros: number): BenchResult[] {
+function report(measured: Record<Work, WorkFigures>, shapes: Record<Work, string>, logMicros: number): BenchResult[] {
   const ceiling = (work: Work) => measured[work].ceiling;
   const single = (work: Work) => measured[work].single;
   const quiet = (work: Work) => measured[work].quiet;
@@ -82,6 +85,15 @@ function report(measured: Record<Work, WorkFigures>, logMicros: number): BenchRe
   for (const work of WORKS) {
     const { share, text } = beside(work, single(work));
     rows.push({ metric: `${LABEL[work]}, 1 worker, info log (default): ${text}${cpu(single(work))}`, value: single(work).requestsPerSecond, unit: 'req/s', target: '>= 50% of ceiling', ok: share >= 0.5 });
+  }
+  for (const work of WORKS) {
+    const replay = measured[work].replay;
+    const fly = pct(single(work).requestsPerSecond / replay.requestsPerSecond);
+    rows.push({
+      metric: `the same answer (${shapes[work]}) replayed by raw node:http: ${beside(work, replay).text}; Fly 1 worker at info is ${fly} of it${cpu(replay)}`,
+      value: replay.requestsPerSecond,
+      unit: 'req/s',
+    });
   }
   for (const work of WORKS) {
     rows.push({ metric: `${LABEL[work]}, 1 worker, warn log: ${beside(work, quiet(work)).text}${cpu(quiet(work))}`, value: quiet(work).requestsPerSecond, unit: 'req/s' });
@@ -157,7 +169,7 @@ interface Running {
  * so every ratio the section reports (share of the ceiling, access-log cost, workers ÷ 1, Fly ÷ peer)
  * compares figures taken in the same minutes.
  */
-async function measure(wheel: string): Promise<Record<Work, WorkFigures>> {
+async function measure(wheel: string): Promise<{ measured: Record<Work, WorkFigures>; shapes: Record<Work, string> }> {
   const running: Running[] = [];
   const start = async (server: Promise<Running | undefined>) => {
     const started = await server;
@@ -169,9 +181,14 @@ async function measure(wheel: string): Promise<Record<Work, WorkFigures>> {
     const limit = { url: `${node.url}/`, headers: {}, pid: node.pid };
     const ceiling: Running = { targets: { manifest: limit, packument: limit, simpleIndex: limit }, stop: () => node.stop() };
     running.push(ceiling);
+    const single = await start(startFly({ workers: '1', log: 'info' }, wheel));
+    if (!single) throw new Error('the 1-worker server did not start');
+    const replay = await startReplayOf(single);
+    running.push(replay);
     const roles: [Role, Running | undefined][] = [
       ['ceiling', ceiling],
-      ['single', await start(startFly({ workers: '1', log: 'info' }, wheel))],
+      ['replay', replay],
+      ['single', single],
       ['twin', await start(startFly({ workers: '1', log: 'info' }, wheel))],
       ['quiet', await start(startFly({ workers: '1', log: 'warn' }, wheel))],
       ['asStarted', await start(startFly({ workers: 'the number of cores', log: 'info' }, wheel))],
@@ -186,7 +203,7 @@ async function measure(wheel: string): Promise<Record<Work, WorkFigures>> {
       measured[work] = Object.fromEntries(serving.map((s, i) => [s.role, figures[i]])) as WorkFigures;
       process.stderr.write(`bench: ${work}: ${serving.map((s, i) => `${s.role} ${Math.round((figures[i] as LoadFigures).requestsPerSecond)}`).join(', ')} req/s\n`);
     }
-    return measured;
+    return { measured, shapes: replay.shapes };
   } finally {
     for (const server of running.reverse()) await server.stop();
   }
@@ -230,6 +247,23 @@ async function startFly(config: { workers: string; log: string }, wheel: string)
     await stop();
     throw error;
   }
+}
+
+/** raw node:http replaying the answers `fly` gives to its targets, one path per work; each answer's shape in words. */
+async function startReplayOf(fly: Running): Promise<Running & { shapes: Record<Work, string> }> {
+  const answers = {} as Record<string, Awaited<ReturnType<typeof recordAnswer>>>;
+  const shapes = {} as Record<Work, string>;
+  for (const work of WORKS) {
+    const target = fly.targets[work];
+    if (!target) throw new Error(`no ${work} target to record`);
+    const answer = await recordAnswer(target.url, target.headers);
+    if (answer.status !== 200) throw new Error(`${work}: recorded ${answer.status}`);
+    answers[`/${work}`] = answer;
+    shapes[work] = `${answer.headers.length} headers, ${answer.body.length} bytes of body`;
+  }
+  const replay = await startReplay(answers);
+  const targets = Object.fromEntries(WORKS.map((work) => [work, { url: `${replay.url}/${work}`, headers: {}, pid: replay.pid }]));
+  return { targets, shapes, stop: () => replay.stop() };
 }
 
 /** A peer that is not installed is undefined; one that fails to start or to take its fixture is reported and left out. */
