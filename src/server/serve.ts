@@ -24,7 +24,6 @@ import { WorkerChannel } from './workers/channel.js';
 import { WorkerFailureCounts } from './workers/failure-counts.js';
 import { WorkerInvalidationBus } from './workers/invalidation-bus.js';
 import { startPrimary } from './workers/primary.js';
-import { warmNextTick } from './warm-next-tick.js';
 
 /** The sweeper looks four times per abandonment period, between once a second and every 15 minutes. */
 const sweepIntervalMs = (abandonMs: number) => Math.min(15 * 60 * 1000, Math.max(1000, Math.floor(abandonMs / 4)));
@@ -72,7 +71,6 @@ async function startCluster(config: Config): Promise<RunningServer> {
 
 /** The composition root: config → adapters → core → HTTP. Returns once the server is listening. */
 export async function startServer(config: Config, version: string, worker?: WorkerChannel): Promise<RunningServer> {
-  await warmNextTick();
   const { logger, access, flush } = createLogs(config.logLevel);
   const port = config.port === 0 ? await freePort(config.host) : config.port;
   const publicUrl = config.publicUrl ?? new URL(`http://localhost:${port}`);
