@@ -36,13 +36,15 @@ export interface RecordedAnswer {
   body: Buffer;
 }
 
+/** Headers Node's http server writes itself, so a replay does not send them twice. */
+const NODE_OWN_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+
 /** Records the answer `url` gives to a GET with `headers` (one request; the body read whole). */
 export async function recordAnswer(url: string, headers: Record<string, string>): Promise<RecordedAnswer> {
   const res = await fetch(url, { headers });
   const body = Buffer.from(await res.arrayBuffer());
   if (res.headers.has('content-encoding')) throw new Error(`${url}: a compressed answer cannot be replayed byte for byte`);
-  const nodeOwn = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
-  return { status: res.status, headers: [...res.headers].filter(([name]) => !nodeOwn.has(name)), body };
+  return { status: res.status, headers: [...res.headers].filter(([name]) => !NODE_OWN_HEADERS.has(name)), body };
 }
 
 /**

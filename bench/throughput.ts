@@ -7,7 +7,7 @@ import { adminSession } from './api-calls.js';
 import { hostSteal, installed, pairedRatio, wrkInterleaved, type LoadFigures, type LoadTarget } from './load.js';
 import { makeBenchPackages, publishAll } from '../test/support/npm-fixtures.js';
 import { bearer, pushImage } from './oci.js';
-import { pushTinyImage, recordAnswer, startDistribution, startNodeCeiling, startPypiserver, startReplay } from './peers.js';
+import { pushTinyImage, recordAnswer, startDistribution, startNodeCeiling, startPypiserver, startReplay, type RecordedAnswer } from './peers.js';
 import type { BenchResult, BenchSection } from './section.js';
 import { startVerdaccio } from './verdaccio.js';
 import { buildWheel } from '../test/support/python-dists.js';
@@ -22,8 +22,9 @@ const ADMIN = { username: 'admin', password: `bench-${randomBytes(12).toString('
 /**
  * Issue 21: the server on SQLite with the access log at `info` (the default) with 1 worker (and its twin, the
  * control), at `warn`, and exactly as `npm start` runs it (a worker per core), each figure beside the raw Node
- * ceiling measured in turn with it; the log's own CPU per line, measured in-process; the peers (distribution, Verdaccio, pypiserver) where installed, measured in turn with them too, and
- * set beside Fly as `npm start` runs it. Needs wrk (scripts/install-bench-tools.sh).
+ * ceiling and the replay of its own answers, measured in turn with it; the log's own CPU per line, measured
+ * in-process; the peers (distribution, Verdaccio, pypiserver) where installed, measured in turn with them
+ * too, and set beside Fly as `npm start` runs it. Needs wrk (scripts/install-bench-tools.sh).
  */
 export const throughputSection: BenchSection = {
   name: 'throughput',
@@ -251,7 +252,7 @@ async function startFly(config: { workers: string; log: string }, wheel: string)
 
 /** raw node:http replaying the answers `fly` gives to its targets, one path per work; each answer's shape in words. */
 async function startReplayOf(fly: Running): Promise<Running & { shapes: Record<Work, string> }> {
-  const answers = {} as Record<string, Awaited<ReturnType<typeof recordAnswer>>>;
+  const answers: Record<string, RecordedAnswer> = {};
   const shapes = {} as Record<Work, string>;
   for (const work of WORKS) {
     const target = fly.targets[work];
