@@ -11,6 +11,8 @@ export interface LoadFigures {
   loadCores?: number;
   /** Server CPU per request over all rounds, in µs: what the machine's other load changes least. */
   cpuMicrosPerRequest?: number;
+  /** wrk's own CPU per request over all rounds, in µs: what the load generator takes of the machine per request. */
+  loadMicrosPerRequest?: number;
   /** Each round's rate, in the order run (wrkInterleaved runs round i of every target in the same minutes). */
   roundRates: number[];
   /**
@@ -72,6 +74,7 @@ export async function wrkInterleaved(targets: LoadTarget[], options: LoadOptions
     serverCores: sum.serverMicros === undefined ? undefined : sum.serverMicros / 1e6 / sum.wallSeconds,
     loadCores: sum.loadSeconds / sum.wallSeconds,
     cpuMicrosPerRequest: sum.serverMicros === undefined || sum.requests === 0 ? undefined : sum.serverMicros / sum.requests,
+    loadMicrosPerRequest: sum.requests === 0 ? undefined : (sum.loadSeconds * 1e6) / sum.requests,
     stolenShare: stolenShare(sum.machine),
   }));
 }

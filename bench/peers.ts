@@ -17,16 +17,28 @@ export interface Peer {
 const PYPISERVER = join(process.env.FLY_BENCH_PYPISERVER_DIR ?? '/var/cache/fly-registry-bench/pypiserver-2.4.1', 'bin', 'pypi-server');
 const DISTRIBUTION = '/usr/bin/docker-registry';
 
-/** The raw Node ceiling: node:http answering every request with the same 1 KB JSON body, nothing else. */
-export async function startNodeCeiling(): Promise<Peer> {
+/**
+ * The raw Node ceiling: node:http answering every request with the same 1 KB JSON body, nothing else; with
+ * `workers` > 1, that many such processes behind node:cluster on one port, as Fly's workers share theirs.
+ */
+export async function startNodeCeiling(workers = 1): Promise<Peer> {
   const port = await freePort();
   const script = `
-const body = Buffer.from(JSON.stringify({ padding: 'x'.repeat(1009) }));
-require('node:http').createServer((req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-  res.end(body);
-}).listen(${port}, '127.0.0.1');`;
-  return started(spawn(process.execPath, ['-e', script], { stdio: 'ignore' }), `http://127.0.0.1:${port}`, '/');
+const cluster = require('node:cluster');
+if (${workers} > 1 && cluster.isPrimary) {
+  for (let i = 0; i < ${workers}; i++) cluster.fork();
+} else {
+  const body = Buffer.from(JSON.stringify({ padding: 'x'.repeat(1009) }));
+  require('node:http').createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+    res.end(body);
+  }).listen(${port}, '127.0.0.1');
+}`;
+  // A file, not `-e`: node:cluster's workers run the primary's script again.
+  const root = mkdtempSync(join(tmpdir(), 'flybench-ceiling-'));
+  const file = join(root, 'ceiling.cjs');
+  writeFileSync(file, script);
+  return started(spawn(process.execPath, [file], { stdio: 'ignore' }), `http://127.0.0.1:${port}`, '/', root);
 }
 
 /** An answer a server gave, as it went on the wire: status, headers (Node's own Date/Connection/Keep-Alive aside) and body bytes. */

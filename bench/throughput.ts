@@ -60,12 +60,14 @@ const PEERS: Record<Work, { name: string; target: number }> = {
  * twin of it started the same way (the control: how far two identical servers' pairs disagree on this
  * machine), and 1 worker at `warn`; Fly exactly as `npm start` runs it (a worker per core, `info`); the peer;
  * and raw node:http replaying the 1-worker server's own answers byte for byte (the ceiling for answers of
- * that shape: what of the gap to the 1 KB ceiling the answer itself costs, and what is the server's).
+ * that shape: what of the gap to the 1 KB ceiling the answer itself costs, and what is the server's); and, on
+ * the manifest GET, the raw Node ceiling with a process per core behind node:cluster (how far this machine
+ * lets even the bare server scale while wrk runs on it too: the limit beside target 4).
  */
-type Role = 'ceiling' | 'replay' | 'single' | 'twin' | 'quiet' | 'asStarted' | 'peer';
+type Role = 'ceiling' | 'ceilingAsStarted' | 'replay' | 'single' | 'twin' | 'quiet' | 'asStarted' | 'peer';
 
 /** One work's figures, all from one wrkInterleaved run; a peer's only when it is installed and took its fixture. */
-type WorkFigures = Record<Exclude<Role, 'peer'>, LoadFigures> & Partial<Record<'peer', LoadFigures>>;
+type WorkFigures = Record<Exclude<Role, 'peer' | 'ceilingAsStarted'>, LoadFigures> & Partial<Record<'peer' | 'ceilingAsStarted', LoadFigures>>;
 
 /** How many workers `npm start` runs here (FLY_WORKERS' default: one per core). */
 const CORES = availableParallelism();
@@ -141,7 +143,7 @@ function report(measured: Record<Work, WorkFigures>, shapes: Record<Work, string
     rows.push({ metric: `${LABEL[work]}, ${AS_STARTED}: ${text}, ${scale(work).toFixed(2)}× 1 worker${cpu(asStarted(work))}`, value: asStarted(work).requestsPerSecond, unit: 'req/s' });
   }
   // Issue 21's target 4 is 2 workers on the manifest GET; on a machine of another size the row says how many.
-  rows.push({ metric: `${CORES} workers ÷ 1 worker on the manifest GET`, value: scale('manifest'), unit: '×', target: '>= 1.6×', ok: scale('manifest') >= 1.6 });
+  rows.push({ metric: `${CORES} workers ÷ 1 worker on the manifest GET${scaleLimits(measured.manifest)}`, value: scale('manifest'), unit: '×', target: '>= 1.6×', ok: scale('manifest') >= 1.6 });
   for (const work of WORKS) {
     const { name, target } = PEERS[work];
     const figures = measured[work].peer;
@@ -158,6 +160,28 @@ function report(measured: Record<Work, WorkFigures>, shapes: Record<Work, string
   return rows;
 }
 
+/**
+ * What this machine lets workers gain while wrk shares its cores, measured in the same rounds: the bare
+ * ceiling's own gain from a process per core (best rounds, as the row), and the most every core busy at the
+ * CPU per request the 1-worker server and wrk each spent could serve, over that server's mean rate (CPU is
+ * counted over all rounds, so this one compares mean rates, the workers' beside it).
+ */
+function scaleLimits(figures: WorkFigures): string {
+  const parts: string[] = [];
+  if (figures.ceilingAsStarted) parts.push(`raw Node, ${CORES} processes ÷ 1: ${(figures.ceilingAsStarted.requestsPerSecond / figures.ceiling.requestsPerSecond).toFixed(2)}×`);
+  const { cpuMicrosPerRequest: server, loadMicrosPerRequest: load } = figures.single;
+  if (server !== undefined && load !== undefined) {
+    const most = (CORES * 1e6) / (server + load) / meanRate(figures.single);
+    const reached = meanRate(figures.asStarted) / meanRate(figures.single);
+    parts.push(`by CPU, ${CORES} cores at the 1-worker server's ${Math.round(server)} µs + wrk's ${Math.round(load)} µs per request allow ${most.toFixed(2)}× its mean rate; ${CORES} workers' mean rate was ${reached.toFixed(2)}× it`);
+  }
+  return parts.length > 0 ? ` (this machine's limits in the same rounds: ${parts.join('; ')})` : '';
+}
+
+function meanRate(figures: LoadFigures): number {
+  return figures.roundRates.reduce((a, b) => a + b, 0) / Math.max(figures.roundRates.length, 1);
+}
+
 /** A server the section measures: where each work is asked of it, and how to stop it. */
 interface Running {
   targets: Partial<Record<Work, LoadTarget>>;
@@ -165,8 +189,8 @@ interface Running {
 }
 
 /**
- * The raw Node ceiling, four Fly servers (1 worker at info and its twin, 1 at warn, as npm start runs it) and the peers run
- * side by side; each work is measured on every one that serves it, round by round in turn (wrkInterleaved),
+ * The raw Node ceiling (one process, and one per core), four Fly servers (1 worker at info and its twin, 1 at
+ * warn, as npm start runs it) and the peers run side by side; each work is measured on every one that serves it, round by round in turn (wrkInterleaved),
  * so every ratio the section reports (share of the ceiling, access-log cost, workers ÷ 1, Fly ÷ peer)
  * compares figures taken in the same minutes.
  */
@@ -182,12 +206,16 @@ async function measure(wheel: string): Promise<{ measured: Record<Work, WorkFigu
     const limit = { url: `${node.url}/`, headers: {}, pid: node.pid };
     const ceiling: Running = { targets: { manifest: limit, packument: limit, simpleIndex: limit }, stop: () => node.stop() };
     running.push(ceiling);
+    const nodeAsStarted = await startNodeCeiling(CORES);
+    const ceilingAsStarted: Running = { targets: { manifest: { url: `${nodeAsStarted.url}/`, headers: {}, pid: nodeAsStarted.pid } }, stop: () => nodeAsStarted.stop() };
+    running.push(ceilingAsStarted);
     const single = await start(startFly({ workers: '1', log: 'info' }, wheel));
     if (!single) throw new Error('the 1-worker server did not start');
     const replay = await startReplayOf(single);
     running.push(replay);
     const roles: [Role, Running | undefined][] = [
       ['ceiling', ceiling],
+      ['ceilingAsStarted', ceilingAsStarted],
       ['replay', replay],
       ['single', single],
       ['twin', await start(startFly({ workers: '1', log: 'info' }, wheel))],
