@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { parseConfig, SETTINGS, type RawSettings, type SettingName } from '../../server/config.js';
+import { keepTickShape } from '../../server/tick-shape.js';
 import { packageVersion } from '../version.js';
 
 export function registerServe(program: Command): void {
@@ -9,6 +10,8 @@ export function registerServe(program: Command): void {
     serve.option(setting.flag, `${setting.help} [${setting.env}${'default' in setting ? `, default ${setting.default}` : ''}]`);
   }
   serve.action(async (flags: RawSettings) => {
+    // First, before the server's modules load and start-up's garbage collections run (server/tick-shape.ts).
+    keepTickShape();
     const config = parseConfig(process.env, pick(flags));
     // Loaded on demand: the server's modules would add half a second to every client command's start.
     const { serve: run } = await import('../../server/serve.js');
