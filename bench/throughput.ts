@@ -190,9 +190,9 @@ interface Running {
 
 /**
  * The raw Node ceiling (one process, and one per core), four Fly servers (1 worker at info and its twin, 1 at
- * warn, as npm start runs it) and the peers run side by side; each work is measured on every one that serves it, round by round in turn (wrkInterleaved),
- * so every ratio the section reports (share of the ceiling, access-log cost, workers ÷ 1, Fly ÷ peer)
- * compares figures taken in the same minutes.
+ * warn, as npm start runs it) and the peers run side by side; each work is measured on every one that serves
+ * it, round by round in turn (wrkInterleaved), so every ratio the section reports (share of the ceiling,
+ * access-log cost, workers ÷ 1, Fly ÷ peer) compares figures taken in the same minutes.
  */
 async function measure(wheel: string): Promise<{ measured: Record<Work, WorkFigures>; shapes: Record<Work, string> }> {
   const running: Running[] = [];

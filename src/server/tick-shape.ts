@@ -11,9 +11,9 @@ let kept: object | undefined;
  * computed keys, which V8 builds by defining one property after another; each definition site remembers the
  * shapes it saw. Those shapes are held only weakly (by V8's transition tree and by the sites' feedback), so
  * a full garbage collection at a moment when no tick object is alive frees them, and the next tick builds
- * new ones. After four such collections, during start-up, the sites have seen five shapes and stay
- * "megamorphic" for good: every tick object is then built in V8's runtime, at 380–450 ns a tick instead of
- * 80–120 ns (Node 20; `test/scale/tick-shape.test.ts` reproduces it), about a tenth of a metadata
+ * new ones. After a few such collections during start-up, the sites have seen more shapes than V8 tracks
+ * and stay "megamorphic" for good: every tick object is then built in V8's runtime, at 350–450 ns a tick
+ * instead of 80–120 ns (Node 20; `test/scale/tick-shape.test.ts` reproduces it), 10–15% of a metadata
  * GET's CPU. Whether a server process went that way depended on when its collections fell: in 10 of 22
  * processes measured it did; with one tick object kept, in none of 32.
  *
