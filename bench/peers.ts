@@ -23,7 +23,9 @@ const DISTRIBUTION = '/usr/bin/docker-registry';
  */
 export async function startNodeCeiling(workers = 1): Promise<Peer> {
   const port = await freePort();
-  const script = `
+  return startNodeScript(
+    port,
+    `
 const cluster = require('node:cluster');
 if (${workers} > 1 && cluster.isPrimary) {
   for (let i = 0; i < ${workers}; i++) cluster.fork();
@@ -33,12 +35,17 @@ if (${workers} > 1 && cluster.isPrimary) {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
     res.end(body);
   }).listen(${port}, '127.0.0.1');
-}`;
-  // A file, not `-e`: node:cluster's workers run the primary's script again.
-  const root = mkdtempSync(join(tmpdir(), 'flybench-ceiling-'));
-  const file = join(root, 'ceiling.cjs');
+}`,
+    '/',
+  );
+}
+
+/** Runs `script` (CommonJS) with this node from a file of its own, so node:cluster's workers can run it again. */
+async function startNodeScript(port: number, script: string, probe: string, okStatuses?: number[]): Promise<Peer> {
+  const root = mkdtempSync(join(tmpdir(), 'flybench-node-'));
+  const file = join(root, 'server.cjs');
   writeFileSync(file, script);
-  return started(spawn(process.execPath, [file], { stdio: 'ignore' }), `http://127.0.0.1:${port}`, '/', root);
+  return started(spawn(process.execPath, [file], { stdio: 'ignore' }), `http://127.0.0.1:${port}`, probe, root, okStatuses);
 }
 
 /** An answer a server gave, as it went on the wire: status, headers (Node's own Date/Connection/Keep-Alive aside) and body bytes. */
@@ -66,19 +73,21 @@ export async function recordAnswer(url: string, headers: Record<string, string>)
  */
 export async function startReplay(answers: Record<string, RecordedAnswer>): Promise<Peer> {
   const port = await freePort();
-  const root = mkdtempSync(join(tmpdir(), 'flybench-replay-'));
-  const file = join(root, 'answers.json');
-  writeFileSync(file, JSON.stringify(Object.entries(answers).map(([path, a]) => [path, a.status, a.headers.flat(), a.body.toString('base64')])));
-  const script = `
-const answers = new Map(JSON.parse(require('node:fs').readFileSync(${JSON.stringify(file)}, 'utf8')).map(([path, status, headers, body]) => [path, { status, headers, body: Buffer.from(body, 'base64') }]));
+  const recorded = JSON.stringify(Object.entries(answers).map(([path, a]) => [path, a.status, a.headers.flat(), a.body.toString('base64')]));
+  const [probe] = Object.keys(answers);
+  return startNodeScript(
+    port,
+    `
+const answers = new Map(${recorded}.map(([path, status, headers, body]) => [path, { status, headers, body: Buffer.from(body, 'base64') }]));
 require('node:http').createServer((req, res) => {
   const a = answers.get(req.url);
   if (!a) { res.writeHead(404, { 'content-length': 0 }); return res.end(); }
   res.writeHead(a.status, a.headers);
   res.end(a.body);
-}).listen(${port}, '127.0.0.1');`;
-  const [probe] = Object.keys(answers);
-  return started(spawn(process.execPath, ['-e', script], { stdio: 'ignore' }), `http://127.0.0.1:${port}`, probe ?? '/', root, [200, 404]);
+}).listen(${port}, '127.0.0.1');`,
+    probe ?? '/',
+    [200, 404],
+  );
 }
 
 /**
@@ -119,7 +128,7 @@ export async function startPypiserver(files: string[]): Promise<Peer | undefined
   return started(child, `http://127.0.0.1:${port}`, '/simple/', root);
 }
 
-async function started(child: ChildProcess, url: string, probe: string, root?: string, okStatuses = [200]): Promise<Peer> {
+async function started(child: ChildProcess, url: string, probe: string, root?: string, okStatuses: number[] = [200]): Promise<Peer> {
   const stop = async () => {
     await stopProcess(child, 5000);
     if (root) rmSync(root, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { adminSession } from './api-calls.js';
 import { hostSteal, installed, pairedRatio, wrkInterleaved, type LoadFigures, type LoadTarget } from './load.js';
 import { makeBenchPackages, publishAll } from '../test/support/npm-fixtures.js';
 import { bearer, pushImage } from './oci.js';
-import { pushTinyImage, recordAnswer, startDistribution, startNodeCeiling, startPypiserver, startReplay, type RecordedAnswer } from './peers.js';
+import { pushTinyImage, recordAnswer, startDistribution, startNodeCeiling, startPypiserver, startReplay, type Peer, type RecordedAnswer } from './peers.js';
 import type { BenchResult, BenchSection } from './section.js';
 import { startVerdaccio } from './verdaccio.js';
 import { buildWheel } from '../test/support/python-dists.js';
@@ -202,12 +202,9 @@ async function measure(wheel: string): Promise<{ measured: Record<Work, WorkFigu
     return started;
   };
   try {
-    const node = await startNodeCeiling();
-    const limit = { url: `${node.url}/`, headers: {}, pid: node.pid };
-    const ceiling: Running = { targets: { manifest: limit, packument: limit, simpleIndex: limit }, stop: () => node.stop() };
+    const ceiling = servingRoot(await startNodeCeiling(), WORKS);
     running.push(ceiling);
-    const nodeAsStarted = await startNodeCeiling(CORES);
-    const ceilingAsStarted: Running = { targets: { manifest: { url: `${nodeAsStarted.url}/`, headers: {}, pid: nodeAsStarted.pid } }, stop: () => nodeAsStarted.stop() };
+    const ceilingAsStarted = servingRoot(await startNodeCeiling(CORES), ['manifest']);
     running.push(ceilingAsStarted);
     const single = await start(startFly({ workers: '1', log: 'info' }, wheel));
     if (!single) throw new Error('the 1-worker server did not start');
@@ -236,6 +233,12 @@ async function measure(wheel: string): Promise<{ measured: Record<Work, WorkFigu
   } finally {
     for (const server of running.reverse()) await server.stop();
   }
+}
+
+/** A raw Node server answering every path alike, as the server of `works`. */
+function servingRoot(node: Peer, works: readonly Work[]): Running {
+  const target = { url: `${node.url}/`, headers: {}, pid: node.pid };
+  return { targets: Object.fromEntries(works.map((work) => [work, target])), stop: () => node.stop() };
 }
 
 /** `flyreg serve` on SQLite with only what a fresh install sets, an image, a package and a wheel published. */
