@@ -20,8 +20,8 @@ let kept: object | undefined;
  * The object is taken with an `init` hook enabled only around one nextTick call, then disabled, so no
  * async hook stays on (a lasting hook, or `executionAsyncResource()`, would cost every callback).
  */
-export function keepTickShape(): object {
-  if (kept) return kept;
+export function keepTickShape(): void {
+  if (kept) return;
   const hook = createHook({
     init(_asyncId, type, _triggerAsyncId, resource) {
       if (type === 'TickObject' && !kept) kept = resource;
@@ -34,5 +34,4 @@ export function keepTickShape(): object {
     hook.disable();
   }
   if (!kept) throw new Error('no tick object was seen: Node did not report its nextTick to the init hook');
-  return kept;
 }

@@ -27,6 +27,10 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Reuse a database (and data dir) from an earlier server, e.g. to test a restart. */
   database?: TestDatabase;
+  /** Options for node itself (spawnServer's `nodeArgs`). */
+  nodeArgs?: string[];
+  /** The server's output into this file instead of a pipe (spawnServer's `logFile`). */
+  logFile?: string;
 }
 
 /** The first admin of each database, so a restarted server is started (and logged into) with the same one. */
@@ -39,7 +43,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   adminOf.set(database, admin);
   let server;
   try {
-    server = await spawnServer({ databaseUrl: database.url, dataDir: database.dataDir, admin, env: options.env });
+    server = await spawnServer({ databaseUrl: database.url, dataDir: database.dataDir, admin, env: options.env, nodeArgs: options.nodeArgs, logFile: options.logFile });
   } catch (error) {
     if (!options.database) await database.drop();
     throw error;

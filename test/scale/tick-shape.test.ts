@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { startServer, type TestServer } from '../helpers/server.js';
 import { PACKAGE_ROOT } from '../support/package-root.js';
-import { spawnServer, type ServerProcess } from '../support/server-process.js';
 
 /**
  * server/tick-shape.ts: Node 20's nextTick leaves V8's fast path for good once full garbage collections free
@@ -78,21 +77,15 @@ describe('the nextTick tick object shape', () => {
 });
 
 describe('the server keeps the shape (flyreg serve calls keepTickShape first)', () => {
-  let database: TestDatabase;
-  let server: ServerProcess;
+  let server: TestServer;
   let log: string;
   beforeAll(async () => {
     const preload = join(scratch, 'collect-on-signal.cjs');
     writeFileSync(preload, `${COLLECT_AND_PRINT}\nprocess.on('SIGUSR2', () => void collectAndPrint());\n`);
-    database = await createTestDatabase();
     log = join(scratch, 'server.log');
-    const admin = { username: 'admin', password: 'tick-shape-admin-password' };
-    server = await spawnServer({ databaseUrl: database.url, dataDir: database.dataDir, admin, nodeArgs: [...NODE_FLAGS, '--require', preload], logFile: log });
+    server = await startServer({ nodeArgs: [...NODE_FLAGS, '--require', preload], logFile: log });
   });
-  afterAll(async () => {
-    await server?.stop();
-    await database?.drop();
-  });
+  afterAll(async () => server?.stop());
 
   it('after ten full collections while idle, nextTick is still on the fast path in the running server', async () => {
     // A request first, so the server's own HTTP and stream ticks have run.
@@ -101,7 +94,7 @@ describe('the server keeps the shape (flyreg serve calls keepTickShape first)', 
     const deadline = Date.now() + 20_000;
     while (!server.output().includes('=== printed') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     // The server's exit flushes what C's stdio still holds.
-    await server.stop();
+    await server.kill();
     const states = literalStates(readFileSync(log, 'utf8'));
     expect(states.length).toBeGreaterThanOrEqual(4);
     expect(new Set(states)).toEqual(new Set(['MONOMORPHIC']));
