@@ -1,5 +1,5 @@
 import { unescapeModulePath } from '../../formats/go/module-path.js';
-import { parsedOncePerRequest } from '../kit/parsed-once.js';
+import { memoizedParse } from '../kit/memoized-parse.js';
 
 /** What a GOPROXY request path names, after the mount prefix. */
 export type GoRequest =
@@ -35,5 +35,7 @@ export function parseGoPath(rest: string): GoRequest {
   return ext ? { kind: 'file', module, version, ext } : { kind: 'version', module, version };
 }
 
-/** What the kit's wildcard route matched (`/*` below the mount), parsed once per request. */
-export const goTarget = parsedOncePerRequest((params): GoRequest => parseGoPath(params['*'] ?? ''));
+const goPath = memoizedParse(parseGoPath);
+
+/** What the kit's wildcard route matched (`/*` below the mount), parsed (or remembered from a recent request). */
+export const goTarget = (params: Record<string, string>): GoRequest => goPath(params['*'] ?? '');

@@ -5,7 +5,7 @@ import type { MavenRepository, MavenResource } from '../../core/maven/maven-repo
 import { sendAnswer, type Answer, type MemoryCall } from '../kit/route.js';
 import { directoryRedirect, type HostedContext, type HostedRoute } from '../hosted-files/mount.js';
 import { bodyOf } from '../kit/bodies.js';
-import { parsedOncePerRequest } from '../kit/parsed-once.js';
+import { memoizedParse } from '../kit/memoized-parse.js';
 import { declaredChecksums, downloadAnswer, readSmallBody, renderListing, sendDownload } from '../hosted-files/wire.js';
 
 export type MavenContext = HostedContext<MavenRepository>;
@@ -13,8 +13,10 @@ export type MavenRoute = HostedRoute<MavenRepository>;
 
 const pathOf = (params: Record<string, string>) => params['*'] ?? '';
 
-/** The request's path in the Maven layout, parsed once per request (the kit's `resource`, then the handler). */
-const mavenPathOf = parsedOncePerRequest((params): MavenPath => parseMavenPath(pathOf(params)));
+const mavenPath = memoizedParse(parseMavenPath);
+
+/** The request's path in the Maven layout (the kit's `resource`, then the handler), parsed or remembered. */
+const mavenPathOf = (params: Record<string, string>): MavenPath => mavenPath(pathOf(params));
 
 /** The artifact a path acts on, for authorization: `groupId:artifactId`, or the whole repository. */
 function artifactOf(path: MavenPath): string {
@@ -53,7 +55,8 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** A file's type, from its extension. */
 function contentTypeOf(path: MavenPath): string {
-  const extension = path.kind === 'file' ? (path.extension.split('.').pop() ?? '') : '';
+  // The last part of a compound extension (`tar.gz` → `gz`).
+  const extension = path.kind === 'file' ? path.extension.slice(path.extension.lastIndexOf('.') + 1) : '';
   return CONTENT_TYPES[extension] ?? 'application/octet-stream';
 }
 
