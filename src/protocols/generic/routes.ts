@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { Errors } from '../../core/errors.js';
 import { parseGenericPath, type GenericFiles } from '../../core/generic/generic-files.js';
 import type { Answer, MemoryCall } from '../kit/route.js';
+import { memoizedParse } from '../kit/memoized-parse.js';
 import { directoryRedirect, type HostedContext, type HostedRoute } from '../hosted-files/mount.js';
 import { bodyOf } from '../kit/bodies.js';
 import { declaredChecksums, downloadAnswer, renderListing, sendDownload } from '../hosted-files/wire.js';
@@ -11,11 +12,16 @@ export type GenericRoute = HostedRoute<GenericFiles>;
 
 const pathOf = (params: Record<string, string>) => params['*'] ?? '';
 
+const genericPath = memoizedParse(parseGenericPath);
+
+/** The request's path (the kit's `resource`, then the handler), parsed or remembered. */
+const genericPathOf = (params: Record<string, string>) => genericPath(pathOf(params));
+
 /** A file is saved under its own name. */
 const disposition = (file: string) => ({ 'content-disposition': `attachment; filename="${file}"` });
 
 async function get(c: GenericContext): Promise<FastifyReply> {
-  const path = parseGenericPath(pathOf(c.params));
+  const path = genericPathOf(c.params);
   if (path.kind === 'file') {
     const download = await c.service.open(await c.service.file(path.name, path.version, path.file), c.request.headers.range);
     return sendDownload(c.request, c.reply, download, 'application/octet-stream', disposition(path.file));
@@ -28,7 +34,7 @@ async function get(c: GenericContext): Promise<FastifyReply> {
 
 /** get() for a small file whose package view and bytes are in memory; listings go to get(). */
 function getFromMemory(c: MemoryCall, service: GenericFiles): Answer | undefined {
-  const path = parseGenericPath(pathOf(c.params));
+  const path = genericPathOf(c.params);
   if (path.kind !== 'file') return undefined;
   const file = service.fileInMemory(path.name, path.version, path.file);
   const download = file && service.openInMemory(file, c.headers.range);
@@ -36,7 +42,7 @@ function getFromMemory(c: MemoryCall, service: GenericFiles): Answer | undefined
 }
 
 async function put(c: GenericContext): Promise<FastifyReply> {
-  const path = parseGenericPath(pathOf(c.params));
+  const path = genericPathOf(c.params);
   if (path.kind !== 'file') throw Errors.validation('Upload to <name>/<version>/<file>');
   const record = await c.service.upload(c.principal, path, bodyOf(c.request), declaredChecksums(c.request), c.ctx);
   const { checksums } = await c.service.file(path.name, path.version, path.file);
@@ -47,7 +53,7 @@ async function put(c: GenericContext): Promise<FastifyReply> {
 }
 
 async function remove(c: GenericContext): Promise<FastifyReply> {
-  const path = parseGenericPath(pathOf(c.params));
+  const path = genericPathOf(c.params);
   if (path.kind === 'file') await c.service.deleteFile(c.principal, path, c.ctx);
   else if (path.kind === 'version') await c.service.deleteVersion(c.principal, path.name, path.version, c.ctx);
   else throw Errors.validation('DELETE takes <name>/<version>/ (the whole version) or <name>/<version>/<file>');
@@ -56,7 +62,7 @@ async function remove(c: GenericContext): Promise<FastifyReply> {
 
 /** The name a path acts on (authorized as the artifact), or the whole store for the root listing. */
 const resource = (params: Record<string, string>) => {
-  const path = parseGenericPath(pathOf(params));
+  const path = genericPathOf(params);
   return path.kind === 'root' ? '*' : path.name;
 };
 
