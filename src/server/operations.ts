@@ -6,32 +6,45 @@ import type { Core } from '../core/core.js';
 export function requestCounter(): { registry: client.Registry; count(method: string, route: string, status: number): void } {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
-  // Counted here, one number per (method, route, status) found by a string key, and handed to prom-client
-  // when /metrics is read: its own inc() hashes the label object on every call, even through a child.
-  // Routes are the registered patterns, so the map stays small.
-  const counts = new Map<string, { labels: { method: string; route: string; status: string }; unreported: number }>();
+  // Counted here and handed to prom-client when /metrics is read: its own inc() hashes the label object on
+  // every call, even through a child. One number per (route, status, method), found through a map per part:
+  // routes are the registered patterns and methods the parser's own strings, so no key is built per request
+  // and the maps stay small.
+  const counts = new Map<string, Map<number, Map<string, Count>>>();
   new client.Counter({
     name: 'fly_http_requests_total',
     help: 'HTTP requests by method, route and status',
     labelNames: ['method', 'route', 'status'] as const,
     registers: [registry],
     collect() {
-      for (const count of counts.values()) {
-        if (count.unreported === 0) continue;
-        this.inc(count.labels, count.unreported);
-        count.unreported = 0;
+      for (const byStatus of counts.values()) {
+        for (const byMethod of byStatus.values()) {
+          for (const count of byMethod.values()) {
+            if (count.unreported === 0) continue;
+            this.inc(count.labels, count.unreported);
+            count.unreported = 0;
+          }
+        }
       }
     },
   });
   return {
     registry,
     count(method, route, status) {
-      const key = `${method} ${status} ${route}`;
-      const count = counts.get(key);
+      let byStatus = counts.get(route);
+      if (!byStatus) counts.set(route, (byStatus = new Map()));
+      let byMethod = byStatus.get(status);
+      if (!byMethod) byStatus.set(status, (byMethod = new Map()));
+      const count = byMethod.get(method);
       if (count) count.unreported++;
-      else counts.set(key, { labels: { method, route, status: String(status) }, unreported: 1 });
+      else byMethod.set(method, { labels: { method, route, status: String(status) }, unreported: 1 });
     },
   };
+}
+
+interface Count {
+  labels: { method: string; route: string; status: string };
+  unreported: number;
 }
 
 /** /healthz (the process answers), /readyz (the database answers and storage takes writes), /metrics (Prometheus, from `registry`). */

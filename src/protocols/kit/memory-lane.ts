@@ -39,6 +39,8 @@ interface Registered extends LaneProtocol {
   start: string;
   /** `headers` as a flat [name, value, …] list. */
   headerList: string[];
+  /** Each route's `routeLabel`, made once rather than per request. */
+  labels: Map<ProtocolRoute<unknown, unknown>, string>;
 }
 
 /**
@@ -62,7 +64,8 @@ export class MemoryLane {
     // The matcher needs every route of the table, with or without a memory answer (the sole-match rule).
     const table = protocol.syntax === 'kit' ? protocol.routes : protocol.routes.filter((r) => !r.path.includes('('));
     const headerList = Object.entries(protocol.headers ?? {}).flat();
-    this.protocols.push({ ...protocol, matcher: new PathMatcher(table, protocol.prefix, protocol.syntax), start: `${protocol.prefix}/`, headerList });
+    const labels = new Map(table.map((route) => [route, protocol.routeLabel(route)] as const));
+    this.protocols.push({ ...protocol, matcher: new PathMatcher(table, protocol.prefix, protocol.syntax), start: `${protocol.prefix}/`, headerList, labels });
   }
 
   /** The principal this lane authenticated for a request it then handed to Fastify. */
@@ -115,7 +118,7 @@ export class MemoryLane {
         reqId: this.options.requestId(),
         method: request.method as string,
         url: request.url as string,
-        route: protocol.routeLabel(route),
+        route: protocol.labels.get(route) ?? protocol.routeLabel(route),
         status: answer.status,
         ms: performance.now() - started,
         ip: ip ?? '',
