@@ -6,7 +6,7 @@ const LONGEST_KEY = 1024;
 /**
  * A pure parse of a request path, remembered for the texts it saw last: the kit's `resource` (for
  * authorization) and then the handler or memory answer both read the path, and a busy registry is asked for
- * the same few paths again and again (Maven, Go). The parse depends on the text alone, so a remembered answer
+ * the same few paths again and again (Maven, Go, generic files). The parse depends on the text alone, so a remembered answer
  * is never stale; it is frozen, so no request can change what the next one gets. A parse that throws is not
  * remembered: the refusal is made afresh each time.
  */
