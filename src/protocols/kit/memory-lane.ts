@@ -39,8 +39,8 @@ interface Registered extends LaneProtocol {
   start: string;
   /** `headers` as a flat [name, value, …] list. */
   headerList: string[];
-  /** Each route's `routeLabel`, made once rather than per request. */
-  labels: Map<ProtocolRoute<unknown, unknown>, string>;
+  /** Each route's `routeLabel`, made once rather than per request (every route the matcher can return). */
+  labels: ReadonlyMap<ProtocolRoute<unknown, unknown>, string>;
 }
 
 /**
@@ -118,7 +118,7 @@ export class MemoryLane {
         reqId: this.options.requestId(),
         method: request.method as string,
         url: request.url as string,
-        route: protocol.labels.get(route) ?? protocol.routeLabel(route),
+        route: protocol.labels.get(route) as string,
         status: answer.status,
         ms: performance.now() - started,
         ip: ip ?? '',
