@@ -9,6 +9,7 @@ import { TEST_ENGINE } from '../helpers/database.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { OCI_MANIFEST } from '../oci/helpers/oci-layout.js';
 import { pushImage } from '../oci/helpers/push.js';
+import { creds, skopeo } from '../oci/helpers/registry.js';
 
 const WORKERS = 2;
 /** Long enough that only the broadcast between workers, never the TTL, can explain a refusal. */
@@ -261,5 +262,43 @@ describe(`a server of ${WORKERS} worker processes (FLY_WORKERS) on ${TEST_ENGINE
       await sleep(100);
     }
     expect(server.output()).toContain('a worker exited; starting another');
+  });
+});
+
+describe(`the real skopeo client against ${WORKERS} workers on ${TEST_ENGINE}`, () => {
+  let server: TestServer;
+  let admin: ApiClient;
+
+  beforeAll(async () => {
+    // Every skopeo refusal counts against 127.0.0.1: a limit well above what this test sends.
+    server = await startServer({ env: { FLY_WORKERS: String(WORKERS), FLY_TOKEN_CACHE_TTL_MS: String(CACHE_TTL_MS), FLY_AUTH_FAILURE_LIMIT: '1000' } });
+    admin = await login(server);
+  });
+  afterAll(() => server?.stop());
+
+  it('a token revoked through one worker: every worker refuses skopeo with it at once', async () => {
+    const writer = await admin.createToken({ name: 'ci', permission: 'read-write' });
+    const reader = await admin.createToken({ name: 'deploy', permission: 'read-only' });
+    const marker = `skopeo-${randomBytes(4).toString('hex')}`;
+    // Two repositories, so each phase's requests (the token request names its repository) are told apart in the log.
+    for (const phase of ['before', 'after']) await pushImage(server, writer, `${marker}-${phase}/app`, 'v1');
+    // Each skopeo run is a process of its own on new connections, which the primary hands to its workers in turn.
+    const inspect = async (phase: string): Promise<Answer> => {
+      const run = await skopeo(['inspect', '--raw', '--tls-verify=false', '--creds', creds(reader), `docker://${server.host}/${marker}-${phase}/app:v1`]);
+      return { status: run.code, body: run.stderr };
+    };
+    // Every worker verifies the token and caches its record (for a minute).
+    await untilEveryWorker(server, `${marker}-before`, () => inspect('before'), (run) => expect(run.status, run.body).toBe(0));
+
+    expect((await admin.post(`/api/v1/tokens/${reader.id}/revoke`)).status).toBe(200);
+    await untilEveryWorker(
+      server,
+      `${marker}-after`,
+      () => inspect('after'),
+      (run) => {
+        expect(run.status).not.toBe(0);
+        expect(run.body).toMatch(/revoked/);
+      },
+    );
   });
 });
