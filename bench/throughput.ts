@@ -178,6 +178,11 @@ function scaleLimits(figures: WorkFigures): string {
   return parts.length > 0 ? ` (this machine's limits in the same rounds: ${parts.join('; ')})` : '';
 }
 
+/** A target's best rate with every round's beside it, in thousands: `52.5k [50.1 52.5 48.0]`. */
+function roundsOf(figures: LoadFigures): string {
+  return `${(figures.requestsPerSecond / 1000).toFixed(1)}k [${figures.roundRates.map((rate) => (rate / 1000).toFixed(1)).join(' ')}]`;
+}
+
 function meanRate(figures: LoadFigures): number {
   return figures.roundRates.reduce((a, b) => a + b, 0) / Math.max(figures.roundRates.length, 1);
 }
@@ -227,7 +232,7 @@ async function measure(wheel: string): Promise<{ measured: Record<Work, WorkFigu
       const serving = roles.flatMap(([role, server]) => (server?.targets[work] ? [{ role, target: server.targets[work] }] : []));
       const figures = await wrkInterleaved(serving.map((s) => s.target), { rounds: 5, seconds: 3 });
       measured[work] = Object.fromEntries(serving.map((s, i) => [s.role, figures[i]])) as WorkFigures;
-      process.stderr.write(`bench: ${work}: ${serving.map((s, i) => `${s.role} ${Math.round((figures[i] as LoadFigures).requestsPerSecond)}`).join(', ')} req/s\n`);
+      process.stderr.write(`bench: ${work} (req/s, best and [each round]): ${serving.map((s, i) => `${s.role} ${roundsOf(figures[i] as LoadFigures)}`).join(', ')}\n`);
     }
     return { measured, shapes: replay.shapes };
   } finally {
