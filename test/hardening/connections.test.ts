@@ -39,7 +39,7 @@ describe('connection timeouts', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startServer({ env: { FLY_HEADERS_TIMEOUT: '2', FLY_KEEP_ALIVE_TIMEOUT: '1' } });
+    server = await startServer({ env: { FLY_HEADERS_TIMEOUT: '2', FLY_KEEP_ALIVE_TIMEOUT: '1', FLY_SOCKET_TIMEOUT: '2' } });
   });
   afterAll(() => server?.stop());
 
@@ -52,6 +52,31 @@ describe('connection timeouts', () => {
     } finally {
       clearInterval(dribble);
     }
+  });
+
+  it('a request whose body stops arriving is disconnected after the socket timeout', async () => {
+    const socket = await open(server);
+    // Whole headers (so the headers timeout is over) and a tenth of the body, then nothing.
+    socket.write(`POST /api/v1/auth/login HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"username":`);
+    expect(await closedWithin(socket, 8000)).toBe(true);
+  });
+
+  it('a body that keeps arriving, however slowly, is not cut by the socket timeout: the idle time is what counts', async () => {
+    const socket = await open(server);
+    const body = JSON.stringify({ username: 'nobody', password: 'not-the-password' });
+    socket.write(`POST /api/v1/auth/login HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    // A byte every 400 ms for 4.5 s in all (over twice the 2 s timeout), then the rest.
+    const started = Date.now();
+    let sent = 0;
+    while (Date.now() - started < 4500 && sent < body.length - 1) {
+      socket.write(body.slice(sent, ++sent));
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+    socket.write(body.slice(sent));
+    expect(await closedWithin(socket, 8000)).toBe(true);
+    expect(answer).toMatch(/^HTTP\/1.1 401 /);
   });
 
   it('an idle keep-alive connection is closed after the keep-alive timeout', async () => {
