@@ -13,6 +13,7 @@ import type { AccessLog } from './logger.js';
 import { requestLogger } from './request-logger.js';
 import { rejectNulBytes } from '../http/reject-nul.js';
 import { lingerOnEarlyAnswers } from '../http/lingering-close.js';
+import { cutStalledConnections } from '../http/stalled-connections.js';
 import { answerStorageFailure } from '../http/storage-failure.js';
 import type { HttpTimeouts } from './config.js';
 import { registerOperations, requestCounter } from './operations.js';
@@ -95,6 +96,6 @@ function laneServer(lane: MemoryLane, handler: (request: IncomingMessage, respon
     },
   );
   server.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
-  server.setTimeout(timeouts.socketTimeoutMs);
+  cutStalledConnections(server, timeouts.socketTimeoutMs);
   return server;
 }

@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basicAuth, login } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 function open(server: TestServer): Promise<Socket> {
@@ -77,6 +78,26 @@ describe('connection timeouts', () => {
     socket.write(body.slice(sent));
     expect(await closedWithin(socket, 8000)).toBe(true);
     expect(answer).toMatch(/^HTTP\/1.1 401 /);
+  });
+
+  it('an answer the client stops reading is cut after the socket timeout', async () => {
+    const admin = await login(server);
+    const writer = await admin.createToken({ name: 'stall', permission: 'read-write' });
+    const auth = basicAuth(writer.username, writer.token).authorization as string;
+    const size = 32 * 1024 * 1024;
+    const put = await fetch(`${server.url}/generic/stall/1.0/big.bin`, { method: 'PUT', headers: { authorization: auth }, body: Buffer.alloc(size, 7) });
+    expect(put.status).toBe(201);
+    const socket = await open(server);
+    socket.pause();
+    socket.write(`GET /generic/stall/1.0/big.bin HTTP/1.1\r\nHost: test\r\nAuthorization: ${auth}\r\n\r\n`);
+    // Read nothing for over twice the 2 s timeout: the socket buffers fill, then nothing moves.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    let received = 0;
+    socket.on('data', (chunk: Buffer) => (received += chunk.length));
+    // What the buffers held arrives, then the end: far short of the whole file.
+    expect(await closedWithin(socket, 8000)).toBe(true);
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeLessThan(size);
   });
 
   it('an idle keep-alive connection is closed after the keep-alive timeout', async () => {
