@@ -35,6 +35,15 @@ describe('registry bearer tokens', () => {
     expect(refused(issued.token, new Date(now.getTime() + (issued.expiresIn + 1) * 1000))).toBe(true);
   });
 
+  it('refuse another payload under the signature of a token already verified (and still take that token)', () => {
+    const issued = tokens.issue(principal('read-only'), parseScopes(['repository:a:pull']), now);
+    expect(tokens.verify(issued.token, now).grant.repositories).toEqual({ a: ['pull'] });
+    const signature = issued.token.slice(issued.token.lastIndexOf('.'));
+    const body = Buffer.from(JSON.stringify({ v: 1, t: 't1', iat: 0, exp: 4_000_000_000, g: { repositories: { a: ['pull', 'push'] }, catalog: true } })).toString('base64url');
+    expect(() => tokens.verify(`flyb_${body}${signature}`, now)).toThrow(/signature|malformed/i);
+    expect(tokens.verify(issued.token, now).grant.repositories).toEqual({ a: ['pull'] });
+  });
+
   it('are issued to registry tokens only', () => {
     const session: Principal = { ...principal('read-write'), kind: 'user', token: null, session: { id: 's', viaCookie: false } };
     expect(() => tokens.issue(session, [], now)).toThrow(/registry tokens/);

@@ -41,8 +41,12 @@ export interface VerifiedRegistryToken {
  * Fly token named inside through the auth core, so revoking that token stops every bearer token it obtained.
  */
 export class RegistryTokens {
-  /** Tokens already verified, so a busy client's requests skip the HMAC and JSON work (expiry still checked). */
-  private readonly verified = new Map<string, VerifiedRegistryToken & { exp: number }>();
+  /**
+   * Tokens already verified, so a busy client's requests skip the HMAC and JSON work (expiry still checked).
+   * Found by their signature, then compared whole: a token runs to hundreds of characters, which a Map
+   * lookup would hash in full on every request (each request's copy of it is a new string).
+   */
+  private readonly verified = new Map<string, VerifiedRegistryToken & { token: string; exp: number }>();
 
   constructor(private readonly key: Buffer) {}
 
@@ -83,14 +87,15 @@ export class RegistryTokens {
   }
 
   verify(token: string, now: Date): VerifiedRegistryToken {
-    const known = this.verified.get(token);
-    if (known) {
+    const signature = token.slice(token.lastIndexOf('.') + 1);
+    const known = this.verified.get(signature);
+    if (known?.token === token) {
       if (known.exp * 1000 > now.getTime()) return { tokenId: known.tokenId, grant: known.grant };
-      this.verified.delete(token);
+      this.verified.delete(signature);
     }
     const checked = this.check(token, now);
     if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
-    this.verified.set(token, checked);
+    this.verified.set(signature, { ...checked, token });
     return { tokenId: checked.tokenId, grant: checked.grant };
   }
 
