@@ -16,6 +16,11 @@ const refusal = (fn: () => unknown): string => {
 describe('distribution filenames', () => {
   it('normalises project names (PEP 503)', () => {
     expect(normalizeProjectName('Fly.Demo__x--Y')).toBe('fly-demo-x-y');
+    // Every name of up to four characters from letters, digits and separators: as PEP 503's rule says.
+    const alphabet = ['a', 'Z', '0', '-', '_', '.'];
+    const names = [''];
+    for (let length = 0; length < 4; length++) for (const name of names.filter((n) => n.length === length)) names.push(...alphabet.map((c) => name + c));
+    for (const name of names) expect({ name, normal: normalizeProjectName(name) }).toEqual({ name, normal: name.replace(/[-_.]+/g, '-').toLowerCase() });
   });
 
   it('parses wheels and sdists and checks name and version', () => {

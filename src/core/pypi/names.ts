@@ -8,10 +8,14 @@ export function isValidProjectName(name: string): boolean {
   return name.length <= MAX_PROJECT_NAME_LENGTH && PROJECT_NAME.test(name);
 }
 
+/** Lowercase letters and digits, single `-` between them: what the normalisation leaves unchanged. */
+const ALREADY_NORMAL = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 /**
  * PEP 503 normalisation: lowercase, and every run of `-`, `_` and `.` becomes one `-`. This is the key
  * packages are stored and looked up under, so `Foo.Bar`, `foo_bar` and `FOO--bar` are one project.
  */
 export function normalizeProjectName(name: string): string {
-  return name.replace(/[-_.]+/g, '-').toLowerCase();
+  // Most names asked for are already normal (clients normalise them): those come back as they are, unbuilt.
+  return ALREADY_NORMAL.test(name) ? name : name.replace(/[-_.]+/g, '-').toLowerCase();
 }

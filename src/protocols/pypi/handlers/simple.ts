@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { normalizeProjectName } from '../../../core/pypi/names.js';
-import { projectHtml, projectJson, rootHtml, rootJson } from '../../../core/pypi/simple-index.js';
+import { projectHtml, projectJson, rootHtml, rootJson, SIMPLE_CONTENT_TYPES } from '../../../core/pypi/simple-index.js';
 import { PypiErrors } from '../errors.js';
 import { negotiateSimpleFormat, type SimpleFormat } from '../negotiate.js';
 import type { Rendered } from '../../../core/packages/project-cache.js';
@@ -42,10 +42,12 @@ export function projectPageFromMemory(c: MemoryCall, service: PypiService): Answ
   return page && projectAnswer(page, format, type, c.headers['if-none-match']);
 }
 
+/** JSON with its charset, as Fastify completes a JSON type for a text body: both lanes send the same header. */
+const JSON_CONTENT_TYPE = `${SIMPLE_CONTENT_TYPES.json}; charset=utf-8`;
+
 function projectAnswer(page: Rendered, format: SimpleFormat, type: string, ifNoneMatch: string | undefined): Answer {
   if (ifNoneMatch === page.etag) return { status: 304, headers: { vary: 'Accept', 'cache-control': 'private, no-cache', etag: page.etag } };
-  // JSON with its charset, as Fastify completes a JSON type for a text body: both lanes send the same header.
-  const contentType = format === 'json' ? `${type}; charset=utf-8` : type;
+  const contentType = format === 'json' ? JSON_CONTENT_TYPE : type;
   return { status: 200, headers: { vary: 'Accept', 'cache-control': 'private, no-cache', etag: page.etag, 'content-type': contentType }, body: page.body };
 }
 
