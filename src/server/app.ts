@@ -57,7 +57,7 @@ export async function buildApp({ core, logger, access, publicUrl, trustProxy, ve
     bodyLimit: 1024 * 1024,
     // npm package names run to 214 characters (scope included) and PyPI filenames can be long: Fastify's
     // default of 100 would answer them 414. Names are validated by core against each protocol's own limit.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     return503OnClosing: true,
   });
   app.decorate('memoryLane', lane);
