@@ -7,26 +7,13 @@ import type { Logger } from 'pino';
 type ServingSocket = Socket & { _httpMessage?: ServerResponse | null };
 
 /**
- * The open connections of the HTTP server, kept from start-up (one set entry per connection, nothing per
- * request), so that shutdown can reach the requests in flight on them.
- */
-export function trackConnections(app: FastifyInstance): Set<ServingSocket> {
-  const open = new Set<ServingSocket>();
-  app.server.on('connection', (socket: ServingSocket) => {
-    open.add(socket);
-    socket.once('close', () => open.delete(socket));
-  });
-  return open;
-}
-
-/**
  * Stops taking requests and lets those in flight finish within the deadline: idle keep-alive connections
  * are closed at once (and again as requests finish), each request in flight is told to answer with
  * `Connection: close`, and whatever is still open at the deadline is cut, so the pull events and usage
  * stamps can be flushed well inside the orchestrator's grace period. Requests that arrive meanwhile on an
  * open connection get Fastify's 503 with `Connection: close`.
  */
-export async function drainHttp(app: FastifyInstance, connections: Set<ServingSocket>, deadlineMs: number, logger: Logger): Promise<void> {
+export async function drainHttp(app: FastifyInstance, connections: ReadonlySet<ServingSocket>, deadlineMs: number, logger: Logger): Promise<void> {
   for (const socket of connections) {
     const inFlight = socket._httpMessage;
     // Read when its headers are written: Node then sends `Connection: close` and ends the socket after the answer.

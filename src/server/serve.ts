@@ -12,7 +12,8 @@ import { SqlMetadataStore } from '../storage/sql/metadata-store.js';
 import { migrateToLatest } from '../storage/sql/migrate.js';
 import { PgInvalidationBus } from '../storage/sql/pg-invalidation-bus.js';
 import { buildApp } from './app.js';
-import { drainHttp, trackConnections } from './drain-http.js';
+import { drainHttp } from './drain-http.js';
+import { openConnections } from '../http/open-connections.js';
 import type { Config } from './config.js';
 import { createLogs } from './logger.js';
 import { freePort } from './free-port.js';
@@ -93,7 +94,8 @@ export async function startServer(config: Config, version: string, worker?: Work
   await bootstrapAdmin(database, core, config, logger);
 
   const app = await buildApp({ core, logger, access, publicUrl, trustProxy: config.trustProxy, version, npm: config.npm, http: config.http });
-  const connections = trackConnections(app);
+  // Already kept since the server was made (app.ts): the same set the socket timeout looks at.
+  const connections = openConnections(app.server);
   await app.listen({ port, host: config.host });
   worker?.ready();
   logger.info({ port, publicUrl: publicUrl.href, database: database.engine, blobStore: config.blobs.kind, version }, 'listening');
