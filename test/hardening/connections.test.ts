@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, login } from '../helpers/api.js';
+import { runTool } from '../helpers/run-tool.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 function open(server: TestServer): Promise<Socket> {
@@ -98,6 +102,28 @@ describe('connection timeouts', () => {
     expect(await closedWithin(socket, 8000)).toBe(true);
     expect(received).toBeGreaterThan(0);
     expect(received).toBeLessThan(size);
+  });
+
+  it('a download that keeps moving, however slowly, is read whole: curl at 8 MB/s takes twice the socket timeout for 32 MiB', async () => {
+    const admin = await login(server);
+    const writer = await admin.createToken({ name: 'slow', permission: 'read-write' });
+    const auth = basicAuth(writer.username, writer.token).authorization as string;
+    const size = 32 * 1024 * 1024;
+    const put = await fetch(`${server.url}/generic/slow/1.0/big.bin`, { method: 'PUT', headers: { authorization: auth }, body: Buffer.alloc(size, 9) });
+    expect(put.status).toBe(201);
+    // The credential goes to curl in a file, so no command line (or failure message) shows it.
+    const work = mkdtempSync(join(tmpdir(), 'fly-slow-download-'));
+    try {
+      writeFileSync(join(work, 'auth-header'), `Authorization: ${auth}\n`, { mode: 0o600 });
+      const run = await runTool('curl', ['-sS', '--fail', '-H', `@${join(work, 'auth-header')}`, '--limit-rate', '8M', '-o', '/dev/null', '-w', '%{size_download}', `${server.url}/generic/slow/1.0/big.bin`], {
+        cwd: work,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: work },
+        timeoutMs: 60_000,
+      });
+      expect({ code: run.code, stderr: run.stderr, downloaded: Number(run.stdout) }).toEqual({ code: 0, stderr: '', downloaded: size });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('an idle keep-alive connection is closed after the keep-alive timeout', async () => {
