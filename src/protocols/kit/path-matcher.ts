@@ -9,8 +9,6 @@ interface CompiledRoute<C, S> {
   end: string;
   /** How many `/` a matching path holds, when every parameter is one segment (none may hold `/`). */
   slashes: number | undefined;
-  /** No parameters: the path is the route's, exactly. */
-  fixed: boolean;
 }
 
 export interface RouteMatch<C, S = undefined> {
@@ -39,22 +37,21 @@ export class PathMatcher<C, S = undefined> {
       const full = `${prefix}${route.path}`;
       // Split on the parameters: fixed text at even indexes, parameters at odd ones.
       const parts = full.split(params);
-      let segmentsOnly = true;
       const source = parts
         .map((part, i) => {
           if (i % 2 === 0) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
           if (syntax === 'fastify' && part === '*') {
             names.push('*');
-            segmentsOnly = false;
             return '(.*)';
           }
           const name = part.slice(1, syntax === 'kit' ? -1 : undefined);
           names.push(name);
           if (syntax === 'fastify') return '([^/]+)';
-          if (name === 'name') segmentsOnly = false;
           return name === 'name' ? '(.+?)' : '([^/]*)';
         })
         .join('');
+      // Fastify's `*` and the kit's `<name>` may span segments; every other parameter is one.
+      const spansSegments = names.includes('*') || (syntax === 'kit' && names.includes('name'));
       return {
         route,
         pattern: new RegExp(`^${source}$`),
@@ -62,8 +59,7 @@ export class PathMatcher<C, S = undefined> {
         start: parts[0] ?? '',
         end: parts.length > 1 ? (parts[parts.length - 1] ?? '') : '',
         // Parameter names hold no `/`: the route's own count is the count of every path it matches.
-        slashes: segmentsOnly ? slashesIn(full) : undefined,
-        fixed: parts.length === 1,
+        slashes: spansSegments ? undefined : slashesIn(full),
       };
     });
   }
@@ -108,7 +104,8 @@ export class PathMatcher<C, S = undefined> {
  */
 function paramsIfMatching<C, S>(compiled: CompiledRoute<C, S>, path: string, slashes: number): Record<string, string> | undefined {
   const { start, end } = compiled;
-  if (compiled.fixed) return path === start ? {} : undefined;
+  // No parameters: the path is the route's, exactly.
+  if (compiled.names.length === 0) return path === start ? {} : undefined;
   if (path.length < start.length + end.length || !path.startsWith(start) || !path.endsWith(end)) return undefined;
   if (compiled.slashes !== undefined && compiled.slashes !== slashes) return undefined;
   const m = compiled.pattern.exec(path);
