@@ -73,6 +73,16 @@ async function untilEveryWorker(server: TestServer, marker: string, send: (i: nu
   throw new Error(`${MAX_SPREAD} requests on fresh connections did not reach all ${WORKERS} workers`);
 }
 
+/** An environment's deployments once it has `count` of them (pull events are written in batches), or after 10 s. */
+async function deploymentsOf(admin: ApiClient, environment: string, count: number): Promise<Deployment[]> {
+  let deployments: Deployment[] = [];
+  for (let waited = 0; deployments.length < count && waited < 10_000; waited += 100) {
+    await sleep(100);
+    deployments = (await admin.get<{ deployments: Deployment[] }>(`/api/v1/environments/${environment}/deployments`)).body.deployments;
+  }
+  return deployments;
+}
+
 const errorCode = (answer: Answer) => (JSON.parse(answer.body) as { error?: { code?: string } }).error?.code;
 
 describe(`a server of ${WORKERS} worker processes (FLY_WORKERS) on ${TEST_ENGINE}`, () => {
@@ -175,12 +185,7 @@ describe(`a server of ${WORKERS} worker processes (FLY_WORKERS) on ${TEST_ENGINE
       (answer) => expect(answer.status).toBe(200),
     );
 
-    let deployments: Deployment[] = [];
-    for (let waited = 0; deployments.length < images.length && waited < 10_000; waited += 100) {
-      await sleep(100);
-      deployments = (await admin.get<{ deployments: Deployment[] }>('/api/v1/environments/across-workers/deployments')).body.deployments;
-    }
-    expect(new Set(deployments.map((d) => d.digest))).toEqual(new Set(images.map((i) => i.digest)));
+    expect(new Set((await deploymentsOf(admin, 'across-workers', images.length)).map((d) => d.digest))).toEqual(new Set(images.map((i) => i.digest)));
     let useCount = 0;
     for (let waited = 0; useCount < images.length && waited < 10_000; waited += 100) {
       await sleep(100);
@@ -300,5 +305,28 @@ describe(`the real skopeo client against ${WORKERS} workers on ${TEST_ENGINE}`, 
         expect(run.body).toMatch(/revoked/);
       },
     );
+  });
+
+  it("pulls skopeo made with an environment's token, served by different workers, all reach its timeline", async () => {
+    const writer = await admin.createToken({ name: 'ci-images', permission: 'read-write' });
+    const environment = await admin.post<{ token: CreatedToken }>('/api/v1/environments', { name: 'skopeo-workers', token: {} });
+    expect(environment.status).toBe(201);
+    const deployer = environment.body.token;
+    const marker = `skopeo-pull-${randomBytes(4).toString('hex')}`;
+    // One image per pull (a repeated pull of one image by one client is one deployment, by design).
+    const images: { repo: string; digest: string }[] = [];
+    await untilEveryWorker(
+      server,
+      // In the manifest GET's path only: skopeo's token request names the repository percent-encoded.
+      `${marker}/app-`,
+      async (i) => {
+        const repo = `${marker}/app-${i}`;
+        images.push({ repo, digest: (await pushImage(server, writer, repo, 'v1')).digest });
+        const run = await skopeo(['inspect', '--raw', '--tls-verify=false', '--creds', creds(deployer), `docker://${server.host}/${repo}:v1`]);
+        return { status: run.code, body: run.stderr };
+      },
+      (run) => expect(run.status, run.body).toBe(0),
+    );
+    expect(new Set((await deploymentsOf(admin, 'skopeo-workers', images.length)).map((d) => d.digest))).toEqual(new Set(images.map((i) => i.digest)));
   });
 });
