@@ -40,6 +40,16 @@ async function requestOnce(socket: Socket, path: string): Promise<string> {
   return answer;
 }
 
+/** A 32 MiB generic file at `/generic/<name>/1.0/big.bin`, and a read-write token's Basic header to read it with. */
+async function putBigFile(server: TestServer, name: string): Promise<{ auth: string; size: number }> {
+  const writer = await (await login(server)).createToken({ name, permission: 'read-write' });
+  const auth = basicAuth(writer.username, writer.token).authorization as string;
+  const size = 32 * 1024 * 1024;
+  const put = await fetch(`${server.url}/generic/${name}/1.0/big.bin`, { method: 'PUT', headers: { authorization: auth }, body: Buffer.alloc(size, 7) });
+  expect(put.status).toBe(201);
+  return { auth, size };
+}
+
 describe('connection timeouts', () => {
   let server: TestServer;
 
@@ -85,12 +95,7 @@ describe('connection timeouts', () => {
   });
 
   it('an answer the client stops reading is cut after the socket timeout', async () => {
-    const admin = await login(server);
-    const writer = await admin.createToken({ name: 'stall', permission: 'read-write' });
-    const auth = basicAuth(writer.username, writer.token).authorization as string;
-    const size = 32 * 1024 * 1024;
-    const put = await fetch(`${server.url}/generic/stall/1.0/big.bin`, { method: 'PUT', headers: { authorization: auth }, body: Buffer.alloc(size, 7) });
-    expect(put.status).toBe(201);
+    const { auth, size } = await putBigFile(server, 'stall');
     const socket = await open(server);
     socket.pause();
     socket.write(`GET /generic/stall/1.0/big.bin HTTP/1.1\r\nHost: test\r\nAuthorization: ${auth}\r\n\r\n`);
@@ -105,12 +110,7 @@ describe('connection timeouts', () => {
   });
 
   it('a download that keeps moving, however slowly, is read whole: curl at 8 MB/s takes twice the socket timeout for 32 MiB', async () => {
-    const admin = await login(server);
-    const writer = await admin.createToken({ name: 'slow', permission: 'read-write' });
-    const auth = basicAuth(writer.username, writer.token).authorization as string;
-    const size = 32 * 1024 * 1024;
-    const put = await fetch(`${server.url}/generic/slow/1.0/big.bin`, { method: 'PUT', headers: { authorization: auth }, body: Buffer.alloc(size, 9) });
-    expect(put.status).toBe(201);
+    const { auth, size } = await putBigFile(server, 'slow');
     // The credential goes to curl in a file, so no command line (or failure message) shows it.
     const work = mkdtempSync(join(tmpdir(), 'fly-slow-download-'));
     try {
