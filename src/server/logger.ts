@@ -20,19 +20,35 @@ export type AccessLog = (line: AnsweredRequest) => void;
 const ACCESS_BATCH_LINES = 128;
 const ACCESS_FLUSH_MS = 50;
 
-type Destination = DestinationStream & { flushSync?(): void };
+/**
+ * Output waiting for stdout is held to this many bytes. A reader that stops reading (a paused terminal,
+ * `npm start | less`) would otherwise grow the server by every line it logs, for as long as it stalls.
+ */
+export const LOG_BUFFER_BYTES = 16 * 1024 * 1024;
+
+type Destination = DestinationStream & {
+  flushSync?(): void;
+  on?(event: 'drop', listener: (data: string) => void): unknown;
+  on?(event: 'write', listener: (bytes: number) => void): unknown;
+};
+
+/** stdout, written asynchronously, holding at most `maxBytes` that wait for it: past that, writes are dropped whole. */
+export function stdoutDestination(maxBytes = LOG_BUFFER_BYTES): Destination {
+  return pino.destination({ dest: 1, sync: false, maxLength: maxBytes });
+}
 
 /**
  * JSON lines on stdout, written asynchronously: lines queue in memory while a write is in flight and go out
  * together in the next one, so a request never waits for the terminal or pipe (pino flushes the rest
- * synchronously when the process exits).
+ * synchronously when the process exits). What waits is bounded (LOG_BUFFER_BYTES): while stdout is not read,
+ * lines past the bound are dropped whole and counted, and the count is logged once output moves again.
  *
  * The general logger removes credentials twice over: known secret-bearing fields are censored by path, and
  * every string that looks like a token, a Basic/Bearer credential or URL user info is masked. The access
  * log, one line per request, skips that generic walk: its fields are fixed, and the only one a client
  * controls as text, the URL, goes through the same redaction (accessLog below).
  */
-export function createLogs(level: string, destination: Destination = pino.destination({ dest: 1, sync: false })): Logs {
+export function createLogs(level: string, destination: Destination = stdoutDestination()): Logs {
   const logger = pino(
     {
       level,
@@ -51,6 +67,7 @@ export function createLogs(level: string, destination: Destination = pino.destin
     },
     destination,
   );
+  reportDroppedLines(destination, logger);
   const access = logger.isLevelEnabled('info') ? accessLog(destination) : undefined;
   return {
     logger,
@@ -64,6 +81,23 @@ export function createLogs(level: string, destination: Destination = pino.destin
       }
     },
   };
+}
+
+/** Counts the lines a full buffer dropped and, once a write reaches stdout again, says how many. */
+function reportDroppedLines(destination: Destination, logger: Logger): void {
+  let dropped = 0;
+  destination.on?.('drop', (data: string) => {
+    for (let i = data.indexOf('\n'); i >= 0; i = data.indexOf('\n', i + 1)) dropped++;
+  });
+  destination.on?.('write', () => {
+    if (dropped === 0) return;
+    const lines = dropped;
+    dropped = 0;
+    logger.warn({ droppedLines: lines }, 'log lines dropped: standard output was not being read');
+    // The buffer may still be full (it is emptied after this event): then the warning itself was dropped, and
+    // the count waits for the next write rather than counting the warning as a line the reader missed.
+    if (dropped > 0) dropped = lines;
+  });
 }
 
 /**

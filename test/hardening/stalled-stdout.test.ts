@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../support/package-root.js';
+
+const LOGGER = pathToFileURL(join(PACKAGE_ROOT, 'dist/server/logger.js')).href;
+const LINES = 20_000;
+const BOUND = 64 * 1024;
+
+/**
+ * A process logging through the server's own logs (dist/server/logger.js) to its real stdout, a pipe, with a
+ * 64 KiB bound: it logs LINES access lines, says so over IPC, and on 'finish' writes out what is left and exits.
+ */
+const CHILD = `
+const { createLogs, stdoutDestination } = await import(${JSON.stringify(LOGGER)});
+const logs = createLogs('info', stdoutDestination(${BOUND}));
+for (let i = 0; i < ${LINES}; i++) {
+  logs.access({ reqId: 'req-' + i, method: 'GET', url: '/line/' + i, route: '/line/:n', status: 200, ms: 1, ip: '127.0.0.1' });
+  if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
+}
+setTimeout(() => process.send('written'), 200);
+process.on('message', () => setTimeout(() => { logs.flush(); process.exit(0); }, 1000));
+`;
+
+describe('the server logs to a stdout nobody reads', () => {
+  it('keeps running, holds at most its bound, drops whole lines and says how many once stdout is read again', async () => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    const stdout = child.stdout;
+    if (!stdout) throw new Error('no stdout pipe');
+    // Nothing is read until the child has logged every line: the pipe and this side's buffer fill, then stay full.
+    stdout.pause();
+    const written = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 30_000);
+      child.once('message', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    // Logging never waited for the reader: a process blocked on its stdout would not have got here.
+    expect(written).toBe(true);
+    let output = '';
+    stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    stdout.resume();
+    const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+    child.send('finish');
+    expect(await closed).toBe(0);
+
+    const lines = output.split('\n').filter(Boolean);
+    // Whole lines only: every write was kept or dropped as a whole.
+    const parsed = lines.map((line) => JSON.parse(line) as { msg: string; droppedLines?: number; reqId?: string });
+    const requests = parsed.filter((line) => line.msg === 'request');
+    const dropped = parsed.filter((line) => line.droppedLines !== undefined).reduce((sum, line) => sum + (line.droppedLines ?? 0), 0);
+    // The bound held: most lines never waited in memory (what arrived is the bound plus what the pipe held).
+    expect(dropped).toBeGreaterThan(LINES / 2);
+    // And the count is exact: every line logged either arrived or was counted as dropped.
+    expect(requests.length + dropped).toBe(LINES);
+    expect(new Set(requests.map((line) => line.reqId)).size).toBe(requests.length);
+  });
+});
