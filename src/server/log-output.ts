@@ -4,7 +4,7 @@ import pino, { type DestinationStream, type Logger } from 'pino';
  * Output waiting for stdout is held to this many bytes. A reader that stops reading (a paused terminal,
  * `npm start | less`) would otherwise grow the server by every line it logs, for as long as it stalls.
  */
-export const LOG_BUFFER_BYTES = 16 * 1024 * 1024;
+const LOG_BUFFER_BYTES = 16 * 1024 * 1024;
 
 /** Where the logs go: pino's stream, with sonic-boom's events and sync flush when it is one. */
 export type LogDestination = DestinationStream & {
