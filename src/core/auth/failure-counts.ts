@@ -19,9 +19,18 @@ export interface FailureCounts {
   add(ip: string, now: number, delta: number): Promise<void>;
 }
 
-/** Counts in this process's memory, in fixed windows of `windowMs`, bounded by sweeping ended windows. */
+/** Below this many windows, ended ones are left to `current()` and the next sweep. */
+const SWEEP_FROM = 50_000;
+
+/**
+ * Counts in this process's memory, in fixed windows of `windowMs`, bounded by sweeping ended windows. A sweep
+ * runs once the table has doubled since the last one: failures from many addresses at once (a spoofed
+ * X-Forwarded-For, an IPv6 range) keep every open window, and each insertion still costs O(1) amortized,
+ * where a sweep per insertion past a fixed size cost a walk of the whole table for every new address.
+ */
 export class InProcessFailureCounts implements FailureCounts {
   private readonly windows = new Map<string, FailureWindow>();
+  private sweepAt = SWEEP_FROM;
 
   constructor(private readonly windowMs: number) {}
 
@@ -47,7 +56,10 @@ export class InProcessFailureCounts implements FailureCounts {
       w.failures = Math.max(0, w.failures + delta);
       return w;
     }
-    if (this.windows.size > 50_000) this.sweep(now);
+    if (this.windows.size >= this.sweepAt) {
+      this.sweep(now);
+      this.sweepAt = Math.max(SWEEP_FROM, 2 * this.windows.size);
+    }
     const fresh = { startedAt: now, failures: Math.max(0, delta) };
     this.windows.set(ip, fresh);
     return fresh;

@@ -47,6 +47,18 @@ describe('FailureLimiter', () => {
     expect(refusal(() => limiter.check('10.0.0.2', 1))).toBeUndefined();
   });
 
+  it('keeps every open window while many addresses fail at once, and forgets ended ones', () => {
+    const limiter = new FailureLimiter(1, 60_000);
+    const addresses = Array.from({ length: 150_000 }, (_, i) => `2001:db8::${i.toString(16)}`);
+    // Past the sweeping size, every address still holds its count: nothing open is evicted to make room.
+    addresses.forEach((address, i) => void limiter.recordFailure(address, i / 10));
+    expect(addresses.filter((address) => refusal(() => limiter.check(address, 15_000))?.code !== 'rate_limited')).toEqual([]);
+    // Once their window has ended, the sweep a new address sets off clears them, and each starts anew.
+    addresses.forEach((address, i) => void limiter.recordFailure(`${address}:1`, 80_000 + i / 10));
+    expect(refusal(() => limiter.check(addresses[0] as string, 80_000))).toBeUndefined();
+    expect(refusal(() => limiter.check('2001:db8::1:1', 80_001))?.code).toBe('rate_limited');
+  });
+
   it('never limits requests without an address', () => {
     const limiter = new FailureLimiter(1, 60_000);
     void limiter.recordFailure(null, 0);
