@@ -56,10 +56,7 @@ export class InProcessFailureCounts implements FailureCounts {
       w.failures = Math.max(0, w.failures + delta);
       return w;
     }
-    if (this.windows.size >= this.sweepAt) {
-      this.sweep(now);
-      this.sweepAt = Math.max(SWEEP_FROM, 2 * this.windows.size);
-    }
+    this.makeRoom(now);
     const fresh = { startedAt: now, failures: Math.max(0, delta) };
     this.windows.set(ip, fresh);
     return fresh;
@@ -67,10 +64,14 @@ export class InProcessFailureCounts implements FailureCounts {
 
   /** Replaces the window of `ip` with one counted elsewhere (a mirror of the shared counts). */
   set(ip: string, window: FailureWindow): void {
+    // A mirror may only ever be set (its own worker sees no failures): it sweeps as often as one that counts.
+    if (!this.windows.has(ip)) this.makeRoom(window.startedAt);
     this.windows.set(ip, { ...window });
   }
 
-  private sweep(now: number): void {
+  private makeRoom(now: number): void {
+    if (this.windows.size < this.sweepAt) return;
     for (const [ip, w] of this.windows) if (now - w.startedAt >= this.windowMs) this.windows.delete(ip);
+    this.sweepAt = Math.max(SWEEP_FROM, 2 * this.windows.size);
   }
 }
