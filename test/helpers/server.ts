@@ -66,7 +66,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       }
       return server.output();
     },
-    kill: server.stop,
+    kill: async () => {
+      await server.stop();
+    },
     stop: async () => {
       await server.stop();
       if (!options.database) await database.drop();

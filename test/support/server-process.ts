@@ -1,8 +1,8 @@
 import { PACKAGE_ROOT } from './package-root.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '../../src/server/free-port.js';
-import { stopProcess } from './stop-process.js';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { stopProcess, type Exit } from './stop-process.js';
+import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Always the built CLI (dist/cli/main.js of the package root), from source and compiled alike. */
@@ -18,7 +18,8 @@ export interface ServerProcessOptions {
   env?: Record<string, string>;
   /**
    * Send the server's output to this file instead of a pipe read into memory: for load runs with the
-   * access log on, where holding every line would grow this process and cost it CPU.
+   * access log on, where holding every line would grow this process and cost it CPU. A device (`/dev/full`)
+   * is written to but never read back.
    */
   logFile?: string;
   /** Options for node itself, e.g. `--cpu-prof` (NODE_OPTIONS refuses it). */
@@ -33,8 +34,8 @@ export interface ServerProcess {
   pid: number;
   /** Everything the process printed so far (stdout and stderr). */
   output(): string;
-  /** SIGTERM (graceful shutdown), then SIGKILL after 10 s. Resolves once the process has exited. */
-  stop(): Promise<void>;
+  /** SIGTERM (graceful shutdown), then SIGKILL after 10 s. Resolves once the process has exited, with how it did. */
+  stop(): Promise<Exit>;
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -84,7 +85,8 @@ async function spawnOnPort(options: ServerProcessOptions, port: number): Promise
   });
   if (logFd !== undefined) closeSync(logFd); // the child holds its own copy
   let piped = '';
-  const output = () => (options.logFile ? readFileSync(options.logFile, 'utf8') : piped);
+  const logFile = options.logFile;
+  const output = () => (logFile === undefined ? piped : statSync(logFile).isFile() ? readFileSync(logFile, 'utf8') : `(the output went to ${logFile})`);
   let closed = false;
   let ready = false;
   // 'close' comes after the output streams have ended, so the reason for an early exit is in `output`.
