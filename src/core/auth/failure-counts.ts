@@ -65,7 +65,7 @@ export class InProcessFailureCounts implements FailureCounts {
   /** Replaces the window of `ip` with one counted elsewhere (a mirror of the shared counts). */
   set(ip: string, window: FailureWindow): void {
     // A mirror may only ever be set (its own worker sees no failures): it sweeps as often as one that counts.
-    if (!this.windows.has(ip)) this.makeRoom(window.startedAt);
+    this.makeRoom(window.startedAt);
     this.windows.set(ip, { ...window });
   }
 
