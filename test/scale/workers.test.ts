@@ -73,14 +73,20 @@ async function untilEveryWorker(server: TestServer, marker: string, send: (i: nu
   throw new Error(`${MAX_SPREAD} requests on fresh connections did not reach all ${WORKERS} workers`);
 }
 
-/** An environment's deployments once it has `count` of them (pull events are written in batches), or after 10 s. */
-async function deploymentsOf(admin: ApiClient, environment: string, count: number): Promise<Deployment[]> {
-  let deployments: Deployment[] = [];
-  for (let waited = 0; deployments.length < count && waited < 10_000; waited += 100) {
+/** What `read` gives once `done` holds for it (pulls and token use are written in batches), or after 10 s. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  let value = await read();
+  for (let waited = 0; !done(value) && waited < 10_000; waited += 100) {
     await sleep(100);
-    deployments = (await admin.get<{ deployments: Deployment[] }>(`/api/v1/environments/${environment}/deployments`)).body.deployments;
+    value = await read();
   }
-  return deployments;
+  return value;
+}
+
+/** An environment's deployments once it has `count` of them, or after 10 s. */
+function deploymentsOf(admin: ApiClient, environment: string, count: number): Promise<Deployment[]> {
+  const read = async () => (await admin.get<{ deployments: Deployment[] }>(`/api/v1/environments/${environment}/deployments`)).body.deployments;
+  return eventually(read, (deployments) => deployments.length >= count);
 }
 
 const errorCode = (answer: Answer) => (JSON.parse(answer.body) as { error?: { code?: string } }).error?.code;
@@ -186,12 +192,8 @@ describe(`a server of ${WORKERS} worker processes (FLY_WORKERS) on ${TEST_ENGINE
     );
 
     expect(new Set((await deploymentsOf(admin, 'across-workers', images.length)).map((d) => d.digest))).toEqual(new Set(images.map((i) => i.digest)));
-    let useCount = 0;
-    for (let waited = 0; useCount < images.length && waited < 10_000; waited += 100) {
-      await sleep(100);
-      useCount = (await admin.get<{ useCount: number }>(`/api/v1/tokens/${deployer.id}`)).body.useCount;
-    }
-    expect(useCount).toBe(images.length);
+    const useCount = async () => (await admin.get<{ useCount: number }>(`/api/v1/tokens/${deployer.id}`)).body.useCount;
+    expect(await eventually(useCount, (count) => count >= images.length)).toBe(images.length);
   });
 
   it("a Maven deploy or delete through one worker is in every worker's maven-metadata.xml and files at once", async () => {
