@@ -29,7 +29,7 @@ export class StorageHealth {
       return { ready: true };
     } catch (error) {
       // A probe failing otherwise (a database gone) keeps the cause that was seen; /readyz pings the database too.
-      const failure = storageFailureOf(error) ?? this.failing ?? { code: 'unknown', cause: String(error) };
+      const failure = storageFailureOf(error) ?? this.failing ?? { kind: 'unwritable', code: 'unknown', cause: String(error) };
       this.failing = failure;
       return { ready: false, cause: failure.cause };
     }

@@ -15,6 +15,7 @@ export const SETTINGS = {
   host: { env: 'FLY_HOST', flag: '--host <host>', help: 'address to bind', default: '0.0.0.0' },
   dataDir: { env: 'FLY_DATA_DIR', flag: '--data-dir <dir>', help: 'where the SQLite database and blobs live', default: './data' },
   databaseUrl: { env: 'FLY_DATABASE_URL', flag: '--database-url <url>', help: 'postgres://… for PostgreSQL; default: SQLite file in the data dir' },
+  databaseTimeoutSeconds: { env: 'FLY_DATABASE_TIMEOUT', flag: '--database-timeout <seconds>', help: 'PostgreSQL: the longest wait for a connection, and for one statement, before a request is answered 503', default: '15' },
   publicUrl: { env: 'FLY_PUBLIC_URL', flag: '--public-url <url>', help: 'base URL printed in snippets; default http://localhost:<port>' },
   adminUsername: { env: 'FLY_ADMIN_USERNAME', flag: '--admin-username <name>', help: 'first admin, created when there are no users' },
   adminPassword: { env: 'FLY_ADMIN_PASSWORD', flag: '--admin-password <password>', help: "first admin's password (else one is generated and printed once)" },
@@ -63,6 +64,7 @@ const schema = z.object({
   host: z.string().min(1),
   dataDir: z.string().min(1),
   databaseUrl: z.string().min(1).optional(),
+  databaseTimeoutSeconds: intText(1, 3600),
   publicUrl: z.url({ protocol: /^https?$/ }).optional(),
   adminUsername: z.string().optional(),
   adminPassword: z.string().optional(),
@@ -105,6 +107,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string;
+  /** PostgreSQL: the longest wait for a connection, and for one statement (migrations and `flyreg gc` have none). */
+  databaseTimeoutMs: number;
   /** Undefined until the port is known when it was 0; see withPublicUrl. */
   publicUrl: URL | undefined;
   admin: { username?: string; password?: string };
@@ -182,6 +186,7 @@ export function parseConfig(env: Record<string, string | undefined>, flags: RawS
     host: s.host,
     dataDir,
     databaseUrl: s.databaseUrl ?? `sqlite:${resolve(dataDir, 'fly.db')}`,
+    databaseTimeoutMs: s.databaseTimeoutSeconds * 1000,
     publicUrl: s.publicUrl ? new URL(s.publicUrl) : s.port === 0 ? undefined : new URL(`http://localhost:${s.port}`),
     admin: { username: s.adminUsername || undefined, password: s.adminPassword || undefined },
     workers: s.workers === 'the number of cores' ? availableParallelism() : s.workers,

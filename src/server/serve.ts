@@ -52,7 +52,7 @@ export async function serve(config: Config, version: string): Promise<RunningSer
 async function startCluster(config: Config): Promise<RunningServer> {
   const { logger, flush } = createLogs(config.logLevel);
   const port = config.port === 0 ? await freePort(config.host) : config.port;
-  const database = openDatabase(config.databaseUrl);
+  const database = openDatabase(config.databaseUrl, { timeouts: { connectMs: config.databaseTimeoutMs } });
   try {
     await migrateToLatest(database);
     const store = new SqlMetadataStore(database);
@@ -77,13 +77,14 @@ export async function startServer(config: Config, version: string, worker?: Work
   const publicUrl = config.publicUrl ?? new URL(`http://localhost:${port}`);
   mkdirSync(config.dataDir, { recursive: true });
 
+  await migrate(config);
   const database = openDatabase(config.databaseUrl, {
     onConnectionError: (error) => logger.warn({ err: error }, 'PostgreSQL dropped an idle connection; the pool replaces it'),
+    timeouts: { connectMs: config.databaseTimeoutMs, statementMs: config.databaseTimeoutMs },
   });
-  await migrateToLatest(database);
   const store = new SqlMetadataStore(database);
   const blobs = await openBlobStore(config.blobs);
-  const ownBus = await openInvalidationBus(database, config.databaseUrl, logger);
+  const ownBus = await openInvalidationBus(database, config.databaseUrl, config.databaseTimeoutMs, logger);
   // A worker also tells its siblings, through the primary; and counts failures with them.
   const invalidations = worker ? new WorkerInvalidationBus(ownBus, worker) : ownBus;
   const core = createCore(store, {
@@ -124,6 +125,16 @@ export async function startServer(config: Config, version: string, worker?: Work
       flush();
     })());
   return { url: publicUrl, close };
+}
+
+/** Migrates on a connection of its own, where a statement may take as long as it needs (requests' have a bound). */
+async function migrate(config: Config): Promise<void> {
+  const database = openDatabase(config.databaseUrl, { timeouts: { connectMs: config.databaseTimeoutMs } });
+  try {
+    await migrateToLatest(database);
+  } finally {
+    await database.close();
+  }
 }
 
 function coreOptions(config: Config, blobs: BlobStore, invalidations: InvalidationBus, publicUrl: URL, logger: Logger): CoreOptions {
@@ -208,11 +219,13 @@ async function bootstrapAdmin(database: SqlDatabase, core: Core, config: Config,
 async function openInvalidationBus(
   database: ReturnType<typeof openDatabase>,
   databaseUrl: string,
+  connectTimeoutMs: number,
   logger: Logger,
 ): Promise<InvalidationBus> {
   if (database.engine !== 'postgres') return new InProcessInvalidationBus();
   const bus = new PgInvalidationBus(database, {
     connectionString: databaseUrl,
+    connectTimeoutMs,
     onError: (error) => logger.warn({ err: error }, 'cache invalidation listener lost its connection; reconnecting (token cache TTL applies meanwhile)'),
     onReconnected: () => logger.info('cache invalidation listener reconnected; token cache cleared'),
   });

@@ -8,5 +8,5 @@ import { shareDownloads } from './share-downloads.js';
 /** Generic files (`<name>/<version>/<file>`) under its prefixes, through the kit, and their share links at /share/. */
 export async function genericPlugin(app: FastifyInstance, { core }: MountDeps): Promise<void> {
   await mountHostedProtocol(app, core, genericProtocol, GENERIC_ROUTES, await protocolService(core, genericProtocol));
-  await shareDownloads(app, core.shareLinks);
+  await shareDownloads(app, core);
 }

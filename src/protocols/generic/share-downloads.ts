@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SharedFiles } from '../../api/answers.js';
-import type { ShareLinks } from '../../core/share-links/share-links.js';
+import type { Core } from '../../core/core.js';
+import { answerStorageFailure } from '../../http/storage-failure.js';
 import { directoryRedirect } from '../hosted-files/mount.js';
 import { renderListing, sendDownload, sendPlainFailure } from '../hosted-files/wire.js';
 
@@ -15,9 +16,10 @@ type ShareRequest = FastifyRequest<{ Params: { secret: string } }>;
  * stream with Range and checksums exactly as generic downloads do; each GET of a file counts one download
  * (HEAD counts none). Errors are plain text, as generic files answer them.
  */
-export async function shareDownloads(app: FastifyInstance, shareLinks: ShareLinks): Promise<void> {
+export async function shareDownloads(app: FastifyInstance, core: Core): Promise<void> {
+  const shareLinks = core.shareLinks;
   await app.register(async (scope) => {
-    scope.setErrorHandler((error, request, reply) => sendPlainFailure(error, request, reply));
+    scope.setErrorHandler((error, request, reply) => sendPlainFailure(answerStorageFailure(core, error, request), request, reply));
 
     const download = async (request: ShareRequest, reply: FastifyReply, file: string | null) => {
       const counted = request.method === 'GET';

@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConn
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
+import { BoundedPool } from './bounded-pool.js';
 import type { Database } from './schema.js';
 
 export type SqlEngine = 'sqlite' | 'postgres';
@@ -10,8 +11,8 @@ export type SqlEngine = 'sqlite' | 'postgres';
 export interface SqlDatabase {
   db: Kysely<Database>;
   engine: SqlEngine;
-  /** The PostgreSQL pool, for LISTEN/NOTIFY and advisory locks; undefined on SQLite. */
-  pool?: pg.Pool;
+  /** The PostgreSQL pool, for advisory locks; undefined on SQLite. */
+  pool?: BoundedPool;
   close(): Promise<void>;
 }
 
@@ -24,13 +25,32 @@ export interface OpenOptions {
    * pool discards that client and opens another on demand; without a listener Node would crash the process.
    */
   onConnectionError?(error: Error): void;
+  /**
+   * PostgreSQL only: how long to wait for a connection (a new one, or a free one from the pool), and how long
+   * one statement may run, in milliseconds. Past either, the statement fails as "database unavailable" (a 503
+   * for the client) instead of waiting for ever on a database that accepts connections but does not answer.
+   * Without `statementMs` a statement may run as long as it takes (migrations, `flyreg gc`).
+   */
+  timeouts?: { connectMs: number; statementMs?: number };
 }
+
+/**
+ * PostgreSQL cancels a statement at `statementMs` itself (57014, the connection stays usable); the driver
+ * gives up waiting for an answer this much later, which only a database that stopped answering reaches.
+ */
+const ANSWER_MARGIN_MS = 1000;
 
 export function openDatabase(url: string, options: OpenOptions = {}): SqlDatabase {
   if (/^postgres(ql)?:\/\//.test(url)) {
+    const { connectMs, statementMs } = options.timeouts ?? {};
     const pool = new pg.Pool({
       connectionString: url,
       max: 10,
+      connectionTimeoutMillis: connectMs,
+      statement_timeout: statementMs,
+      query_timeout: statementMs === undefined ? undefined : statementMs + ANSWER_MARGIN_MS,
+      // A peer that vanished without closing (a host gone, a dropped route) is noticed on idle connections too.
+      keepAlive: true,
       // bigint columns hold epoch milliseconds and counters: well inside Number's exact range.
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -38,13 +58,14 @@ export function openDatabase(url: string, options: OpenOptions = {}): SqlDatabas
       },
     });
     pool.on('error', (error) => options.onConnectionError?.(error));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const bounded = new BoundedPool(pool);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: bounded }) });
     const close = async () => {
       await db.destroy();
-      // Kysely ends the pool only if it ever used it; LISTEN clients and leases may have used it alone.
-      if (!pool.ending) await pool.end();
+      // Kysely ends the pool only if it ever used it; leases may have used it alone.
+      await bounded.end();
     };
-    return { db, engine: 'postgres', pool, close };
+    return { db, engine: 'postgres', pool: bounded, close };
   }
   const path = url.replace(/^sqlite:(\/\/)?/, '');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

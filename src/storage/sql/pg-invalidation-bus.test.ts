@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../../../test/helpers/database.js';
@@ -75,8 +76,8 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('PgInvalidationBus (LISTEN/NOTIFY; P
     expect(replicaB.listening).toBe(true);
     // Kill every LISTEN connection on this database except A's own pool (as a PostgreSQL restart or failover would).
     const admin = openDatabase(scratch.url);
-    await admin.pool?.query(
-      `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and query ilike 'LISTEN%'`,
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and query ilike 'LISTEN%'`.execute(
+      admin.db,
     );
     await admin.close();
     await waitFor(() => heardByB.some((e) => e.kind === 'all-tokens'));

@@ -14,6 +14,8 @@ const MAX_RETRY_MS = 5000;
 export interface PgInvalidationBusOptions {
   /** The database URL: the listener is its own long-lived connection, outside the pool. */
   connectionString: string;
+  /** How long opening it may take (undefined: as long as the connection attempt takes). */
+  connectTimeoutMs?: number;
   /** The listening connection failed (it is re-established on its own). */
   onError(error: unknown): void;
   /** The listening connection is back after a drop. */
@@ -70,7 +72,9 @@ export class PgInvalidationBus implements InvalidationBus {
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.connectionString });
+    // Keep-alive: a listener whose peer vanished silently is noticed and replaced (the token cache TTL
+    // bounds what it misses meanwhile).
+    const client = new pg.Client({ connectionString: this.options.connectionString, connectionTimeoutMillis: this.options.connectTimeoutMs, keepAlive: true });
     client.on('notification', (message) => {
       if (message.channel !== INVALIDATION_CHANNEL || !message.payload) return;
       const event = parseInvalidation(message.payload);

@@ -1,0 +1,83 @@
+import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+import type pg from 'pg';
+import { DATABASE_UNAVAILABLE } from '../../core/storage-failure.js';
+
+/**
+ * What `pg` says, without a code, when it has no connection or lost one: its pool's wait for a connection ran
+ * out, a statement's answer did not come in time, or the socket is gone. (An error PostgreSQL itself sends
+ * carries its SQLSTATE and is passed on as it is.)
+ */
+const LOST_CONNECTION = /^(timeout exceeded when trying to connect|Query read timeout|Connection terminated|Client has encountered a connection error|Client was closed)/;
+/** A socket's own errno code (ECONNREFUSED, ECONNRESET, ETIMEDOUT, ENOTFOUND…). */
+const ERRNO = /^E[A-Z_]+$/;
+
+/** An error of the database connection, marked so that core answers it "unavailable" (src/core/storage-failure.ts). */
+export class DatabaseUnavailableError extends Error {
+  readonly code = DATABASE_UNAVAILABLE;
+
+  constructor(cause: Error) {
+    super(`the database connection failed: ${cause.message}`, { cause });
+  }
+}
+
+/**
+ * The PostgreSQL pool as Kysely and the leases use it, with its connection failures marked (above), and a
+ * connection that failed so (a statement it gave up waiting for may still be running on it, or the socket is
+ * dead) destroyed on release instead of going back to the pool, where the next statement would queue behind
+ * the lost one. The waits themselves are bounded by the pool's own options (see openDatabase).
+ */
+export class BoundedPool implements PostgresPool {
+  /** One wrapper a pooled connection, so that Kysely (which keeps state per client object) sees the same one. */
+  private readonly clients = new WeakMap<pg.PoolClient, BoundedClient>();
+
+  constructor(readonly pool: pg.Pool) {}
+
+  async connect(): Promise<BoundedClient> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw markedFailure(error);
+    }
+    let bounded = this.clients.get(client);
+    if (!bounded) this.clients.set(client, (bounded = new BoundedClient(client)));
+    return bounded;
+  }
+
+  end(): Promise<void> {
+    return this.pool.ending ? Promise.resolve() : this.pool.end();
+  }
+}
+
+export class BoundedClient implements PostgresPoolClient {
+  /** The connection failure seen on this client: every later statement fails with it, and release destroys it. */
+  private lost: DatabaseUnavailableError | undefined;
+
+  constructor(private readonly client: pg.PoolClient) {}
+
+  query<R>(text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
+  query(cursor: never): never;
+  async query<R>(text: string, parameters: ReadonlyArray<unknown> = []): Promise<PostgresQueryResult<R>> {
+    if (this.lost) throw this.lost;
+    try {
+      return (await this.client.query(text, parameters as unknown[])) as unknown as PostgresQueryResult<R>;
+    } catch (error) {
+      const marked = markedFailure(error);
+      if (marked instanceof DatabaseUnavailableError) this.lost = marked;
+      throw marked;
+    }
+  }
+
+  /** `destroy`, or a lost connection: closed rather than pooled (closing ends whatever was left on it). */
+  release(destroy?: boolean | Error): void {
+    this.client.release(this.lost ?? destroy);
+  }
+}
+
+/** `error` marked DatabaseUnavailableError when it is the connection's failure; anything else as it is. */
+function markedFailure(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const code = (error as { code?: unknown }).code;
+  const connectionFailure = typeof code === 'string' ? ERRNO.test(code) : LOST_CONNECTION.test(error.message);
+  return connectionFailure ? new DatabaseUnavailableError(error) : error;
+}
