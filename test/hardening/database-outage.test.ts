@@ -39,13 +39,11 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('a database that stops answering', (
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const direct = new URL(database.url);
-    proxy = await FreezableProxy.start({ host: direct.hostname, port: Number(direct.port || 5432) });
-    const viaProxy = new URL(database.url);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    const front = await FreezableProxy.inFrontOf(database.url);
+    proxy = front.proxy;
     server = await startServer({
       database,
-      env: { FLY_DATABASE_URL: viaProxy.href, FLY_DATABASE_TIMEOUT: String(TIMEOUT_SECONDS), FLY_TOKEN_CACHE_TTL_MS: '0' },
+      env: { FLY_DATABASE_URL: front.url, FLY_DATABASE_TIMEOUT: String(TIMEOUT_SECONDS), FLY_TOKEN_CACHE_TTL_MS: '0' },
     });
     admin = await login(server);
     writer = await admin.createToken({ name: 'writer', permission: 'read-write' });

@@ -18,6 +18,15 @@ export class FreezableProxy {
     readonly port: number,
   ) {}
 
+  /** A proxy in front of the server a URL names (`postgres://…`), and the same URL through it. */
+  static async inFrontOf(url: string, defaultPort = 5432): Promise<{ proxy: FreezableProxy; url: string }> {
+    const direct = new URL(url);
+    const proxy = await FreezableProxy.start({ host: direct.hostname, port: Number(direct.port || defaultPort) });
+    const viaProxy = new URL(url);
+    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    return { proxy, url: viaProxy.href };
+  }
+
   static async start(target: { host: string; port: number }): Promise<FreezableProxy> {
     const server = net.createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

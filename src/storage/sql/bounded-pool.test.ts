@@ -16,11 +16,9 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('the bounded PostgreSQL pool', () =>
 
   beforeAll(async () => {
     scratch = await createTestDatabase();
-    const direct = new URL(scratch.url);
-    proxy = await FreezableProxy.start({ host: direct.hostname, port: Number(direct.port || 5432) });
-    const viaProxy = new URL(scratch.url);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
-    database = openDatabase(viaProxy.href, { timeouts: { connectMs: BOUND_MS, statementMs: BOUND_MS } });
+    const front = await FreezableProxy.inFrontOf(scratch.url);
+    proxy = front.proxy;
+    database = openDatabase(front.url, { timeouts: { connectMs: BOUND_MS, statementMs: BOUND_MS } });
   });
   afterEach(() => proxy.thaw());
   afterAll(async () => {
