@@ -3,16 +3,19 @@
  * own format and the operator's log names the cause. Two kinds:
  * - `unwritable`: the disk is full or cannot be written (the filesystem blob store's errno codes, SQLite's and
  *   PostgreSQL's error codes): "insufficient storage", and readiness probes writes until they work again;
- * - `unavailable`: the database could not be reached, did not answer in time, or is busy: "service
- *   unavailable", for the client to retry.
- * By code only: core imports no driver. The PostgreSQL adapter marks what it knows to be its connection's
- * failures (a timeout, a refused or lost connection) DATABASE_UNAVAILABLE: an ECONNRESET alone could as well
- * be the client's own socket, which says nothing about storage.
+ * - `unavailable`: the database or the blob store could not be reached, did not answer in time, or is busy:
+ *   "service unavailable", for the client to retry.
+ * By code only: core imports no driver. The PostgreSQL and S3 adapters mark what they know to be their own
+ * connections' failures (a timeout, a refused or lost connection, S3's 5xx) DATABASE_UNAVAILABLE and
+ * BLOB_STORE_UNAVAILABLE: an ECONNRESET alone could as well be the client's own socket, which says nothing
+ * about storage.
  */
 export type StorageFailureKind = 'unwritable' | 'unavailable';
 
 /** The code the SQL adapter gives a connection it could not get or lost, or a statement it gave up waiting for. */
 export const DATABASE_UNAVAILABLE = 'FLY_DATABASE_UNAVAILABLE';
+/** The code the S3 adapter gives a request the store did not answer in time, or answered with a 5xx. */
+export const BLOB_STORE_UNAVAILABLE = 'FLY_BLOB_STORE_UNAVAILABLE';
 
 const UNWRITABLE: Record<string, string> = {
   ENOSPC: 'no space left on the device (ENOSPC)',
@@ -32,6 +35,7 @@ const UNWRITABLE: Record<string, string> = {
 
 const UNAVAILABLE: Record<string, string> = {
   [DATABASE_UNAVAILABLE]: 'the database could not be reached or did not answer in time',
+  [BLOB_STORE_UNAVAILABLE]: 'the blob store could not be reached or did not answer in time',
   SQLITE_BUSY: 'the SQLite database stayed locked by another writer (SQLITE_BUSY)',
   // PostgreSQL SQLSTATEs (class 08, connection exceptions, is matched below).
   '57014': 'PostgreSQL: a statement ran past its time limit (57014 query_canceled)',

@@ -15,7 +15,7 @@ export function answerStorageFailure<E>(core: Core, error: E, request: FastifyRe
   if (!failure) return error;
   if (failure.kind === 'unavailable') {
     request.log.error({ err: error, storageFailure: failure.code }, `storage is unavailable: ${failure.cause}`);
-    return Errors.unavailable("The registry's database is not answering right now; try again shortly.");
+    return Errors.unavailable("The registry's storage is not answering right now; try again shortly.");
   }
   core.storageHealth.recordFailure(failure);
   request.log.error({ err: error, storageFailure: failure.code }, `storage cannot be written: ${failure.cause}`);

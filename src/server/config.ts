@@ -44,6 +44,7 @@ export const SETTINGS = {
   s3AccessKeyId: { env: 'FLY_S3_ACCESS_KEY_ID', flag: '--s3-access-key-id <id>', help: "S3 access key; default: the AWS SDK's credential chain" },
   s3SecretAccessKey: { env: 'FLY_S3_SECRET_ACCESS_KEY', flag: '--s3-secret-access-key <secret>', help: 'S3 secret key (prefer the environment variable)' },
   s3ForcePathStyle: { env: 'FLY_S3_FORCE_PATH_STYLE', flag: '--s3-force-path-style <bool>', help: 'address buckets as endpoint/bucket (most self-hosted stores)', default: 'false' },
+  s3TimeoutSeconds: { env: 'FLY_S3_TIMEOUT', flag: '--s3-timeout <seconds>', help: 'a request to the S3 store that cannot connect, or moves no bytes, for this long fails (the client gets 503)', default: '30' },
   blobRedirect: { env: 'FLY_BLOB_REDIRECT', flag: '--blob-redirect <bool>', help: 'answer blob downloads with a redirect to a pre-signed S3 URL', default: 'false' },
   smtpUrl: { env: 'FLY_SMTP_URL', flag: '--smtp-url <url>', help: 'smtp://user:pass@host:587 or smtps://… to email token creators and invitations; default: no email' },
   smtpFrom: { env: 'FLY_SMTP_FROM', flag: '--smtp-from <address>', help: 'the From address of those emails', default: 'Fly Registry <fly-registry@localhost>' },
@@ -93,6 +94,7 @@ const schema = z.object({
   s3AccessKeyId: z.string().optional(),
   s3SecretAccessKey: z.string().optional(),
   s3ForcePathStyle: boolText,
+  s3TimeoutSeconds: intText(1, 3600),
   blobRedirect: boolText,
   smtpUrl: z.url({ protocol: /^smtps?$/, error: 'must be smtp://… or smtps://…' }).optional(),
   smtpFrom: z.string().min(3).max(320),
@@ -168,6 +170,8 @@ export type BlobStoreConfig =
       accessKeyId?: string;
       secretAccessKey?: string;
       forcePathStyle: boolean;
+      /** A request that cannot connect, or moves no bytes, for this long fails. */
+      timeoutMs: number;
       /** Redirect blob downloads to pre-signed URLs. */
       redirect: boolean;
     };
@@ -255,6 +259,7 @@ function blobStoreConfig(s: z.output<typeof schema>, dataDir: string): BlobStore
     accessKeyId: s.s3AccessKeyId || undefined,
     secretAccessKey: s.s3SecretAccessKey || undefined,
     forcePathStyle: s.s3ForcePathStyle,
+    timeoutMs: s.s3TimeoutSeconds * 1000,
     redirect: s.blobRedirect,
   };
 }

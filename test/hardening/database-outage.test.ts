@@ -91,7 +91,7 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('a database that stops answering', (
       expect(manifest.status).toBe(503);
       expect(await errorCode(manifest)).toBe('UNAVAILABLE');
       expect(simple.status).toBe(503);
-      expect(await simple.text()).toContain('database is not answering');
+      expect(await simple.text()).toContain('storage is not answering');
       expect(apiLogin.status).toBe(503);
       expect(((await apiLogin.json()) as { error: { code: string } }).error.code).toBe('unavailable');
 

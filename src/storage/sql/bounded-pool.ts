@@ -1,6 +1,7 @@
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import type pg from 'pg';
 import { DATABASE_UNAVAILABLE } from '../../core/storage-failure.js';
+import { isSocketError } from '../socket-error.js';
 
 /**
  * What `pg` says, without a code, when it has no connection or lost one: its pool's wait for a connection ran
@@ -8,8 +9,6 @@ import { DATABASE_UNAVAILABLE } from '../../core/storage-failure.js';
  * carries its SQLSTATE and is passed on as it is.)
  */
 const LOST_CONNECTION = /^(timeout exceeded when trying to connect|Query read timeout|Connection terminated|Client has encountered a connection error|Client was closed)/;
-/** A socket's own errno code (ECONNREFUSED, ECONNRESET, ETIMEDOUT, ENOTFOUND…). */
-const ERRNO = /^E[A-Z_]+$/;
 
 /** An error of the database connection, marked so that core answers it "unavailable" (src/core/storage-failure.ts). */
 export class DatabaseUnavailableError extends Error {
@@ -77,7 +76,6 @@ export class BoundedClient implements PostgresPoolClient {
 /** `error` marked DatabaseUnavailableError when it is the connection's failure; anything else as it is. */
 function markedFailure(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
-  const code = (error as { code?: unknown }).code;
-  const connectionFailure = typeof code === 'string' ? ERRNO.test(code) : LOST_CONNECTION.test(error.message);
+  const connectionFailure = isSocketError(error) || ((error as { code?: unknown }).code === undefined && LOST_CONNECTION.test(error.message));
   return connectionFailure ? new DatabaseUnavailableError(error) : error;
 }
