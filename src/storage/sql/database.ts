@@ -47,7 +47,6 @@ export function openDatabase(url: string, options: OpenOptions = {}): SqlDatabas
       connectionString: url,
       max: 10,
       connectionTimeoutMillis: connectMs,
-      statement_timeout: statementMs,
       query_timeout: statementMs === undefined ? undefined : statementMs + ANSWER_MARGIN_MS,
       // A peer that vanished without closing (a host gone, a dropped route) is noticed on idle connections too.
       keepAlive: true,
@@ -58,6 +57,10 @@ export function openDatabase(url: string, options: OpenOptions = {}): SqlDatabas
       },
     });
     pool.on('error', (error) => options.onConnectionError?.(error));
+    // Set on each new connection rather than as a startup parameter, which PgBouncer refuses by default. It
+    // runs before anything else on that connection (a client's statements run in order); should it fail,
+    // the driver's read timeout still bounds every statement.
+    if (statementMs !== undefined) pool.on('connect', (client) => void client.query(`set statement_timeout = ${Math.floor(statementMs)}`).catch(() => undefined));
     const bounded = new BoundedPool(pool);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: bounded }) });
     const close = async () => {
