@@ -1,5 +1,6 @@
 import type { Principal, RequestContext } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
+import { SerialFlush } from '../serial-flush.js';
 import { imageKey, type ImageRef } from '../releases/ports.js';
 import type { AttributedPull, ManifestPull, PullEvent } from './model.js';
 import { PullAttribution, type ParentLookup } from './pull-attribution.js';
@@ -30,7 +31,7 @@ export class PullRecorder {
   private dropped = 0;
   private readonly attribution = new PullAttribution();
   private readonly timer: NodeJS.Timeout;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly writes = new SerialFlush(() => this.writeBatch());
 
   constructor(
     private readonly store: DeploymentStore,
@@ -68,8 +69,7 @@ export class PullRecorder {
 
   /** Writes what has accumulated; flushes never overlap. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.writeBatch());
-    return this.flushing;
+    return this.writes.run();
   }
 
   async stop(): Promise<void> {

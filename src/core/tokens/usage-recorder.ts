@@ -1,4 +1,5 @@
 import type { TokenStore, TokenUsage } from '../ports.js';
+import { SerialFlush } from '../serial-flush.js';
 import type { SecretUsage, TokenSecretStore } from './token-secrets.js';
 
 export interface UsageRecorderOptions {
@@ -15,7 +16,7 @@ export class UsageRecorder {
   /** The same, per secret (a rotated token has two for a while): by secret hash. */
   private pendingSecrets = new Map<string, SecretUsage>();
   private readonly timer: NodeJS.Timeout;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly writes = new SerialFlush(() => this.write());
 
   constructor(
     private readonly tokens: TokenStore,
@@ -50,20 +51,21 @@ export class UsageRecorder {
 
   /** Writes what has accumulated; flushes never overlap. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      const secrets = [...this.pendingSecrets.values()];
-      this.pendingSecrets = new Map();
-      if (secrets.length > 0 && this.secrets) await this.secrets.recordUsage(secrets).catch(this.options.onError);
-      if (this.pending.size === 0) return;
-      const batch = [...this.pending.values()];
-      this.pending = new Map();
-      try {
-        await this.tokens.recordUsage(batch);
-      } catch (error) {
-        this.options.onError(error);
-      }
-    });
-    return this.flushing;
+    return this.writes.run();
+  }
+
+  private async write(): Promise<void> {
+    const secrets = [...this.pendingSecrets.values()];
+    this.pendingSecrets = new Map();
+    if (secrets.length > 0 && this.secrets) await this.secrets.recordUsage(secrets).catch(this.options.onError);
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    try {
+      await this.tokens.recordUsage(batch);
+    } catch (error) {
+      this.options.onError(error);
+    }
   }
 
   async stop(): Promise<void> {

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../../../test/helpers/database.js';
 import { FreezableProxy } from '../../../test/support/freezable-proxy.js';
 import { storageFailureOf } from '../../core/storage-failure.js';
-import { DatabaseUnavailableError } from './bounded-pool.js';
+import { BoundedPool, DatabaseUnavailableError } from './bounded-pool.js';
 import { openDatabase, type SqlDatabase } from './database.js';
 
 const BOUND_MS = 500;
@@ -65,6 +66,30 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('the bounded PostgreSQL pool', () =>
     expect((failure as Error).message).toMatch(/connection/i);
     proxy.thaw({ lost: true });
     expect(await backendPid()).toEqual(expect.any(Number));
+  });
+
+  it('refuses at once, rather than queueing, a caller past the most that may wait for a connection', async () => {
+    const front = await FreezableProxy.inFrontOf(scratch.url);
+    const pool = new BoundedPool(new pg.Pool({ connectionString: front.url, max: 2, connectionTimeoutMillis: BOUND_MS }), 3);
+    front.proxy.freeze();
+    try {
+      // 2 connections opening, 3 callers waiting for them, and 2 more.
+      const settled: (string | undefined)[] = [];
+      const callers = Array.from({ length: 7 }, () =>
+        pool.connect().then(
+          () => settled.push(undefined),
+          (failure: unknown) => settled.push((failure as Error).message),
+        ),
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      // The two past the limit are refused before anything could have timed out.
+      expect(settled).toEqual([expect.stringContaining('3 requests already wait for a database connection'), expect.stringContaining('3 requests already wait')]);
+      await Promise.all(callers);
+      expect(settled.slice(2)).toEqual(Array.from({ length: 5 }, () => expect.stringMatching(/timeout/)));
+    } finally {
+      await pool.end();
+      await front.proxy.close();
+    }
   });
 
   it("leaves PostgreSQL's own errors as they are, and keeps their connection", async () => {
