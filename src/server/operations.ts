@@ -49,27 +49,33 @@ interface Count {
 }
 
 /**
- * How long /readyz waits for the database's answer: a replica whose database takes longer is not ready. Under
- * the 3 s probe timeout of deploy/kubernetes, so the probe gets an answer rather than its own timeout.
+ * How long /readyz waits for its answer: a replica whose database (or write probe) takes longer is not ready.
+ * Under the 3 s probe timeout of deploy/kubernetes, so the probe gets an answer rather than its own timeout.
  */
-const READY_PING_MS = 2000;
+const READY_WITHIN_MS = 2000;
 
 /** /healthz (the process answers), /readyz (the database answers and storage takes writes), /metrics (Prometheus, from `registry`). */
 export function registerOperations(app: FastifyInstance, core: Core, registry: client.Registry): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    // The ping left behind when the wait ends first is bounded too, by the database timeout.
-    const ping = core.store.ping().then(
-      () => 'answered' as const,
-      () => 'failed' as const,
-    );
-    const database = await Promise.race([ping, setTimeout(READY_PING_MS, 'no answer' as const, { ref: false })]);
-    if (database === 'failed') return reply.status(503).send({ status: 'unavailable', reason: 'database unreachable' });
-    if (database === 'no answer') return reply.status(503).send({ status: 'unavailable', reason: `the database did not answer within ${READY_PING_MS} ms` });
-    // Not ready while writes fail for lack of storage (probed until they work again: no restart needed).
-    const storage = await core.storageHealth.readiness();
-    if (!storage.ready) return reply.status(503).send({ status: 'unavailable', reason: `storage cannot be written: ${storage.cause}` });
-    return { status: 'ready' };
+    // A check left behind when the wait ends first is bounded too, by the database and S3 timeouts.
+    const reason = await Promise.race([
+      unreadiness(core),
+      setTimeout(READY_WITHIN_MS, `the database or the write probe did not answer within ${READY_WITHIN_MS} ms`, { ref: false }),
+    ]);
+    return reason === undefined ? { status: 'ready' } : reply.status(503).send({ status: 'unavailable', reason });
   });
   app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+}
+
+/** Why this replica is not ready, or undefined when it is. */
+async function unreadiness(core: Core): Promise<string | undefined> {
+  try {
+    await core.store.ping();
+  } catch {
+    return 'database unreachable';
+  }
+  // Not ready while writes fail for lack of storage (probed until they work again: no restart needed).
+  const storage = await core.storageHealth.readiness();
+  return storage.ready ? undefined : `storage cannot be written: ${storage.cause}`;
 }

@@ -85,7 +85,7 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('a database that stops answering', (
       ]);
 
       expect(readyz.status).toBe(503);
-      expect(await readyz.json()).toEqual({ status: 'unavailable', reason: 'the database did not answer within 2000 ms' });
+      expect(await readyz.json()).toEqual({ status: 'unavailable', reason: 'the database or the write probe did not answer within 2000 ms' });
       expect(healthz.status).toBe(200);
 
       expect(manifest.status).toBe(503);
