@@ -16,7 +16,7 @@ export class CliContext {
 
   /** A client for a server, authenticated by `bearer` (a session or a registry token) when given. */
   clientFor(url: string, bearer: string | null): RegistryClient {
-    return new RegistryClient(new HttpTransport(new URL(url), bearer, this.userAgent));
+    return new RegistryClient(new HttpTransport(new URL(url), bearer, this.userAgent, this.env.requestTimeoutMs));
   }
 
   /** The logged-in client; throws "not logged in" when there is no stored login. */

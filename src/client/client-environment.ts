@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { DEFAULT_TIMEOUT_MS } from './http-transport.js';
 
 /**
  * Everything the client side takes from its surroundings, read once in the CLI entry (never at import
@@ -32,6 +33,8 @@ export interface ClientEnvironment {
    */
   home: string;
   vars: Record<string, string | undefined>;
+  /** FLYREG_TIMEOUT (seconds), else 30 s: the longest wait for the registry's answer to one request. */
+  requestTimeoutMs: number;
 }
 
 export function clientEnvironment(env: Record<string, string | undefined>, home: string, hostname: string, cwd: string): ClientEnvironment {
@@ -49,5 +52,12 @@ export function clientEnvironment(env: Record<string, string | undefined>, home:
     cwd,
     home,
     vars: env,
+    requestTimeoutMs: timeoutSeconds(env.FLYREG_TIMEOUT) * 1000,
   };
+}
+
+/** FLYREG_TIMEOUT as seconds: a positive number, else the default. */
+function timeoutSeconds(text: string | undefined): number {
+  const seconds = Number(text);
+  return text && Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_TIMEOUT_MS / 1000;
 }

@@ -8,6 +8,7 @@ import { CliUser } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { OciLayout } from '../oci/helpers/oci-layout.js';
 import { skopeo } from '../oci/helpers/registry.js';
+import { FreezableProxy } from '../support/freezable-proxy.js';
 
 const HELPER_JS = new URL('../../dist/cli/credential-helper.js', import.meta.url).pathname;
 
@@ -18,12 +19,12 @@ interface Run {
 }
 
 /** Runs a program as the CLI user would: their HOME and config dirs, and docker-credential-flyreg on PATH. */
-function runAs(user: CliUser, bin: string, program: string, args: string[], stdin = ''): Promise<Run> {
+function runAs(user: CliUser, bin: string, program: string, args: string[], stdin = '', env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     const child = execFile(
       program,
       args,
-      { env: { ...user.env, PATH: `${bin}:${process.env.PATH ?? ''}` }, cwd: user.home, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+      { env: { ...user.env, PATH: `${bin}:${process.env.PATH ?? ''}`, ...env }, cwd: user.home, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
     child.stdin?.end(stdin);
@@ -148,5 +149,29 @@ describe('docker-credential-flyreg', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/revoked/);
     expect(await helper(user, 'get', registry)).toMatchObject({ code: 1, stdout: 'credentials not found in native keychain\n' });
+  });
+
+  it('gives up on a registry that accepts and never answers, with a one-line reason, instead of hanging docker', async () => {
+    const front = await FreezableProxy.inFrontOf(server.url, 80);
+    const distant = new CliUser();
+    try {
+      await distant.login({ ...server, url: front.url.replace(/\/$/, '') });
+      const host = new URL(front.url).host;
+      front.proxy.freeze();
+      const helperRun = (who: CliUser) => runAs(who, bin, 'docker-credential-flyreg', ['get'], host, { FLYREG_TIMEOUT: '1' });
+      expect(await helperRun(distant)).toMatchObject({ code: 1, stdout: `cannot reach http://${host}: no answer within 1 s\n` });
+      const listed = await distant.run(['token', 'list'], { env: { FLYREG_TIMEOUT: '1' } });
+      expect(listed.code).toBe(1);
+      expect(listed.stderr).toContain(`cannot reach http://${host}: no answer within 1 s`);
+      front.proxy.thaw();
+      const answered = await helperRun(distant);
+      expect(answered.code, answered.stdout).toBe(0);
+      expect(JSON.parse(answered.stdout)).toMatchObject({ ServerURL: host });
+    } finally {
+      front.proxy.thaw();
+      await distant.run(['logout']);
+      await front.proxy.close();
+      distant.remove();
+    }
   });
 });
