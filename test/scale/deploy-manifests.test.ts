@@ -70,6 +70,9 @@ describe('deploy/kubernetes manifests', () => {
     // SIGTERM: the server's own deadline ends well inside the pod's grace period, leaving time to flush.
     const grace = (one('Deployment').spec as { template: { spec: { terminationGracePeriodSeconds: number } } }).template.spec.terminationGracePeriodSeconds;
     expect(parsed.http.shutdownTimeoutMs / 1000).toBeLessThanOrEqual(grace - 5);
+    // The process count is pinned: its default follows the node's cores, which a fixed memory limit cannot.
+    expect(config.FLY_WORKERS ?? inline.FLY_WORKERS).toBeDefined();
+    expect(parsed.workers).toBe(1);
     // Secrets stay in the Secret.
     for (const name of ['FLY_DATABASE_URL', 'FLY_S3_SECRET_ACCESS_KEY', 'FLY_ADMIN_PASSWORD']) expect(Object.keys(config)).not.toContain(name);
   });
