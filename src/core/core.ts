@@ -1,3 +1,4 @@
+import { BodyMemory } from './body-memory.js';
 import { AuditLog } from './audit/audit-log.js';
 import { Authenticator } from './auth/authenticate.js';
 import type { FailureCounts } from './auth/failure-counts.js';
@@ -60,6 +61,8 @@ export interface CoreOptions {
    * (a SIGTERM loses none: shutdown flushes). A flush with nothing queued costs nothing.
    */
   pullFlushMs?: number;
+  /** Bytes of request bodies read whole held in memory at once (default 100 MiB; body-memory.ts). */
+  bodyMemoryBytes?: number;
   /** Open OCI upload sessions one token (or login session) may hold at once (default 100). */
   ociMaxUploadsPerCredential?: number;
   /** How cache invalidations reach every replica; default: this process only (embedded SQLite). */
@@ -93,6 +96,8 @@ const NO_NOTIFICATIONS: NotificationOptions = {
 
 /** Bounds how stale another replica's npm write can look in this process's packument cache. */
 const NPM_PACKUMENT_CACHE_TTL_MS = 2000;
+/** One npm publish of the largest default size (FLY_NPM_MAX_BODY_MB) at a time, or many smaller ones. */
+const DEFAULT_BODY_MEMORY_BYTES = 100 * 1024 * 1024;
 
 /**
  * Core's services wired over one metadata store. Built once by the server (or a benchmark). Every
@@ -141,6 +146,7 @@ export function createCore(store: MetadataStore, options: CoreOptions) {
     store,
     blobs: options.blobs,
     storageHealth,
+    bodyMemory: new BodyMemory(options.bodyMemoryBytes ?? DEFAULT_BODY_MEMORY_BYTES),
     oci,
     pypi: new PypiService({ store, blobs: options.blobs, clock, audit, publications }),
     services,

@@ -29,6 +29,7 @@ export const SETTINGS = {
   npmWebLoginTtlSeconds: { env: 'FLY_NPM_WEB_LOGIN_TTL', flag: '--npm-web-login-ttl <seconds>', help: 'how long an `npm login` waits for approval in the browser', default: '600' },
   oidcKeyCacheSeconds: { env: 'FLY_OIDC_KEY_CACHE_SECONDS', flag: '--oidc-key-cache-seconds <s>', help: "how long a CI issuer's discovery document and signing keys stay cached", default: '600' },
   trustProxy: { env: 'FLY_TRUST_PROXY', flag: '--trust-proxy <bool>', help: 'take client addresses from X-Forwarded-For', default: 'false' },
+  bodyMemoryMb: { env: 'FLY_BODY_MEMORY_MB', flag: '--body-memory-mb <mb>', help: 'request bodies read whole (npm publishes, OCI manifests) held in memory at once; past it 503 to retry', default: '100' },
   npmMaxBodyMb: { env: 'FLY_NPM_MAX_BODY_MB', flag: '--npm-max-body-mb <mb>', help: 'largest npm publish request (base64 tarball inside JSON)', default: '100' },
   headersTimeoutSeconds: { env: 'FLY_HEADERS_TIMEOUT', flag: '--headers-timeout <seconds>', help: "a request's headers must arrive within this time", default: '30' },
   keepAliveTimeoutSeconds: { env: 'FLY_KEEP_ALIVE_TIMEOUT', flag: '--keep-alive-timeout <seconds>', help: 'an idle keep-alive connection is closed after this time', default: '5' },
@@ -79,6 +80,7 @@ const schema = z.object({
   npmWebLoginTtlSeconds: intText(1, 86_400),
   oidcKeyCacheSeconds: intText(1, 86_400),
   trustProxy: boolText,
+  bodyMemoryMb: intText(1, 65_536),
   npmMaxBodyMb: intText(1, 4096),
   pullFlushMs: intText(20, 10_000),
   uploadAbandonSeconds: intText(1, 30 * 86_400),
@@ -127,6 +129,8 @@ export interface Config {
   oidcKeyCacheMs: number;
   trustProxy: boolean;
   npm: { maxBodyBytes: number };
+  /** Bytes of request bodies read whole that this process holds at once (core/body-memory.ts). */
+  bodyMemoryBytes: number;
   pullFlushMs: number;
   uploadAbandonMs: number;
   /** Open OCI upload sessions per token (or login session). */
@@ -203,6 +207,7 @@ export function parseConfig(env: Record<string, string | undefined>, flags: RawS
     oidcKeyCacheMs: s.oidcKeyCacheSeconds * 1000,
     trustProxy: s.trustProxy,
     npm: { maxBodyBytes: s.npmMaxBodyMb * 1024 * 1024 },
+    bodyMemoryBytes: s.bodyMemoryMb * 1024 * 1024,
     pullFlushMs: s.pullFlushMs,
     uploadAbandonMs: s.uploadAbandonSeconds * 1000,
     ociMaxUploads: s.ociMaxUploads,

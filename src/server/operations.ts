@@ -56,6 +56,14 @@ const READY_WITHIN_MS = 2000;
 
 /** /healthz (the process answers), /readyz (the database answers and storage takes writes), /metrics (Prometheus, from `registry`). */
 export function registerOperations(app: FastifyInstance, core: Core, registry: client.Registry): void {
+  new client.Gauge({
+    name: 'fly_body_memory_held_bytes',
+    help: 'Bytes of request bodies read whole (npm publishes, OCI manifests) this process holds now (of FLY_BODY_MEMORY_MB)',
+    registers: [registry],
+    collect() {
+      this.set(core.bodyMemory.heldBytes);
+    },
+  });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     // A check left behind when the wait ends first is bounded too, by the database and S3 timeouts.

@@ -147,6 +147,7 @@ function coreOptions(config: Config, blobs: BlobStore, invalidations: Invalidati
     npmWebLoginTtlMs: config.npmWebLoginTtlMs,
     oidcKeyCacheMs: config.oidcKeyCacheMs,
     tokenCacheTtlMs: config.tokenCacheTtlMs,
+    bodyMemoryBytes: config.bodyMemoryBytes,
     tokenExpiryWarningMs: config.tokenExpiryWarningMs,
     authFailures: config.authFailures,
     usageFlushMs: 1000,

@@ -33,6 +33,11 @@ export interface ProtocolRoute<C, S = undefined> {
    * bytes they actually read with the same figure (`c.bodyLimit`).
    */
   bodyLimit?: number;
+  /**
+   * The handler reads the body whole into memory before it can act (JSON to parse, not bytes to stream): the
+   * kit holds its size in the process's body memory while the request runs (kit/guard.ts holdBodyMemory).
+   */
+  bodyInMemory?: boolean;
   /** Only under these of the protocol's prefixes (default: all of them). */
   prefixes?: readonly string[];
   handler(c: C): Promise<unknown>;

@@ -44,8 +44,9 @@ export async function npmPlugin(app: FastifyInstance, { core, settings }: MountD
     noticeHeader: 'npm-notice',
     router: 'fastify',
     // A publish carries its tarball as base64 inside JSON: only writes (after the token is checked) take
-    // FLY_NPM_MAX_BODY_MB; every other route keeps the kit's small default.
-    routes: NPM_ROUTES.map((route) => (route.action === 'push' ? { ...route, bodyLimit: maxBodyBytes } : route)),
+    // FLY_NPM_MAX_BODY_MB, and hold its size in the body memory while they run (every body here is parsed
+    // whole); every other route keeps the kit's small default.
+    routes: NPM_ROUTES.map((route) => (route.action === 'push' ? { ...route, bodyLimit: maxBodyBytes, bodyInMemory: true } : route)),
     setup(scope) {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));

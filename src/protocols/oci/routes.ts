@@ -30,7 +30,7 @@ export const OCI_ROUTES: readonly OciRoute[] = [
 
   { method: 'GET', path: '/<name>/manifests/<reference>', action: 'pull', resource: repository, handler: getManifest, fromMemory: manifestFromMemory },
   { method: 'HEAD', path: '/<name>/manifests/<reference>', action: 'pull', resource: repository, handler: headManifest, fromMemory: manifestFromMemory },
-  { method: 'PUT', path: '/<name>/manifests/<reference>', action: 'push', resource: repository, bodyLimit: MAX_MANIFEST_BYTES, handler: putManifest },
+  { method: 'PUT', path: '/<name>/manifests/<reference>', action: 'push', resource: repository, bodyLimit: MAX_MANIFEST_BYTES, bodyInMemory: true, handler: putManifest },
   { method: 'DELETE', path: '/<name>/manifests/<reference>', action: 'delete', resource: repository, handler: deleteManifest },
 
   { method: 'POST', path: '/<name>/blobs/uploads/', action: 'push', resource: repository, handler: startUpload },
