@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { answerStorageFailure } from '../http/storage-failure.js';
 import type { Principal } from '../core/auth/principal.js';
 import type { Core } from '../core/core.js';
@@ -6,6 +6,7 @@ import type { PackageCatalog } from '../core/packages/catalog/catalog-service.js
 import { Errors } from '../core/errors.js';
 import { bodyLimitFor } from '../http/body-limits.js';
 import { credentialOf, requestContext } from '../http/credentials.js';
+import { holdBodyMemory } from '../http/hold-body-memory.js';
 import { sendApiError } from './errors.js';
 import { auditRoutes } from './handlers/audit.js';
 import { authRoutes } from './handlers/auth.js';
@@ -71,13 +72,25 @@ export async function apiPlugin(app: FastifyInstance, { core, catalog, secureCoo
   const document = openApiDocument(API_ROUTES, version);
   app.get('/api/v1/openapi.json', async () => document);
 
+  const principals = new WeakMap<FastifyRequest, Principal>();
   for (const route of API_ROUTES) {
+    const bodyLimit = bodyLimitFor({ public: route.auth === 'public' });
     app.route({
       method: route.method,
       url: route.path,
-      bodyLimit: bodyLimitFor({ public: route.auth === 'public' }),
+      bodyLimit,
+      // Before the body is read: a caller who has not proven anything sends a public route's small body and
+      // no more, and a JSON body (read whole) holds its size in the body memory.
+      ...(route.auth === 'principal'
+        ? {
+            onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
+              principals.set(request, await principalFor(core, request));
+              holdBodyMemory(core.bodyMemory, request, reply, bodyLimit);
+            },
+          }
+        : {}),
       handler: async (request, reply) => {
-        const principal = route.auth === 'principal' ? await principalFor(core, request) : null;
+        const principal = principals.get(request) ?? null;
         const result = await route.handler({
           core,
           catalog,

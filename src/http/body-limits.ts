@@ -1,8 +1,9 @@
 /**
  * How large a request body each route may receive, decided from the route's declaration before a byte of
  * the body is read (Fastify refuses a larger Content-Length at once and stops reading a chunked body at the
- * limit). Only publishing routes, which authenticate first, take large bodies: a caller who has not proven
- * anything may send a small JSON object and no more.
+ * limit). Only routes that authenticate first (in `onRequest`, before the body: every protocol route through
+ * the kit's guard, every management API route but the public ones) take more than a small body: a caller who
+ * has not proven anything may send a small JSON object and no more.
  */
 export const PUBLIC_BODY_LIMIT = 16 * 1024;
 

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login } from '../helpers/api.js';
@@ -36,6 +37,27 @@ describe('body limits are per route and decided before the body is read', () => 
     const res = await send('POST', '/api/v1/auth/login', bigJson(200 * 1024, { username: 'admin', password: 'x' }));
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+  });
+
+  it("the management API's authenticated routes refuse a caller without a credential (401) before reading its body", async () => {
+    for (const path of ['/api/v1/tokens', '/api/v1/environments', '/api/v1/releases']) {
+      // Declares a megabyte and sends six bytes of it: only an answer given before the body can arrive.
+      const answered = await new Promise<number | string>((resolve) => {
+        const req = request(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 1_000_000 } });
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        });
+        req.on('error', () => undefined);
+        req.write('{"a":"');
+        setTimeout(() => {
+          resolve('no answer: the body was being read first');
+          req.destroy();
+        }, 5000).unref();
+      });
+      expect(answered, path).toBe(401);
+    }
   });
 
   it('the PyPI upload URL never parses a non-multipart body: refused unauthenticated before reading, by content type after', async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { request, type ClientRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, type CreatedToken } from '../helpers/api.js';
+import { login, type ApiClient, type CreatedToken } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { NpmSandbox } from '../npm/npm-cli.js';
 import { OCI_MANIFEST } from '../oci/helpers/oci-layout.js';
@@ -13,12 +13,13 @@ const HELD_BYTES = 900_000;
 /**
  * Bodies a route reads whole (an npm publish's JSON, an OCI manifest) share one budget a process
  * (FLY_BODY_MEMORY_MB, 1 MiB here): while a slow publish holds most of it, another publish is refused at once
- * with 503 in npm's format, a manifest in OCI's, and npm's own retry (10 s later) publishes once the slow one
+ * with 503 in npm's format, a manifest in OCI's, a management API call in the API's, and npm's own retry (10 s later) publishes once the slow one
  * has been answered. Without
  * it, concurrent publishes of the largest size each cost several times their size in memory together.
  */
 describe('the memory that request bodies read whole may take', () => {
   let server: TestServer;
+  let admin: ApiClient;
   let writer: CreatedToken;
   const npm = new NpmSandbox();
   let project: string;
@@ -26,7 +27,8 @@ describe('the memory that request bodies read whole may take', () => {
 
   beforeAll(async () => {
     server = await startServer({ env: { FLY_BODY_MEMORY_MB: '1' } });
-    writer = await (await login(server)).createToken({ name: 'writer', permission: 'read-write' });
+    admin = await login(server);
+    writer = await admin.createToken({ name: 'writer', permission: 'read-write' });
     // npm gives up on the first 503 here instead of retrying it (fetch-retries defaults to 2, 10 s apart).
     project = npm.project(`${writer.snippets.npmrc}\nfetch-retries=0\n`);
     // About 500 KB of publish body: random bytes do not compress.
@@ -67,6 +69,9 @@ describe('the memory that request bodies read whole may take', () => {
     });
     expect(manifest.status).toBe(503);
     expect(await errorCode(manifest)).toBe('UNAVAILABLE');
+    const apiCall = await admin.post('/api/v1/tokens', { name: 'padded', permission: 'read-only', expiresAt: null, description: 'x'.repeat(200_000) });
+    expect(apiCall.status).toBe(503);
+    expect(apiCall.body).toMatchObject({ error: { code: 'unavailable' } });
 
     // npm as it comes (fetch-retries 2) is refused too, and retries 10 s later on its own.
     let refusedOnce!: () => void;

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { authorize } from '../../core/auth/authorize.js';
 import type { Credential, Principal, RequestContext } from '../../core/auth/principal.js';
 import type { Core } from '../../core/core.js';
@@ -30,23 +30,6 @@ export function checkDeclaredLength(request: FastifyRequest, limit: number | und
   if (limit === undefined) return;
   const declared = request.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) throw Errors.payloadTooLarge(limit);
-}
-
-/**
- * For a route that reads its body whole (`bodyInMemory`), after its guard: holds the body's declared size
- * (its limit when undeclared) in core's body memory until the answer has gone, or refuses (503, to retry) at
- * once when that much is not free: concurrent uploads cannot exhaust the memory (core/body-memory.ts).
- */
-export function holdBodyMemory(core: Core, route: ProtocolRoute<unknown, unknown>, request: FastifyRequest, reply: FastifyReply, bodyLimit: number | undefined): void {
-  if (!route.bodyInMemory) return;
-  const declared = request.headers['content-length'];
-  const bytes = declared === undefined ? (bodyLimit ?? 0) : Number(declared);
-  if (!(bytes > 0)) return;
-  const release = core.bodyMemory.hold(bytes);
-  if (!release) {
-    throw Errors.unavailable('This server is receiving as many uploads into memory as it may at once (FLY_BODY_MEMORY_MB); retry shortly.');
-  }
-  reply.raw.once('close', release);
 }
 
 export interface GuardSpec {

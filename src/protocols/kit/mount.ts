@@ -6,8 +6,9 @@ import { Errors } from '../../core/errors.js';
 import { requestContext } from '../../http/credentials.js';
 import { addExpiryNotice, type NoticeHeader } from './expiry-notice.js';
 import { leaveBodiesUnparsed } from './bodies.js';
+import { holdBodyMemory } from '../../http/hold-body-memory.js';
 import { answerStorageFailure } from '../../http/storage-failure.js';
-import { guardRoute, holdBodyMemory, type GuardSpec } from './guard.js';
+import { guardRoute, type GuardSpec } from './guard.js';
 import type { MemoryLane } from './memory-lane.js';
 import { PathMatcher, type RouteMatch } from './path-matcher.js';
 import type { HttpMethod, ProtocolRoute, RouteCall } from './route.js';
@@ -115,7 +116,7 @@ async function mountFastify<C, S>(app: FastifyInstance, core: Core, spec: Protoc
         onRequest: async (request, reply) => {
           const params = request.params as Record<string, string>;
           const principal = await guardRoute(core, spec, route, params, request, requestContext(request), bodyLimit, lane?.principalOf(request.raw));
-          holdBodyMemory(core, route, request, reply, bodyLimit);
+          if (route.bodyInMemory) holdBodyMemory(core.bodyMemory, request, reply, bodyLimit);
           if (principal) principals.set(request, principal);
           addExpiryNotice(core, principal, reply, spec.noticeHeader);
         },
@@ -154,7 +155,7 @@ async function mountPaths<C, S>(app: FastifyInstance, core: Core, spec: Protocol
       const bodyLimit = routeBodyLimit(route, spec);
       const ctx = requestContext(request);
       const principal = await guardRoute(core, spec, route, params, request, ctx, bodyLimit, lane?.principalOf(request.raw));
-      holdBodyMemory(core, route, request, reply, bodyLimit);
+      if (route.bodyInMemory) holdBodyMemory(core.bodyMemory, request, reply, bodyLimit);
       addExpiryNotice(core, principal, reply, spec.noticeHeader);
       return await route.handler(spec.context({ request, reply, ctx, params, prefix, bodyLimit, principal }));
     } catch (error) {

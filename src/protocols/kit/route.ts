@@ -35,7 +35,7 @@ export interface ProtocolRoute<C, S = undefined> {
   bodyLimit?: number;
   /**
    * The handler reads the body whole into memory before it can act (JSON to parse, not bytes to stream): the
-   * kit holds its size in the process's body memory while the request runs (kit/guard.ts holdBodyMemory).
+   * kit holds its size in the process's body memory while the request runs (http/hold-body-memory.ts).
    */
   bodyInMemory?: boolean;
   /** Only under these of the protocol's prefixes (default: all of them). */
