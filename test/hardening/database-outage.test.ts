@@ -18,9 +18,9 @@ const ANSWERED_WITHIN_MS = 15_000;
  * A PostgreSQL that accepts connections and then says nothing (a hung host, a stalled network path, a stopped
  * process behind a live kernel): every request that needs it is answered 503 in its protocol's format once
  * the database timeout has passed, /readyz answers 503 within the 2 s it promises the probe, /healthz stays
- * ok, and once the database answers again everything works without a restart (no connection that lost its
- * answer is pooled again). A statement stuck behind a lock is cancelled by PostgreSQL itself at the same
- * bound, and its connection goes on serving.
+ * ok, and once the database answers again everything works without a restart (that no connection which lost
+ * an answer is pooled again is src/storage/sql/bounded-pool.test.ts's part). A statement stuck behind a lock
+ * is cancelled by PostgreSQL itself at the same bound, and its connection goes on serving.
  *
  * The token cache is off (FLY_TOKEN_CACHE_TTL_MS=0) so that every authenticated request reads the database,
  * as one with a token not yet cached does.
