@@ -17,6 +17,20 @@ export const DATABASE_UNAVAILABLE = 'FLY_DATABASE_UNAVAILABLE';
 /** The code the S3 adapter gives a request the store did not answer in time, or answered with a 5xx. */
 export const BLOB_STORE_UNAVAILABLE = 'FLY_BLOB_STORE_UNAVAILABLE';
 
+/**
+ * A storage adapter's own failure to reach its server (the database, the S3 store), marked with the adapter's
+ * code so that every protocol answers it "unavailable". The driver's error, when there is one, is its cause.
+ */
+export class StorageUnavailableError extends Error {
+  constructor(
+    readonly code: typeof DATABASE_UNAVAILABLE | typeof BLOB_STORE_UNAVAILABLE,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 const UNWRITABLE: Record<string, string> = {
   ENOSPC: 'no space left on the device (ENOSPC)',
   EDQUOT: 'the disk quota is exceeded (EDQUOT)',

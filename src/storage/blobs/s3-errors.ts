@@ -1,4 +1,4 @@
-import { BLOB_STORE_UNAVAILABLE } from '../../core/storage-failure.js';
+import { BLOB_STORE_UNAVAILABLE, StorageUnavailableError } from '../../core/storage-failure.js';
 import { isSocketError } from '../socket-error.js';
 
 /** How the SDK reports S3 answers we treat as values rather than failures, and the store's own failures. */
@@ -18,22 +18,13 @@ export function isS3RangeNotSatisfiable(error: unknown): boolean {
   return httpStatus(error) === 416 || (error instanceof Error && error.name === 'InvalidRange');
 }
 
-/** An S3 request the store did not answer (in time, or at all), or answered 5xx: core answers it "unavailable". */
-export class BlobStoreUnavailableError extends Error {
-  readonly code = BLOB_STORE_UNAVAILABLE;
-
-  constructor(cause: Error) {
-    super(`the blob store failed: ${cause.message}`, { cause });
-  }
-}
-
 /**
- * `error` marked BlobStoreUnavailableError when the store failed (after the SDK's own retries): a connection
+ * `error` marked as the blob store's unavailability when the store failed (after the SDK's own retries): a connection
  * refused, lost or timed out (FLY_S3_TIMEOUT), or a 5xx (InternalError, SlowDown…); anything else as it is.
  */
 export function markedS3Failure(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
   const status = httpStatus(error);
   const unavailable = error.name === 'TimeoutError' || isSocketError(error) || (status !== undefined && status >= 500);
-  return unavailable ? new BlobStoreUnavailableError(error) : error;
+  return unavailable ? new StorageUnavailableError(BLOB_STORE_UNAVAILABLE, `the blob store failed: ${error.message}`, { cause: error }) : error;
 }

@@ -3,8 +3,8 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../../../test/helpers/database.js';
 import { FreezableProxy } from '../../../test/support/freezable-proxy.js';
-import { storageFailureOf } from '../../core/storage-failure.js';
-import { BoundedPool, DatabaseUnavailableError } from './bounded-pool.js';
+import { storageFailureOf, StorageUnavailableError } from '../../core/storage-failure.js';
+import { BoundedPool } from './bounded-pool.js';
 import { openDatabase, type SqlDatabase } from './database.js';
 
 const BOUND_MS = 500;
@@ -34,7 +34,7 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('the bounded PostgreSQL pool', () =>
     const before = await backendPid();
     proxy.freeze();
     const failure = await backendPid().catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(DatabaseUnavailableError);
+    expect(failure).toBeInstanceOf(StorageUnavailableError);
     expect(storageFailureOf(failure)).toMatchObject({ kind: 'unavailable', code: 'FLY_DATABASE_UNAVAILABLE' });
     // The connections that were frozen never answer again; a new one does.
     proxy.thaw({ lost: true });
@@ -48,7 +48,7 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('the bounded PostgreSQL pool', () =>
     try {
       proxy.freeze();
       const lost = await connection.query('select 1', []).catch((error: unknown) => error);
-      expect(lost).toBeInstanceOf(DatabaseUnavailableError);
+      expect(lost).toBeInstanceOf(StorageUnavailableError);
       // The same failure, without sending anything or waiting again.
       await expect(connection.query('rollback', [])).rejects.toBe(lost);
     } finally {
@@ -62,7 +62,7 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('the bounded PostgreSQL pool', () =>
     proxy.freeze();
     await Promise.all(Array.from({ length: 10 }, () => backendPid().catch(() => undefined)));
     const failure = await backendPid().catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(DatabaseUnavailableError);
+    expect(failure).toBeInstanceOf(StorageUnavailableError);
     expect((failure as Error).message).toMatch(/connection/i);
     proxy.thaw({ lost: true });
     expect(await backendPid()).toEqual(expect.any(Number));
@@ -95,7 +95,7 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('the bounded PostgreSQL pool', () =>
   it("leaves PostgreSQL's own errors as they are, and keeps their connection", async () => {
     const before = await backendPid();
     const failure = await sql`select 1 / 0`.execute(database.db).catch((error: unknown) => error);
-    expect(failure).not.toBeInstanceOf(DatabaseUnavailableError);
+    expect(failure).not.toBeInstanceOf(StorageUnavailableError);
     expect((failure as { code?: string }).code).toBe('22012');
     expect(storageFailureOf(failure)).toBeUndefined();
     expect(await backendPid()).toBe(before);

@@ -1,6 +1,6 @@
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import type pg from 'pg';
-import { DATABASE_UNAVAILABLE } from '../../core/storage-failure.js';
+import { DATABASE_UNAVAILABLE, StorageUnavailableError } from '../../core/storage-failure.js';
 import { isSocketError } from '../socket-error.js';
 
 /**
@@ -13,13 +13,9 @@ const LOST_CONNECTION = /^(timeout exceeded when trying to connect|Query read ti
 /** Callers waiting for a connection at once, by default: at a millisecond a statement, 10 connections clear them in 0.1 s. */
 const MAX_WAITING = 1000;
 
-/** An error of the database connection, marked so that core answers it "unavailable" (src/core/storage-failure.ts). */
-export class DatabaseUnavailableError extends Error {
-  readonly code = DATABASE_UNAVAILABLE;
-
-  constructor(cause: Error) {
-    super(`the database connection failed: ${cause.message}`, { cause });
-  }
+/** The database connection's failure, marked so that core answers it "unavailable" (src/core/storage-failure.ts). */
+function databaseUnavailable(message: string, cause?: Error): StorageUnavailableError {
+  return new StorageUnavailableError(DATABASE_UNAVAILABLE, `the database connection failed: ${message}`, { cause });
 }
 
 /**
@@ -44,7 +40,7 @@ export class BoundedPool implements PostgresPool {
 
   async connect(): Promise<BoundedClient> {
     if (this.pool.waitingCount >= this.maxWaiting) {
-      throw new DatabaseUnavailableError(new Error(`${this.pool.waitingCount} requests already wait for a database connection`));
+      throw databaseUnavailable(`${this.pool.waitingCount} requests already wait for a database connection`);
     }
     let client: pg.PoolClient;
     try {
@@ -64,7 +60,7 @@ export class BoundedPool implements PostgresPool {
 
 export class BoundedClient implements PostgresPoolClient {
   /** The connection failure seen on this client: every later statement fails with it, and release destroys it. */
-  private lost: DatabaseUnavailableError | undefined;
+  private lost: StorageUnavailableError | undefined;
 
   constructor(private readonly client: pg.PoolClient) {}
 
@@ -76,7 +72,7 @@ export class BoundedClient implements PostgresPoolClient {
       return (await this.client.query(text, parameters as unknown[])) as unknown as PostgresQueryResult<R>;
     } catch (error) {
       const marked = markedFailure(error);
-      if (marked instanceof DatabaseUnavailableError) this.lost = marked;
+      if (marked instanceof StorageUnavailableError) this.lost = marked;
       throw marked;
     }
   }
@@ -87,9 +83,9 @@ export class BoundedClient implements PostgresPoolClient {
   }
 }
 
-/** `error` marked DatabaseUnavailableError when it is the connection's failure; anything else as it is. */
+/** `error` marked as the database's unavailability when it is the connection's failure; anything else as it is. */
 function markedFailure(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
   const connectionFailure = isSocketError(error) || ((error as { code?: unknown }).code === undefined && LOST_CONNECTION.test(error.message));
-  return connectionFailure ? new DatabaseUnavailableError(error) : error;
+  return connectionFailure ? databaseUnavailable(error.message, error) : error;
 }
