@@ -1,4 +1,3 @@
-import { BodyMemory } from './body-memory.js';
 import { AuditLog } from './audit/audit-log.js';
 import { Authenticator } from './auth/authenticate.js';
 import type { FailureCounts } from './auth/failure-counts.js';
@@ -30,6 +29,7 @@ import { UsageRecorder } from './tokens/usage-recorder.js';
 import { TokenRotation } from './tokens/rotation.js';
 import { DEFAULT_EXPIRY_WARNING_DAYS, expiryNotice, expiryWarningMs } from './tokens/expiry-warning.js';
 import type { Principal } from './auth/principal.js';
+import { BodyMemory } from './body-memory.js';
 import { SessionService } from './users/session-service.js';
 import { NotificationDispatcher } from './notifications/dispatcher.js';
 import { announcingDeployments } from './notifications/deployments.js';

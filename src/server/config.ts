@@ -29,7 +29,7 @@ export const SETTINGS = {
   npmWebLoginTtlSeconds: { env: 'FLY_NPM_WEB_LOGIN_TTL', flag: '--npm-web-login-ttl <seconds>', help: 'how long an `npm login` waits for approval in the browser', default: '600' },
   oidcKeyCacheSeconds: { env: 'FLY_OIDC_KEY_CACHE_SECONDS', flag: '--oidc-key-cache-seconds <s>', help: "how long a CI issuer's discovery document and signing keys stay cached", default: '600' },
   trustProxy: { env: 'FLY_TRUST_PROXY', flag: '--trust-proxy <bool>', help: 'take client addresses from X-Forwarded-For', default: 'false' },
-  bodyMemoryMb: { env: 'FLY_BODY_MEMORY_MB', flag: '--body-memory-mb <mb>', help: 'request bodies read whole (npm publishes, OCI manifests) held in memory at once; past it 503 to retry', default: '100' },
+  bodyMemoryMb: { env: 'FLY_BODY_MEMORY_MB', flag: '--body-memory-mb <mb>', help: 'request bodies read whole (npm publishes, OCI manifests, management API JSON) held in memory at once; past it 503 to retry', default: '100' },
   npmMaxBodyMb: { env: 'FLY_NPM_MAX_BODY_MB', flag: '--npm-max-body-mb <mb>', help: 'largest npm publish request (base64 tarball inside JSON)', default: '100' },
   headersTimeoutSeconds: { env: 'FLY_HEADERS_TIMEOUT', flag: '--headers-timeout <seconds>', help: "a request's headers must arrive within this time", default: '30' },
   keepAliveTimeoutSeconds: { env: 'FLY_KEEP_ALIVE_TIMEOUT', flag: '--keep-alive-timeout <seconds>', help: 'an idle keep-alive connection is closed after this time', default: '5' },

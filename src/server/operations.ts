@@ -58,7 +58,7 @@ const READY_WITHIN_MS = 2000;
 export function registerOperations(app: FastifyInstance, core: Core, registry: client.Registry): void {
   new client.Gauge({
     name: 'fly_body_memory_held_bytes',
-    help: 'Bytes of request bodies read whole (npm publishes, OCI manifests) this process holds now (of FLY_BODY_MEMORY_MB)',
+    help: 'Bytes of request bodies read whole (npm publishes, OCI manifests, management API JSON) this process holds now (of FLY_BODY_MEMORY_MB)',
     registers: [registry],
     collect() {
       this.set(core.bodyMemory.heldBytes);
