@@ -1,10 +1,10 @@
 /**
  * How many bytes of request bodies this process may hold in memory at once: the bodies a route reads whole
  * before it can act (an npm publish's JSON, its tarball base64 inside; an OCI manifest; the management API's
- * JSON), which cost a few
- * times their size while they are parsed. Each such request holds its declared size from the moment its
- * credential is checked until its answer is sent; one that would go past the budget is refused at once as
- * unavailable (503, for the client to retry) instead of letting concurrent uploads exhaust the memory.
+ * JSON), which cost a few times their size while they are parsed. Each such request holds its declared size
+ * from the moment its credential is checked until its answer is sent; one that would go past the budget is
+ * refused at once as unavailable (503, for the client to retry) instead of letting concurrent uploads exhaust
+ * the memory.
  */
 export class BodyMemory {
   private held = 0;
