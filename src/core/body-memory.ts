@@ -9,7 +9,7 @@
 export class BodyMemory {
   private held = 0;
 
-  constructor(readonly budgetBytes: number) {}
+  constructor(private readonly budgetBytes: number) {}
 
   /**
    * Holds `bytes` until the returned release runs (it may run more than once); undefined when they are not

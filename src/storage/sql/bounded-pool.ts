@@ -34,7 +34,7 @@ export class BoundedPool implements PostgresPool {
    * (each waits out the connect timeout), not every request arriving during that wait.
    */
   constructor(
-    readonly pool: pg.Pool,
+    private readonly pool: pg.Pool,
     private readonly maxWaiting = MAX_WAITING,
   ) {}
 
