@@ -1,8 +1,7 @@
-import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import { stdoutDestination } from '../src/server/log-output.js';
 import { createLogs } from '../src/server/logger.js';
 
 /**
@@ -16,8 +15,9 @@ import { createLogs } from '../src/server/logger.js';
 export async function accessLogMicrosPerLine(urls: readonly string[], lines = 200_000): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'flybench-access-'));
   try {
-    const destination = pino.destination({ dest: join(dir, 'access.log'), sync: false });
-    await once(destination, 'ready');
+    // The destination the server makes for a stdout redirected to a file (server/log-output.ts).
+    const fd = openSync(join(dir, 'access.log'), 'a');
+    const destination = stdoutDestination(undefined, fd);
     const { access, flush } = createLogs('info', destination);
     if (!access) throw new Error('the access log is off at info');
     const before = process.cpuUsage();
@@ -27,7 +27,8 @@ export async function accessLogMicrosPerLine(urls: readonly string[], lines = 20
     }
     flush();
     const used = process.cpuUsage(before);
-    destination.end();
+    // Closes the file too.
+    destination.end?.();
     return (used.user + used.system) / lines;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../support/package-root.js';
 import { spawnServer } from '../support/server-process.js';
+import { canMountTmpfs, fillUp, mountTmpfs, unmountTmpfs } from '../support/tmpfs.js';
 
 const LOGS = pathToFileURL(join(PACKAGE_ROOT, 'dist/server/logger.js')).href;
 const OUTPUT = pathToFileURL(join(PACKAGE_ROOT, 'dist/server/log-output.js')).href;
@@ -82,6 +83,38 @@ describe('logs to a stdout that stalls or fails', () => {
       expect(await server.stop()).toEqual({ code: 0, signal: null });
     } finally {
       await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  // A regular file is written synchronously (log-output.ts): its failures must be as harmless as a device's.
+  it.skipIf(!canMountTmpfs())('a server whose stdout is a file on a disk that fills up answers requests, reports the lost output once the disk has room, and stops with exit 0', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fly-full-file-'));
+    const disk = mkdtempSync(join(tmpdir(), 'fly-full-log-'));
+    mountTmpfs(disk, '1m');
+    const logFile = join(disk, 'server.log');
+    const server = await spawnServer({ databaseUrl: `sqlite:${join(dataDir, 'fly.db')}`, dataDir, admin: { username: 'admin', password: 'full-disk-admin-password' }, logFile });
+    const healthy = async () => {
+      const res = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(5000) });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    try {
+      expect(await healthy()).toBe(200);
+      fillUp(join(disk, 'filler'));
+      // Each request logs a line, and every write of them now fails with ENOSPC.
+      for (let i = 0; i < 2000; i++) expect(await healthy()).toBe(200);
+      rmSync(join(disk, 'filler'));
+      // With room again, the next batch of lines goes out, led by what was lost and why.
+      for (let i = 0; i < 10; i++) expect(await healthy()).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const lines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { msg: string; outputError?: string });
+      expect(lines.filter((line) => line.outputError !== undefined)).toEqual([expect.objectContaining({ outputError: 'ENOSPC' })]);
+      expect(await server.stop()).toEqual({ code: 0, signal: null });
+    } finally {
+      await server.stop();
+      unmountTmpfs(disk);
+      rmSync(disk, { recursive: true, force: true });
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,40 +11,10 @@ import { startServer, type TestServer } from '../helpers/server.js';
 import { basic, reg } from '../oci/helpers/registry.js';
 import { uploadDistribution } from '../support/pypi-upload.js';
 import { buildWheel } from '../support/python-dists.js';
+import { canMountTmpfs, fillUp, mountTmpfs, unmountTmpfs } from '../support/tmpfs.js';
 
-/** Whether this machine lets us mount a small tmpfs (root in a container that allows it). */
-function canMount(): boolean {
-  const probe = mkdtempSync(join(tmpdir(), 'mount-probe-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe], { stdio: 'ignore' });
-    execFileSync('umount', [probe], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    rmSync(probe, { recursive: true, force: true });
-  }
-}
-
-const MOUNTABLE = canMount();
+const MOUNTABLE = canMountTmpfs();
 if (!MOUNTABLE) console.warn('storage-full tests skipped: this machine cannot mount a tmpfs (needs root and mount rights)');
-
-/** Writes into `path` until the file system refuses with ENOSPC (big chunks, then small, so no page is left). */
-function fillUp(path: string): void {
-  const fd = openSync(path, 'w');
-  try {
-    for (const size of [1024 * 1024, 4096, 1]) {
-      const chunk = Buffer.alloc(size, 1);
-      try {
-        for (;;) writeSync(fd, chunk);
-      } catch (error) {
-        if ((error as { code?: string }).code !== 'ENOSPC') throw error;
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /**
  * A full or read-only data directory (a tmpfs mounted over it: the SQLite database and the blobs on SQLite,
@@ -63,7 +33,7 @@ describe.skipIf(!MOUNTABLE)('disk full and read-only storage', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', database.dataDir]);
+    mountTmpfs(database.dataDir, '48m');
     server = await startServer({ database });
     const admin = await login(server);
     adminBearer = admin.bearer ?? '';
@@ -71,11 +41,7 @@ describe.skipIf(!MOUNTABLE)('disk full and read-only storage', () => {
   });
   afterAll(async () => {
     await server?.stop();
-    try {
-      execFileSync('umount', [database.dataDir]);
-    } catch {
-      /* never mounted */
-    }
+    unmountTmpfs(database.dataDir);
     await database?.drop();
     rmSync(work, { recursive: true, force: true });
   });
