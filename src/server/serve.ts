@@ -20,6 +20,7 @@ import { freePort } from './free-port.js';
 import { openBlobStore } from './open-blob-store.js';
 import { parseScanningKeys } from '../core/tokens/leak-reports.js';
 import { smtpMailer } from './smtp-mailer.js';
+import { repeatLimited } from './repeat-limited.js';
 import { fetchWebhookTransport } from './webhook-transport.js';
 import { WorkerChannel } from './workers/channel.js';
 import { WorkerFailureCounts } from './workers/failure-counts.js';
@@ -160,9 +161,16 @@ function coreOptions(config: Config, blobs: BlobStore, invalidations: Invalidati
       maxAttempts: WEBHOOK_MAX_ATTEMPTS,
     },
     ociMaxUploadsPerCredential: config.ociMaxUploads,
-    onBackgroundError: (error) => logger.error({ err: error }, 'background write failed'),
+    // While the database is down, the recorders' retries fail every few hundred ms: one line per cause and window.
+    onBackgroundError: repeatLimited((line) => {
+      if (line.kind === 'first') logger.error({ err: line.error }, 'background write failed');
+      else logger.error({ err: line.error, repeats: line.count }, `background write failed ${line.count} more times in ${line.windowMs / 1000} s (the last of them here)`);
+    }, BACKGROUND_ERROR_WINDOW_MS),
   };
 }
+
+/** A background failure that repeats is logged once per cause in this long, with how many times it happened. */
+const BACKGROUND_ERROR_WINDOW_MS = 30_000;
 
 /** A failed delivery is tried this many times in all (with the default 30 s base: over about an hour). */
 const WEBHOOK_MAX_ATTEMPTS = 8;

@@ -198,4 +198,31 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('a database another process holds lock
     expect(published.code, published.output).toBe(0);
     expect(await server.settledOutput()).toContain('(SQLITE_BUSY)');
   });
+
+  it('keeps the usage of tokens used while it is locked, and writes it once it is free', async () => {
+    const reader = await admin.createToken({ name: 'used while locked', permission: 'read-only' });
+    const useCount = async () => {
+      const listed = await admin.get('/api/v1/tokens');
+      return (listed.body as { tokens: { id: string; useCount: number }[] }).tokens.find((token) => token.id === reader.id)?.useCount;
+    };
+    const list = () => reg(server, '/npm/-/whoami', { auth: basic(reader) });
+    expect((await list()).status).toBe(200);
+    const other = new Database(server.database.url.replace(/^sqlite:/, ''));
+    try {
+      other.exec('begin exclusive');
+      // The token is cached: it authenticates without the database, and each use is stamped in memory.
+      for (let i = 0; i < 5; i++) expect((await list()).status).toBe(200);
+      // Past two busy timeouts (5 s each): the usage write (per secret, then per token) has failed.
+      await new Promise((resolve) => setTimeout(resolve, 11_500));
+    } finally {
+      other.exec('rollback');
+      other.close();
+    }
+    const deadline = Date.now() + 10_000;
+    while ((await useCount()) !== 6) {
+      if (Date.now() > deadline) throw new Error(`the token's use count stayed at ${await useCount()}, not 6`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(await server.settledOutput()).toContain('background write failed');
+  });
 });

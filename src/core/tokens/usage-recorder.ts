@@ -54,16 +54,29 @@ export class UsageRecorder {
     return this.writes.run();
   }
 
+  /**
+   * A batch whose write fails goes back into what waits, merged with what arrived meanwhile, and is written with
+   * it next time: a database outage delays the stamps, it does not lose them. What waits stays one entry per
+   * token and per secret, however long the outage.
+   */
   private async write(): Promise<void> {
     const secrets = [...this.pendingSecrets.values()];
     this.pendingSecrets = new Map();
-    if (secrets.length > 0 && this.secrets) await this.secrets.recordUsage(secrets).catch(this.options.onError);
+    if (secrets.length > 0 && this.secrets) {
+      try {
+        await this.secrets.recordUsage(secrets);
+      } catch (error) {
+        for (const stamp of secrets) requeue(this.pendingSecrets, stamp.secretHash, stamp);
+        this.options.onError(error);
+      }
+    }
     if (this.pending.size === 0) return;
     const batch = [...this.pending.values()];
     this.pending = new Map();
     try {
       await this.tokens.recordUsage(batch);
     } catch (error) {
+      for (const stamp of batch) requeue(this.pending, stamp.tokenId, stamp);
       this.options.onError(error);
     }
   }
@@ -72,4 +85,11 @@ export class UsageRecorder {
     clearInterval(this.timer);
     await this.flush();
   }
+}
+
+/** Puts back a stamp that was not written: a newer one for the same key keeps its time (and place), adding the count. */
+function requeue<T extends { at: Date; count: number }>(pending: Map<string, T>, key: string, stamp: T): void {
+  const newer = pending.get(key);
+  if (newer) newer.count += stamp.count;
+  else pending.set(key, stamp);
 }
