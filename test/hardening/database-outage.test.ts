@@ -156,6 +156,10 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('a database that stops answering', (
  * backup tool) past its busy timeout of 5 s: writes are answered 503 in each protocol's format (not 500), reads
  * go on (WAL), and writes work again as soon as the other writer lets go.
  */
+/**
+ * SQLite held by another process (an admin's shell, a backup): writes wait for the lock without stopping the
+ * server, for up to 5 s, then answer 503; reads go on; everything works once the lock is free.
+ */
 describe.skipIf(TEST_ENGINE !== 'sqlite')('a database another process holds locked', () => {
   let server: TestServer;
   let admin: ApiClient;
@@ -197,6 +201,32 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('a database another process holds lock
     const published = await npm.run(writerProject, ['publish', packed]);
     expect(published.code, published.output).toBe(0);
     expect(await server.settledOutput()).toContain('(SQLITE_BUSY)');
+  });
+
+  it('a write waits for the lock without stopping the server, and succeeds once the lock is free', async () => {
+    const reader = await admin.createToken({ name: 'reads while a write waits', permission: 'read-only' });
+    const whoami = () => reg(server, '/npm/-/whoami', { auth: basic(reader) });
+    expect((await whoami()).status).toBe(200);
+    const other = new Database(server.database.url.replace(/^sqlite:/, ''));
+    other.exec('begin exclusive');
+    let released = false;
+    try {
+      const created = admin.post('/api/v1/tokens', { name: 'waited for the lock', permission: 'read-only', expiresAt: null });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // While the write waits, the process answers, reads of the database included: nothing sleeps inside
+      // SQLite, and the waiting write does not keep the process's connection between its tries.
+      const started = Date.now();
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      expect((await whoami()).status).toBe(200);
+      expect((await admin.get('/api/v1/tokens')).status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(1000);
+      other.exec('rollback');
+      released = true;
+      expect((await created).status).toBe(201);
+    } finally {
+      if (!released) other.exec('rollback');
+      other.close();
+    }
   });
 
   it('keeps the usage of tokens used while it is locked, and writes it once it is free', async () => {

@@ -10,6 +10,7 @@ import { startServer, type TestServer } from '../helpers/server.js';
 import { OCI_MANIFEST } from '../oci/helpers/oci-layout.js';
 import { pushImage } from '../oci/helpers/push.js';
 import { creds, skopeo } from '../oci/helpers/registry.js';
+import { makeBenchPackages, publishBody } from '../support/npm-fixtures.js';
 
 const WORKERS = 2;
 /** Long enough that only the broadcast between workers, never the TTL, can explain a refusal. */
@@ -36,6 +37,20 @@ function fresh(server: TestServer, path: string, headers: Record<string, string>
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+/** One JSON write on a connection of its own, as `fresh` reads. */
+function freshWrite(server: TestServer, method: 'PUT' | 'POST', path: string, body: string, authorization: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const headers = { connection: 'close', authorization, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
+    const req = request(`${server.url}${path}`, { method, agent: false, headers }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
   });
 }
 
@@ -194,6 +209,24 @@ describe(`a server of ${WORKERS} worker processes (FLY_WORKERS) on ${TEST_ENGINE
     expect(new Set((await deploymentsOf(admin, 'across-workers', images.length)).map((d) => d.digest))).toEqual(new Set(images.map((i) => i.digest)));
     const useCount = async () => (await admin.get<{ useCount: number }>(`/api/v1/tokens/${deployer.id}`)).body.useCount;
     expect(await eventually(useCount, (count) => count >= images.length)).toBe(images.length);
+  });
+
+  it('concurrent writes served by different workers all succeed: none fails while another worker holds the write lock', async () => {
+    const writer = await admin.createToken({ name: 'concurrent publisher', permission: 'read-write' });
+    const marker = `write-${randomBytes(4).toString('hex')}`;
+    // Twenty publishes and twenty token creations at once, each on a connection of its own (the publishes carry
+    // the marker that shows which workers served them).
+    const packages = await makeBenchPackages(20, `${marker}-pkg`);
+    const publishes = packages.map((pkg) =>
+      freshWrite(server, 'PUT', `/npm/${pkg.name}?${marker}`, JSON.stringify(publishBody(pkg, `${server.url}/npm/`)), `Bearer ${writer.token}`),
+    );
+    const creations = Array.from({ length: 20 }, (_, i) =>
+      freshWrite(server, 'POST', '/api/v1/tokens', JSON.stringify({ name: `${marker}-${i}`, permission: 'read-only', expiresAt: null }), `Bearer ${admin.bearer}`),
+    );
+    const answers = await Promise.all([...publishes, ...creations]);
+    expect(answers.filter((answer) => answer.status !== 201)).toEqual([]);
+    expect((await workersThatServed(server, marker)).size).toBe(WORKERS);
+    for (const pkg of packages) expect((await fresh(server, `/npm/${pkg.name}`, { authorization: `Bearer ${writer.token}` })).status).toBe(200);
   });
 
   it("a Maven deploy or delete through one worker is in every worker's maven-metadata.xml and files at once", async () => {

@@ -1,9 +1,10 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
 import { BoundedPool } from './bounded-pool.js';
+import { ServerSqliteDialect } from './sqlite-dialect.js';
 import type { Database } from './schema.js';
 
 export type SqlEngine = 'sqlite' | 'postgres';
@@ -75,28 +76,10 @@ export function openDatabase(url: string, options: OpenOptions = {}): SqlDatabas
   const sqlite = new BetterSqlite3(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
+  // No busy timeout: SQLite would sleep inside the synchronous call. Busy statements wait without blocking the
+  // event loop instead (sqlite-dialect.ts).
+  sqlite.pragma('busy_timeout = 0');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteKeepingErrors(sqlite) });
+  const db = new Kysely<Database>({ dialect: new ServerSqliteDialect(sqlite) });
   return { db, engine: 'sqlite', close: () => db.destroy() };
-}
-
-/**
- * SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR…); Kysely's ROLLBACK
- * after it would then fail with "cannot rollback - no transaction is active", and that error would replace
- * the one that says what happened (a full disk). Rolls back only a transaction that is still open.
- */
-class SqliteKeepingErrors extends SqliteDialect {
-  constructor(private readonly sqlite: BetterSqlite3.Database) {
-    super({ database: sqlite });
-  }
-
-  override createDriver(): Driver {
-    const sqlite = this.sqlite;
-    return new (class extends SqliteDriver {
-      override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-        if (sqlite.inTransaction) await super.rollbackTransaction(connection);
-      }
-    })({ database: sqlite });
-  }
 }
