@@ -1,5 +1,5 @@
 /** What a repeat-limited log writes: the first failure of a kind, or how many more came after it. */
-export type RepeatLimitedLine = { kind: 'first'; error: unknown } | { kind: 'repeats'; error: unknown; count: number; windowMs: number };
+export type RepeatLimitedLine = { kind: 'first'; error: unknown } | { kind: 'repeats'; error: unknown; count: number };
 
 /** More kinds than this at once are not tracked: their failures are all written (a bound, not an expected case). */
 const MAX_KINDS = 64;
@@ -27,7 +27,7 @@ export function repeatLimited(write: (line: RepeatLimitedLine) => void, windowMs
     windows.set(kind, window);
     const timer = setTimeout(() => {
       windows.delete(kind);
-      if (window.count > 0) write({ kind: 'repeats', error: window.last, count: window.count, windowMs });
+      if (window.count > 0) write({ kind: 'repeats', error: window.last, count: window.count });
     }, windowMs);
     timer.unref();
   };

@@ -164,7 +164,7 @@ function coreOptions(config: Config, blobs: BlobStore, invalidations: Invalidati
     // While the database is down, the recorders' retries fail every few hundred ms: one line per cause and window.
     onBackgroundError: repeatLimited((line) => {
       if (line.kind === 'first') logger.error({ err: line.error }, 'background write failed');
-      else logger.error({ err: line.error, repeats: line.count }, `background write failed ${line.count} more times in ${line.windowMs / 1000} s (the last of them here)`);
+      else logger.error({ err: line.error, repeats: line.count }, `background write failed ${line.count} more times in ${BACKGROUND_ERROR_WINDOW_MS / 1000} s (the last of them here)`);
     }, BACKGROUND_ERROR_WINDOW_MS),
   };
 }

@@ -13,9 +13,9 @@ const HELD_BYTES = 900_000;
 /**
  * Bodies a route reads whole (an npm publish's JSON, an OCI manifest) share one budget a process
  * (FLY_BODY_MEMORY_MB, 1 MiB here): while a slow publish holds most of it, another publish is refused at once
- * with 503 in npm's format, a manifest in OCI's, a management API call in the API's, and npm's own retry (10 s later) publishes once the slow one
- * has been answered. Without
- * it, concurrent publishes of the largest size each cost several times their size in memory together.
+ * with 503 in npm's format, a manifest in OCI's, a management API call in the API's, and npm's own retry
+ * (10 s later) publishes once the slow one has been answered. Without it, concurrent publishes of the largest
+ * size each cost several times their size in memory together.
  */
 describe('the memory that request bodies read whole may take', () => {
   let server: TestServer;

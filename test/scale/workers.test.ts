@@ -28,23 +28,10 @@ interface Answer {
 }
 
 /** One request on a connection of its own (no keep-alive), so consecutive requests reach every worker. */
-function fresh(server: TestServer, path: string, headers: Record<string, string> = {}): Promise<Answer> {
+function fresh(server: TestServer, path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(`${server.url}${path}`, { agent: false, headers: { connection: 'close', ...headers } }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** One JSON write on a connection of its own, as `fresh` reads. */
-function freshWrite(server: TestServer, method: 'PUT' | 'POST', path: string, body: string, authorization: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const headers = { connection: 'close', authorization, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
-    const req = request(`${server.url}${path}`, { method, agent: false, headers }, (res) => {
+    const length = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) };
+    const req = request(`${server.url}${path}`, { method, agent: false, headers: { connection: 'close', ...length, ...headers } }, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
@@ -52,6 +39,11 @@ function freshWrite(server: TestServer, method: 'PUT' | 'POST', path: string, bo
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** One JSON write on a connection of its own. */
+function freshWrite(server: TestServer, method: 'PUT' | 'POST', path: string, body: string, authorization: string): Promise<Answer> {
+  return fresh(server, path, { authorization, 'content-type': 'application/json' }, method, body);
 }
 
 /**

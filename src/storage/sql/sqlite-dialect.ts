@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * How long a statement waits for another process's write lock (the server's other workers, an admin command)
  * before it fails as busy, which the server answers 503.
  */
-export const SQLITE_BUSY_WAIT_MS = 5000;
+const SQLITE_BUSY_WAIT_MS = 5000;
 /** The first pause between two attempts; each pause is twice the one before, up to the last. */
 const FIRST_PAUSE_MS = 1;
 const LAST_PAUSE_MS = 50;
@@ -33,22 +33,27 @@ export class ServerSqliteDialect extends SqliteDialect {
 
   override createDriver(): Driver {
     const sqlite = this.sqlite;
-    let waiting: DatabaseConnection | undefined;
     return new (class extends SqliteDriver {
+      /** The driver's one connection, as the process's statements get it: waiting when the database is busy. */
+      private waiting: DatabaseConnection | undefined;
+
       override async acquireConnection(): Promise<DatabaseConnection> {
         const connection = await super.acquireConnection();
-        // The process has one connection, which its holder keeps while it runs a statement: during each pause
-        // it is handed back, so the process's other statements (reads, which the lock does not stop) run.
-        const pause = async (ms: number) => {
-          await this.releaseConnection();
-          await sleep(ms);
-          await super.acquireConnection();
-        };
-        waiting ??= {
-          executeQuery: (query) => (sqlite.inTransaction ? connection.executeQuery(query) : whenNotBusy(() => connection.executeQuery(query), pause)),
+        this.waiting ??= {
+          executeQuery: (query) => (sqlite.inTransaction ? connection.executeQuery(query) : whenNotBusy(() => connection.executeQuery(query), (ms) => this.pause(ms))),
           streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
         };
-        return waiting;
+        return this.waiting;
+      }
+
+      /**
+       * The process has one connection, which its holder keeps while it runs a statement: during a pause it is
+       * handed back, so the process's other statements (reads, which the lock does not stop) run meanwhile.
+       */
+      private async pause(ms: number): Promise<void> {
+        await this.releaseConnection();
+        await sleep(ms);
+        await super.acquireConnection();
       }
 
       override async beginTransaction(connection: DatabaseConnection): Promise<void> {
