@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SerialFlush } from './serial-flush.js';
 
 describe('SerialFlush', () => {
@@ -39,5 +39,67 @@ describe('SerialFlush', () => {
     await Promise.all([flush.run(), flush.run()]);
     expect(calls).toBe(2);
     expect(most).toBe(1);
+  });
+});
+
+describe('SerialFlush with a schedule', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('sets a timer only while something waits, writes within the schedule, and retries what a failed write put back', async () => {
+    const waiting: string[] = [];
+    const written: string[][] = [];
+    let down = false;
+    const flush = new SerialFlush(
+      async () => {
+        const batch = waiting.splice(0);
+        if (down) {
+          waiting.unshift(...batch);
+          throw new Error('the database is away');
+        }
+        written.push(batch);
+      },
+      { withinMs: 250, pending: () => waiting.length > 0 },
+    );
+    expect(vi.getTimerCount()).toBe(0); // idle: nothing to wake up for
+
+    waiting.push('a');
+    flush.due();
+    waiting.push('b');
+    flush.due(); // the timer already armed covers it
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(249);
+    expect(written).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(written).toEqual([['a', 'b']]);
+    expect(vi.getTimerCount()).toBe(0);
+
+    down = true;
+    waiting.push('c');
+    flush.due();
+    await vi.advanceTimersByTimeAsync(250);
+    expect(waiting).toEqual(['c']);
+    expect(vi.getTimerCount()).toBe(1); // put back, so armed again
+    down = false;
+    await vi.advanceTimersByTimeAsync(250);
+    expect(written).toEqual([['a', 'b'], ['c']]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('arms nothing once stopped; the last flush is the owner’s', async () => {
+    let writes = 0;
+    const flush = new SerialFlush(
+      async () => {
+        writes++;
+      },
+      { withinMs: 250, pending: () => true },
+    );
+    flush.due();
+    flush.stop();
+    expect(vi.getTimerCount()).toBe(0);
+    flush.due();
+    await flush.run();
+    expect(writes).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

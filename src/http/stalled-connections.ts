@@ -20,25 +20,33 @@ const CHECK_EVERY_MS = 1000;
 export function cutStalledConnections(server: Server, timeoutMs: number): void {
   const connections = openConnections(server);
   const seen = new WeakMap<Socket, { moved: number; since: number }>();
-  const check = setInterval(
-    () => {
-      const now = Date.now();
-      for (const socket of connections) {
-        // Bytes read from the client, and bytes handed to the connection for it (buffered ones included).
-        const moved = socket.bytesRead + (socket.bytesWritten ?? 0);
-        const last = seen.get(socket);
-        if (!last) {
-          seen.set(socket, { moved, since: now });
-        } else if (moved !== last.moved) {
-          last.moved = moved;
-          last.since = now;
-        } else if (now - last.since >= timeoutMs) {
-          socket.destroy();
-        }
+  // Checked only while connections are open: an idle server sets no timer.
+  let check: NodeJS.Timeout | undefined;
+  const look = () => {
+    if (connections.size === 0) {
+      clearInterval(check);
+      check = undefined;
+      return;
+    }
+    const now = Date.now();
+    for (const socket of connections) {
+      // Bytes read from the client, and bytes handed to the connection for it (buffered ones included).
+      const moved = socket.bytesRead + (socket.bytesWritten ?? 0);
+      const last = seen.get(socket);
+      if (!last) {
+        seen.set(socket, { moved, since: now });
+      } else if (moved !== last.moved) {
+        last.moved = moved;
+        last.since = now;
+      } else if (now - last.since >= timeoutMs) {
+        socket.destroy();
       }
-    },
-    Math.min(CHECK_EVERY_MS, timeoutMs),
-  );
-  check.unref();
+    }
+  };
+  server.on('connection', () => {
+    if (check) return;
+    check = setInterval(look, Math.min(CHECK_EVERY_MS, timeoutMs));
+    check.unref();
+  });
   server.once('close', () => clearInterval(check));
 }

@@ -356,4 +356,27 @@ describe(`the real skopeo client against ${WORKERS} workers on ${TEST_ENGINE}`, 
     );
     expect(new Set((await deploymentsOf(admin, 'skopeo-workers', images.length)).map((d) => d.digest))).toEqual(new Set(images.map((i) => i.digest)));
   });
+
+  it('an idle server does not keep waking up: each process, primary and workers, wakes at most a few times a second', async () => {
+    // After the requests above: what they left to write (token use, pulls) is written within a second or two.
+    await sleep(2500);
+    const processes = [server.pid, ...workerPids(server.pid)];
+    expect(processes).toHaveLength(1 + WORKERS);
+    const before = processes.map(wakeups);
+    await sleep(IDLE_WINDOW_MS);
+    const perSecond = processes.map((pid, i) => ((wakeups(pid) - (before[i] ?? 0)) * 1000) / IDLE_WINDOW_MS);
+    // A timer every 10 ms (prom-client's default event-loop sampling) was 100 a second per process.
+    for (const rate of perSecond) expect(rate, `wakeups per second: ${perSecond.join(', ')}`).toBeLessThan(MAX_IDLE_WAKEUPS_PER_SECOND);
+  });
 });
+
+const IDLE_WINDOW_MS = 3000;
+/** The server's own timers when idle: the event-loop sampling (10 a second) and the notification jobs' checks. */
+const MAX_IDLE_WAKEUPS_PER_SECOND = 30;
+
+/** How often a process's main thread has gone to sleep and been woken up (its event loop's waits). */
+function wakeups(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8');
+  return Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1]);
+}
+

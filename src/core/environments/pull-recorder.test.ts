@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { tokenPrincipal, type Principal } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import type { AttributedPull, ManifestPull } from './model.js';
@@ -57,5 +57,30 @@ describe('pull recorder', () => {
     const [first, second] = batches;
     expect(first?.[1]?.at.getTime()).toBe(Date.UTC(2026, 0, 1) + 4999);
     expect(second?.[0]?.at.getTime()).toBe(Date.UTC(2026, 0, 1) + 5000 + 61_000);
+  });
+
+  it('writes a repeat within the interval on its own, and sets no timer while nothing waits', async () => {
+    vi.useFakeTimers();
+    try {
+      let ms = Date.UTC(2026, 0, 1);
+      const clock: Clock = { now: () => new Date(ms), nowMs: () => ms };
+      const { store, batches } = capturingStore();
+      const recorder = new PullRecorder(store, { clock, flushIntervalMs: 250, batchSize: 10_000, maxQueued: 100_000, onError: (e) => { throw e; } });
+      const ctx = { ip: '10.0.0.1', userAgent: 'kubelet' };
+      expect(vi.getTimerCount()).toBe(0);
+      recorder.record(environmentToken, { repository: 'team/app', tag: 'v1', digest: 'sha256:a', method: 'HEAD' }, ctx);
+      await vi.advanceTimersByTimeAsync(250);
+      expect(batches.map((batch) => batch.map((p) => [p.method, p.newPull]))).toEqual([[['HEAD', true]]]);
+      expect(vi.getTimerCount()).toBe(0);
+      // The GET that follows the HEAD continues its pull: only noted at request time, written by the next timer.
+      ms += 5;
+      recorder.record(environmentToken, { repository: 'team/app', tag: 'v1', digest: 'sha256:a', method: 'GET' }, ctx);
+      await vi.advanceTimersByTimeAsync(250);
+      expect(batches.map((batch) => batch.map((p) => [p.method, p.newPull]))).toEqual([[['HEAD', true]], [['GET', false]]]);
+      expect(vi.getTimerCount()).toBe(0);
+      await recorder.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

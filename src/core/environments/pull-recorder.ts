@@ -21,8 +21,9 @@ export interface PullRecorderOptions {
 
 /**
  * Records manifest pulls made with environment tokens. `record` only appends to a queue in memory: a pull
- * never waits for the database and never fails because of it. A timer writes the queue in batches, through
- * attribution (HEAD + GET = one pull), into the pull events and the deployments aggregate.
+ * never waits for the database and never fails because of it. A timer, armed while something waits, writes
+ * the queue in batches, through attribution (HEAD + GET = one pull), into the pull events and the deployments
+ * aggregate.
  */
 export class PullRecorder {
   private queue: PullEvent[] = [];
@@ -30,15 +31,16 @@ export class PullRecorder {
   private retry: AttributedPull[] = [];
   private dropped = 0;
   private readonly attribution = new PullAttribution();
-  private readonly timer: NodeJS.Timeout;
-  private readonly writes = new SerialFlush(() => this.writeBatch());
+  private readonly writes: SerialFlush;
 
   constructor(
     private readonly store: DeploymentStore,
     private readonly options: PullRecorderOptions,
   ) {
-    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs);
-    this.timer.unref();
+    this.writes = new SerialFlush(() => this.writeBatch(), {
+      withinMs: options.flushIntervalMs,
+      pending: () => this.queue.length > 0 || this.retry.length > 0 || this.dropped > 0,
+    });
   }
 
   /** Notes a pull if an environment token made it; anything else is not a deployment and is ignored. */
@@ -46,7 +48,11 @@ export class PullRecorder {
     const token = principal.token;
     if (principal.kind !== 'token' || !token || !principal.environmentId) return;
     const at = this.options.clock.nowMs();
-    if (this.attribution.repeats(token.id, pull, ctx, at)) return;
+    if (this.attribution.repeats(token.id, pull, ctx, at)) {
+      // A repeat is written as its pull's continuation, with the next batch.
+      this.writes.due();
+      return;
+    }
     const event: PullEvent = {
       environmentId: principal.environmentId,
       tokenId: token.id,
@@ -65,6 +71,7 @@ export class PullRecorder {
     this.queue.push(event);
     this.attribution.queue(event);
     if (this.queue.length === this.options.batchSize) void this.flush();
+    else this.writes.due();
   }
 
   /** Writes what has accumulated; flushes never overlap. */
@@ -73,7 +80,7 @@ export class PullRecorder {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.writes.stop();
     await this.flush();
   }
 

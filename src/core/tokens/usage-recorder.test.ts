@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TokenStore, TokenUsage } from '../ports.js';
 import type { SecretUsage, TokenSecretStore } from './token-secrets.js';
 import { UsageRecorder } from './usage-recorder.js';
@@ -48,5 +48,21 @@ describe('UsageRecorder', () => {
     await recorder.flush();
     expect(state.tokens).toHaveLength(1);
     await recorder.stop();
+  });
+
+  it('writes a stamp within its interval, and sets no timer while nothing waits', async () => {
+    vi.useFakeTimers();
+    try {
+      const { state, recorder } = stores();
+      expect(vi.getTimerCount()).toBe(0);
+      recorder.record('t1', new Date(1000), '10.0.0.1', 'npm/10', 'h1');
+      recorder.record('t1', new Date(2000), '10.0.0.1', 'npm/10', 'h1');
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(state.tokens).toEqual([[{ tokenId: 't1', at: new Date(2000), ip: '10.0.0.1', client: 'npm/10', count: 2 }]]);
+      expect(vi.getTimerCount()).toBe(0);
+      await recorder.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

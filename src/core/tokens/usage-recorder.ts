@@ -9,22 +9,24 @@ export interface UsageRecorderOptions {
 
 /**
  * Collects "token was used" stamps in memory and writes them in one batch per interval, so a request
- * never waits for the write and a busy token costs one UPDATE per interval, not one per request.
+ * never waits for the write and a busy token costs one UPDATE per interval, not one per request. A stamp
+ * is written at most `flushIntervalMs` after it was taken; with none waiting, no timer runs.
  */
 export class UsageRecorder {
   private pending = new Map<string, TokenUsage>();
   /** The same, per secret (a rotated token has two for a while): by secret hash. */
   private pendingSecrets = new Map<string, SecretUsage>();
-  private readonly timer: NodeJS.Timeout;
-  private readonly writes = new SerialFlush(() => this.write());
+  private readonly writes: SerialFlush;
 
   constructor(
     private readonly tokens: TokenStore,
     private readonly options: UsageRecorderOptions,
     private readonly secrets?: TokenSecretStore,
   ) {
-    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs);
-    this.timer.unref();
+    this.writes = new SerialFlush(() => this.write(), {
+      withinMs: options.flushIntervalMs,
+      pending: () => this.pending.size > 0 || this.pendingSecrets.size > 0,
+    });
   }
 
   /** `secretHash`: which of the token's secrets was used (absent for credentials derived from the token). */
@@ -46,6 +48,7 @@ export class UsageRecorder {
       existing.count++;
     } else {
       this.pending.set(tokenId, { tokenId, at, ip, client, count: 1 });
+      this.writes.due();
     }
   }
 
@@ -82,7 +85,7 @@ export class UsageRecorder {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.writes.stop();
     await this.flush();
   }
 }
