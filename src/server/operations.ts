@@ -2,19 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import { setTimeout } from 'node:timers/promises';
 import client from 'prom-client';
 import type { Core } from '../core/core.js';
+import { registerEventLoopDelay } from './event-loop-delay.js';
 
-/**
- * How often the event-loop delay behind `nodejs_eventloop_lag_*` is sampled. prom-client's default, 10 ms,
- * wakes every process 100 times a second even when it has nothing to do; on a 2-core machine, four idle
- * server processes waking that often slowed a busy one by a fifth (issue 21's notes). A stall longer than
- * this is always seen; a shorter one, in proportion to its length.
- */
+/** How often the event loop's delay is sampled (server/event-loop-delay.ts): 10 wake-ups a second. */
 const EVENT_LOOP_SAMPLE_MS = 100;
+/** prom-client's own sampling, which event-loop-delay.ts replaces: a period that never comes (2^31 − 1 ms). */
+const PROM_CLIENT_SAMPLE_MS = 2 ** 31 - 1;
 
 /** Counts answered requests by method, route pattern and status, for /metrics; `count` runs on every request. */
 export function requestCounter(): { registry: client.Registry; count(method: string, route: string, status: number): void } {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
+  client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: PROM_CLIENT_SAMPLE_MS });
+  registerEventLoopDelay(registry, EVENT_LOOP_SAMPLE_MS);
   // Counted here and handed to prom-client when /metrics is read: its own inc() hashes the label object on
   // every call, even through a child. One number per (route, status, method), found through a map per part:
   // routes are the registered patterns and methods the parser's own strings, so no key is built per request
