@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar';
+import { afterAll } from 'vitest';
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -21,12 +22,23 @@ export interface Descriptor {
 
 export const sha256 = (bytes: Buffer | string): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
+/** The layouts this test file made in the temporary directory, removed once its tests are done. */
+const temporary: string[] = [];
+afterAll(() => {
+  for (const dir of temporary.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 /** An OCI image layout on disk (the `oci:<dir>:<tag>` transport of skopeo), written file by file. */
 export class OciLayout {
   readonly dir: string;
   private readonly index: Descriptor[] = [];
 
-  constructor(dir = mkdtempSync(join(tmpdir(), 'flyreg-oci-'))) {
+  /** Without `dir`, in a temporary directory of its own, removed after the test file. */
+  constructor(dir?: string) {
+    if (dir === undefined) {
+      dir = mkdtempSync(join(tmpdir(), 'flyreg-oci-'));
+      temporary.push(dir);
+    }
     this.dir = dir;
     mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
     writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
@@ -47,13 +59,17 @@ export class OciLayout {
   /** A gzip'ed tar layer holding `files` (path → content), built with the `tar` package. */
   async addLayer(files: Record<string, string | Buffer>): Promise<{ descriptor: Descriptor; diffId: string }> {
     const work = mkdtempSync(join(tmpdir(), 'flyreg-layer-'));
-    for (const [path, content] of Object.entries(files)) {
-      mkdirSync(join(work, path, '..'), { recursive: true });
-      writeFileSync(join(work, path), content);
-    }
     const chunks: Buffer[] = [];
-    const stream = tar.c({ cwd: work, portable: true, noMtime: true }, Object.keys(files));
-    for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
+    try {
+      for (const [path, content] of Object.entries(files)) {
+        mkdirSync(join(work, path, '..'), { recursive: true });
+        writeFileSync(join(work, path), content);
+      }
+      const stream = tar.c({ cwd: work, portable: true, noMtime: true }, Object.keys(files));
+      for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
     const plain = Buffer.concat(chunks);
     return { descriptor: this.addBlob(gzipSync(plain), OCI_LAYER_GZIP), diffId: sha256(plain) };
   }

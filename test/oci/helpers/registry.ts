@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { login, type CreatedToken } from '../../helpers/api.js';
@@ -20,6 +20,7 @@ export function skopeo(args: string[]): Promise<SkopeoResult> {
       ['--insecure-policy', ...args],
       { env: { PATH: process.env.PATH ?? '', HOME: home, REGISTRY_AUTH_FILE: join(home, 'auth.json') }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
+        rmSync(home, { recursive: true, force: true });
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
       },
