@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Comparison, CreatedToken, Deployment, EnvironmentDrift } from '../../src/api/answers.js';
 import { ApiClient, login } from '../helpers/api.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -199,6 +199,7 @@ describe('environments, pulls and drift with the real skopeo client', () => {
     const created = await admin.post<CreatedToken>('/api/v1/environments/production/tokens?secretName=shop-pull', { name: 'prod nodes 2' });
     expect(created.status).toBe(201);
     const dir = mkdtempSync(join(tmpdir(), 'flyreg-authfile-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const authfile = join(dir, 'config.json');
     writeFileSync(authfile, JSON.stringify(dockerConfigOf(created.body.snippets.kubernetes.manifest)));
     // The secret is keyed by the public host, so pull by it as a cluster would.

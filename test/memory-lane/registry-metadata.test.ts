@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { basicAuth, login, type ApiClient, type CreatedToken } from '../helpers/api.js';
 import { TEST_ENGINE } from '../helpers/database.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -88,6 +88,7 @@ describe(`the memory lane on ${TEST_ENGINE}`, () => {
   it('serves skopeo, npm and pip from memory, and refuses them once their token is revoked', async () => {
     const token = await admin.createToken({ name: 'real clients', permission: 'read-only' });
     const sandbox = new NpmSandbox();
+    onTestFinished(() => sandbox.remove());
     const project = sandbox.project(token.snippets.npmrc);
     const python = await createVenv(join(scratch, 'venv'));
     let downloads = 0;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OidcExchange, PublicationList, Release, ReleasePage, Token, TrustPolicy } from '../../src/api/answers.js';
@@ -143,8 +143,10 @@ describe('OIDC exchange for CI', () => {
     expect(published.code, published.output).toBe(0);
     expect(published.output).toContain('+ @acme/shop-client@1.4.0');
 
-    const wheel = await buildWheel(mkdtempSync(join(tmpdir(), 'flyreg-oidc-dist-')), { name: 'acme-shop-sdk', version: '1.4.0' });
+    const dist = mkdtempSync(join(tmpdir(), 'flyreg-oidc-dist-'));
+    const wheel = await buildWheel(dist, { name: 'acme-shop-sdk', version: '1.4.0' });
     const uploaded = await twineUpload(server.url, '__token__', res.body.token, [wheel]);
+    rmSync(dist, { recursive: true, force: true });
     expect(uploaded.code, uploaded.output).toBe(0);
     run = res.body;
   });

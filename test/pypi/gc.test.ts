@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { buildWheel } from '../support/python-dists.js';
 import { ApiClient, login, type CreatedToken } from '../helpers/api.js';
 import { blobStored, fileDigest as sha256, runGc } from '../helpers/gc.js';
@@ -27,6 +27,7 @@ describe('flyreg gc after a PyPI release is yanked and deleted', () => {
 
   it('refuses to delete an unyanked release or with a read-only token; gc then removes the deleted wheel and its metadata', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flyreg-gc-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const [kept, dropped] = [await buildWheel(dir, { name: 'fly-gc', version: '1.0' }), await buildWheel(dir, { name: 'fly-gc', version: '2.0' })];
     const uploaded = await twineUpload(server.url, writer.username, writer.token, [kept, dropped]);
     expect(uploaded.code, uploaded.stderr).toBe(0);

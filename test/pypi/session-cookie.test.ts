@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { basename, dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWheel } from '../support/python-dists.js';
 import { cookieHeaders, serverWithBrowserSession } from '../helpers/session-cookie.js';
 import { storedBlobs } from './uploads.js';
@@ -35,6 +35,9 @@ describe('PyPI: a session cookie without its CSRF token authenticates nobody', (
   let wheel: string;
   beforeAll(async () => {
     wheel = await buildWheel(mkdtempSync(join(tmpdir(), 'flyreg-cookie-')), { name: 'cookie-pkg', version: '1.0.0' });
+  });
+  afterAll(() => {
+    if (wheel) rmSync(dirname(wheel), { recursive: true, force: true });
   });
 
   const upload = (csrf: boolean) =>

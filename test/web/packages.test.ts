@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -72,6 +72,7 @@ describe('Packages in the browser', () => {
     const dists = mkdtempSync(join(tmpdir(), 'flyreg-web-pypi-'));
     const wheel = await buildWheel(dists, { name: 'fly-tools', version: '0.3.0' });
     const uploaded = await twineUpload(server.url, '__token__', ci.token, [wheel]);
+    rmSync(dists, { recursive: true, force: true });
     expect(uploaded.code, uploaded.stderr).toBe(0);
 
     ({ page } = await adminPage(browser, server));
