@@ -32,12 +32,14 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('a database that stops answering', (
   let admin: ApiClient;
   let writer: CreatedToken;
   let reader: CreatedToken;
-  const npm = new NpmSandbox();
+  // Made when the suite runs: one the other engine skips leaves no directory behind.
+  let npm: NpmSandbox;
   let readerProject: string;
   let writerProject: string;
   const image = (tag: string) => `docker://${server.host}/team/app:${tag}`;
 
   beforeAll(async () => {
+    npm = new NpmSandbox();
     database = await createTestDatabase();
     const front = await FreezableProxy.inFrontOf(database.url);
     proxy = front.proxy;
@@ -62,7 +64,7 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('a database that stops answering', (
     await server?.stop();
     await proxy?.close();
     await database?.drop();
-    npm.remove();
+    npm?.remove();
   });
 
   it('answers 503 in every protocol format while the database is silent; /healthz stays ok, /readyz says why within 2 s', async () => {
@@ -164,10 +166,12 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('a database another process holds lock
   let server: TestServer;
   let admin: ApiClient;
   let writer: CreatedToken;
-  const npm = new NpmSandbox();
+  // Made when the suite runs: one the other engine skips leaves no directory behind.
+  let npm: NpmSandbox;
   let writerProject: string;
 
   beforeAll(async () => {
+    npm = new NpmSandbox();
     server = await startServer();
     admin = await login(server);
     writer = await admin.createToken({ name: 'writer', permission: 'read-write' });
@@ -175,7 +179,7 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('a database another process holds lock
   });
   afterAll(async () => {
     await server?.stop();
-    npm.remove();
+    npm?.remove();
   });
 
   it('answers writes 503 while it is locked, serves reads, and takes writes again once it is free', async () => {
