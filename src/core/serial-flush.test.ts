@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SerialFlush } from './serial-flush.js';
 
+/** For the tests of run() alone: a schedule that never finds anything waiting. */
+const NOTHING_WAITS = { withinMs: 60_000, pending: () => false };
+
 describe('SerialFlush', () => {
   it('holds one waiting write behind a stalled one, however often it is called', async () => {
     let writes = 0;
@@ -9,7 +12,7 @@ describe('SerialFlush', () => {
     const flush = new SerialFlush(async () => {
       writes++;
       if (writes === 1) await stalled;
-    });
+    }, NOTHING_WAITS);
     const first = flush.run();
     await new Promise((resolve) => setImmediate(resolve));
     expect(writes).toBe(1); // started, and stalled
@@ -34,7 +37,7 @@ describe('SerialFlush', () => {
       await new Promise((resolve) => setImmediate(resolve));
       running--;
       if (++calls === 1) throw new Error('the database is away');
-    });
+    }, NOTHING_WAITS);
     await expect(flush.run()).rejects.toThrow('the database is away');
     await Promise.all([flush.run(), flush.run()]);
     expect(calls).toBe(2);
@@ -42,7 +45,7 @@ describe('SerialFlush', () => {
   });
 });
 
-describe('SerialFlush with a schedule', () => {
+describe("SerialFlush's schedule", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 

@@ -1,4 +1,4 @@
-/** When a recorder's writes run on their own: at most `withinMs` after something is left to write. */
+/** When a recorder's writes run on their own: at most `withinMs` after something was left to write. */
 export interface FlushSchedule {
   withinMs: number;
   /** Whether anything waits to be written: asked after each write (a failed one puts its batch back). */
@@ -6,13 +6,13 @@ export interface FlushSchedule {
 }
 
 /**
- * Runs a recorder's write one at a time (the recorders that collect in memory and write in batches). A call
+ * Runs a recorder's write one at a time (the recorders that collect in memory and write in batches). A run()
  * while a write runs schedules exactly one more after it; calls while that one waits join it, since it writes
  * whatever has accumulated by the time it starts. So a database that answers slowly, or not at all until its
  * timeout, holds one waiting write, not one more per tick of a timer. A write that fails (it should report
  * its own errors) does not stop the ones after it.
  *
- * With a schedule, `due()` says something was left to write, and a write follows within `withinMs`. The timer
+ * `due()` says something was left to write, and a write follows within the schedule's `withinMs`. The timer
  * for it is armed only while something waits: an idle recorder sets none, so an idle server does not wake
  * up to find nothing to write (a timer every few milliseconds in each process costs the other processes on
  * the machine too, busy servers among them).
@@ -25,12 +25,12 @@ export class SerialFlush {
 
   constructor(
     private readonly write: () => Promise<void>,
-    private readonly schedule?: FlushSchedule,
+    private readonly schedule: FlushSchedule,
   ) {}
 
   /** Something was left to write: a write starts within the schedule's `withinMs` (no timer is armed twice). */
   due(): void {
-    if (this.timer || this.stopped || !this.schedule) return;
+    if (this.timer || this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.run().catch(() => undefined);
@@ -48,7 +48,7 @@ export class SerialFlush {
         return this.write();
       })
       .finally(() => {
-        if (this.schedule?.pending()) this.due();
+        if (this.schedule.pending()) this.due();
       });
     this.waiting = next;
     this.running = next;

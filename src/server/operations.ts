@@ -2,18 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { setTimeout } from 'node:timers/promises';
 import client from 'prom-client';
 import type { Core } from '../core/core.js';
-import { registerEventLoopDelay } from './event-loop-delay.js';
+import { collectProcessMetrics } from './process-metrics.js';
 
-/** How often the event loop's delay is sampled (server/event-loop-delay.ts): 10 wake-ups a second. */
+/** How often the event loop's delay is sampled (server/process-metrics.ts): 10 wake-ups a second. */
 const EVENT_LOOP_SAMPLE_MS = 100;
-/** prom-client's own sampling, which event-loop-delay.ts replaces: a period that never comes (2^31 − 1 ms). */
-const PROM_CLIENT_SAMPLE_MS = 2 ** 31 - 1;
 
 /** Counts answered requests by method, route pattern and status, for /metrics; `count` runs on every request. */
 export function requestCounter(): { registry: client.Registry; count(method: string, route: string, status: number): void } {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: PROM_CLIENT_SAMPLE_MS });
-  registerEventLoopDelay(registry, EVENT_LOOP_SAMPLE_MS);
+  collectProcessMetrics(registry, EVENT_LOOP_SAMPLE_MS);
   // Counted here and handed to prom-client when /metrics is read: its own inc() hashes the label object on
   // every call, even through a child. One number per (route, status, method), found through a map per part:
   // routes are the registered patterns and methods the parser's own strings, so no key is built per request

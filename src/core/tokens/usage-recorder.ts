@@ -48,8 +48,8 @@ export class UsageRecorder {
       existing.count++;
     } else {
       this.pending.set(tokenId, { tokenId, at, ip, client, count: 1 });
-      this.writes.due();
     }
+    this.writes.due();
   }
 
   /** Writes what has accumulated; flushes never overlap. */

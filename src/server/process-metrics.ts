@@ -14,19 +14,23 @@ const STDDEV = 'nodejs_eventloop_lag_stddev_seconds';
 
 type Histogram = ReturnType<typeof monitorEventLoopDelay>;
 
+/** prom-client's own sampling period, which this module replaces: one that never comes (2^31 − 1 ms). */
+const PROM_CLIENT_NEVER_MS = 2 ** 31 - 1;
+
 /**
- * The event loop's delay under prom-client's names (`nodejs_eventloop_lag_min_seconds`, `…_p99_seconds`…),
- * sampled every `sampleMs`, as the delay beyond each sample's schedule: an idle loop reads 0.
+ * prom-client's default process metrics in `registry`, with the event loop's delay under its names
+ * (`nodejs_eventloop_lag_min_seconds`, `…_p99_seconds`…) sampled every `sampleMs` instead, as the delay
+ * beyond each sample's schedule: an idle loop reads 0.
  *
  * prom-client samples with Node's monitorEventLoopDelay every 10 ms, which wakes every process 100 times a
  * second, busy or not; on a 2-core machine, four idle server processes waking that often slowed a busy one
  * by a fifth (issue 21's notes). And Node's histogram records the time between samples, schedule included,
  * so those gauges never read below the sampling period: sampled less often, they would read 0.1 s on an
- * idle loop. So these replace prom-client's in `registry` (call after collectDefaultMetrics, which must be
- * given a sampling period that never comes). A stall longer than `sampleMs` is always seen; a shorter one,
- * in proportion to its length.
+ * idle loop. So prom-client's sampler is given a period that never comes, and these gauges replace its own.
+ * A stall longer than `sampleMs` is always seen; a shorter one, in proportion to its length.
  */
-export function registerEventLoopDelay(registry: client.Registry, sampleMs: number): void {
+export function collectProcessMetrics(registry: client.Registry, sampleMs: number): void {
+  client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: PROM_CLIENT_NEVER_MS });
   const histogram = monitorEventLoopDelay({ resolution: sampleMs });
   histogram.enable();
   const scheduleNs = sampleMs * 1e6;

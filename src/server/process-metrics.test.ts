@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import client from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { registerEventLoopDelay } from './event-loop-delay.js';
+import { collectProcessMetrics } from './process-metrics.js';
 
 const SAMPLE_MS = 20;
 
@@ -17,15 +17,15 @@ function block(ms: number): void {
 }
 
 describe('the event-loop delay metrics', () => {
-  it("replace prom-client's under its names, read the delay beyond the sampling period, and start afresh at each scrape", async () => {
+  it("replace prom-client's under its names, beside its other process metrics, read the delay beyond the sampling period, and start afresh at each scrape", async () => {
     const registry = new client.Registry();
-    client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 2 ** 31 - 1 });
-    registerEventLoopDelay(registry, SAMPLE_MS);
+    collectProcessMetrics(registry, SAMPLE_MS);
 
     await sleep(10 * SAMPLE_MS);
     block(15 * SAMPLE_MS); // one stall of 300 ms
     await sleep(5 * SAMPLE_MS);
     const stalled = await lagOf(registry);
+    expect(await registry.getSingleMetricAsString('process_cpu_seconds_total')).toContain('process_cpu_seconds_total');
     expect(Object.keys(stalled).sort()).toEqual(
       ['max', 'mean', 'min', 'p50', 'p90', 'p99', 'stddev', ''].map((s) => (s ? `nodejs_eventloop_lag_${s}_seconds` : 'nodejs_eventloop_lag_seconds')).sort(),
     );
